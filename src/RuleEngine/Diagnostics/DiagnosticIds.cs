@@ -1,0 +1,105 @@
+namespace RuleEngine.Diagnostics;
+
+/// <summary>
+/// The stable codes of every diagnostic the core reports. Codes are never reused;
+/// each is described in <c>docs/language.md</c>.
+/// </summary>
+/// <remarks>
+/// RE11xx: expression syntax. RE2xxx: binding (names, types, functions).
+/// RE4xxx: evaluation of a rule on a record. RE5xxx: records and record sources.
+/// </remarks>
+public static class DiagnosticIds
+{
+    /// <summary>A character that cannot start any token.</summary>
+    public const string UnexpectedCharacter = "RE1101";
+
+    /// <summary>A text literal or quoted name without its closing quote.</summary>
+    public const string UnterminatedText = "RE1102";
+
+    /// <summary>A token where another was expected.</summary>
+    public const string UnexpectedToken = "RE1103";
+
+    /// <summary>The expression nests deeper than the limit.</summary>
+    public const string ExpressionTooDeep = "RE1104";
+
+    /// <summary>The expression text is longer than the limit.</summary>
+    public const string ExpressionTooLong = "RE1105";
+
+    /// <summary>A number, date or timestamp literal that is not valid.</summary>
+    public const string InvalidLiteral = "RE1106";
+
+    /// <summary>The expression is empty.</summary>
+    public const string EmptyExpression = "RE1107";
+
+    /// <summary>A field that the dataset does not have.</summary>
+    public const string UnknownField = "RE2001";
+
+    /// <summary>An operand or argument of the wrong type.</summary>
+    public const string TypeMismatch = "RE2002";
+
+    /// <summary>A function that the library does not have.</summary>
+    public const string UnknownFunction = "RE2003";
+
+    /// <summary>A function called with the wrong number of arguments.</summary>
+    public const string WrongArgumentCount = "RE2004";
+
+    /// <summary>A rule over a dataset that no schema declares.</summary>
+    public const string UnknownDataset = "RE2005";
+
+    /// <summary>Two rules with the same id.</summary>
+    public const string DuplicateRuleId = "RE2006";
+
+    /// <summary>A condition whose value is not true, false or unknown.</summary>
+    public const string ConditionNotBoolean = "RE2007";
+
+    /// <summary>A regular expression that does not compile, or uses a construct the safe engine lacks.</summary>
+    public const string InvalidRegex = "RE2008";
+
+    /// <summary>An argument that must be a literal (a regex pattern, a date unit, a cast type) is not.</summary>
+    public const string ArgumentMustBeLiteral = "RE2009";
+
+    /// <summary>A qualifier (<c>alias.field</c>) that names no dataset of the rule.</summary>
+    public const string UnknownAlias = "RE2010";
+
+    /// <summary>A schema with two fields of the same name, or a field with an empty name.</summary>
+    public const string InvalidSchema = "RE2011";
+
+    /// <summary>A rule whose id, version or clue specification is missing or invalid.</summary>
+    public const string InvalidRule = "RE2012";
+
+    /// <summary>Arithmetic overflowed its type on a record.</summary>
+    public const string ArithmeticOverflow = "RE4001";
+
+    /// <summary>Division or remainder by zero on a record.</summary>
+    public const string DivisionByZero = "RE4002";
+
+    /// <summary>A <c>CAST</c> whose value cannot be converted.</summary>
+    public const string InvalidCast = "RE4003";
+
+    /// <summary>Any other failure of a rule on a record.</summary>
+    public const string EvaluationFailed = "RE4004";
+
+    /// <summary>A record that cannot be parsed at all (broken JSON, broken quoting).</summary>
+    public const string MalformedRecord = "RE5001";
+
+    /// <summary>A column or property that the schema requires is absent from the source.</summary>
+    public const string MissingColumn = "RE5002";
+
+    /// <summary>A CSV row with more or fewer fields than the header.</summary>
+    public const string WrongFieldCount = "RE5003";
+
+    /// <summary>A value that cannot be converted to its field's type.</summary>
+    public const string InvalidValue = "RE5004";
+
+    /// <summary>A record longer than the limit.</summary>
+    public const string RecordTooLarge = "RE5005";
+
+    /// <summary>Bytes that are not valid in the source's text encoding.</summary>
+    public const string InvalidEncoding = "RE5006";
+
+    /// <summary>A number outside its field's range, or not finite.</summary>
+    public const string ValueOutOfRange = "RE5007";
+
+    /// <summary>A JSON record nested deeper than the limit.</summary>
+    public const string NestingTooDeep = "RE5008";
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Records;
+
+/// <summary>CSV through Sep: RFC 4180 quoting and embedded newlines, fields mapped by header, cells parsed from spans.</summary>
+internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStream, bool ownsStream, CsvSourceOptions options)
+    : RecordSource(schema)
+{
+    private readonly Func<Stream> _openStream = openStream;
+    private readonly bool _ownsStream = ownsStream;
+    private readonly CsvSourceOptions _options = options;
+
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, layout);
+
+    private sealed class Cursor : RecordCursor
+    {
+        private readonly CsvRecordSource _source;
+        private readonly TextReader _text;
+        private readonly SepReader _reader;
+        private readonly int[] _columnOfField;
+        private readonly int _headerCount;
+
+        public Cursor(CsvRecordSource source, RecordLayout layout)
+        {
+            _source = source;
+            Stream stream = source._openStream();
+            _text = TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream);
+            _reader = new SepReaderOptions(new Sep(source._options.Separator))
+            {
+                HasHeader = true,
+                Unescape = true,
+                DisableColCountCheck = true,
+                CultureInfo = CultureInfo.InvariantCulture,
+            }.From(_text);
+
+            IReadOnlyList<string> columns = _reader.Header.ColNames;
+            _headerCount = columns.Count;
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < columns.Count; i++)
+            {
+                index.TryAdd(columns[i].Trim().TrimStart('\uFEFF'), i);
+            }
+
+            DatasetSchema schema = layout.Schema;
+            _columnOfField = new int[schema.Fields.Count];
+            var missing = new List<string>();
+            for (int f = 0; f < schema.Fields.Count; f++)
+            {
+                FieldDefinition field = schema.Fields[f];
+                if (index.TryGetValue(field.SourceName, out int column) || index.TryGetValue(field.Name, out column))
+                {
+                    _columnOfField[f] = column;
+                }
+                else
+                {
+                    missing.Add(field.SourceName);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                _reader.Dispose();
+                _text.Dispose();
+                throw new RecordSourceException(
+                    DiagnosticIds.MissingColumn,
+                    schema.Name,
+                    $"The CSV header lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.");
+            }
+        }
+
+        public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
+        {
+            if (!_reader.MoveNext())
+            {
+                return ValueTask.FromResult(ReadOutcome.End);
+            }
+
+            SepReader.Row row = _reader.Current;
+            long line = row.LineNumberFrom;
+            string dataset = _source.Dataset;
+            if (row.ColCount != _headerCount)
+            {
+                return ValueTask.FromResult(Reject(dataset, line, (DiagnosticIds.WrongFieldCount, $"The row has {row.ColCount} field(s); the header has {_headerCount}.")));
+            }
+
+            target.Line = line;
+            IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            for (int f = 0; f < fields.Count; f++)
+            {
+                if (FieldValueParser.TryWrite(target, f, fields[f], row[_columnOfField[f]].Span, _source._options.ArraySeparator) is { } failure)
+                {
+                    return ValueTask.FromResult(Reject(dataset, line, failure, fields[f].Name));
+                }
+            }
+
+            return ValueTask.FromResult(ReadOutcome.Record);
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            _reader.Dispose();
+            _text.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using RuleEngine.Diagnostics;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Records;
+
+/// <summary>Rows of an <see cref="IDataReader"/>, read with typed getters where the column's type allows.</summary>
+internal sealed class DataReaderRecordSource(DatasetSchema schema, IDataReader reader) : RecordSource(schema)
+{
+    private readonly IDataReader _reader = reader;
+
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
+
+    private sealed class Cursor : RecordCursor
+    {
+        private readonly DataReaderRecordSource _source;
+        private readonly int[] _ordinals;
+        private readonly Type[] _columnTypes;
+        private long _row;
+
+        public Cursor(DataReaderRecordSource source)
+        {
+            _source = source;
+            IDataReader reader = source._reader;
+            var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < reader.FieldCount; i++)
+            {
+                byName.TryAdd(reader.GetName(i), i);
+            }
+
+            IReadOnlyList<FieldDefinition> fields = source.Schema.Fields;
+            _ordinals = new int[fields.Count];
+            _columnTypes = new Type[fields.Count];
+            var missing = new List<string>();
+            for (int f = 0; f < fields.Count; f++)
+            {
+                if (byName.TryGetValue(fields[f].SourceName, out int ordinal) || byName.TryGetValue(fields[f].Name, out ordinal))
+                {
+                    _ordinals[f] = ordinal;
+                    _columnTypes[f] = reader.GetFieldType(ordinal);
+                }
+                else
+                {
+                    missing.Add(fields[f].SourceName);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                throw new RecordSourceException(DiagnosticIds.MissingColumn, source.Dataset, $"The reader lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.");
+            }
+        }
+
+        public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
+        {
+            IDataReader reader = _source._reader;
+            if (!reader.Read())
+            {
+                return ValueTask.FromResult(ReadOutcome.End);
+            }
+
+            long row = ++_row;
+            target.Line = row;
+            IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            for (int f = 0; f < fields.Count; f++)
+            {
+                if (Write(reader, f, fields[f], target) is { } failure)
+                {
+                    return ValueTask.FromResult(Reject(_source.Dataset, row, failure, fields[f].Name));
+                }
+            }
+
+            return ValueTask.FromResult(ReadOutcome.Record);
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private (string Code, string Message)? Write(IDataReader reader, int field, FieldDefinition definition, Record target)
+        {
+            int ordinal = _ordinals[field];
+            if (reader.IsDBNull(ordinal))
+            {
+                return FieldValueParser.WriteNull(target, field, definition);
+            }
+
+            Type column = _columnTypes[field];
+            try
+            {
+                switch (definition.Type)
+                {
+                    case FieldType.Int or FieldType.Long when column == typeof(long) || column == typeof(int) || column == typeof(short):
+                        long integer = column == typeof(long) ? reader.GetInt64(ordinal) : column == typeof(int) ? reader.GetInt32(ordinal) : reader.GetInt16(ordinal);
+                        if (definition.Type == FieldType.Int && integer is < int.MinValue or > int.MaxValue)
+                        {
+                            return (DiagnosticIds.ValueOutOfRange, $"Field '{definition.Name}' is outside the range of Int.");
+                        }
+
+                        target.SetInt64(field, integer);
+                        return null;
+                    case FieldType.Decimal when column == typeof(decimal):
+                        target.SetDecimal(field, reader.GetDecimal(ordinal));
+                        return null;
+                    case FieldType.Double when column == typeof(double):
+                        double dbl = reader.GetDouble(ordinal);
+                        if (!double.IsFinite(dbl))
+                        {
+                            return (DiagnosticIds.ValueOutOfRange, $"Field '{definition.Name}' is not a finite number.");
+                        }
+
+                        target.SetDouble(field, dbl);
+                        return null;
+                    case FieldType.Bool when column == typeof(bool):
+                        target.SetInt64(field, reader.GetBoolean(ordinal) ? 1 : 0);
+                        return null;
+                    case FieldType.Date when column == typeof(DateOnly) && reader is DbDataReader db:
+                        target.SetInt64(field, db.GetFieldValue<DateOnly>(ordinal).DayNumber);
+                        return null;
+                    case FieldType.Date when column == typeof(DateTime):
+                        target.SetInt64(field, DateOnly.FromDateTime(reader.GetDateTime(ordinal)).DayNumber);
+                        return null;
+                    case FieldType.DateTime when column == typeof(DateTime):
+                        target.SetInt64(field, reader.GetDateTime(ordinal).Ticks);
+                        return null;
+                    case FieldType.StringArray when reader.GetValue(ordinal) is IEnumerable<string> items:
+                        target.SetArray(field, [.. items]);
+                        return null;
+                }
+
+                object value = reader.GetValue(ordinal);
+                string text = value switch
+                {
+                    IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                    _ => value.ToString() ?? string.Empty,
+                };
+                return FieldValueParser.TryWrite(target, field, definition, text, ';');
+            }
+            catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+            {
+                return (DiagnosticIds.InvalidValue, $"Field '{definition.Name}' cannot be read as {definition.Type}.");
+            }
+        }
+    }
+}

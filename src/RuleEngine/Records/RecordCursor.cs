@@ -1,0 +1,31 @@
+namespace RuleEngine.Records;
+
+/// <summary>What one read from a <see cref="RecordCursor"/> produced.</summary>
+internal enum ReadOutcome
+{
+    /// <summary>The target record was filled.</summary>
+    Record,
+
+    /// <summary>A record was read but rejected; <see cref="RecordCursor.Rejection"/> says why.</summary>
+    Rejected,
+
+    /// <summary>The source has no more records.</summary>
+    End,
+}
+
+/// <summary>An open, forward-only read of a <see cref="RecordSource"/> into pooled records.</summary>
+internal abstract class RecordCursor : IAsyncDisposable
+{
+    /// <summary>Gets the rejection of the last read whose outcome was <see cref="ReadOutcome.Rejected"/>.</summary>
+    public RecordRejection? Rejection { get; protected set; }
+
+    public abstract ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    protected ReadOutcome Reject(string dataset, long line, (string Code, string Message) failure, string? field = null)
+    {
+        Rejection = new RecordRejection(dataset, line, failure.Code, failure.Message) { Field = field };
+        return ReadOutcome.Rejected;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Data;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Records;
+
+/// <summary>
+/// A stream of records of one dataset: a CSV or JSON Lines file, host objects, or an <see cref="IDataReader"/>.
+/// Every source streams with constant memory and reads each record into typed slots.
+/// A source can be read once per run; file sources can be read again.
+/// </summary>
+public abstract class RecordSource
+{
+    private protected RecordSource(DatasetSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        Schema = schema;
+    }
+
+    /// <summary>Gets the schema of the records.</summary>
+    public DatasetSchema Schema { get; }
+
+    /// <summary>Gets the dataset's name.</summary>
+    public string Dataset => Schema.Name;
+
+    /// <summary>Reads a CSV file (RFC 4180) whose header names the schema's fields (or their <see cref="FieldDefinition.Source"/>).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="schema">The dataset's schema.</param>
+    /// <param name="options">Encoding, separators; <see langword="null"/> for the defaults.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource Csv(string path, DatasetSchema schema, CsvSourceOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new CsvRecordSource(schema, () => File.OpenRead(path), ownsStream: true, options ?? new CsvSourceOptions());
+    }
+
+    /// <summary>Reads CSV from a stream, which the caller keeps and disposes.</summary>
+    /// <param name="stream">The stream, positioned at the header.</param>
+    /// <param name="schema">The dataset's schema.</param>
+    /// <param name="options">Encoding, separators; <see langword="null"/> for the defaults.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource Csv(Stream stream, DatasetSchema schema, CsvSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new CsvRecordSource(schema, () => stream, ownsStream: false, options ?? new CsvSourceOptions());
+    }
+
+    /// <summary>
+    /// Reads a JSON Lines file: one JSON object per line; fields are found by their dotted path
+    /// (<c>meta.term_of_imprisonment.imprisonment</c>), arrays fill <see cref="FieldType.StringArray"/> fields.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="schema">The dataset's schema.</param>
+    /// <param name="options">Limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource JsonLines(string path, DatasetSchema schema, JsonLinesSourceOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new JsonLinesRecordSource(schema, () => File.OpenRead(path), ownsStream: true, options ?? new JsonLinesSourceOptions());
+    }
+
+    /// <summary>Reads JSON Lines from a stream, which the caller keeps and disposes.</summary>
+    /// <param name="stream">The UTF-8 stream.</param>
+    /// <param name="schema">The dataset's schema.</param>
+    /// <param name="options">Limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource JsonLines(Stream stream, DatasetSchema schema, JsonLinesSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new JsonLinesRecordSource(schema, () => stream, ownsStream: false, options ?? new JsonLinesSourceOptions());
+    }
+
+    /// <summary>
+    /// Reads host objects. The schema is derived from <typeparamref name="T"/> (see <see cref="DatasetSchema.FromType{T}(string)"/>)
+    /// and the properties are read through compiled accessors, not reflection per record.
+    /// </summary>
+    /// <typeparam name="T">The host's record type.</typeparam>
+    /// <param name="dataset">The dataset's name.</param>
+    /// <param name="items">The objects; enumerated once per run.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource FromObjects<T>(string dataset, IEnumerable<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return new ObjectRecordSource<T>(ClrSchema.Derive(typeof(T), dataset), items, null);
+    }
+
+    /// <summary>Reads an asynchronous stream of host objects; see <see cref="FromObjects{T}(string, IEnumerable{T})"/>.</summary>
+    /// <typeparam name="T">The host's record type.</typeparam>
+    /// <param name="dataset">The dataset's name.</param>
+    /// <param name="items">The objects; enumerated once per run.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource FromObjects<T>(string dataset, IAsyncEnumerable<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return new ObjectRecordSource<T>(ClrSchema.Derive(typeof(T), dataset), null, items);
+    }
+
+    /// <summary>
+    /// Reads the rows of a data reader (a database query). Columns are matched to fields by name
+    /// (or <see cref="FieldDefinition.Source"/>); the reader is read once and not disposed.
+    /// </summary>
+    /// <param name="reader">The reader, positioned before the first row.</param>
+    /// <param name="schema">The dataset's schema.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource FromDataReader(IDataReader reader, DatasetSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new DataReaderRecordSource(schema, reader);
+    }
+
+    internal abstract RecordCursor Open(RecordLayout layout);
+}

@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace RuleEngine.Records;
+
+/// <summary>Chooses the encoding of a text file: a byte-order mark, else strict UTF-8, else GB18030 (domain.md §3.8).</summary>
+internal static class TextEncodingDetector
+{
+    private const int SampleSize = 64 * 1024;
+
+    public static Encoding Gb18030
+    {
+        get
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding(54936);
+        }
+    }
+
+    /// <summary>Opens a reader over <paramref name="stream"/>; invalid bytes become U+FFFD, which field parsing rejects.</summary>
+    public static TextReader OpenReader(Stream stream, Encoding? declared, bool leaveOpen)
+    {
+        if (declared is not null)
+        {
+            return new StreamReader(stream, declared, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: leaveOpen);
+        }
+
+        byte[] sample = new byte[SampleSize];
+        int length = 0;
+        int read;
+        while (length < sample.Length && (read = stream.Read(sample, length, sample.Length - length)) > 0)
+        {
+            length += read;
+        }
+
+        Encoding encoding = Detect(sample.AsSpan(0, length), endOfStream: length < sample.Length);
+        var replay = new PrefixedStream(sample.AsMemory(0, length), stream, leaveOpen);
+        return new StreamReader(replay, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false);
+    }
+
+    public static Encoding Detect(ReadOnlySpan<byte> sample, bool endOfStream)
+    {
+        if (sample.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        }
+
+        if (sample.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || sample.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return Encoding.Unicode;
+        }
+
+        ReadOnlySpan<byte> checkable = endOfStream ? sample : TrimIncompleteSequence(sample);
+        return Utf8.IsValid(checkable) ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) : Gb18030;
+    }
+
+    private static ReadOnlySpan<byte> TrimIncompleteSequence(ReadOnlySpan<byte> sample)
+    {
+        for (int back = 1; back <= Math.Min(3, sample.Length); back++)
+        {
+            byte b = sample[^back];
+            if ((b & 0xC0) == 0xC0)
+            {
+                return sample[..^back];
+            }
+
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+        }
+
+        return sample;
+    }
+
+    /// <summary>Replays the bytes already sampled, then the rest of the stream.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner, bool leaveOpen) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (!_prefix.IsEmpty)
+            {
+                int n = Math.Min(buffer.Length, _prefix.Length);
+                _prefix.Span[..n].CopyTo(buffer);
+                _prefix = _prefix[n..];
+                return n;
+            }
+
+            return inner.Read(buffer);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !leaveOpen)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
