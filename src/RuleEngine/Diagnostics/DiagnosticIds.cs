@@ -67,6 +67,9 @@ public static class DiagnosticIds
     /// <summary>A rule whose id, version or clue specification is missing or invalid.</summary>
     public const string InvalidRule = "RE2012";
 
+    /// <summary>A rule whose dataset declares no key and which names no subject key; clues fall back to the record's line.</summary>
+    public const string NoSubjectKey = "RE2013";
+
     /// <summary>Arithmetic overflowed its type on a record.</summary>
     public const string ArithmeticOverflow = "RE4001";
 

@@ -1,0 +1,22 @@
+namespace RuleEngine;
+
+/// <summary>What a rule's clues carry: their title, their subject and their evidence.</summary>
+public sealed record ClueSpec
+{
+    /// <summary>
+    /// Gets the title template, with <c>{field}</c> placeholders filled from the record (masked where personal),
+    /// such as <c>醉驾人员 {person_id} 驾驶证未吊销</c>. <see langword="null"/> uses the rule's id.
+    /// </summary>
+    public string? Title { get; init; }
+
+    /// <summary>
+    /// Gets the fields that identify the clue's subject (a person's ID number, a company's credit code).
+    /// Empty (the default) takes the dataset's key fields.
+    /// </summary>
+    public IReadOnlyList<string> SubjectKey { get; init; } = [];
+
+    /// <summary>
+    /// Gets the fields shown as evidence. Empty (the default) shows the subject key and every field the condition reads.
+    /// </summary>
+    public IReadOnlyList<string> Evidence { get; init; } = [];
+}

@@ -1,0 +1,36 @@
+namespace RuleEngine.Clues;
+
+/// <summary>
+/// A clue (线索): a suspected violation that a prosecutor verifies, with the rule that found it, its subject,
+/// the evidence and the value of each condition. Its <see cref="Fingerprint"/> is stable across runs, so a
+/// re-run can recognise a clue it already raised.
+/// </summary>
+public sealed record Clue
+{
+    /// <summary>Gets the id of the rule that fired.</summary>
+    public required string RuleId { get; init; }
+
+    /// <summary>Gets the version of the rule that fired.</summary>
+    public required string RuleVersion { get; init; }
+
+    /// <summary>Gets the dataset of the record.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>Gets the record's line (text sources) or row (other sources).</summary>
+    public required long Line { get; init; }
+
+    /// <summary>Gets the subject's key (a person's ID number, a company's credit code), masked unless the run revealed personal data.</summary>
+    public required string SubjectKey { get; init; }
+
+    /// <summary>Gets a stable identity: a keyed hash of the rule id and the unmasked subject key.</summary>
+    public required string Fingerprint { get; init; }
+
+    /// <summary>Gets the clue's title, from the rule's template.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>Gets the evidence: field values of the record.</summary>
+    public required IReadOnlyList<EvidenceValue> Evidence { get; init; }
+
+    /// <summary>Gets the value of every leaf of the condition on the record: why the rule fired.</summary>
+    public required IReadOnlyList<ConditionOutcome> Explanation { get; init; }
+}

@@ -1,0 +1,244 @@
+using System.Threading.Channels;
+using RuleEngine.Clues;
+using RuleEngine.Records;
+
+namespace RuleEngine.Execution;
+
+/// <summary>
+/// Streams one source through a dataset's rules: a reader fills pooled batches of records, workers evaluate
+/// batches in parallel, and a single emitter hands results to the sink strictly in input order. The pool bounds
+/// the records in flight, so memory does not grow with the input.
+/// </summary>
+internal static class RunPipeline
+{
+    /// <returns>Whether the bad-record policy stopped the run.</returns>
+    public static async Task<bool> RunAsync(RecordSource source, CompiledDataset dataset, IClueSink sink, RunOptions options, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        int workers = options.MaxDegreeOfParallelism;
+        int poolSize = (workers * 2) + 1;
+        var pool = Channel.CreateUnbounded<Batch>();
+        for (int i = 0; i < poolSize; i++)
+        {
+            pool.Writer.TryWrite(new Batch(dataset.Layout, options.BatchSize));
+        }
+
+        var ordered = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var work = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var factory = new ClueFactory(options);
+
+        RecordCursor cursor = source.Open(dataset.Layout);
+        Task reader = Task.Run(() => ReadAsync(cursor, pool.Reader, ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
+        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, work.Reader, stop.Token), CancellationToken.None))];
+        bool stopped = false;
+        try
+        {
+            stopped = await EmitAsync(dataset, sink, statistics, ordered.Reader, pool.Writer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Quietly(reader).ConfigureAwait(false);
+            foreach (Task evaluator in evaluators)
+            {
+                await Quietly(evaluator).ConfigureAwait(false);
+            }
+
+            await cursor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return stopped;
+    }
+
+    private static async Task ReadAsync(RecordCursor cursor, ChannelReader<Batch> pool, ChannelWriter<Batch> ordered, ChannelWriter<Batch> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            bool end = false;
+            while (!end)
+            {
+                Batch batch = await pool.ReadAsync(cancellationToken).ConfigureAwait(false);
+                batch.Reset();
+                while (batch.Count < batch.Records.Length)
+                {
+                    ReadOutcome outcome = await cursor.ReadAsync(batch.Records[batch.Count], cancellationToken).ConfigureAwait(false);
+                    if (outcome == ReadOutcome.End)
+                    {
+                        end = true;
+                        break;
+                    }
+
+                    if (outcome == ReadOutcome.Rejected)
+                    {
+                        batch.Rejections.Add((batch.Count, cursor.Rejection!));
+                        if (batch.Rejections.Count >= batch.Records.Length)
+                        {
+                            break;
+                        }
+                    }
+                    else
+                    {
+                        batch.Count++;
+                    }
+                }
+
+                if (batch.Count == 0 && batch.Rejections.Count == 0)
+                {
+                    break;
+                }
+
+                await ordered.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                await work.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            ordered.TryComplete();
+        }
+        catch (Exception e)
+        {
+            ordered.TryComplete(e);
+        }
+        finally
+        {
+            work.TryComplete();
+        }
+    }
+
+    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    {
+        CompiledRule[] rules = dataset.Rules;
+        await foreach (Batch batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    Record record = batch.Records[i];
+                    for (int r = 0; r < rules.Length; r++)
+                    {
+                        CompiledRule rule = rules[r];
+                        try
+                        {
+                            if (rule.Predicate(record))
+                            {
+                                batch.Results.Add(new BatchResult(i, factory.Create(rule, record), null));
+                            }
+                        }
+                        catch (Exception e) when (RuleFailure.TryClassify(e, out string code, out string message))
+                        {
+                            var error = new RecordRejection(dataset.Schema.Name, record.Line, code, message) { RuleId = rule.Definition.Id };
+                            batch.Results.Add(new BatchResult(i, null, error));
+                        }
+                    }
+                }
+
+                batch.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                batch.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private static async Task<bool> EmitAsync(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
+    {
+        string name = dataset.Schema.Name;
+        await foreach (Batch batch in ordered.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await batch.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            int rejection = 0;
+            int result = 0;
+            for (int position = 0; position <= batch.Count; position++)
+            {
+                while (rejection < batch.Rejections.Count && batch.Rejections[rejection].Position == position)
+                {
+                    statistics.Read(name, 1);
+                    if (statistics.Fail(batch.Rejections[rejection++].Rejection))
+                    {
+                        return true;
+                    }
+                }
+
+                if (position == batch.Count)
+                {
+                    break;
+                }
+
+                statistics.Read(name, 1);
+                bool matched = false;
+                bool stop = false;
+                for (; result < batch.Results.Count && batch.Results[result].Position == position; result++)
+                {
+                    BatchResult item = batch.Results[result];
+                    if (item.Clue is { } clue)
+                    {
+                        await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+                        statistics.Clue(clue.RuleId);
+                        matched = true;
+                    }
+                    else
+                    {
+                        stop |= statistics.Fail(item.Error!);
+                    }
+                }
+
+                if (matched)
+                {
+                    statistics.Matched();
+                }
+
+                if (stop)
+                {
+                    return true;
+                }
+            }
+
+            pool.TryWrite(batch);
+        }
+
+        return false;
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private readonly record struct BatchResult(int Position, Clue? Clue, RecordRejection? Error);
+
+    private sealed class Batch
+    {
+        public Batch(RecordLayout layout, int size)
+        {
+            Records = new Record[size];
+            for (int i = 0; i < size; i++)
+            {
+                Records[i] = layout.CreateRecord();
+            }
+        }
+
+        public Record[] Records { get; }
+
+        public int Count { get; set; }
+
+        public List<(int Position, RecordRejection Rejection)> Rejections { get; } = [];
+
+        public List<BatchResult> Results { get; } = [];
+
+        public TaskCompletionSource Done { get; private set; } = new();
+
+        public void Reset()
+        {
+            Count = 0;
+            Rejections.Clear();
+            Results.Clear();
+            Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using RuleEngine.Records;
+
+namespace RuleEngine.Execution;
+
+/// <summary>Counts what a run does. Updated only by the run's single, ordered emitter, so it needs no locks.</summary>
+internal sealed class RunStatistics
+{
+    private readonly RunOptions _options;
+    private readonly SortedDictionary<string, long> _cluesPerRule = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _readPerDataset = new(StringComparer.Ordinal);
+    private readonly List<RecordRejection> _rejections = [];
+
+    public RunStatistics(RunOptions options, IEnumerable<string> ruleIds)
+    {
+        _options = options;
+        foreach (string id in ruleIds)
+        {
+            _cluesPerRule[id] = 0;
+        }
+    }
+
+    public long RecordsRead { get; private set; }
+
+    public long RecordsMatched { get; private set; }
+
+    public long RecordsRejected { get; private set; }
+
+    public long RuleErrors { get; private set; }
+
+    public long CluesEmitted { get; private set; }
+
+    public long Failures => RecordsRejected + RuleErrors;
+
+    public void Read(string dataset, long count)
+    {
+        RecordsRead += count;
+        _readPerDataset[dataset] = _readPerDataset.GetValueOrDefault(dataset) + count;
+    }
+
+    public void Matched() => RecordsMatched++;
+
+    public void Clue(string ruleId)
+    {
+        CluesEmitted++;
+        _cluesPerRule[ruleId] = _cluesPerRule.GetValueOrDefault(ruleId) + 1;
+    }
+
+    /// <summary>Records a rejected record or a rule error; returns whether the policy now stops the run.</summary>
+    public bool Fail(RecordRejection rejection)
+    {
+        if (rejection.RuleId is null)
+        {
+            RecordsRejected++;
+        }
+        else
+        {
+            RuleErrors++;
+        }
+
+        if (_rejections.Count < _options.MaxReportedRejections)
+        {
+            _rejections.Add(rejection);
+        }
+
+        return Failures > _options.BadRecords.MaxFailures;
+    }
+
+    public RunSummary ToSummary(TimeSpan elapsed, bool stoppedByPolicy) => new()
+    {
+        RecordsRead = RecordsRead,
+        RecordsMatched = RecordsMatched,
+        RecordsRejected = RecordsRejected,
+        RuleErrors = RuleErrors,
+        CluesEmitted = CluesEmitted,
+        RecordsReadPerDataset = new SortedDictionary<string, long>(_readPerDataset, StringComparer.Ordinal),
+        CluesPerRule = new SortedDictionary<string, long>(_cluesPerRule, StringComparer.Ordinal),
+        Rejections = [.. _rejections],
+        StoppedByPolicy = stoppedByPolicy,
+        Elapsed = elapsed,
+    };
+}

@@ -1,0 +1,387 @@
+using System.Collections.Frozen;
+using System.Linq.Expressions;
+using System.Reflection;
+using RuleEngine.Records;
+using static System.Linq.Expressions.Expression;
+
+namespace RuleEngine.Language;
+
+/// <summary>
+/// Compiles bound expressions into LINQ expression trees over a <see cref="Record"/>'s typed slots, then into
+/// delegates. Values are nullable CLR types (NULL is <see langword="null"/>); AND, OR and NOT follow SQL's
+/// three-valued logic; integer arithmetic is checked.
+/// </summary>
+internal sealed class ExpressionCompiler
+{
+    private static readonly FieldInfo Int64sField = typeof(Record).GetField(nameof(Record.Int64s))!;
+    private static readonly FieldInfo DoublesField = typeof(Record).GetField(nameof(Record.Doubles))!;
+    private static readonly FieldInfo DecimalsField = typeof(Record).GetField(nameof(Record.Decimals))!;
+    private static readonly FieldInfo StringsField = typeof(Record).GetField(nameof(Record.Strings))!;
+    private static readonly FieldInfo ArraysField = typeof(Record).GetField(nameof(Record.Arrays))!;
+    private static readonly FieldInfo NullsField = typeof(Record).GetField(nameof(Record.Nulls))!;
+
+    private readonly ParameterExpression _record = Parameter(typeof(Record), "record");
+    private readonly RecordLayout _layout;
+
+    public ExpressionCompiler(RecordLayout layout)
+    {
+        _layout = layout;
+    }
+
+    /// <summary>A predicate that is true only where the condition is TRUE (a WHERE clause drops UNKNOWN).</summary>
+    public Func<Record, bool> CompilePredicate(BoundExpression condition)
+    {
+        Expression body = Emit(condition);
+        Expression test = body.Type == typeof(bool?) ? Call(body, typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!) : body;
+        return Lambda<Func<Record, bool>>(test, _record).Compile();
+    }
+
+    /// <summary>The three-valued result of a condition: TRUE, FALSE or UNKNOWN (<see langword="null"/>).</summary>
+    public Func<Record, bool?> CompileCondition(BoundExpression condition) =>
+        Lambda<Func<Record, bool?>>(Convert(Emit(condition), typeof(bool?)), _record).Compile();
+
+    /// <summary>The value in its compiled representation, boxed (tests and the differential oracle).</summary>
+    public Func<Record, object?> CompileValue(BoundExpression expression) =>
+        Lambda<Func<Record, object?>>(Convert(Emit(expression), typeof(object)), _record).Compile();
+
+    private Expression Emit(BoundExpression node) => node switch
+    {
+        BoundLiteral literal => Constant(literal.Value, literal.Type.ClrType()),
+        BoundField field => EmitField(field),
+        BoundConvert convert => EmitConvert(convert),
+        BoundUnary { Operator: UnaryOperator.Not } not => Not(Emit(not.Operand)),
+        BoundUnary negate => negate.Type == LanguageType.Int ? NegateChecked(Emit(negate.Operand)) : Negate(Emit(negate.Operand)),
+        BoundBinary binary => EmitBinary(binary),
+        BoundLogical logical => EmitLogical(logical),
+        BoundIsNull isNull => EmitIsNull(isNull),
+        BoundIn @in => EmitIn(@in),
+        BoundLike like => EmitLike(like),
+        BoundCase @case => EmitCase(@case),
+        BoundCall call => EmitCall(call),
+        _ => throw new InvalidOperationException($"Cannot compile {node.GetType().Name}."),
+    };
+
+    private Expression EmitField(BoundField field)
+    {
+        int index = field.FieldIndex;
+        int slot = _layout.Slots[index];
+        Type clr = field.Type.ClrType();
+        Expression value = _layout.Kinds[index] switch
+        {
+            StorageKind.String => ArrayIndex(Field(_record, StringsField), Constant(slot)),
+            StorageKind.StringArray => ArrayIndex(Field(_record, ArraysField), Constant(slot)),
+            StorageKind.Double => Convert(ArrayIndex(Field(_record, DoublesField), Constant(slot)), clr),
+            StorageKind.Decimal => Convert(ArrayIndex(Field(_record, DecimalsField), Constant(slot)), clr),
+            _ => field.Type switch
+            {
+                LanguageType.Bool => Convert(NotEqual(ArrayIndex(Field(_record, Int64sField), Constant(slot)), Constant(0L)), clr),
+                LanguageType.Date => Convert(Convert(ArrayIndex(Field(_record, Int64sField), Constant(slot)), typeof(int)), clr),
+                _ => Convert(ArrayIndex(Field(_record, Int64sField), Constant(slot)), clr),
+            },
+        };
+        if (!clr.IsValueType)
+        {
+            return value;
+        }
+
+        return Condition(ArrayIndex(Field(_record, NullsField), Constant(index)), Constant(null, clr), value);
+    }
+
+    private Expression EmitConvert(BoundConvert convert)
+    {
+        LanguageType from = convert.Operand.Type;
+        LanguageType to = convert.Type;
+        Expression operand = Emit(convert.Operand);
+        if (from == LanguageType.Null)
+        {
+            return Constant(null, to.ClrType());
+        }
+
+        return (from, to) switch
+        {
+            (LanguageType.Int, LanguageType.Decimal) or (LanguageType.Int, LanguageType.Double) or (LanguageType.Decimal, LanguageType.Double) => Convert(operand, to.ClrType()),
+            (LanguageType.Date, LanguageType.Timestamp) => Strict([operand], v => Multiply(Convert(v[0], typeof(long)), Constant(TimeSpan.TicksPerDay)), to),
+            (LanguageType.Timestamp, LanguageType.Date) => Strict([operand], v => Convert(Divide(v[0], Constant(TimeSpan.TicksPerDay)), typeof(int)), to),
+            (LanguageType.Double, LanguageType.Int) => CallStrict(nameof(CastFunctions.DoubleToInt), operand, to),
+            (LanguageType.Decimal, LanguageType.Int) => CallStrict(nameof(CastFunctions.DecimalToInt), operand, to),
+            (LanguageType.Double, LanguageType.Decimal) => CallStrict(nameof(CastFunctions.DoubleToDecimal), operand, to),
+            (LanguageType.Bool, LanguageType.Int) => Strict([operand], v => Condition(v[0], Constant(1L), Constant(0L)), to),
+            (LanguageType.Int, LanguageType.Bool) => Strict([operand], v => NotEqual(v[0], Constant(0L)), to),
+            (LanguageType.Text, LanguageType.Int) => CallStrict(nameof(CastFunctions.TextToInt), operand, to),
+            (LanguageType.Text, LanguageType.Decimal) => CallStrict(nameof(CastFunctions.TextToDecimal), operand, to),
+            (LanguageType.Text, LanguageType.Double) => CallStrict(nameof(CastFunctions.TextToDouble), operand, to),
+            (LanguageType.Text, LanguageType.Bool) => CallStrict(nameof(CastFunctions.TextToBool), operand, to),
+            (LanguageType.Text, LanguageType.Date) => CallStrict(nameof(CastFunctions.TextToDate), operand, to),
+            (LanguageType.Text, LanguageType.Timestamp) => CallStrict(nameof(CastFunctions.TextToTimestamp), operand, to),
+            (LanguageType.Int, LanguageType.Text) => CallStrict(nameof(CastFunctions.IntToText), operand, to),
+            (LanguageType.Decimal, LanguageType.Text) => CallStrict(nameof(CastFunctions.DecimalToText), operand, to),
+            (LanguageType.Double, LanguageType.Text) => CallStrict(nameof(CastFunctions.DoubleToText), operand, to),
+            (LanguageType.Bool, LanguageType.Text) => CallStrict(nameof(CastFunctions.BoolToText), operand, to),
+            (LanguageType.Date, LanguageType.Text) => Strict([operand], v => Call(typeof(BuiltinFunctions).GetMethod(nameof(BuiltinFunctions.FormatDate))!, v[0]), to),
+            (LanguageType.Timestamp, LanguageType.Text) => Strict([operand], v => Call(typeof(BuiltinFunctions).GetMethod(nameof(BuiltinFunctions.FormatTimestamp))!, v[0]), to),
+            _ => throw new InvalidOperationException($"No conversion from {from} to {to}."),
+        };
+    }
+
+    private Expression EmitBinary(BoundBinary binary)
+    {
+        Expression left = Emit(binary.Left);
+        Expression right = Emit(binary.Right);
+        LanguageType operand = binary.OperandType;
+        switch (binary.Operator)
+        {
+            case BinaryOperator.Add when binary.Type == LanguageType.Date:
+                return Strict([left, right], v => Call(typeof(BuiltinFunctions).GetMethod(nameof(BuiltinFunctions.DateAddDays))!, v[0], v[1]), LanguageType.Date);
+            case BinaryOperator.Subtract when binary.Type == LanguageType.Date:
+                return Strict([left, right], v => Call(typeof(BuiltinFunctions).GetMethod(nameof(BuiltinFunctions.DateAddDays))!, v[0], NegateChecked(v[1])), LanguageType.Date);
+            case BinaryOperator.Subtract when operand == LanguageType.Date:
+                return Strict([left, right], v => Subtract(Convert(v[0], typeof(long)), Convert(v[1], typeof(long))), LanguageType.Int);
+            case BinaryOperator.Add:
+                return operand == LanguageType.Int ? AddChecked(left, right) : Add(left, right);
+            case BinaryOperator.Subtract:
+                return operand == LanguageType.Int ? SubtractChecked(left, right) : Subtract(left, right);
+            case BinaryOperator.Multiply:
+                return operand == LanguageType.Int ? MultiplyChecked(left, right) : Multiply(left, right);
+            case BinaryOperator.Divide:
+                return Divide(left, right);
+            case BinaryOperator.Modulo:
+                return Modulo(left, right);
+            case BinaryOperator.Concat:
+                return Strict([left, right], v => Call(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, v[0], v[1]), LanguageType.Text);
+        }
+
+        return EmitComparison(binary.Operator, left, right, operand);
+    }
+
+    private static Expression EmitComparison(BinaryOperator op, Expression left, Expression right, LanguageType operand)
+    {
+        if (operand == LanguageType.Text)
+        {
+            MethodInfo compare = typeof(TextComparison).GetMethod(nameof(TextComparison.CompareCodePoints))!;
+            return Strict([left, right], v => op switch
+            {
+                BinaryOperator.Equal => Call(typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!, v[0], v[1]),
+                BinaryOperator.NotEqual => Not(Call(typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!, v[0], v[1])),
+                _ => Compare(op, Call(compare, v[0], v[1]), Constant(0)),
+            }, LanguageType.Bool);
+        }
+
+        if (operand == LanguageType.Bool)
+        {
+            return Strict([left, right], v => Compare(op, Condition(v[0], Constant(1), Constant(0)), Condition(v[1], Constant(1), Constant(0))), LanguageType.Bool);
+        }
+
+        return op switch
+        {
+            BinaryOperator.Equal => Equal(left, right, liftToNull: true, method: null),
+            BinaryOperator.NotEqual => NotEqual(left, right, liftToNull: true, method: null),
+            BinaryOperator.Less => LessThan(left, right, liftToNull: true, method: null),
+            BinaryOperator.LessOrEqual => LessThanOrEqual(left, right, liftToNull: true, method: null),
+            BinaryOperator.Greater => GreaterThan(left, right, liftToNull: true, method: null),
+            _ => GreaterThanOrEqual(left, right, liftToNull: true, method: null),
+        };
+    }
+
+    private static Expression Compare(BinaryOperator op, Expression left, Expression right) => op switch
+    {
+        BinaryOperator.Equal => Equal(left, right),
+        BinaryOperator.NotEqual => NotEqual(left, right),
+        BinaryOperator.Less => LessThan(left, right),
+        BinaryOperator.LessOrEqual => LessThanOrEqual(left, right),
+        BinaryOperator.Greater => GreaterThan(left, right),
+        _ => GreaterThanOrEqual(left, right),
+    };
+
+    /// <summary>n-ary AND/OR: FALSE (TRUE) decides at once; otherwise any UNKNOWN makes the result UNKNOWN.</summary>
+    private Expression EmitLogical(BoundLogical logical)
+    {
+        ParameterExpression sawNull = Variable(typeof(bool), "sawNull");
+        ParameterExpression operand = Variable(typeof(bool?), "operand");
+        LabelTarget end = Label(typeof(bool?), "end");
+        bool decisive = !logical.IsAnd;
+        var body = new List<Expression> { Assign(sawNull, Constant(false)) };
+        foreach (BoundExpression item in logical.Operands)
+        {
+            body.Add(Assign(operand, Convert(Emit(item), typeof(bool?))));
+            body.Add(IfThenElse(
+                Property(operand, nameof(Nullable<bool>.HasValue)),
+                IfThen(Equal(Property(operand, nameof(Nullable<bool>.Value)), Constant(decisive)), Return(end, Constant(decisive, typeof(bool?)))),
+                Assign(sawNull, Constant(true))));
+        }
+
+        body.Add(Label(end, Condition(sawNull, Constant(null, typeof(bool?)), Constant(!decisive, typeof(bool?)))));
+        return Block(typeof(bool?), [sawNull, operand], body);
+    }
+
+    private Expression EmitIsNull(BoundIsNull isNull)
+    {
+        Expression operand = Emit(isNull.Operand);
+        Expression test = operand.Type.IsValueType
+            ? Not(Property(operand, "HasValue"))
+            : ReferenceEqual(operand, Constant(null, operand.Type));
+        if (isNull.Negated)
+        {
+            test = Not(test);
+        }
+
+        return Convert(test, typeof(bool?));
+    }
+
+    private Expression EmitIn(BoundIn @in)
+    {
+        Expression result;
+        if (@in.Items.All(i => i is BoundLiteral) && @in.Items.Any(i => i is BoundLiteral { Value: not null }))
+        {
+            result = EmitInSet(@in);
+        }
+        else
+        {
+            var comparisons = @in.Items.Select(i => (BoundExpression)new BoundBinary(LanguageType.Bool, @in.Span, BinaryOperator.Equal, @in.Value, i, @in.Value.Type)).ToList();
+            result = EmitLogical(new BoundLogical(@in.Span, IsAnd: false, comparisons));
+        }
+
+        return @in.Negated ? Not(result) : result;
+    }
+
+    private Expression EmitInSet(BoundIn @in)
+    {
+        bool hasNull = @in.Items.Any(i => i is BoundLiteral { Value: null });
+        var values = @in.Items.Cast<BoundLiteral>().Where(l => l.Value is not null).Select(l => l.Value!).ToList();
+        Type clr = @in.Value.Type.ClrType();
+        Type element = Nullable.GetUnderlyingType(clr) ?? clr;
+        object set = typeof(ExpressionCompiler).GetMethod(nameof(CreateSet), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(element).Invoke(null, [values])!;
+        MethodInfo contains = set.GetType().GetMethod("Contains", [element])!;
+        Expression miss = Constant(hasNull ? null : false, typeof(bool?));
+        return Strict([Emit(@in.Value)], v => Condition(Call(Constant(set), contains, v[0]), Constant(true, typeof(bool?)), miss), LanguageType.Bool);
+    }
+
+    private static FrozenSet<T> CreateSet<T>(List<object> values) =>
+        typeof(T) == typeof(string)
+            ? (FrozenSet<T>)(object)values.Cast<string>().ToFrozenSet(StringComparer.Ordinal)
+            : values.Cast<T>().ToFrozenSet();
+
+    private Expression EmitLike(BoundLike like)
+    {
+        Expression value = Emit(like.Value);
+        Expression result;
+        if (like.Pattern is BoundLiteral { Value: string pattern })
+        {
+            LikePattern compiled = LikePattern.Compile(pattern);
+            result = Strict([value], v => Call(Constant(compiled), typeof(LikePattern).GetMethod(nameof(LikePattern.IsMatch))!, v[0]), LanguageType.Bool);
+        }
+        else
+        {
+            result = Strict([value, Emit(like.Pattern)], v => Call(typeof(LikePattern).GetMethod(nameof(LikePattern.Matches))!, v[0], v[1]), LanguageType.Bool);
+        }
+
+        return like.Negated ? Not(result) : result;
+    }
+
+    private Expression EmitCase(BoundCase @case)
+    {
+        Type clr = @case.Type.ClrType();
+        Expression result = @case.Else is null ? Constant(null, clr) : Convert(Emit(@case.Else), clr);
+        for (int i = @case.Branches.Count - 1; i >= 0; i--)
+        {
+            (BoundExpression when, BoundExpression then) = @case.Branches[i];
+            Expression test = Call(Convert(Emit(when), typeof(bool?)), typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!);
+            result = Condition(test, Convert(Emit(then), clr), result);
+        }
+
+        return result;
+    }
+
+    private Expression EmitCall(BoundCall call)
+    {
+        FunctionDefinition function = call.Function;
+        var arguments = call.Arguments.Select(Emit).ToList();
+        switch (function.Kind)
+        {
+            case FunctionKind.Coalesce:
+                return arguments.AsEnumerable().Reverse().Aggregate((acc, next) => Coalesce(next, acc));
+            case FunctionKind.Least:
+            case FunctionKind.Greatest:
+                return EmitExtreme(arguments, call.Type, function.Kind == FunctionKind.Least);
+        }
+
+        var strictArguments = new List<Expression>();
+        var literalArguments = new Dictionary<int, Expression>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (function.LiteralParameters.Contains(i))
+            {
+                literalArguments[i] = function.IsRegex ? Constant(call.Regex) : Constant(((BoundLiteral)call.Arguments[i]).Value, typeof(string));
+            }
+            else
+            {
+                strictArguments.Add(arguments[i]);
+            }
+        }
+
+        MethodInfo method = function.Method!;
+        return Strict(strictArguments, values =>
+        {
+            var parameters = new Expression[arguments.Count];
+            int next = 0;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] = literalArguments.TryGetValue(i, out Expression? literal) ? literal : values[next++];
+            }
+
+            return Call(method, parameters);
+        }, call.Type);
+    }
+
+    private static Expression EmitExtreme(List<Expression> arguments, LanguageType type, bool least)
+    {
+        Type clr = type.ClrType();
+        ParameterExpression best = Variable(clr, "best");
+        ParameterExpression next = Variable(clr, "next");
+        var body = new List<Expression> { Assign(best, Convert(arguments[0], clr)) };
+        BinaryOperator op = least ? BinaryOperator.Less : BinaryOperator.Greater;
+        foreach (Expression argument in arguments.Skip(1))
+        {
+            body.Add(Assign(next, Convert(argument, clr)));
+            Expression isBetter = Call(Convert(EmitComparison(op, next, best, type), typeof(bool?)), typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!);
+            body.Add(IfThen(OrElse(IsNull(best), AndAlso(Not(IsNull(next)), isBetter)), Assign(best, next)));
+        }
+
+        body.Add(best);
+        return Block(clr, [best, next], body);
+    }
+
+    private static Expression CallStrict(string castMethod, Expression operand, LanguageType to) =>
+        Strict([operand], v => Call(typeof(CastFunctions).GetMethod(castMethod)!, v[0]), to);
+
+    /// <summary>
+    /// Evaluates each argument once; if any is NULL the result is NULL, otherwise <paramref name="body"/> runs on
+    /// the non-NULL values. The result is converted to the nullable CLR type of <paramref name="resultType"/>.
+    /// </summary>
+    private static Expression Strict(IReadOnlyList<Expression> arguments, Func<Expression[], Expression> body, LanguageType resultType)
+    {
+        Type clr = resultType.ClrType();
+        var temps = arguments.Select((a, i) => Variable(a.Type, "arg" + i)).ToArray();
+        var values = temps.Select(t => t.Type.IsValueType && Nullable.GetUnderlyingType(t.Type) is not null ? (Expression)Property(t, "Value") : t).ToArray();
+        Expression result = body(values);
+        if (result.Type != clr)
+        {
+            result = Convert(result, clr);
+        }
+
+        Expression? anyNull = null;
+        foreach (ParameterExpression temp in temps)
+        {
+            Expression test = IsNull(temp);
+            anyNull = anyNull is null ? test : OrElse(anyNull, test);
+        }
+
+        var block = new List<Expression>();
+        block.AddRange(arguments.Select((a, i) => Assign(temps[i], a)));
+        block.Add(anyNull is null ? result : Condition(anyNull, Constant(null, clr), result));
+        return Block(clr, temps, block);
+    }
+
+    private static Expression IsNull(Expression value) => value.Type.IsValueType
+        ? Nullable.GetUnderlyingType(value.Type) is null ? Constant(false) : Not(Property(value, "HasValue"))
+        : ReferenceEqual(value, Constant(null, value.Type));
+}

@@ -1,0 +1,39 @@
+namespace RuleEngine;
+
+/// <summary>How a run reads, evaluates and reports.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Gets what happens on a bad record or a rule that fails on a record.</summary>
+    /// <value>The default is <see cref="BadRecordPolicy.Skip"/>: report, count and go on.</value>
+    public BadRecordPolicy BadRecords { get; init; } = BadRecordPolicy.Skip;
+
+    /// <summary>Gets how many batches are evaluated at once. Output order does not depend on it.</summary>
+    /// <value>The default is the number of processors.</value>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Gets how many records make a batch.</summary>
+    /// <value>The default is 1024.</value>
+    public int BatchSize { get; init; } = 1024;
+
+    /// <summary>
+    /// Gets a value indicating whether clues show personal fields (ID numbers, names, phones) unmasked.
+    /// Only a caller entitled to see them should set it.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: personal fields are masked, as in <c>110105********1234</c>.</value>
+    public bool RevealPersonalData { get; init; }
+
+    /// <summary>
+    /// Gets the key of the HMAC that turns a rule and a subject into a clue's fingerprint. Hosts should set a
+    /// secret key of their own, so fingerprints cannot be reversed into ID numbers by trying every number.
+    /// </summary>
+    /// <value>The default is a fixed, public key: fingerprints are stable, but not secret.</value>
+    public ReadOnlyMemory<byte> FingerprintKey { get; init; } = "RuleEngine.ClueFingerprint.v1"u8.ToArray();
+
+    /// <summary>Gets how many rejections the summary lists one by one; all are counted.</summary>
+    /// <value>The default is 1000.</value>
+    public int MaxReportedRejections { get; init; } = 1000;
+
+    /// <summary>Gets the clock used to measure the run.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,37 @@
+using RuleEngine.Records;
+
+namespace RuleEngine;
+
+/// <summary>What a run did: how many records it read, matched and rejected, the clues per rule, and how long it took.</summary>
+public sealed record RunSummary
+{
+    /// <summary>Gets how many records were read, rejected ones included.</summary>
+    public long RecordsRead { get; init; }
+
+    /// <summary>Gets how many records produced at least one clue.</summary>
+    public long RecordsMatched { get; init; }
+
+    /// <summary>Gets how many records could not be read.</summary>
+    public long RecordsRejected { get; init; }
+
+    /// <summary>Gets how many times a rule could not be evaluated on a record (reported as NotEvaluated, never as "no clue").</summary>
+    public long RuleErrors { get; init; }
+
+    /// <summary>Gets how many clues were emitted.</summary>
+    public long CluesEmitted { get; init; }
+
+    /// <summary>Gets the number of records read per dataset, ordered by dataset name.</summary>
+    public IReadOnlyDictionary<string, long> RecordsReadPerDataset { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Gets the number of clues per rule id, ordered by rule id; rules without clues show 0.</summary>
+    public IReadOnlyDictionary<string, long> CluesPerRule { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Gets the first rejections and rule errors, in input order (up to <see cref="RunOptions.MaxReportedRejections"/>).</summary>
+    public IReadOnlyList<RecordRejection> Rejections { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether the run stopped early because of its <see cref="BadRecordPolicy"/>.</summary>
+    public bool StoppedByPolicy { get; init; }
+
+    /// <summary>Gets how long the run took.</summary>
+    public TimeSpan Elapsed { get; init; }
+}
