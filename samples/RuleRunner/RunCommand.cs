@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Globalization;
+using RuleEngine;
+using RuleEngine.Clues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleRunner;
+
+/// <summary><c>run</c>: streams data files through the models and writes clues and a summary.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string[]>("--data", "-d")
+        {
+            Description = "A dataset and its file, as dataset=path (.csv, .jsonl). Repeat for several datasets.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write clues as JSON Lines to this file instead of listing them." };
+        var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
+        var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
+        var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { data, output, badRecords, reveal, parallelism };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(data)!, parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] data, FileInfo? output, string badRecords, bool reveal, int parallelism, CancellationToken cancellationToken)
+    {
+        if (!BadRecordPolicy.TryParse(badRecords, out BadRecordPolicy? policy))
+        {
+            await Console.Error.WriteLineAsync($"--bad-records: '{badRecords}' is not skip, stop or stop-after:N.");
+            return ExitCodes.Usage;
+        }
+
+        RuleSet rules;
+        try
+        {
+            var builder = new RuleSetBuilder();
+            foreach (DatasetSchema schema in SampleCatalog.Datasets)
+            {
+                builder.AddDataset(schema);
+            }
+
+            rules = builder.AddRules(SampleCatalog.Rules).Build();
+        }
+        catch (RuleCompilationException e)
+        {
+            foreach (Diagnostic diagnostic in e.Diagnostics)
+            {
+                await Console.Error.WriteLineAsync(diagnostic.ToString());
+            }
+
+            return ExitCodes.ModelErrors;
+        }
+
+        var sources = new List<RecordSource>();
+        foreach (string item in data)
+        {
+            string[] parts = item.Split('=', 2);
+            if (parts.Length != 2 || !rules.Datasets.TryGetValue(parts[0], out DatasetSchema? schema))
+            {
+                await Console.Error.WriteLineAsync($"--data: '{item}' is not dataset=path with a known dataset ({string.Join(", ", rules.Datasets.Keys.Order(StringComparer.Ordinal))}).");
+                return ExitCodes.Usage;
+            }
+
+            if (!File.Exists(parts[1]))
+            {
+                await Console.Error.WriteLineAsync($"--data: file '{parts[1]}' does not exist.");
+                return ExitCodes.Usage;
+            }
+
+            sources.Add(parts[1].EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? RecordSource.Csv(parts[1], schema)
+                : RecordSource.JsonLines(parts[1], schema));
+        }
+
+        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism) };
+        RunSummary summary;
+        try
+        {
+            if (output is null)
+            {
+                summary = await rules.RunAsync(sources, new ConsoleClueSink(), options, cancellationToken);
+            }
+            else
+            {
+                await using var sink = new JsonLinesClueSink(output.Create(), ownsStream: true);
+                summary = await rules.RunAsync(sources, sink, options, cancellationToken);
+            }
+        }
+        catch (BadRecordLimitExceededException e)
+        {
+            PrintSummary(e.Summary);
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.ModelErrors;
+        }
+        catch (RecordSourceException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.ModelErrors;
+        }
+
+        PrintSummary(summary);
+        return ExitCodes.Success;
+    }
+
+    private static void PrintSummary(RunSummary summary)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(culture, $"Records read: {summary.RecordsRead}, matched: {summary.RecordsMatched}, rejected: {summary.RecordsRejected}, rule errors: {summary.RuleErrors}"));
+        foreach ((string dataset, long count) in summary.RecordsReadPerDataset)
+        {
+            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} read"));
+        }
+
+        Console.WriteLine(string.Create(culture, $"Clues: {summary.CluesEmitted}"));
+        foreach ((string rule, long count) in summary.CluesPerRule)
+        {
+            Console.WriteLine(string.Create(culture, $"  {rule}: {count}"));
+        }
+
+        foreach (RecordRejection rejection in summary.Rejections)
+        {
+            Console.WriteLine($"Rejected {rejection}");
+        }
+
+        double seconds = Math.Max(summary.Elapsed.TotalSeconds, 1e-6);
+        Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
+    }
+
+    private sealed class ConsoleClueSink : IClueSink
+    {
+        public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clue.RuleId}] {clue.Title}  subject={clue.SubjectKey}  ({clue.Dataset}:{clue.Line}, {clue.Fingerprint})"));
+            return ValueTask.CompletedTask;
+        }
+    }
+}
