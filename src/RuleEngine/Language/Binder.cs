@@ -47,6 +47,9 @@ internal sealed class Binder
         return bound;
     }
 
+    /// <summary>Binds an expression of any type (used by tests and the differential oracle).</summary>
+    public BoundExpression BindValue(SyntaxNode node) => Bind(node);
+
     private BoundExpression BindPredicate(SyntaxNode node)
     {
         switch (node)
@@ -119,7 +122,10 @@ internal sealed class Binder
         {
             string field = name.Parts.Count > 1 && _scope.Aliases.Contains(name.Parts[0]) ? string.Join('.', name.Parts.Skip(1)) : dotted;
             string? suggestion = NameSuggester.Closest(field, schema.Fields.Select(f => f.Name));
-            Error(DiagnosticIds.UnknownField, $"Dataset '{schema.Name}' has no field '{field}'.", name.Span, suggestion is null ? null : $"Did you mean '{suggestion}'?");
+            string? hint = suggestion is not null ? $"Did you mean '{suggestion}'?"
+                : name.IsQuoted ? $"Text literals take single quotes: '{field}'; double quotes name a field."
+                : null;
+            Error(DiagnosticIds.UnknownField, $"Dataset '{schema.Name}' has no field '{field}'.", name.Span, hint);
             return new BoundError(name.Span);
         }
 

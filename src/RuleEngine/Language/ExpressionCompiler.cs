@@ -192,25 +192,34 @@ internal sealed class ExpressionCompiler
         _ => GreaterThanOrEqual(left, right),
     };
 
-    /// <summary>n-ary AND/OR: FALSE (TRUE) decides at once; otherwise any UNKNOWN makes the result UNKNOWN.</summary>
+    /// <summary>
+    /// n-ary AND/OR without jumps: FALSE (for AND; TRUE for OR) decides at once and later operands are skipped;
+    /// otherwise any UNKNOWN operand makes the result UNKNOWN.
+    /// </summary>
     private Expression EmitLogical(BoundLogical logical)
     {
+        ParameterExpression decided = Variable(typeof(bool), "decided");
         ParameterExpression sawNull = Variable(typeof(bool), "sawNull");
         ParameterExpression operand = Variable(typeof(bool?), "operand");
-        LabelTarget end = Label(typeof(bool?), "end");
         bool decisive = !logical.IsAnd;
-        var body = new List<Expression> { Assign(sawNull, Constant(false)) };
+        var body = new List<Expression> { Assign(decided, Constant(false)), Assign(sawNull, Constant(false)) };
         foreach (BoundExpression item in logical.Operands)
         {
-            body.Add(Assign(operand, Convert(Emit(item), typeof(bool?))));
-            body.Add(IfThenElse(
-                Property(operand, nameof(Nullable<bool>.HasValue)),
-                IfThen(Equal(Property(operand, nameof(Nullable<bool>.Value)), Constant(decisive)), Return(end, Constant(decisive, typeof(bool?)))),
-                Assign(sawNull, Constant(true))));
+            body.Add(IfThen(
+                Not(decided),
+                Block(
+                    Assign(operand, Convert(Emit(item), typeof(bool?))),
+                    IfThenElse(
+                        Property(operand, nameof(Nullable<bool>.HasValue)),
+                        IfThen(Equal(Property(operand, nameof(Nullable<bool>.Value)), Constant(decisive)), Assign(decided, Constant(true))),
+                        Assign(sawNull, Constant(true))))));
         }
 
-        body.Add(Label(end, Condition(sawNull, Constant(null, typeof(bool?)), Constant(!decisive, typeof(bool?)))));
-        return Block(typeof(bool?), [sawNull, operand], body);
+        body.Add(Condition(
+            decided,
+            Constant(decisive, typeof(bool?)),
+            Condition(sawNull, Constant(null, typeof(bool?)), Constant(!decisive, typeof(bool?)))));
+        return Block(typeof(bool?), [decided, sawNull, operand], body);
     }
 
     private Expression EmitIsNull(BoundIsNull isNull)

@@ -132,7 +132,7 @@ internal sealed class Lexer
                 return Single(TokenKind.Greater);
         }
 
-        _position++;
+        _position += c == '&' && Peek(1) == '&' ? 2 : 1;
         string? hint = c switch
         {
             '（' => "Use the ASCII '(' instead of the full-width '（'.",
@@ -145,7 +145,7 @@ internal sealed class Lexer
             '!' => "Write NOT instead of '!'.",
             _ => null,
         };
-        _diagnostics.Error(DiagnosticIds.UnexpectedCharacter, $"Unexpected character '{c}'.", _source.Locate(Span(start)), hint);
+        _diagnostics.Error(DiagnosticIds.UnexpectedCharacter, $"Unexpected character '{_source.Text[start.._position]}'.", _source.Locate(Span(start)), hint);
         return new Token(TokenKind.Invalid, Span(start), string.Empty);
     }
 

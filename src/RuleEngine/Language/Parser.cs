@@ -38,6 +38,11 @@ internal sealed class Parser
 
         int before = diagnostics.Count;
         var parser = new Parser(source, diagnostics, limits);
+        if (diagnostics.Count > before)
+        {
+            return null;
+        }
+
         if (parser.Current.Kind == TokenKind.End)
         {
             if (diagnostics.Count == before)
@@ -412,7 +417,7 @@ internal sealed class Parser
             span = span.Cover(part.Span);
         }
 
-        return new NameSyntax(span, parts);
+        return new NameSyntax(span, parts) { IsQuoted = first.Kind == TokenKind.QuotedIdentifier && parts.Count == 1 };
     }
 
     private LiteralSyntax DecimalLiteral(Token token)
@@ -514,9 +519,9 @@ internal sealed class Parser
         Token token = Current;
         string found = token.Kind == TokenKind.End ? "the end of the condition" : $"'{_source.Slice(token.Span)}'";
         string? hint = token.Kind == TokenKind.QuotedIdentifier ? "Text literals take single quotes: 'text'; double quotes name a field." : null;
-        if (token.Kind == TokenKind.Equal && expected.StartsWith("a value", StringComparison.Ordinal))
+        if (token.IsKeyword("NOT"))
         {
-            hint = "Compare with a single '=', as in cause = '盗窃罪'.";
+            hint = "NOT goes before a condition (NOT x = 1) or before IN, BETWEEN or LIKE (x NOT IN (1, 2)).";
         }
 
         _diagnostics.Error(DiagnosticIds.UnexpectedToken, $"Expected {expected} but found {found}.", _source.Locate(token.Span), hint);

@@ -23,6 +23,9 @@ internal sealed record LiteralSyntax(TextSpan Span, LiteralKind Kind, object? Va
 internal sealed record NameSyntax(TextSpan Span, IReadOnlyList<string> Parts) : SyntaxNode(Span)
 {
     public string Dotted => string.Join('.', Parts);
+
+    /// <summary>Gets a value indicating whether the name was written in double quotes ("案由").</summary>
+    public bool IsQuoted { get; init; }
 }
 
 internal enum UnaryOperator
