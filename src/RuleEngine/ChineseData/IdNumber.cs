@@ -83,7 +83,7 @@ public static class IdNumber
             return false;
         }
 
-        string id = value.Length == 18 && IsAllDigits(value.AsSpan(0, 17)) ? value : Normalize(value);
+        string id = value.Length == 18 && IsAllDigits(value.AsSpan(0, 17)) && (char.IsAsciiDigit(value[17]) || value[17] == 'X') ? value : Normalize(value);
         if (id.Length != 18 || !IsAllDigits(id.AsSpan(0, 17)) || !(char.IsAsciiDigit(id[17]) || id[17] == 'X'))
         {
             return false;
@@ -167,9 +167,6 @@ public static class IdNumber
     }
 
     private static bool IsAllDigits(ReadOnlySpan<char> span) => !span.ContainsAnyExceptInRange('0', '9');
-
-    internal static bool LooksLikeText(string value) => value.AsSpan().ContainsAnyExceptInRange('0', '9') &&
-        !(value.Length is 15 or 18 && IsAllDigits(value.AsSpan(0, value.Length - 1)));
 
     internal static string FoldWidth(string value)
     {

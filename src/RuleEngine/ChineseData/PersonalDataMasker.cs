@@ -20,7 +20,7 @@ public static class PersonalDataMasker
 
     /// <summary>
     /// Masks an ID number: 18 characters keep the first 6 and last 4 (<c>110105********1234</c>),
-    /// 15 digits keep the first 6 and last 3 (<c>110105*****123</c>); anything else is masked entirely.
+    /// 15 digits keep the first 6 and last 3 (<c>110105******123</c>); anything else is masked entirely. Masks keep the length, so masking is idempotent.
     /// </summary>
     /// <param name="value">The ID number.</param>
     /// <returns>The masked ID number.</returns>
@@ -31,7 +31,7 @@ public static class PersonalDataMasker
         return id.Length switch
         {
             18 => string.Concat(id.AsSpan(0, 6), "********", id.AsSpan(14, 4)),
-            15 => string.Concat(id.AsSpan(0, 6), "*****", id.AsSpan(12, 3)),
+            15 => string.Concat(id.AsSpan(0, 6), "******", id.AsSpan(12, 3)),
             _ => "****",
         };
     }
