@@ -1,0 +1,104 @@
+using RuleEngine.Diagnostics;
+using RuleEngine.Language;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+using RuleEngine.Tests.Support;
+using Record = RuleEngine.Records.Record;
+
+namespace RuleEngine.Tests.Execution;
+
+public class RuleSetBuilderTests
+{
+    [Fact]
+    public void Build_ManyBrokenRules_ThrowsOnceWithEveryDiagnostic()
+    {
+        var builder = new RuleSetBuilder().AddDataset(TestRules.Judgments)
+            .AddRule(TestRules.Rule("amout > 1", "A"))
+            .AddRule(TestRules.Rule("amount > 1", "A"))
+            .AddRule(new RuleDefinition("B", "judgment", "amount > 1"))
+            .AddRule(new RuleDefinition(" ", "judgments", "amount > 1"))
+            .AddRule(TestRules.Rule("amount >", "C"));
+
+        var error = Assert.Throws<RuleCompilationException>(builder.Build);
+
+        Assert.Equal(
+            [DiagnosticIds.UnknownField, DiagnosticIds.DuplicateRuleId, DiagnosticIds.UnknownDataset, DiagnosticIds.InvalidRule, DiagnosticIds.UnexpectedToken],
+            error.Diagnostics.Select(d => d.Id));
+        Assert.Equal("Did you mean 'judgments'?", error.Diagnostics[2].Hint);
+        Assert.Equal(error.Diagnostics, builder.Validate());
+        Assert.Contains("5 error(s)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ConditionLocatedInAFile_ReportsFileLineAndColumn()
+    {
+        var rule = TestRules.Rule("cause = '盗窃罪'\n  AND amout >= 1000") with { ConditionLocation = SourceLocation.At("models/m12.yaml", 14, 11) };
+        var error = Assert.Throws<RuleCompilationException>(() => TestRules.Build(rule));
+        Assert.Equal("models/m12.yaml(15,7): error RE2001: Dataset 'judgments' has no field 'amout'. Did you mean 'amount'?", Assert.Single(error.Diagnostics).ToString());
+    }
+
+    [Fact]
+    public void Build_ClueSpecNamingUnknownFields_ReportsEach()
+    {
+        var rule = TestRules.Rule("amount > 1") with
+        {
+            Location = SourceLocation.At("m.yaml", 3, 5),
+            Clue = new ClueSpec { SubjectKey = ["plaintif_id"], Evidence = ["amount", "cuase"], Title = "{case_no} {nope}" },
+        };
+        var error = Assert.Throws<RuleCompilationException>(() => TestRules.Build(rule));
+        Assert.Equal(3, error.Diagnostics.Count);
+        Assert.All(error.Diagnostics, d => Assert.Equal((DiagnosticIds.UnknownField, 3, 5), (d.Id, d.Location.Line, d.Location.Column)));
+        Assert.Equal("Did you mean 'plaintiff_id'?", error.Diagnostics[0].Hint);
+    }
+
+    [Fact]
+    public void Build_DatasetWithoutKey_WarnsAndStillBuilds()
+    {
+        DatasetSchema schema = DatasetSchema.Create("penalties").Add("fine", FieldType.Decimal).Build();
+        RuleSet rules = TestRules.Build(schema, new RuleDefinition("P1", "penalties", "fine > 0"));
+        Diagnostic warning = Assert.Single(rules.Diagnostics);
+        Assert.Equal((DiagnosticIds.NoSubjectKey, DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
+    }
+
+    [Fact]
+    public void Build_AliasQualifiedFields_Resolve()
+    {
+        RuleSet rules = TestRules.Build(TestRules.Rule("j.amount > 1 AND judgments.cause = 'x'") with { Alias = "j" });
+        Assert.Single(rules.Rules);
+    }
+
+    [Fact]
+    public void SchemaBuilder_DuplicateFieldAndUnknownKey_ReportInvalidSchema()
+    {
+        var error = Assert.Throws<RuleCompilationException>(() => DatasetSchema.Create("x").Add("a", FieldType.Int).Add("a", FieldType.Long).Key("b").Build());
+        Assert.Equal([DiagnosticIds.InvalidSchema, DiagnosticIds.InvalidSchema], error.Diagnostics.Select(d => d.Id));
+    }
+
+    [Fact]
+    public void CompiledPredicate_NonMatchingRecords_AllocateNothing()
+    {
+        var diagnostics = new DiagnosticBag();
+        var text = new ExpressionText("cause IN ('盗窃罪', '诈骗罪', '抢劫罪', '抢夺罪', '敲诈勒索罪') AND amount >= 50000 AND days_between(filing_date, DATE '2024-01-01') > 30 AND plaintiff_name LIKE '%某%'", default);
+        SyntaxNode syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default)!;
+        var layout = new RecordLayout(TestRules.Judgments);
+        BoundExpression bound = new Binder(text, new BindingScope(TestRules.Judgments, ["judgments"]), diagnostics, "R").BindCondition(syntax);
+        Func<Record, bool> predicate = new ExpressionCompiler(layout).CompilePredicate(bound);
+        Record record = layout.CreateRecord();
+        record.SetAllNull();
+        record.SetString(1, "盗窃罪");
+        record.SetDecimal(0, 60000m);
+        record.SetInt64(9, new DateOnly(2024, 1, 20).DayNumber);
+        record.SetString(3, "张三");
+        Assert.False(predicate(record));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        bool any = false;
+        for (int i = 0; i < 10_000; i++)
+        {
+            any |= predicate(record);
+        }
+
+        Assert.False(any);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
