@@ -3,7 +3,7 @@ using RuleEngine.Diagnostics;
 
 namespace RuleEngine.Language;
 
-/// <summary>Splits an expression into tokens. Keywords are case-insensitive; identifiers may be Chinese.</summary>
+/// <summary>Splits an expression into tokens. Keywords are case-insensitive; identifiers may be Chinese; <c>--</c> starts a comment to the end of the line, as in SQL.</summary>
 internal sealed class Lexer
 {
     private static readonly FrozenSet<string> Keywords = new[]
@@ -44,9 +44,21 @@ internal sealed class Lexer
     private Token Next()
     {
         string text = _source.Text;
-        while (_position < text.Length && (char.IsWhiteSpace(text[_position]) || text[_position] == '\uFEFF'))
+        while (_position < text.Length)
         {
-            _position++;
+            if (char.IsWhiteSpace(text[_position]) || text[_position] == '\uFEFF')
+            {
+                _position++;
+            }
+            else if (text[_position] == '-' && Peek(1) == '-')
+            {
+                int end = text.IndexOf('\n', _position);
+                _position = end < 0 ? text.Length : end;
+            }
+            else
+            {
+                break;
+            }
         }
 
         if (_position >= text.Length)

@@ -44,6 +44,8 @@ public class ParserTests
     [InlineData("CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END", "(CASE (WHEN a 1) (WHEN b 2) (ELSE 3))")]
     [InlineData("CASE x WHEN 1 THEN 'a' END", "(CASE (WHEN (= x 1) 'a'))")]
     [InlineData("a || b", "(|| a b)")]
+    [InlineData("a = 1 -- 醉驾\n  AND b -- 注释", "(AND (= a 1) b)")]
+    [InlineData("a - -1", "(- a -1)")]
     public void Parse_EachConstruct_ProducesItsTree(string expression, string expected) =>
         Assert.Equal(expected, SyntaxPrinter.Parse(expression));
 
