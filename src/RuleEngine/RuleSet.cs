@@ -22,6 +22,7 @@ public sealed class RuleSet
         Rules = rules;
         _datasets = datasets;
         Diagnostics = diagnostics;
+        Datasets = datasets.ToDictionary(d => d.Key, d => d.Value.Schema, StringComparer.Ordinal);
     }
 
     /// <summary>Gets the rules, in the order they were added.</summary>
@@ -31,7 +32,7 @@ public sealed class RuleSet
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
 
     /// <summary>Gets the schemas of the datasets the rule set reads, by name.</summary>
-    public IReadOnlyDictionary<string, DatasetSchema> Datasets => _datasets.ToDictionary(d => d.Key, d => d.Value.Schema, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, DatasetSchema> Datasets { get; }
 
     /// <summary>Runs the rules over one source and sends the clues to a sink.</summary>
     /// <param name="source">The records.</param>

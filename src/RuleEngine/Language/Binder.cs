@@ -212,7 +212,7 @@ internal sealed class Binder
             return new BoundError(span);
         }
 
-        string symbol = Symbol(op);
+        string symbol = op.Symbol();
         switch (op)
         {
             case BinaryOperator.Equal or BinaryOperator.NotEqual or BinaryOperator.Less or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual:
@@ -630,21 +630,6 @@ internal sealed class Binder
     private static string Usage(FunctionDefinition[] overloads) =>
         string.Join("; ", overloads.Select(o => $"{o.Name}({string.Join(", ", o.Parameters.Select(p => p.Display()))})"));
 
-    private static string Symbol(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Multiply => "*",
-        BinaryOperator.Divide => "/",
-        BinaryOperator.Modulo => "%",
-        BinaryOperator.Concat => "||",
-        BinaryOperator.Equal => "=",
-        BinaryOperator.NotEqual => "<>",
-        BinaryOperator.Less => "<",
-        BinaryOperator.LessOrEqual => "<=",
-        BinaryOperator.Greater => ">",
-        _ => ">=",
-    };
 
     private BoundError Mismatch(TextSpan span, string message, string? hint = null)
     {

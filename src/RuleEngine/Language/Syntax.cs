@@ -53,6 +53,25 @@ internal enum BinaryOperator
     GreaterOrEqual,
 }
 
+internal static class BinaryOperators
+{
+    public static string Symbol(this BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "+",
+        BinaryOperator.Subtract => "-",
+        BinaryOperator.Multiply => "*",
+        BinaryOperator.Divide => "/",
+        BinaryOperator.Modulo => "%",
+        BinaryOperator.Concat => "||",
+        BinaryOperator.Equal => "=",
+        BinaryOperator.NotEqual => "<>",
+        BinaryOperator.Less => "<",
+        BinaryOperator.LessOrEqual => "<=",
+        BinaryOperator.Greater => ">",
+        _ => ">=",
+    };
+}
+
 internal sealed record BinarySyntax(TextSpan Span, BinaryOperator Operator, SyntaxNode Left, SyntaxNode Right, TextSpan OperatorSpan) : SyntaxNode(Span);
 
 /// <summary>An n-ary AND or OR, kept flat so long conjunctions never nest deeply.</summary>

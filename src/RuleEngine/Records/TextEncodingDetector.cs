@@ -8,14 +8,13 @@ internal static class TextEncodingDetector
 {
     private const int SampleSize = 64 * 1024;
 
-    public static Encoding Gb18030
+    private static readonly Lazy<Encoding> Gb18030Encoding = new(() =>
     {
-        get
-        {
-            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            return Encoding.GetEncoding(54936);
-        }
-    }
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(54936);
+    });
+
+    public static Encoding Gb18030 => Gb18030Encoding.Value;
 
     /// <summary>Opens a reader over <paramref name="stream"/>; invalid bytes become U+FFFD, which field parsing rejects.</summary>
     public static TextReader OpenReader(Stream stream, Encoding? declared, bool leaveOpen)

@@ -12,12 +12,12 @@ public sealed class DatasetFieldAttribute : Attribute
 
     /// <summary>
     /// Gets or sets the field's type, for string properties that hold an ID number, a credit code or a case number.
-    /// <see langword="null"/> (the default) takes the type from the property.
+    /// Left unset, the type follows the property's CLR type.
     /// </summary>
     public FieldType Type { get; set; } = (FieldType)(-1);
 
     /// <summary>Gets or sets the kind of personal data the property holds.</summary>
-    /// <value>The default is <see cref="PersonalDataKind.None"/>, or <see cref="PersonalDataKind.IdNumber"/> for ID numbers.</value>
+    /// <value>Left unset: <see cref="PersonalDataKind.IdNumber"/> for ID numbers, otherwise <see cref="PersonalDataKind.None"/>.</value>
     public PersonalDataKind Personal { get; set; } = (PersonalDataKind)(-1);
 
     /// <summary>Gets or sets a value indicating whether the property is left out of the schema.</summary>

@@ -25,7 +25,7 @@ internal static class SyntaxPrinter
         LiteralSyntax l => Convert.ToString(l.Value, CultureInfo.InvariantCulture)!,
         NameSyntax n => n.Dotted,
         UnarySyntax u => $"({(u.Operator == UnaryOperator.Not ? "NOT" : u.Operator == UnaryOperator.Negate ? "-" : "+")} {Print(u.Operand)})",
-        BinarySyntax b => $"({Symbol(b.Operator)} {Print(b.Left)} {Print(b.Right)})",
+        BinarySyntax b => $"({b.Operator.Symbol()} {Print(b.Left)} {Print(b.Right)})",
         LogicalSyntax l => $"({(l.IsAnd ? "AND" : "OR")} {string.Join(" ", l.Operands.Select(Print))})",
         BetweenSyntax b => $"({(b.Negated ? "NOT BETWEEN" : "BETWEEN")} {Print(b.Value)} {Print(b.Low)} {Print(b.High)})",
         InSyntax i => $"({(i.Negated ? "NOT IN" : "IN")} {Print(i.Value)} [{string.Join(", ", i.Items.Select(Print))}])",
@@ -37,19 +37,4 @@ internal static class SyntaxPrinter
         _ => throw new ArgumentException(node.GetType().Name),
     };
 
-    private static string Symbol(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Multiply => "*",
-        BinaryOperator.Divide => "/",
-        BinaryOperator.Modulo => "%",
-        BinaryOperator.Concat => "||",
-        BinaryOperator.Equal => "=",
-        BinaryOperator.NotEqual => "<>",
-        BinaryOperator.Less => "<",
-        BinaryOperator.LessOrEqual => "<=",
-        BinaryOperator.Greater => ">",
-        _ => ">=",
-    };
 }
