@@ -19,4 +19,11 @@ public sealed record ClueSpec
     /// Gets the fields shown as evidence. Empty (the default) shows the subject key and every field the condition reads.
     /// </summary>
     public IReadOnlyList<string> Evidence { get; init; } = [];
+
+    /// <summary>Gets how urgently the clues should be verified.</summary>
+    /// <value>The default is <see cref="ClueSeverity.Medium"/>.</value>
+    public ClueSeverity Severity { get; init; } = ClueSeverity.Medium;
+
+    /// <summary>Gets the suggested action for the prosecutor, such as <c>向公安交管部门制发检察建议</c>.</summary>
+    public string? Action { get; init; }
 }

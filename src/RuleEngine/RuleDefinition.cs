@@ -14,6 +14,9 @@ namespace RuleEngine;
 /// </param>
 public sealed record RuleDefinition(string Id, string Dataset, string Condition)
 {
+    /// <summary>Gets the id of the supervision model the rule belongs to, carried by every clue.</summary>
+    public string? ModelId { get; init; }
+
     /// <summary>Gets the version of the rule (or of its model), carried by every clue.</summary>
     /// <value>The default is <c>1</c>.</value>
     public string Version { get; init; } = "1";
@@ -25,10 +28,17 @@ public sealed record RuleDefinition(string Id, string Dataset, string Condition)
     public ClueSpec Clue { get; init; } = new();
 
     /// <summary>
-    /// Gets where the condition's first character stands in its model file, so diagnostics point into the file.
-    /// <see cref="SourceLocation.None"/> (the default) reports positions within the condition itself.
+    /// Gets the values of the parameters the condition names as <c>$name</c>: <see cref="long"/>, <see cref="int"/>,
+    /// <see cref="decimal"/>, <see cref="double"/>, <see cref="string"/>, <see cref="bool"/>, <see cref="DateOnly"/>,
+    /// <see cref="DateTime"/>, or a list of one of them (for <c>cause IN $causes</c>).
     /// </summary>
-    public SourceLocation ConditionLocation { get; init; }
+    public IReadOnlyDictionary<string, object?> Parameters { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// Gets where the condition's characters stand in their model file, so diagnostics point into the file.
+    /// <see langword="null"/> (the default) reports positions within the condition itself.
+    /// </summary>
+    public SourceMap? ConditionSource { get; init; }
 
     /// <summary>Gets where the rule is declared, for problems that belong to the rule rather than its condition.</summary>
     public SourceLocation Location { get; init; }

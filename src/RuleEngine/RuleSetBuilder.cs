@@ -103,7 +103,7 @@ public sealed class RuleSetBuilder
                 continue;
             }
 
-            var text = new ExpressionText(rule.Condition ?? string.Empty, rule.ConditionLocation);
+            var text = new ExpressionText(rule.Condition ?? string.Empty, rule.ConditionSource ?? SourceMap.StartingAt(SourceLocation.None));
             SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
             if (syntax is null)
             {
@@ -111,7 +111,7 @@ public sealed class RuleSetBuilder
             }
 
             string[] aliases = rule.Alias is null ? [schema.Name] : [schema.Name, rule.Alias];
-            var binder = new Binder(text, new BindingScope(schema, aliases), diagnostics, rule.Id);
+            var binder = new Binder(text, new BindingScope(schema, aliases, rule.Parameters), diagnostics, rule.Id);
             BoundExpression condition = binder.BindCondition(syntax);
             ClueFields? clue = ResolveClue(rule, schema, binder.ReferencedFields, diagnostics);
             if (condition.Type != LanguageType.Error && clue is not null)

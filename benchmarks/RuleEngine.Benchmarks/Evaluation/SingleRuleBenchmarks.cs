@@ -1,3 +1,4 @@
+using RuleEngine.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using RuleEngine.Execution;
 using RuleEngine.Language;
@@ -40,7 +41,7 @@ public class SingleRuleBenchmarks
         }
 
         var diagnostics = new RuleEngine.Diagnostics.DiagnosticBag();
-        var text = new ExpressionText("cause IN ('盗窃罪', '诈骗罪') AND amount >= 50000 AND filing_date >= DATE '2022-01-01'", default);
+        var text = new ExpressionText("cause IN ('盗窃罪', '诈骗罪') AND amount >= 50000 AND filing_date >= DATE '2022-01-01'", SourceLocation.None);
         SyntaxNode syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default)!;
         BoundExpression bound = new Binder(text, new BindingScope(schema, ["cases"]), diagnostics, "R1").BindCondition(syntax);
         _compiled = new ExpressionCompiler(layout).CompilePredicate(bound);

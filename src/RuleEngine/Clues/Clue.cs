@@ -7,6 +7,9 @@ namespace RuleEngine.Clues;
 /// </summary>
 public sealed record Clue
 {
+    /// <summary>Gets the id of the supervision model the rule belongs to, if it belongs to one.</summary>
+    public string? ModelId { get; init; }
+
     /// <summary>Gets the id of the rule that fired.</summary>
     public required string RuleId { get; init; }
 
@@ -27,6 +30,12 @@ public sealed record Clue
 
     /// <summary>Gets the clue's title, from the rule's template.</summary>
     public required string Title { get; init; }
+
+    /// <summary>Gets how urgently the clue should be verified.</summary>
+    public ClueSeverity Severity { get; init; } = ClueSeverity.Medium;
+
+    /// <summary>Gets the suggested action, if the rule names one.</summary>
+    public string? Action { get; init; }
 
     /// <summary>Gets the evidence: field values of the record.</summary>
     public required IReadOnlyList<EvidenceValue> Evidence { get; init; }

@@ -82,6 +82,11 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     private static void Write(Utf8JsonWriter writer, Clue clue)
     {
         writer.WriteStartObject();
+        if (clue.ModelId is not null)
+        {
+            writer.WriteString("model", clue.ModelId);
+        }
+
         writer.WriteString("rule", clue.RuleId);
         writer.WriteString("version", clue.RuleVersion);
         writer.WriteString("dataset", clue.Dataset);
@@ -89,6 +94,12 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         writer.WriteString("subject", clue.SubjectKey);
         writer.WriteString("fingerprint", clue.Fingerprint);
         writer.WriteString("title", clue.Title);
+        writer.WriteString("severity", clue.Severity switch { ClueSeverity.High => "high", ClueSeverity.Low => "low", _ => "medium" });
+        if (clue.Action is not null)
+        {
+            writer.WriteString("action", clue.Action);
+        }
+
         writer.WriteStartArray("evidence");
         foreach (EvidenceValue evidence in clue.Evidence)
         {

@@ -70,6 +70,12 @@ public static class DiagnosticIds
     /// <summary>A rule whose dataset declares no key and which names no subject key; clues fall back to the record's line.</summary>
     public const string NoSubjectKey = "RE2013";
 
+    /// <summary>A <c>$name</c> that names no parameter of the rule.</summary>
+    public const string UnknownParameter = "RE2014";
+
+    /// <summary>A parameter whose value has a type the language cannot hold, or a list where one value is needed.</summary>
+    public const string InvalidParameter = "RE2015";
+
     /// <summary>Arithmetic overflowed its type on a record.</summary>
     public const string ArithmeticOverflow = "RE4001";
 

@@ -35,6 +35,7 @@ internal sealed class ClueFactory(RunOptions options)
 
         return new Clue
         {
+            ModelId = rule.Definition.ModelId,
             RuleId = rule.Definition.Id,
             RuleVersion = rule.Definition.Version,
             Dataset = schema.Name,
@@ -42,6 +43,8 @@ internal sealed class ClueFactory(RunOptions options)
             SubjectKey = shownSubject,
             Fingerprint = Fingerprint(rule.Definition.Id, rawSubject),
             Title = rule.Title.Render(f => Shown(schema.Fields[f], record.GetValue(f))),
+            Severity = rule.Definition.Clue.Severity,
+            Action = rule.Definition.Clue.Action,
             Evidence = evidence,
             Explanation = Explain(rule, record),
         };

@@ -73,6 +73,7 @@ internal sealed class Binder
     {
         LiteralSyntax literal => BindLiteral(literal),
         NameSyntax name => BindName(name),
+        ParameterSyntax parameter => BindParameter(parameter),
         UnarySyntax { Operator: UnaryOperator.Not } not => BindNot(not, Bind),
         UnarySyntax unary => BindUnary(unary),
         BinarySyntax binary => BindBinary(binary),
@@ -132,6 +133,62 @@ internal sealed class Binder
         _fields.Add(index);
         FieldDefinition definition = schema.Fields[index];
         return new BoundField(LanguageTypes.Of(definition.Type), name.Span, index, definition);
+    }
+
+    private BoundExpression BindParameter(ParameterSyntax parameter)
+    {
+        BoundExpression[]? values = BindParameterValues(parameter);
+        if (values is null)
+        {
+            return new BoundError(parameter.Span);
+        }
+
+        if (values.Length != 1 || _scope.Parameters[parameter.Name] is System.Collections.IList)
+        {
+            Error(DiagnosticIds.InvalidParameter, $"Parameter '${parameter.Name}' is a list; it can only follow IN.", parameter.Span, $"Write x IN ${parameter.Name}.");
+            return new BoundError(parameter.Span);
+        }
+
+        return values[0];
+    }
+
+    /// <summary>The literal(s) a parameter stands for: one for a value, one per item for a list.</summary>
+    private BoundExpression[]? BindParameterValues(ParameterSyntax parameter)
+    {
+        if (!_scope.Parameters.TryGetValue(parameter.Name, out object? value))
+        {
+            string? suggestion = NameSuggester.Closest(parameter.Name, _scope.Parameters.Keys);
+            Error(DiagnosticIds.UnknownParameter, $"There is no parameter '${parameter.Name}'.", parameter.Span, suggestion is null ? "Declare it under the model's parameters." : $"Did you mean '${suggestion}'?");
+            return null;
+        }
+
+        object?[] items = value is System.Collections.IList list ? [.. list.Cast<object?>()] : [value];
+        var literals = new BoundExpression[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            BoundLiteral? literal = items[i] switch
+            {
+                null => new BoundLiteral(LanguageType.Null, parameter.Span, null),
+                long l => new BoundLiteral(LanguageType.Int, parameter.Span, l),
+                int n => new BoundLiteral(LanguageType.Int, parameter.Span, (long)n),
+                decimal d => new BoundLiteral(LanguageType.Decimal, parameter.Span, d),
+                double d when double.IsFinite(d) => new BoundLiteral(LanguageType.Double, parameter.Span, d),
+                string s => new BoundLiteral(LanguageType.Text, parameter.Span, s),
+                bool b => new BoundLiteral(LanguageType.Bool, parameter.Span, b),
+                DateOnly date => new BoundLiteral(LanguageType.Date, parameter.Span, date.DayNumber),
+                DateTime time => new BoundLiteral(LanguageType.Timestamp, parameter.Span, time.Ticks),
+                _ => null,
+            };
+            if (literal is null)
+            {
+                Error(DiagnosticIds.InvalidParameter, $"Parameter '${parameter.Name}' holds a value of type {items[i]!.GetType().Name}, which conditions cannot use.", parameter.Span);
+                return null;
+            }
+
+            literals[i] = literal;
+        }
+
+        return literals;
     }
 
     private BoundExpression BindNot(UnarySyntax not, Func<SyntaxNode, BoundExpression> bindOperand)
@@ -288,7 +345,17 @@ internal sealed class Binder
     private BoundExpression BindIn(InSyntax @in)
     {
         BoundExpression value = Bind(@in.Value);
-        var items = @in.Items.Select(Bind).ToList();
+        var items = new List<BoundExpression>();
+        var itemSpans = new List<TextSpan>();
+        foreach (SyntaxNode itemSyntax in @in.Items)
+        {
+            BoundExpression[] bound = itemSyntax is ParameterSyntax parameter
+                ? BindParameterValues(parameter) ?? [new BoundError(parameter.Span)]
+                : [Bind(itemSyntax)];
+            items.AddRange(bound);
+            itemSpans.AddRange(bound.Select(_ => itemSyntax.Span));
+        }
+
         if (value.Type == LanguageType.Error || items.Exists(i => i.Type == LanguageType.Error))
         {
             return new BoundError(@in.Span);
@@ -306,7 +373,7 @@ internal sealed class Binder
             LanguageType? next = LanguageTypes.Common(common, items[i].Type);
             if (next is null || next == LanguageType.TextArray)
             {
-                return Mismatch(@in.Items[i].Span, $"The IN list holds a {items[i].Type.Display()} value, but the value tested is {value.Type.Display()}.", ComparisonHint(value.Type, items[i].Type));
+                return Mismatch(itemSpans[i], $"The IN list holds a {items[i].Type.Display()} value, but the value tested is {value.Type.Display()}.", ComparisonHint(value.Type, items[i].Type));
             }
 
             common = next.Value;

@@ -87,6 +87,17 @@ internal sealed class Lexer
                 : new Token(TokenKind.Identifier, Span(start), word);
         }
 
+        if (c == '$' && _position + 1 < text.Length && (char.IsLetter(text[_position + 1]) || text[_position + 1] == '_'))
+        {
+            _position++;
+            while (_position < text.Length && (char.IsLetterOrDigit(text[_position]) || text[_position] == '_'))
+            {
+                _position++;
+            }
+
+            return new Token(TokenKind.Parameter, Span(start), text[(start + 1).._position]);
+        }
+
         switch (c)
         {
             case '\'':

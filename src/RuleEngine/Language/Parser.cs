@@ -146,7 +146,13 @@ internal sealed class Parser
 
         if (Accept("IN"))
         {
-            ExpectKind(TokenKind.LeftParen, "'(' after IN");
+            if (Current.Kind == TokenKind.Parameter)
+            {
+                Token list = _tokens[_index++];
+                return new InSyntax(left.Span.Cover(list.Span), left, [new ParameterSyntax(list.Span, list.Value)], not) { Depth = left.Depth + 1 };
+            }
+
+            ExpectKind(TokenKind.LeftParen, "'(' or a $parameter after IN");
             var items = new List<SyntaxNode>();
             int depth = left.Depth;
             do
@@ -272,6 +278,9 @@ internal sealed class Parser
             case TokenKind.Identifier:
             case TokenKind.QuotedIdentifier:
                 return ParseNameOrCall();
+            case TokenKind.Parameter:
+                _index++;
+                return new ParameterSyntax(token.Span, token.Value);
             case TokenKind.Keyword:
                 return ParseKeywordPrimary(token);
             default:

@@ -28,6 +28,9 @@ internal sealed record NameSyntax(TextSpan Span, IReadOnlyList<string> Parts) : 
     public bool IsQuoted { get; init; }
 }
 
+/// <summary>A <c>$name</c> parameter, replaced by its value when the rule is bound.</summary>
+internal sealed record ParameterSyntax(TextSpan Span, string Name) : SyntaxNode(Span);
+
 internal enum UnaryOperator
 {
     Negate,

@@ -5,6 +5,7 @@ internal enum TokenKind
     End,
     Identifier,
     QuotedIdentifier,
+    Parameter,
     Integer,
     Decimal,
     Double,

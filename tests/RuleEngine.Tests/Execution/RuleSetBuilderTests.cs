@@ -32,7 +32,7 @@ public class RuleSetBuilderTests
     [Fact]
     public void Build_ConditionLocatedInAFile_ReportsFileLineAndColumn()
     {
-        var rule = TestRules.Rule("cause = '盗窃罪'\n  AND amout >= 1000") with { ConditionLocation = SourceLocation.At("models/m12.yaml", 14, 11) };
+        var rule = TestRules.Rule("cause = '盗窃罪'\n  AND amout >= 1000") with { ConditionSource = SourceMap.StartingAt(SourceLocation.At("models/m12.yaml", 14, 11)) };
         var error = Assert.Throws<RuleCompilationException>(() => TestRules.Build(rule));
         Assert.Equal("models/m12.yaml(15,7): error RE2001: Dataset 'judgments' has no field 'amout'. Did you mean 'amount'?", Assert.Single(error.Diagnostics).ToString());
     }
@@ -78,7 +78,7 @@ public class RuleSetBuilderTests
     public void CompiledPredicate_NonMatchingRecords_AllocateNothing()
     {
         var diagnostics = new DiagnosticBag();
-        var text = new ExpressionText("cause IN ('盗窃罪', '诈骗罪', '抢劫罪', '抢夺罪', '敲诈勒索罪') AND amount >= 50000 AND days_between(filing_date, DATE '2024-01-01') > 30 AND plaintiff_name LIKE '%某%'", default);
+        var text = new ExpressionText("cause IN ('盗窃罪', '诈骗罪', '抢劫罪', '抢夺罪', '敲诈勒索罪') AND amount >= 50000 AND days_between(filing_date, DATE '2024-01-01') > 30 AND plaintiff_name LIKE '%某%'", SourceLocation.None);
         SyntaxNode syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default)!;
         var layout = new RecordLayout(TestRules.Judgments);
         BoundExpression bound = new Binder(text, new BindingScope(TestRules.Judgments, ["judgments"]), diagnostics, "R").BindCondition(syntax);
@@ -100,5 +100,62 @@ public class RuleSetBuilderTests
 
         Assert.False(any);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public async Task Build_Parameters_BindAsLiteralsAndListsExpandInsideIn()
+    {
+        var rule = TestRules.Rule("cause IN $causes AND amount >= $threshold AND filing_date >= $since AND NOT default_judgment = $flag") with
+        {
+            Parameters = new Dictionary<string, object?>
+            {
+                ["causes"] = new[] { "盗窃罪", "诈骗罪" },
+                ["threshold"] = 3000m,
+                ["since"] = new DateOnly(2023, 1, 1),
+                ["flag"] = true,
+            },
+        };
+        RuleSet rules = TestRules.Build(rule);
+        string csv = "case_no,cause,plaintiff_id,plaintiff_name,phone,amount,bac,months,default_judgment,filing_date,defendants\n"
+            + "A1,诈骗罪,,,,3000,,,false,2023-05-01,\n"
+            + "A2,抢劫罪,,,,3000,,,false,2023-05-01,\n"
+            + "A3,盗窃罪,,,,2999,,,false,2023-05-01,\n";
+        var (clues, _) = await TestRules.RunAsync(rules, TestRules.Csv(csv));
+        Assert.Equal([2L], clues.Select(c => c.Line));
+    }
+
+    [Theory]
+    [InlineData("amount >= $treshold", DiagnosticIds.UnknownParameter, 11, "Did you mean '$threshold'?")]
+    [InlineData("amount >= $causes", DiagnosticIds.InvalidParameter, 11, "Write x IN $causes.")]
+    [InlineData("cause IN $threshold_list", DiagnosticIds.TypeMismatch, 10, null)]
+    [InlineData("amount >= $odd", DiagnosticIds.InvalidParameter, 11, null)]
+    public void Build_BadParameterUse_ReportsCodeAndColumn(string condition, string code, int column, string? hint)
+    {
+        var rule = TestRules.Rule(condition) with
+        {
+            Parameters = new Dictionary<string, object?>
+            {
+                ["threshold"] = 3000m,
+                ["causes"] = new List<string> { "盗窃罪" },
+                ["threshold_list"] = new[] { 1L, 2L },
+                ["odd"] = Guid.Empty,
+            },
+        };
+        Diagnostic diagnostic = Assert.Single(Assert.Throws<RuleCompilationException>(() => TestRules.Build(rule)).Diagnostics);
+        Assert.Equal((code, column), (diagnostic.Id, diagnostic.Location.Column));
+        if (hint is not null)
+        {
+            Assert.Equal(hint, diagnostic.Hint);
+        }
+    }
+
+    [Fact]
+    public void SourceMap_FromPositions_PlacesEachCharacter()
+    {
+        string condition = "amout > 1";
+        var positions = Enumerable.Range(0, condition.Length + 1).Select(i => (Line: 7, Column: 20 + (2 * i))).ToList();
+        var rule = TestRules.Rule(condition) with { ConditionSource = SourceMap.FromPositions("m.yaml", positions) };
+        Diagnostic diagnostic = Assert.Single(Assert.Throws<RuleCompilationException>(() => TestRules.Build(rule)).Diagnostics);
+        Assert.Equal(("m.yaml", 7, 20, 7, 30), (diagnostic.Location.Path, diagnostic.Location.Line, diagnostic.Location.Column, diagnostic.Location.EndLine, diagnostic.Location.EndColumn));
     }
 }

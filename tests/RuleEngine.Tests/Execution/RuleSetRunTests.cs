@@ -241,7 +241,7 @@ public class RuleSetRunTests
         string csv = Header + "(2016)浙0624民初1234号,c,11010519491231002X,,,30000.50,,,,2016-11-09,李四;王五\n";
         string json = await RunToJsonLines(rules, csv, new RunOptions());
         Assert.Equal(
-            """{"rule":"R1","version":"1","dataset":"judgments","line":2,"subject":"110105********002X","fingerprint":"FP","title":"案件 （2016）浙0624民初1234号","evidence":[{"field":"case_no","value":"（2016）浙0624民初1234号","dataset":"judgments","line":2},{"field":"amount","value":30000.50,"dataset":"judgments","line":2},{"field":"filing_date","value":"2016-11-09","dataset":"judgments","line":2},{"field":"defendants","value":["李四","王五"],"dataset":"judgments","line":2},{"field":"bac","value":null,"dataset":"judgments","line":2}],"explanation":[{"condition":"amount > 0","value":true}]}""" + "\n",
+            """{"rule":"R1","version":"1","dataset":"judgments","line":2,"subject":"110105********002X","fingerprint":"FP","title":"案件 （2016）浙0624民初1234号","severity":"medium","evidence":[{"field":"case_no","value":"（2016）浙0624民初1234号","dataset":"judgments","line":2},{"field":"amount","value":30000.50,"dataset":"judgments","line":2},{"field":"filing_date","value":"2016-11-09","dataset":"judgments","line":2},{"field":"defendants","value":["李四","王五"],"dataset":"judgments","line":2},{"field":"bac","value":null,"dataset":"judgments","line":2}],"explanation":[{"condition":"amount > 0","value":true}]}""" + "\n",
             System.Text.RegularExpressions.Regex.Replace(json, "\"fingerprint\":\"[0-9a-f]{32}\"", "\"fingerprint\":\"FP\""));
     }
 

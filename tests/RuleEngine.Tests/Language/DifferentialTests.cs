@@ -105,7 +105,7 @@ public class DifferentialTests(ITestOutputHelper output)
     private static Func<Record, bool?> Compile(string condition)
     {
         var diagnostics = new DiagnosticBag();
-        var text = new ExpressionText(condition, default);
+        var text = new ExpressionText(condition, SourceLocation.None);
         SyntaxNode syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default) ?? throw new InvalidOperationException(condition + "\n" + string.Join("\n", diagnostics.Items));
         BoundExpression bound = new Binder(text, new BindingScope(Expressions.Schema, ["t"]), diagnostics, "R").BindCondition(syntax);
         if (diagnostics.HasErrors)

@@ -95,7 +95,7 @@ internal static class Expressions
     public static bool? Condition(string expression, Record? record = null)
     {
         var diagnostics = new DiagnosticBag();
-        var text = new ExpressionText(expression, default);
+        var text = new ExpressionText(expression, SourceLocation.None);
         SyntaxNode syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default) ?? throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
         BoundExpression bound = new Binder(text, new BindingScope(Schema, ["t"]), diagnostics, "R").BindCondition(syntax);
         Assert.Empty(diagnostics.Items);
@@ -123,7 +123,7 @@ internal static class Expressions
     private static (BoundExpression Bound, DiagnosticBag Diagnostics) Bind(string expression)
     {
         var diagnostics = new DiagnosticBag();
-        var text = new ExpressionText(expression, default);
+        var text = new ExpressionText(expression, SourceLocation.None);
         SyntaxNode syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default) ?? throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
         BoundExpression bound = new Binder(text, new BindingScope(Schema, ["t"]), diagnostics, "R").BindValue(syntax);
         if (diagnostics.HasErrors)

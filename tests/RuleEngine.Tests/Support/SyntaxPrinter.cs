@@ -10,7 +10,7 @@ internal static class SyntaxPrinter
     public static string Parse(string expression)
     {
         var diagnostics = new DiagnosticBag();
-        SyntaxNode? node = Parser.Parse(new ExpressionText(expression, default), diagnostics, LanguageLimits.Default);
+        SyntaxNode? node = Parser.Parse(new ExpressionText(expression, SourceLocation.None), diagnostics, LanguageLimits.Default);
         Assert.True(node is not null, string.Join("\n", diagnostics.Items));
         return Print(node!);
     }
