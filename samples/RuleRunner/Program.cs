@@ -5,6 +5,8 @@ using RuleRunner;
 Console.OutputEncoding = Encoding.UTF8;
 var root = new RootCommand("RuleRunner: run legal supervision models over case records.")
 {
+    ValidateCommand.Create(),
+    TestCommand.Create(),
     RunCommand.Create(),
 };
 ParseResult parse = root.Parse(args);

@@ -4,7 +4,7 @@ using RuleEngine;
 using RuleEngine.Clues;
 using RuleEngine.Diagnostics;
 using RuleEngine.Records;
-using RuleEngine.Schema;
+using RuleEngine.Yaml;
 
 namespace RuleRunner;
 
@@ -13,6 +13,9 @@ internal static class RunCommand
 {
     public static Command Create()
     {
+        var modelsPath = new Option<string>("--models", "-m") { Description = "A folder of model and dataset files.", Required = true };
+        var region = new Option<string?>("--region") { Description = "The 6-digit division code whose parameter values apply." };
+        var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter value, as name=value or model.name=value. Repeat for several.", AllowMultipleArgumentsPerToken = true };
         var data = new Option<string[]>("--data", "-d")
         {
             Description = "A dataset and its file, as dataset=path (.csv, .jsonl). Repeat for several datasets.",
@@ -24,36 +27,51 @@ internal static class RunCommand
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { data, output, badRecords, reveal, parallelism };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, region, parameters, output, badRecords, reveal, parallelism };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(data)!, parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), cancellationToken));
+            new RunArguments(parse.GetValue(modelsPath)!, parse.GetValue(data)!, parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
+            cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] data, FileInfo? output, string badRecords, bool reveal, int parallelism, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunArguments arguments, CancellationToken cancellationToken)
     {
+        (string[] data, FileInfo? output, string badRecords, bool reveal, int parallelism) = (arguments.Data, arguments.Output, arguments.BadRecords, arguments.Reveal, arguments.Parallelism);
         if (!BadRecordPolicy.TryParse(badRecords, out BadRecordPolicy? policy))
         {
             await Console.Error.WriteLineAsync($"--bad-records: '{badRecords}' is not skip, stop or stop-after:N.");
             return ExitCodes.Usage;
         }
 
+        ModelSet models = ModelLoading.Load(arguments.Models, Console.Error);
+        if (models.HasErrors)
+        {
+            return ExitCodes.ModelErrors;
+        }
+
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string item in arguments.Parameters)
+        {
+            string[] pair = item.Split('=', 2);
+            if (pair.Length != 2)
+            {
+                await Console.Error.WriteLineAsync($"--param: '{item}' is not name=value.");
+                return ExitCodes.Usage;
+            }
+
+            overrides[pair[0].Trim()] = pair[1].Trim();
+        }
+
         RuleSet rules;
         try
         {
-            var builder = new RuleSetBuilder();
-            foreach (DatasetSchema schema in SampleCatalog.Datasets)
-            {
-                builder.AddDataset(schema);
-            }
-
-            rules = builder.AddRules(SampleCatalog.Rules).Build();
+            rules = models.Compile(new ModelCompileOptions { Region = arguments.Region, Parameters = overrides });
         }
         catch (RuleCompilationException e)
         {
             foreach (Diagnostic diagnostic in e.Diagnostics)
             {
-                await Console.Error.WriteLineAsync(diagnostic.ToString());
+                await Console.Error.WriteLineAsync(ModelLoading.Relative(diagnostic));
             }
 
             return ExitCodes.ModelErrors;
@@ -63,9 +81,9 @@ internal static class RunCommand
         foreach (string item in data)
         {
             string[] parts = item.Split('=', 2);
-            if (parts.Length != 2 || !rules.Datasets.TryGetValue(parts[0], out DatasetSchema? schema))
+            if (parts.Length != 2 || !models.Datasets.TryGetValue(parts[0], out DatasetDefinition? dataset))
             {
-                await Console.Error.WriteLineAsync($"--data: '{item}' is not dataset=path with a known dataset ({string.Join(", ", rules.Datasets.Keys.Order(StringComparer.Ordinal))}).");
+                await Console.Error.WriteLineAsync($"--data: '{item}' is not dataset=path with a known dataset ({string.Join(", ", models.Datasets.Keys.Order(StringComparer.Ordinal))}).");
                 return ExitCodes.Usage;
             }
 
@@ -75,9 +93,7 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            sources.Add(parts[1].EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-                ? RecordSource.Csv(parts[1], schema)
-                : RecordSource.JsonLines(parts[1], schema));
+            sources.Add(dataset.Open(parts[1]));
         }
 
         var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism) };
@@ -134,6 +150,8 @@ internal static class RunCommand
         double seconds = Math.Max(summary.Elapsed.TotalSeconds, 1e-6);
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
+
+    private sealed record RunArguments(string Models, string[] Data, string? Region, string[] Parameters, FileInfo? Output, string BadRecords, bool Reveal, int Parallelism);
 
     private sealed class ConsoleClueSink : IClueSink
     {

@@ -1,3 +1,5 @@
+using RuleEngine.Diagnostics;
+
 namespace RuleEngine;
 
 /// <summary>What a rule's clues carry: their title, their subject and their evidence.</summary>
@@ -26,4 +28,7 @@ public sealed record ClueSpec
 
     /// <summary>Gets the suggested action for the prosecutor, such as <c>向公安交管部门制发检察建议</c>.</summary>
     public string? Action { get; init; }
+
+    /// <summary>Gets where the clue specification is declared, for problems with its fields; <see cref="SourceLocation.None"/> uses the rule's location.</summary>
+    public SourceLocation Location { get; init; }
 }

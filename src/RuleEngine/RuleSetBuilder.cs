@@ -126,6 +126,7 @@ public sealed class RuleSetBuilder
     private static ClueFields? ResolveClue(RuleDefinition rule, DatasetSchema schema, IReadOnlyCollection<int> referenced, DiagnosticBag diagnostics)
     {
         bool ok = true;
+        SourceLocation clueLocation = rule.Clue.Location.IsKnown ? rule.Clue.Location : rule.Location;
         int[] Resolve(IEnumerable<string> names, string role)
         {
             var indexes = new List<int>();
@@ -135,7 +136,7 @@ public sealed class RuleSetBuilder
                 if (index < 0)
                 {
                     string? suggestion = NameSuggester.Closest(name, schema.Fields.Select(f => f.Name));
-                    diagnostics.Error(DiagnosticIds.UnknownField, $"The {role} of rule '{rule.Id}' names field '{name}', which dataset '{schema.Name}' lacks.", rule.Location, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
+                    diagnostics.Error(DiagnosticIds.UnknownField, $"The {role} of rule '{rule.Id}' names field '{name}', which dataset '{schema.Name}' lacks.", clueLocation, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
                     ok = false;
                 }
                 else
@@ -162,7 +163,7 @@ public sealed class RuleSetBuilder
         TitleTemplate title = TitleTemplate.Parse(rule.Clue.Title ?? rule.Id, schema.IndexOf, unknown);
         foreach (string name in unknown)
         {
-            diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of '{schema.Name}'.", rule.Location, null, rule.Id);
+            diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of '{schema.Name}'.", clueLocation, null, rule.Id);
             ok = false;
         }
 

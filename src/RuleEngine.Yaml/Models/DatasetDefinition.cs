@@ -1,0 +1,72 @@
+using System.Text;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Yaml;
+
+/// <summary>The file format of a dataset's exports.</summary>
+public enum DataFormat
+{
+    /// <summary>CSV with a header row.</summary>
+    Csv,
+
+    /// <summary>JSON Lines: one object per line.</summary>
+    JsonLines,
+}
+
+/// <summary>A dataset read from a dataset file: its schema and how its exports are read.</summary>
+public sealed record DatasetDefinition
+{
+    /// <summary>Gets the dataset's schema.</summary>
+    public required DatasetSchema Schema { get; init; }
+
+    /// <summary>Gets the format of the dataset's files.</summary>
+    public DataFormat Format { get; init; } = DataFormat.Csv;
+
+    /// <summary>Gets the encoding of CSV files: <see langword="null"/> to detect (UTF-8 or GB18030), or a name such as <c>gb18030</c>.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>Gets the CSV field separator.</summary>
+    public char Separator { get; init; } = ',';
+
+    /// <summary>Gets the separator between items of a list field.</summary>
+    public char ArraySeparator { get; init; } = ';';
+
+    /// <summary>Gets a description of the dataset.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Gets the file the dataset was read from.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Gets where the dataset's name is declared.</summary>
+    public SourceLocation Location { get; init; }
+
+    /// <summary>Opens a data file of this dataset with its format, encoding and separators.</summary>
+    /// <param name="dataPath">The data file.</param>
+    /// <returns>The record source.</returns>
+    public RecordSource Open(string dataPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataPath);
+        return Format == DataFormat.JsonLines
+            ? RecordSource.JsonLines(dataPath, Schema, new JsonLinesSourceOptions { ArraySeparator = ArraySeparator })
+            : RecordSource.Csv(dataPath, Schema, CsvOptions());
+    }
+
+    internal CsvSourceOptions CsvOptions()
+    {
+        Encoding? encoding = Encoding?.ToLowerInvariant() switch
+        {
+            null or "auto" => null,
+            "utf-8" or "utf8" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            _ => GetCodePage(Encoding),
+        };
+        return new CsvSourceOptions { Encoding = encoding, Separator = Separator, ArraySeparator = ArraySeparator };
+    }
+
+    private static Encoding GetCodePage(string name)
+    {
+        System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return System.Text.Encoding.GetEncoding(name);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Yaml.Testing;
+
+/// <summary>
+/// Turns a test's inline records into JSON Lines in memory, nested by each field's source path, so test records are
+/// read, converted and rejected exactly as production data is. Line <c>n</c> is record <c>n</c>.
+/// </summary>
+internal static class InlineRecords
+{
+    public static RecordSource ToSource(DatasetDefinition dataset, IReadOnlyList<TestRecord> records)
+    {
+        var text = new StringBuilder();
+        foreach (TestRecord record in records)
+        {
+            var root = new JsonObject();
+            foreach ((string name, object? value) in record.Values)
+            {
+                if (!dataset.Schema.TryGetField(name, out FieldDefinition? field))
+                {
+                    continue;
+                }
+
+                string[] path = dataset.Format == DataFormat.JsonLines ? field.SourceName.Split('.') : [field.SourceName];
+                JsonObject parent = root;
+                foreach (string segment in path[..^1])
+                {
+                    if (parent[segment] is not JsonObject child)
+                    {
+                        child = new JsonObject();
+                        parent[segment] = child;
+                    }
+
+                    parent = child;
+                }
+
+                parent[path[^1]] = value switch
+                {
+                    null => null,
+                    string[] items => new JsonArray([.. items.Select(i => (JsonNode?)JsonValue.Create(i))]),
+                    _ => JsonValue.Create(value.ToString()),
+                };
+            }
+
+            text.Append(root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).Append('\n');
+        }
+
+        DatasetSchema schema = dataset.Format == DataFormat.JsonLines
+            ? dataset.Schema
+            : RenameSourcesForJson(dataset.Schema);
+        return RecordSource.JsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), schema, new JsonLinesSourceOptions { ArraySeparator = dataset.ArraySeparator });
+    }
+
+    /// <summary>A CSV column name may hold a dot; as a JSON key it must not be read as a path.</summary>
+    private static DatasetSchema RenameSourcesForJson(DatasetSchema schema) => schema.Fields.Any(f => f.SourceName.Contains('.', StringComparison.Ordinal))
+        ? throw new NotSupportedException("Inline test records of CSV datasets whose column names hold a dot are not supported; use 'file:' with a CSV file.")
+        : schema;
+}
