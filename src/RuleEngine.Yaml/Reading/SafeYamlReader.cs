@@ -251,10 +251,10 @@ internal static class SafeYamlReader
 
             YamlScalar pending = frame.PendingKey;
             frame.PendingKey = null;
-            (YamlScalar Key, YamlNode Value)? duplicate = frame.Entries.Cast<(YamlScalar Key, YamlNode Value)?>().FirstOrDefault(e => e!.Value.Key.Value == pending.Value);
-            if (duplicate is { } first)
+            if (!frame.Keys.TryAdd(pending.Value, pending))
             {
-                diagnostics.Error(ModelDiagnosticIds.DuplicateKey, string.Create(CultureInfo.InvariantCulture, $"Key '{pending.Value}' appears twice (lines {first.Key.Location.Line} and {pending.Location.Line})."), pending.Location, "Keep one of them.");
+                YamlScalar first = frame.Keys[pending.Value];
+                diagnostics.Error(ModelDiagnosticIds.DuplicateKey, string.Create(CultureInfo.InvariantCulture, $"Key '{pending.Value}' appears twice (lines {first.Location.Line} and {pending.Location.Line})."), pending.Location, "Keep one of them.");
                 return null;
             }
 
@@ -298,6 +298,9 @@ internal static class SafeYamlReader
             public List<YamlNode> Items { get; } = [];
 
             public List<(YamlScalar Key, YamlNode Value)> Entries { get; } = [];
+
+            /// <summary>Gets the keys seen so far, so a duplicate is found in constant time, not by a scan.</summary>
+            public Dictionary<string, YamlScalar> Keys { get; } = new(StringComparer.Ordinal);
 
             public YamlScalar? PendingKey { get; set; }
         }
