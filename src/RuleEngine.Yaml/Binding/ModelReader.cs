@@ -46,8 +46,15 @@ internal sealed class ModelReader
         string? region = model.Text("region");
         new ModelHeaderValidator().Check(new ModelHeader(id, version, name, status, branch, region, k => model.LocationOf(k)), _diagnostics);
 
-        List<ModelParameter> parameters = ReadParameters(model.Mapping("parameters"));
+        var invalidParameters = new List<string>();
+        List<ModelParameter> parameters = ReadParameters(model.Mapping("parameters"), invalidParameters);
         var defaults = parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
+        foreach (string invalidName in invalidParameters)
+        {
+            // Already reported; binding it as NULL keeps every use of it from being reported again as unknown.
+            defaults.TryAdd(invalidName, null);
+        }
+
         List<RuleDefinition> rules = ReadRules(model, id ?? "?", version ?? "?", defaults);
         var model1 = new SupervisionModel
         {
@@ -99,7 +106,7 @@ internal sealed class ModelReader
         return result;
     }
 
-    private List<ModelParameter> ReadParameters(YamlMapping? mapping)
+    private List<ModelParameter> ReadParameters(YamlMapping? mapping, List<string> invalid)
     {
         var result = new List<ModelParameter>();
         foreach ((YamlScalar key, YamlNode value) in mapping?.Entries ?? [])
@@ -107,6 +114,7 @@ internal sealed class ModelReader
             if (value is not YamlMapping declaration)
             {
                 _diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"Parameter '{key.Value}' should be a mapping with type, default and justification, not {value.Kind}.", value.Location);
+                invalid.Add(key.Value);
                 continue;
             }
 
@@ -119,6 +127,7 @@ internal sealed class ModelReader
             if (_diagnostics.Items.Count > before || type is null)
             {
                 parameter.Finish();
+                invalid.Add(key.Value);
                 continue;
             }
 
@@ -235,6 +244,8 @@ internal sealed class ModelReader
             if (ruleId is not null && !ids.Add(ruleId))
             {
                 _diagnostics.Error(ModelDiagnosticIds.DuplicateId, $"Rule id '{ruleId}' is used twice in model '{modelId}'.", rule.LocationOf("id"));
+                rule.Finish();
+                continue;
             }
 
             RuleDefinition? definition = ReadRule(rule, modelId, $"{modelId}.{ruleId}", version, defaults);

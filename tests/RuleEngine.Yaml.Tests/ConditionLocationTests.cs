@@ -1,0 +1,34 @@
+using RuleEngine.Diagnostics;
+using RuleEngine.Yaml.Tests.Support;
+
+namespace RuleEngine.Yaml.Tests;
+
+/// <summary>An error inside a condition points at the offending character in the YAML file, whatever the scalar style.</summary>
+public class ConditionLocationTests
+{
+    private const string Header = "id: M1\nversion: '1'\nname: 模型\nfrom: cases\n";
+
+    [Theory]
+    [InlineData("when: cause = '盗窃罪' AND amout >= 1000\n", 5, 25)]
+    [InlineData("when: 'cause = ''盗窃罪'' AND amout >= 1000'\n", 5, 28)]
+    [InlineData("when: \"cause = '\\u76D7窃罪' AND amout >= 1000\"\n", 5, 31)]
+    [InlineData("when: \"cause = '盗窃罪'\\n AND amout >= 1000\"\n", 5, 28)]
+    [InlineData("when: |\n  cause = '盗窃罪'\n    AND amout >= 1000\n", 7, 9)]
+    [InlineData("when: >-\n  cause = '盗窃罪'\n  AND amout >= 1000\n", 7, 7)]
+    [InlineData("when: cause = '盗窃罪'\n  AND amout >= 1000\n", 6, 7)]
+    [InlineData("when:\n  - cause = '盗窃罪'\n  - amout >= 1000\n", 7, 5)]
+    [InlineData("when:\n  - cause = '盗窃罪'\n  - \"amount >= 1000 AND\n    amout > 1\"\n", 8, 5)]
+    public void Load_UnknownFieldInAnyScalarStyle_PointsAtIt(string when, int line, int column)
+    {
+        Diagnostic diagnostic = DiagnosticAssert.Only(ModelFolder.LoadModel(Header + when).Diagnostics, DiagnosticIds.UnknownField, line, column);
+        Assert.Equal("Did you mean 'amount'?", diagnostic.Hint);
+    }
+
+    [Fact]
+    public void Load_SyntaxErrorInBlockScalar_PointsAtTheToken() =>
+        DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when: |\n  amount >= 1000\n    AND AND cause = 'x'\n").Diagnostics, DiagnosticIds.UnexpectedToken, 7, 9);
+
+    [Fact]
+    public void Load_TypeMismatchInSecondListItem_PointsAtTheOperator() =>
+        DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when:\n  - amount > 1\n  - cause > 5\n").Diagnostics, DiagnosticIds.TypeMismatch, 7, 11);
+}
