@@ -1,0 +1,165 @@
+using RuleEngine.Clues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Yaml.Tests.Support;
+
+namespace RuleEngine.Yaml.Tests;
+
+public class ModelCompileAndTestRunnerTests
+{
+    private const string Theft = """
+        id: M12
+        version: "1.0.0"
+        name: 盗窃以罚代刑
+        parameters:
+          large_amount:
+            type: decimal
+            default: 1000
+            justification: 两高解释第一条
+            regions: {"110000": 2000, "330000": 3000, "330100": 2500, "330106": 2800}
+          causes:
+            type: string[]
+            default: [盗窃]
+            justification: 案由
+        from: cases
+        when: cause IN $causes AND amount >= $large_amount
+        clue:
+          title: 数额 {amount}
+          evidence: [amount, cause, charges, filing_date, detained]
+        tests:
+          - name: passes
+            region: "330106"
+            records:
+              cases:
+                - {person_id: 11010519491231002X, cause: 盗窃, amount: 2800, charges: [盗窃罪, 抢夺罪], filing_date: 2024-01-31, detained: true}
+                - {person_id: 370101190102039973, cause: 盗窃, amount: 2799.99}
+            expect:
+              - subject: 11010519491231002x
+                evidence: {amount: 2800.00, charges: [盗窃罪, 抢夺罪], filing_date: 2024-01-31, detained: true}
+          - name: fails three ways
+            records:
+              cases:
+                - {person_id: 11010519491231002X, cause: 盗窃, amount: 1500}
+                - {person_id: 370101190102039973, cause: 盗窃, amount: 1000}
+                - {person_id: 513101198201130014, cause: 盗窃, amount: not-a-number}
+            expect:
+              - {subject: 11010519491231002X, evidence: {amount: 1499}}
+              - {subject: 34052419800101001X}
+        """;
+
+    [Theory]
+    [InlineData(null, 1000)]
+    [InlineData("110105", 2000)]
+    [InlineData("330106", 2800)]
+    [InlineData("330108", 2500)]
+    [InlineData("330282", 3000)]
+    [InlineData("440303", 1000)]
+    public void ValueFor_Region_TakesCountyThenPrefectureThenProvinceThenDefault(string? region, int expected) =>
+        Assert.Equal((decimal)expected, ModelFolder.LoadModel(Theft).Models[0].Parameters[0].ValueFor(region));
+
+    [Fact]
+    public async Task Compile_WithRegionAndOverrides_BindsTheirValues()
+    {
+        ModelSet models = ModelFolder.LoadModel(Theft);
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+        Assert.Equal([2500m], await AmountsOfClues(models.Compile(new ModelCompileOptions { Region = "110105" }), 1500, 2500));
+        Assert.Equal([1500m, 2500m], await AmountsOfClues(models.Compile(), 1500, 2500));
+        Assert.Equal([2500m], await AmountsOfClues(models.Compile(new ModelCompileOptions { Parameters = new Dictionary<string, string> { ["large_amount"] = "2000" } }), 1500, 2500));
+        Assert.Equal([2500m], await AmountsOfClues(models.Compile(new ModelCompileOptions { Region = "330106", Parameters = new Dictionary<string, string> { ["M12.large_amount"] = "2100" } }), 1500, 2500));
+        Assert.Empty(await AmountsOfClues(models.Compile(new ModelCompileOptions { Parameters = new Dictionary<string, string> { ["causes"] = "抢劫, 抢夺" } }), 1500, 2500));
+    }
+
+    [Theory]
+    [InlineData("large_amount", "lots")]
+    [InlineData("large_amuont", "1")]
+    public void Compile_BadOverride_ThrowsWithInvalidParameterValue(string name, string value)
+    {
+        ModelSet models = ModelFolder.LoadModel(Theft);
+        var error = Assert.Throws<RuleCompilationException>(() => models.Compile(new ModelCompileOptions { Parameters = new Dictionary<string, string> { [name] = value } }));
+        Assert.Equal(ModelDiagnosticIds.InvalidParameterValue, Assert.Single(error.Diagnostics).Id);
+    }
+
+    [Fact]
+    public void Compile_ModelSetWithErrors_ThrowsWithEveryDiagnostic()
+    {
+        ModelSet models = ModelFolder.LoadModel("id: M1\nversion: '1'\nname: x\nfrom: cases\nwhen: amout > 1 AND lenght(name) > 1\n");
+        var error = Assert.Throws<RuleCompilationException>(() => models.Compile());
+        Assert.Equal(2, error.Diagnostics.Count);
+    }
+
+    [Fact]
+    public async Task Compile_Clues_CarryModelIdSeverityAndAction()
+    {
+        ModelSet models = ModelFolder.LoadModel("id: M9\nversion: '3'\nname: x\nfrom: cases\nwhen: amount > 1\nclue: {severity: high, action: 制发检察建议}\n");
+        var sink = new Sink();
+        await models.Compile().RunAsync(Records(5), sink);
+        Clue clue = Assert.Single(sink.Clues);
+        Assert.Equal(("M9", "M9", "3", ClueSeverity.High, "制发检察建议"), (clue.ModelId, clue.RuleId, clue.RuleVersion, clue.Severity, clue.Action));
+    }
+
+    [Fact]
+    public async Task TestRunner_ReportsPassesAndEveryKindOfFailure()
+    {
+        ModelTestReport report = await ModelTestRunner.RunAsync(ModelFolder.LoadModel(Theft));
+        Assert.Equal((1, 1), (report.PassedCount, report.FailedCount));
+        ModelTestResult failed = report.Results.Single(r => !r.Passed);
+        Assert.Equal("fails three ways", failed.TestName);
+        Assert.Collection(
+            failed.Failures,
+            f => Assert.StartsWith("record 3 of 'cases' (line 34) was rejected: RE5004", f, StringComparison.Ordinal),
+            f => Assert.Equal("wrong evidence in clue M12 11010519491231002X: amount is 1500, expected 1499", f),
+            f => Assert.StartsWith("missing clue: rule M12, subject 34052419800101001X (expected at line 37); produced: M12 11010519491231002X; M12 370101190102039973", f, StringComparison.Ordinal),
+            f => Assert.Equal("unexpected clue: rule M12, subject 370101190102039973, from record 2 of 'cases' (line 33)", f));
+    }
+
+    [Fact]
+    public async Task TestRunner_ModelSetWithErrors_Throws() =>
+        await Assert.ThrowsAsync<RuleCompilationException>(() => ModelTestRunner.RunAsync(ModelFolder.LoadModel("id: M1\n")));
+
+    [Fact]
+    public async Task SampleModels_ValidateCleanlyAndTheirTestsPass()
+    {
+        ModelSet models = ModelSet.Load(Path.Combine(RepositoryRoot(), "samples", "models"));
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+        Assert.True(models.Models.Count >= 5);
+        ModelTestReport report = await ModelTestRunner.RunAsync(models);
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+        Assert.All(models.Models, m => Assert.NotEmpty(m.Tests));
+    }
+
+    internal static string RepositoryRoot()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "RuleEngine.sln")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("RuleEngine.sln not found.");
+    }
+
+    private static async Task<decimal[]> AmountsOfClues(RuleSet rules, params decimal[] amounts)
+    {
+        var sink = new Sink();
+        await rules.RunAsync(Records(amounts), sink);
+        return [.. sink.Clues.Select(c => (decimal)c.Evidence.Single(e => e.Field == "amount").Value!)];
+    }
+
+    private static RuleEngine.Records.RecordSource Records(params decimal[] amounts)
+    {
+        string csv = "person_id,name,cause,amount,filing_date,detained,charges\n"
+            + string.Concat(amounts.Select(a => $"11010519491231002X,张三,盗窃,{a.ToString(System.Globalization.CultureInfo.InvariantCulture)},,,\n"));
+        ModelSet models = ModelFolder.LoadModel("id: X\nversion: '1'\nname: x\nfrom: cases\nwhen: TRUE\n");
+        return RuleEngine.Records.RecordSource.Csv(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), models.Datasets["cases"].Schema);
+    }
+
+    private sealed class Sink : IClueSink
+    {
+        public List<Clue> Clues { get; } = [];
+
+        public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
+        {
+            Clues.Add(clue);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
