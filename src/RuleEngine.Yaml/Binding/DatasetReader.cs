@@ -7,8 +7,8 @@ namespace RuleEngine.Yaml.Binding;
 /// <summary>Reads a dataset file (<c>dataset:</c> at the top) into a <see cref="DatasetDefinition"/>.</summary>
 internal static class DatasetReader
 {
-    private static readonly string[] Keys = ["dataset", "description", "format", "encoding", "separator", "array_separator", "key", "fields"];
-    private static readonly string[] FieldKeys = ["name", "type", "source", "personal", "required", "description", "label"];
+    internal static readonly string[] Keys = ["dataset", "description", "format", "encoding", "separator", "array_separator", "key", "fields"];
+    internal static readonly string[] FieldKeys = ["name", "type", "source", "personal", "required", "description", "label"];
 
     public static DatasetDefinition? Read(YamlFile file, YamlMapping root, DiagnosticList diagnostics)
     {

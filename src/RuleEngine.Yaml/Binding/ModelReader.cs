@@ -7,19 +7,19 @@ namespace RuleEngine.Yaml.Binding;
 /// <summary>Reads a model file (<c>id:</c> at the top) into a <see cref="SupervisionModel"/>.</summary>
 internal sealed class ModelReader
 {
-    private static readonly string[] Keys =
+    internal static readonly string[] Keys =
     [
         "id", "version", "name", "status", "branch", "supervision_point", "legal_basis", "owner_org", "region", "authors",
         "description", "datasets", "parameters", "rules", "from", "when", "clue", "tests",
     ];
 
-    private static readonly string[] RuleKeys = ["id", "from", "when", "clue", "description"];
-    private static readonly string[] ClueKeys = ["title", "subject", "evidence", "severity", "action"];
-    private static readonly string[] ParameterKeys = ["type", "default", "justification", "description", "regions"];
-    private static readonly string[] LegalBasisKeys = ["law", "article", "text"];
+    internal static readonly string[] RuleKeys = ["id", "from", "when", "clue", "description"];
+    internal static readonly string[] ClueKeys = ["title", "subject", "evidence", "severity", "action"];
+    internal static readonly string[] ParameterKeys = ["type", "default", "justification", "description", "regions"];
+    internal static readonly string[] LegalBasisKeys = ["law", "article", "text"];
     private static readonly string[] FromKeys = ["dataset", "as"];
-    private static readonly string[] TestKeys = ["name", "region", "parameters", "records", "expect"];
-    private static readonly string[] ExpectKeys = ["rule", "subject", "evidence"];
+    internal static readonly string[] TestKeys = ["name", "region", "parameters", "records", "expect"];
+    internal static readonly string[] ExpectKeys = ["rule", "subject", "evidence"];
 
     private readonly YamlFile _file;
     private readonly DiagnosticList _diagnostics;

@@ -12,6 +12,10 @@ namespace RuleEngine.Yaml.Testing;
 /// </summary>
 internal static class InlineRecords
 {
+    /// <summary>Whether inline records of the dataset can be written as JSON: a CSV header with a dot would be read as a path.</summary>
+    public static bool Supports(DatasetDefinition dataset) =>
+        dataset.Format == DataFormat.JsonLines || !dataset.Schema.Fields.Any(f => f.SourceName.Contains('.', StringComparison.Ordinal));
+
     public static RecordSource ToSource(DatasetDefinition dataset, IReadOnlyList<TestRecord> records)
     {
         var text = new StringBuilder();
@@ -49,14 +53,6 @@ internal static class InlineRecords
             text.Append(root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).Append('\n');
         }
 
-        DatasetSchema schema = dataset.Format == DataFormat.JsonLines
-            ? dataset.Schema
-            : RenameSourcesForJson(dataset.Schema);
-        return RecordSource.JsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), schema, new JsonLinesSourceOptions { ArraySeparator = dataset.ArraySeparator });
+        return RecordSource.JsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), dataset.Schema, new JsonLinesSourceOptions { ArraySeparator = dataset.ArraySeparator });
     }
-
-    /// <summary>A CSV column name may hold a dot; as a JSON key it must not be read as a path.</summary>
-    private static DatasetSchema RenameSourcesForJson(DatasetSchema schema) => schema.Fields.Any(f => f.SourceName.Contains('.', StringComparison.Ordinal))
-        ? throw new NotSupportedException("Inline test records of CSV datasets whose column names hold a dot are not supported; use 'file:' with a CSV file.")
-        : schema;
 }

@@ -85,6 +85,11 @@ public static class ModelTestRunner
         foreach (TestRecords records in test.Records)
         {
             DatasetDefinition dataset = models.Datasets[records.Dataset];
+            if (records.File is null && !Testing.InlineRecords.Supports(dataset))
+            {
+                return new ModelTestResult(model.Id, test.Name, test.Location, [$"inline records of '{records.Dataset}' cannot be written: a column name holds a dot; give the records as 'file:' with a CSV file"]);
+            }
+
             sources.Add((records.File is null ? Testing.InlineRecords.ToSource(dataset, records.Inline) : dataset.Open(records.File), records));
         }
 
