@@ -6,9 +6,9 @@ namespace RuleRunner;
 /// <summary>Loads a model folder and prints its diagnostics in MSBuild's format.</summary>
 internal static class ModelLoading
 {
-    public static ModelSet Load(string path, TextWriter output)
+    public static ModelSet Load(string path, ModelLoadOptions options, TextWriter output)
     {
-        ModelSet models = ModelSet.Load(path);
+        ModelSet models = ModelSet.Load(path, options);
         foreach (Diagnostic diagnostic in models.Diagnostics)
         {
             output.WriteLine(Relative(diagnostic));

@@ -8,6 +8,8 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     ValidateCommand.Create(),
     TestCommand.Create(),
     RunCommand.Create(),
+    SigningCommands.Keygen(),
+    SigningCommands.Sign(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

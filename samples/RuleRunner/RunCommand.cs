@@ -27,9 +27,11 @@ internal static class RunCommand
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
+        var load = new LoadOptions();
         var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, region, parameters, output, badRecords, reveal, parallelism };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new RunArguments(parse.GetValue(modelsPath)!, parse.GetValue(data)!, parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
+        load.AddTo(command);
+        command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data)!, parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
             cancellationToken));
         return command;
     }
@@ -43,7 +45,7 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
-        ModelSet models = ModelLoading.Load(arguments.Models, Console.Error);
+        ModelSet models = ModelLoading.Load(arguments.Models, arguments.LoadOptions, Console.Error);
         if (models.HasErrors)
         {
             return ExitCodes.ModelErrors;
@@ -151,7 +153,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(string Models, string[] Data, string? Region, string[] Parameters, FileInfo? Output, string BadRecords, bool Reveal, int Parallelism);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, string? Region, string[] Parameters, FileInfo? Output, string BadRecords, bool Reveal, int Parallelism);
 
     private sealed class ConsoleClueSink : IClueSink
     {

@@ -10,10 +10,17 @@ internal static class TestCommand
     public static Command Create()
     {
         var path = new Argument<string>("models") { Description = "A folder of model and dataset files, or one model file." };
+        var load = new LoadOptions();
         var command = new Command("test", "Run the tests written in the model files.") { path };
+        load.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            ModelSet models = ModelLoading.Load(parse.GetValue(path)!, Console.Out);
+            if (load.Read(parse) is not { } options)
+            {
+                return ExitCodes.Usage;
+            }
+
+            ModelSet models = ModelLoading.Load(parse.GetValue(path)!, options, Console.Out);
             if (models.HasErrors)
             {
                 return ExitCodes.ModelErrors;

@@ -68,4 +68,10 @@ public static class ModelDiagnosticIds
 
     /// <summary>Information: a retired model is not compiled.</summary>
     public const string ModelRetired = "RE1021";
+
+    /// <summary>Signatures are required and the file is unsigned, signed by an untrusted key, or changed after signing; it is not loaded.</summary>
+    public const string SignatureInvalid = "RE1022";
+
+    /// <summary>A model's version is older than the version the host already knows; it is not loaded unless rollback is allowed.</summary>
+    public const string VersionRollback = "RE1023";
 }

@@ -48,7 +48,13 @@ public sealed class ModelSet
         var models = new List<SupervisionModel>();
         foreach (string file in FilesToLoad(path, diagnostics))
         {
-            YamlFile yaml = SafeYamlReader.Read(file, options.Limits, diagnostics);
+            byte[]? bytes = SafeYamlReader.ReadBytes(file, options.Limits, diagnostics);
+            if (bytes is null || (options.RequireSignatures && !ModelSignature.Verify(file, bytes, options.TrustedKeys, diagnostics)))
+            {
+                continue;
+            }
+
+            YamlFile yaml = SafeYamlReader.Parse(file, bytes, options.Limits, diagnostics);
             switch (yaml.Root)
             {
                 case null:
@@ -68,7 +74,14 @@ public sealed class ModelSet
 
                     break;
                 case YamlMapping root:
-                    models.Add(ModelReader.Read(yaml, root, diagnostics));
+                    SupervisionModel model = ModelReader.Read(yaml, root, diagnostics);
+                    if (!options.AllowVersionRollback && options.KnownVersions.TryGetValue(model.Id, out string? known) && CompareVersions(model.Version, known) < 0)
+                    {
+                        diagnostics.Error(ModelDiagnosticIds.VersionRollback, $"Model '{model.Id}' is version {model.Version}, older than the version {known} already in use; it is not loaded.", model.Location, "Allow rollback explicitly if the older version is wanted.");
+                        break;
+                    }
+
+                    models.Add(model);
                     break;
                 default:
                     diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"A model or dataset file is a mapping, not {yaml.Root.Kind}.", yaml.Root.Location, "A model file starts with 'id:', a dataset file with 'dataset:'.");
@@ -231,6 +244,25 @@ public sealed class ModelSet
                 diagnostics.Error(ModelDiagnosticIds.InvalidTestData, $"Model '{model.Id}' has no rule '{clue.Rule}'.", clue.Location, $"Rules: {string.Join(", ", model.Rules.Select(ShortId))}.");
             }
         }
+    }
+
+    /// <summary>Compares versions part by part, numerically where both parts are numbers (1.10 is after 1.9).</summary>
+    internal static int CompareVersions(string a, string b)
+    {
+        string[] left = a.Split('.', '-');
+        string[] right = b.Split('.', '-');
+        for (int i = 0; i < Math.Max(left.Length, right.Length); i++)
+        {
+            string x = i < left.Length ? left[i] : "0";
+            string y = i < right.Length ? right[i] : "0";
+            int order = long.TryParse(x, out long nx) && long.TryParse(y, out long ny) ? nx.CompareTo(ny) : string.CompareOrdinal(x, y);
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+
+        return 0;
     }
 
     internal static string ShortId(RuleDefinition rule) =>

@@ -19,33 +19,34 @@ internal static class SafeYamlReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static YamlFile Read(string path, YamlLimits limits, DiagnosticList diagnostics)
+    public static YamlFile Read(string path, YamlLimits limits, DiagnosticList diagnostics) =>
+        ReadBytes(path, limits, diagnostics) is { } bytes ? Parse(path, bytes, limits, diagnostics) : new YamlFile(path, string.Empty, null);
+
+    /// <summary>Reads a file's bytes, checking its size first; <see langword="null"/> (with a diagnostic) when it cannot.</summary>
+    public static byte[]? ReadBytes(string path, YamlLimits limits, DiagnosticList diagnostics)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
         {
             diagnostics.Error(ModelDiagnosticIds.FileNotFound, $"The file '{path}' does not exist.", SourceLocation.At(path, 0, 0));
-            return new YamlFile(path, string.Empty, null);
+            return null;
         }
 
         if (info.Length > limits.MaxFileBytes)
         {
             diagnostics.Error(ModelDiagnosticIds.DocumentTooLarge, string.Create(CultureInfo.InvariantCulture, $"The file is {info.Length} bytes; model files may have at most {limits.MaxFileBytes}."), SourceLocation.At(path, 1, 1), "Split the model, or move test records into a data file.");
-            return new YamlFile(path, string.Empty, null);
+            return null;
         }
 
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (IOException e)
         {
             diagnostics.Error(ModelDiagnosticIds.FileNotFound, $"The file '{path}' cannot be read: {e.GetType().Name}.", SourceLocation.At(path, 0, 0));
-            return new YamlFile(path, string.Empty, null);
+            return null;
         }
-
-        return Parse(path, bytes, limits, diagnostics);
     }
 
     public static YamlFile Parse(string path, ReadOnlySpan<byte> bytes, YamlLimits limits, DiagnosticList diagnostics)
