@@ -24,6 +24,12 @@ public sealed record RuleDefinition(string Id, string Dataset, string Condition)
     /// <summary>Gets another name for the dataset in the condition (<c>j.cause</c>); the dataset's name always works.</summary>
     public string? Alias { get; init; }
 
+    /// <summary>Gets the reference datasets joined to the rule's records, in order.</summary>
+    public IReadOnlyList<JoinDefinition> Joins { get; init; } = [];
+
+    /// <summary>Gets the rolling window the rule counts in, for aggregation rules; <see langword="null"/> for record-by-record rules.</summary>
+    public WindowDefinition? Window { get; init; }
+
     /// <summary>Gets what the rule's clues carry.</summary>
     public ClueSpec Clue { get; init; } = new();
 

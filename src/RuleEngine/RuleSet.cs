@@ -64,19 +64,99 @@ public sealed class RuleSet
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         var plan = sources.Select(source => (Source: source, Dataset: Resolve(source))).ToList();
+        var provided = plan.Select(p => p.Dataset.Schema.Name).ToHashSet(StringComparer.Ordinal);
+        var references = new SortedSet<string>(plan.SelectMany(p => p.Dataset.Rules).SelectMany(r => r.Joins).Select(j => j.Definition.Dataset), StringComparer.Ordinal);
+        foreach (string missing in references.Where(r => !provided.Contains(r)))
+        {
+            string needing = string.Join(", ", plan.SelectMany(p => p.Dataset.Rules).Where(r => r.Joins.Any(j => j.Definition.Dataset == missing)).Select(r => r.Definition.Id));
+            throw new ArgumentException($"Rule(s) {needing} join dataset '{missing}', but no source of it was given.", nameof(sources));
+        }
 
         var statistics = new RunStatistics(options, _datasets.Values.SelectMany(d => d.Rules).Select(r => r.Definition.Id));
         long started = options.TimeProvider.GetTimestamp();
-        foreach ((RecordSource source, CompiledDataset dataset) in plan)
+        RunSummary Summary(bool stopped) => statistics.ToSummary(options.TimeProvider.GetElapsedTime(started), stoppedByPolicy: stopped);
+        try
         {
-            bool stopped = await RunPipeline.RunAsync(source, dataset, sink, options, statistics, cancellationToken).ConfigureAwait(false);
-            if (stopped)
+            var tables = new Dictionary<string, ReferenceTable>(StringComparer.Ordinal);
+            long referenceRecords = 0;
+            foreach ((RecordSource source, CompiledDataset dataset) in plan.Where(p => references.Contains(p.Dataset.Schema.Name)))
             {
-                throw new BadRecordLimitExceededException(statistics.ToSummary(options.TimeProvider.GetElapsedTime(started), stoppedByPolicy: true));
+                ReferenceTable table = await LoadReferenceAsync(source, dataset, statistics, options, referenceRecords, cancellationToken).ConfigureAwait(false)
+                    ?? throw new BadRecordLimitExceededException(Summary(stopped: true));
+                referenceRecords += table.Records.Count;
+                tables[dataset.Schema.Name] = table;
+                statistics.ReferenceRecords(dataset.Schema.Name, table.Records.Count);
+            }
+
+            var indexes = new Dictionary<CompiledJoin, Dictionary<string, List<Record>>>();
+            foreach (CompiledRule rule in plan.SelectMany(p => p.Dataset.Rules).Distinct())
+            {
+                foreach (CompiledJoin join in rule.Joins)
+                {
+                    indexes[join] = tables[join.Definition.Dataset].IndexFor(join, rule.Joins.Length + 1);
+                }
+            }
+
+            foreach ((RecordSource source, CompiledDataset dataset) in plan)
+            {
+                bool loaded = tables.TryGetValue(dataset.Schema.Name, out ReferenceTable? table);
+                if (loaded && dataset.Rules.Length == 0)
+                {
+                    continue;
+                }
+
+                RecordSource input = loaded ? new MemoryRecordSource(dataset.Schema, table!.Records) : source;
+                if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new BadRecordLimitExceededException(Summary(stopped: true));
+                }
             }
         }
+        catch (RunLimitExceededException e) when (e.Summary is null)
+        {
+            throw new RunLimitExceededException(e.Code, e.Message, Summary(stopped: false));
+        }
 
-        return statistics.ToSummary(options.TimeProvider.GetElapsedTime(started), stoppedByPolicy: false);
+        return Summary(stopped: false);
+    }
+
+    private static async Task<ReferenceTable?> LoadReferenceAsync(RecordSource source, CompiledDataset dataset, RunStatistics statistics, RunOptions options, long alreadyHeld, CancellationToken cancellationToken)
+    {
+        var table = new ReferenceTable(dataset.Schema.Name, dataset.Layout);
+        RecordCursor cursor = source.Open(dataset.Layout);
+        await using (cursor.ConfigureAwait(false))
+        {
+            Record record = dataset.Layout.CreateRecord();
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ReadOutcome outcome = await cursor.ReadAsync(record, cancellationToken).ConfigureAwait(false);
+                if (outcome == ReadOutcome.End)
+                {
+                    return table;
+                }
+
+                statistics.Read(dataset.Schema.Name, 1);
+                if (outcome == ReadOutcome.Rejected)
+                {
+                    if (statistics.Fail(cursor.Rejection!))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                table.Records.Add(record);
+                record = dataset.Layout.CreateRecord();
+                if (alreadyHeld + table.Records.Count > options.MaxReferenceRecords)
+                {
+                    throw new RunLimitExceededException(
+                        DiagnosticIds.ReferenceLimitExceeded,
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The reference datasets hold more than {options.MaxReferenceRecords} records (at '{dataset.Schema.Name}'); raise RunOptions.MaxReferenceRecords or run the models in SQL."));
+                }
+            }
+        }
     }
 
     /// <summary>Runs the rules over one source and yields the clues as they are found, in order.</summary>

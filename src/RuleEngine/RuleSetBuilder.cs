@@ -65,13 +65,12 @@ public sealed class RuleSetBuilder
             throw new RuleCompilationException(diagnostics.Items);
         }
 
+        var layouts = _datasets.Values.ToDictionary(s => s.Name, s => new RecordLayout(s), StringComparer.Ordinal);
         var datasets = new Dictionary<string, CompiledDataset>(StringComparer.Ordinal);
         foreach (DatasetSchema schema in _datasets.Values)
         {
-            var layout = new RecordLayout(schema);
-            var compiler = new ExpressionCompiler(layout);
-            CompiledRule[] rules = [.. bound.Where(b => b.Schema == schema).Select(b => Compile(b, compiler))];
-            datasets[schema.Name] = new CompiledDataset(schema, layout, rules);
+            CompiledRule[] rules = [.. bound.Where(b => b.Sources[0].Schema == schema).Select(b => Compile(b, layouts))];
+            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules);
         }
 
         return new RuleSet([.. _rules], datasets, [.. diagnostics.Items]);
@@ -96,92 +95,326 @@ public sealed class RuleSetBuilder
                 continue;
             }
 
-            if (!_datasets.TryGetValue(rule.Dataset, out DatasetSchema? schema))
+            if (BindRule(rule, diagnostics) is { } boundRule)
             {
-                string? suggestion = NameSuggester.Closest(rule.Dataset, _datasets.Keys);
-                diagnostics.Error(DiagnosticIds.UnknownDataset, $"Rule '{rule.Id}' reads dataset '{rule.Dataset}', which is not declared.", rule.Location, suggestion is null ? "Declare the dataset's schema first." : $"Did you mean '{suggestion}'?", rule.Id);
-                continue;
-            }
-
-            var text = new ExpressionText(rule.Condition ?? string.Empty, rule.ConditionSource ?? SourceMap.StartingAt(SourceLocation.None));
-            SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
-            if (syntax is null)
-            {
-                continue;
-            }
-
-            string[] aliases = rule.Alias is null ? [schema.Name] : [schema.Name, rule.Alias];
-            var binder = new Binder(text, new BindingScope(schema, aliases, rule.Parameters), diagnostics, rule.Id);
-            BoundExpression condition = binder.BindCondition(syntax);
-            ClueFields? clue = ResolveClue(rule, schema, binder.ReferencedFields, diagnostics);
-            if (condition.Type != LanguageType.Error && clue is not null)
-            {
-                bound.Add(new BoundRule(rule, schema, condition, binder.Leaves.Select(l => (text.Slice(l.Span), l.Expression)).ToList(), clue));
+                bound.Add(boundRule);
             }
         }
 
         return diagnostics;
     }
 
-    private static ClueFields? ResolveClue(RuleDefinition rule, DatasetSchema schema, IReadOnlyCollection<int> referenced, DiagnosticBag diagnostics)
+    private DatasetSchema? FindDataset(string name, RuleDefinition rule, SourceLocation location, DiagnosticBag diagnostics)
+    {
+        if (_datasets.TryGetValue(name, out DatasetSchema? schema))
+        {
+            return schema;
+        }
+
+        string? suggestion = NameSuggester.Closest(name, _datasets.Keys);
+        diagnostics.Error(DiagnosticIds.UnknownDataset, $"Rule '{rule.Id}' reads dataset '{name}', which is not declared.", location, suggestion is null ? "Declare the dataset's schema first." : $"Did you mean '{suggestion}'?", rule.Id);
+        return null;
+    }
+
+    private BoundRule? BindRule(RuleDefinition rule, DiagnosticBag diagnostics)
+    {
+        int errors = diagnostics.Items.Count(d => d.IsError);
+        if (FindDataset(rule.Dataset, rule, rule.Location, diagnostics) is not { } schema)
+        {
+            return null;
+        }
+
+        var sources = new List<ScopeSource> { new(schema, rule.Alias is null ? [schema.Name] : [schema.Name, rule.Alias], 0) };
+        foreach (JoinDefinition join in rule.Joins)
+        {
+            SourceLocation at = join.Location.IsKnown ? join.Location : rule.Location;
+            if (FindDataset(join.Dataset, rule, at, diagnostics) is not { } reference)
+            {
+                return null;
+            }
+
+            if (sources.Exists(s => s.Aliases.Contains(join.Alias)))
+            {
+                diagnostics.Error(DiagnosticIds.InvalidRule, $"Alias '{join.Alias}' of rule '{rule.Id}' is used twice.", at, "Give each joined dataset its own alias.", rule.Id);
+                return null;
+            }
+
+            sources.Add(new ScopeSource(reference, [join.Alias], sources.Count));
+        }
+
+        var joins = new List<BoundJoin>();
+        for (int j = 0; j < rule.Joins.Count; j++)
+        {
+            if (BindJoin(rule, rule.Joins[j], sources, j + 1, diagnostics) is { } boundJoin)
+            {
+                joins.Add(boundJoin);
+            }
+        }
+
+        var text = new ExpressionText(rule.Condition ?? string.Empty, rule.ConditionSource ?? SourceMap.StartingAt(SourceLocation.None));
+        SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
+        if (syntax is null)
+        {
+            return null;
+        }
+
+        var binder = new Binder(text, new BindingScope(sources, rule.Parameters), diagnostics, rule.Id);
+        BoundExpression condition = binder.BindCondition(syntax);
+        BoundWindow? window = rule.Window is null ? null : BindWindow(rule, schema, diagnostics);
+        ClueFields? clue = ResolveClue(rule, sources, binder.ReferencedSourceFields, window, diagnostics);
+        if (diagnostics.Items.Count(d => d.IsError) > errors || condition.Type == LanguageType.Error || clue is null)
+        {
+            return null;
+        }
+
+        return new BoundRule(rule, sources, condition, [.. binder.Leaves.Select(l => (text.Slice(l.Span), l.Expression))], clue, joins, window);
+    }
+
+    private static BoundJoin? BindJoin(RuleDefinition rule, JoinDefinition join, List<ScopeSource> sources, int slot, DiagnosticBag diagnostics)
+    {
+        SourceLocation at = join.Location.IsKnown ? join.Location : rule.Location;
+        if (join.On.Count == 0)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' has no key ('on').", at, "Name the fields that must be equal, such as person_id on both sides.", rule.Id);
+            return null;
+        }
+
+        var leftScope = new BindingScope(sources.Take(slot).ToList(), rule.Parameters);
+        var rightScope = new BindingScope([sources[slot]], rule.Parameters);
+        var left = new List<BoundExpression>();
+        var right = new List<BoundExpression>();
+        foreach ((string leftText, string rightText) in join.On)
+        {
+            left.Add(BindValue(leftText, leftScope, at, rule.Id, diagnostics));
+            right.Add(BindValue(rightText, rightScope, at, rule.Id, diagnostics));
+        }
+
+        BoundExpression? where = null;
+        if (join.Where is not null)
+        {
+            var whereText = new ExpressionText(join.Where, join.WhereSource ?? SourceMap.StartingAt(at));
+            SyntaxNode? whereSyntax = Parser.Parse(whereText, diagnostics, LanguageLimits.Default);
+            where = whereSyntax is null ? new BoundError(default) : new Binder(whereText, new BindingScope(sources.Take(slot + 1).ToList(), rule.Parameters), diagnostics, rule.Id).BindCondition(whereSyntax);
+        }
+
+        int latest = -1;
+        if (join.Match == JoinMatch.Latest)
+        {
+            latest = join.LatestBy is null ? -1 : sources[slot].Schema.IndexOf(join.LatestBy);
+            if (latest < 0)
+            {
+                diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' picks the latest match, but '{join.LatestBy}' is not a field of '{join.Dataset}'.", at, "Name the date field that orders the matches.", rule.Id);
+                return null;
+            }
+        }
+
+        return new BoundJoin(join, slot, left, right, where, latest);
+    }
+
+    private static BoundExpression BindValue(string expression, BindingScope scope, SourceLocation at, string ruleId, DiagnosticBag diagnostics)
+    {
+        var text = new ExpressionText(expression, SourceMap.StartingAt(at));
+        SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
+        return syntax is null ? new BoundError(default) : new Binder(text, scope, diagnostics, ruleId).BindValue(syntax);
+    }
+
+    private static BoundWindow? BindWindow(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
+    {
+        WindowDefinition window = rule.Window!;
+        SourceLocation at = window.Location.IsKnown ? window.Location : rule.Location;
+        if (rule.Joins.Count > 0)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' both joins and counts in a window; count in a rule of its own.", at, null, rule.Id);
+            return null;
+        }
+
+        int group = schema.IndexOf(window.GroupBy);
+        int over = schema.IndexOf(window.Over);
+        if (group < 0 || over < 0)
+        {
+            string missing = group < 0 ? window.GroupBy : window.Over;
+            string? suggestion = NameSuggester.Closest(missing, schema.Fields.Select(f => f.Name));
+            diagnostics.Error(DiagnosticIds.UnknownField, $"The window of rule '{rule.Id}' names field '{missing}', which dataset '{schema.Name}' lacks.", at, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
+            return null;
+        }
+
+        if (schema.Fields[over].Type != FieldType.Date || window.Days < 0)
+        {
+            diagnostics.Error(DiagnosticIds.TypeMismatch, $"The window of rule '{rule.Id}' runs over '{window.Over}', which must be a date field, for a number of days of at least 0.", at, null, rule.Id);
+            return null;
+        }
+
+        var text = new ExpressionText(window.Having, window.HavingSource ?? SourceMap.StartingAt(at));
+        SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
+        if (syntax is null)
+        {
+            return null;
+        }
+
+        var aggregates = new List<AggregateSpec>();
+        var local = new DiagnosticBag();
+        SyntaxNode rewritten = AggregateRewriter.Rewrite(syntax, text, schema, aggregates, local, rule.Id);
+        DatasetSchemaBuilder aggregateSchema = DatasetSchema.Create("aggregates");
+        for (int i = 0; i < aggregates.Count; i++)
+        {
+            aggregateSchema.Add(AggregateRewriter.FieldName(i), aggregates[i].Type);
+        }
+
+        DatasetSchema built = aggregateSchema.Build();
+        BoundExpression having = local.HasErrors
+            ? new BoundError(default)
+            : new Binder(text, new BindingScope(built, [], rule.Parameters), local, rule.Id).BindCondition(rewritten);
+        foreach (Diagnostic diagnostic in local.Items)
+        {
+            diagnostics.Add(diagnostic.Id == DiagnosticIds.UnknownField
+                ? diagnostic with { Message = "'having' counts records; it reads aggregates, not fields.", Hint = "Use count(), count_distinct(field), sum(field), min(field) or max(field)." }
+                : diagnostic);
+        }
+
+        return local.HasErrors ? null : new BoundWindow(group, over, aggregates, built, having);
+    }
+
+    private static ClueFields? ResolveClue(RuleDefinition rule, List<ScopeSource> sources, IReadOnlyCollection<(int Source, int Field)> referenced, BoundWindow? window, DiagnosticBag diagnostics)
     {
         bool ok = true;
         SourceLocation clueLocation = rule.Clue.Location.IsKnown ? rule.Clue.Location : rule.Location;
-        int[] Resolve(IEnumerable<string> names, string role)
+        DatasetSchema schema = sources[0].Schema;
+
+        (int Source, int Field)? Find(string name)
         {
-            var indexes = new List<int>();
-            foreach (string name in names)
+            int dot = name.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && sources.Skip(1).FirstOrDefault(s => s.Aliases.Contains(name[..dot])) is { } source)
             {
-                int index = schema.IndexOf(name);
-                if (index < 0)
-                {
-                    string? suggestion = NameSuggester.Closest(name, schema.Fields.Select(f => f.Name));
-                    diagnostics.Error(DiagnosticIds.UnknownField, $"The {role} of rule '{rule.Id}' names field '{name}', which dataset '{schema.Name}' lacks.", clueLocation, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
-                    ok = false;
-                }
-                else
-                {
-                    indexes.Add(index);
-                }
+                int joined = source.Schema.IndexOf(name[(dot + 1)..]);
+                return joined < 0 ? null : (source.Index, joined);
             }
 
-            return [.. indexes];
+            int own = schema.IndexOf(name);
+            return own < 0 ? null : (0, own);
         }
 
-        IReadOnlyList<string> subjectNames = rule.Clue.SubjectKey.Count > 0 ? rule.Clue.SubjectKey : schema.KeyFields;
-        int[] subject = Resolve(subjectNames, "subject key");
+        (int Source, int Field)[] Resolve(IEnumerable<string> names, string role)
+        {
+            var fields = new List<(int, int)>();
+            foreach (string name in names)
+            {
+                if (Find(name) is { } field)
+                {
+                    fields.Add(field);
+                    continue;
+                }
+
+                string? suggestion = NameSuggester.Closest(name, sources.SelectMany(s => s.Schema.Fields.Select(f => s.Index == 0 ? f.Name : $"{s.Aliases.Last()}.{f.Name}")));
+                diagnostics.Error(DiagnosticIds.UnknownField, $"The {role} of rule '{rule.Id}' names field '{name}', which the rule's datasets lack.", clueLocation, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
+                ok = false;
+            }
+
+            return [.. fields];
+        }
+
+        IReadOnlyList<string> subjectNames = window is not null ? [schema.Fields[window.Group].Name]
+            : rule.Clue.SubjectKey.Count > 0 ? rule.Clue.SubjectKey
+            : schema.KeyFields;
+        (int Source, int Field)[] subject = Resolve(subjectNames, "subject key");
         if (subjectNames.Count == 0)
         {
             diagnostics.Add(new Diagnostic(DiagnosticIds.NoSubjectKey, DiagnosticSeverity.Warning, $"Rule '{rule.Id}' has no subject key and dataset '{schema.Name}' declares none; clues are keyed by line.", rule.Location, "Declare key fields on the dataset or a subject key on the rule, so re-runs recognise the same clue.") { RuleId = rule.Id });
         }
 
-        int[] evidence = rule.Clue.Evidence.Count > 0
-            ? Resolve(rule.Clue.Evidence, "evidence")
-            : [.. subject.Concat(referenced).Distinct()];
+        IEnumerable<(int Source, int Field)> defaults = window is null
+            ? subject.Concat(referenced)
+            : [(0, window.Over), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
+        (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, "evidence") : [.. defaults.Distinct()];
+        if (window is not null && evidence.Any(f => f.Source != 0))
+        {
+            ok = false;
+        }
 
         var unknown = new List<string>();
-        TitleTemplate title = TitleTemplate.Parse(rule.Clue.Title ?? rule.Id, schema.IndexOf, unknown);
+        TitleTemplate title = TitleTemplate.Parse(rule.Clue.Title ?? rule.Id, Find, unknown);
         foreach (string name in unknown)
         {
-            diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of '{schema.Name}'.", clueLocation, null, rule.Id);
+            diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of the rule's datasets.", clueLocation, null, rule.Id);
             ok = false;
         }
 
         return ok ? new ClueFields(subject, evidence, title) : null;
     }
 
-    private static CompiledRule Compile(BoundRule rule, ExpressionCompiler compiler) => new()
+    private static CompiledRule Compile(BoundRule rule, Dictionary<string, RecordLayout> layouts)
     {
-        Definition = rule.Definition,
-        Predicate = compiler.CompilePredicate(rule.Condition),
-        SubjectFields = rule.Clue.Subject,
-        EvidenceFields = rule.Clue.Evidence,
-        Title = rule.Clue.Title,
-        LeafTexts = [.. rule.Leaves.Select(l => l.Text)],
-        Leaves = new Lazy<Func<Record, bool?>[]>(() => [.. rule.Leaves.Select(l => compiler.CompileCondition(l.Expression))], LazyThreadSafetyMode.ExecutionAndPublication),
-    };
+        RecordLayout[] sourceLayouts = [.. rule.Sources.Select(s => layouts[s.Schema.Name])];
+        var context = new ExpressionCompiler(sourceLayouts);
+        var joins = rule.Joins.Select(j => new CompiledJoin
+        {
+            Definition = j.Definition,
+            Source = j.Slot,
+            Layout = sourceLayouts[j.Slot],
+            LeftKey = [.. j.Left.Select(context.CompileContextValue)],
+            RightKey = [.. j.Right.Select(context.CompileContextValue)],
+            Where = j.Where is null ? null : context.CompileContextPredicate(j.Where),
+            LatestField = j.LatestField,
+            NullRecord = NullRecord(sourceLayouts[j.Slot]),
+        }).ToArray();
 
-    private sealed record ClueFields(int[] Subject, int[] Evidence, TitleTemplate Title);
+        return new CompiledRule
+        {
+            Definition = rule.Definition,
+            Predicate = joins.Length == 0 ? new ExpressionCompiler(sourceLayouts[0]).CompilePredicate(rule.Condition) : static _ => throw new InvalidOperationException("A join rule is evaluated over a record context."),
+            Joins = joins,
+            ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
+            Window = rule.Window is null ? null : CompileWindow(rule, sourceLayouts[0]),
+            Sources = [.. rule.Sources.Select(s => (s.Schema.Name, s.Index == 0 ? rule.Definition.Alias : s.Aliases.Last()))],
+            SubjectFields = rule.Clue.Subject,
+            EvidenceFields = rule.Clue.Evidence,
+            Title = rule.Clue.Title,
+            LeafTexts = [.. rule.Leaves.Select(l => l.Text)],
+            Leaves = new Lazy<Func<Record[], bool?>[]>(() => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression))], LazyThreadSafetyMode.ExecutionAndPublication),
+        };
+    }
 
-    private sealed record BoundRule(RuleDefinition Definition, DatasetSchema Schema, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue);
+    private static CompiledWindow CompileWindow(BoundRule rule, RecordLayout layout)
+    {
+        BoundWindow window = rule.Window!;
+        int[] snapshot = [.. new[] { window.Group, window.Over }
+            .Concat(rule.Clue.Evidence.Select(f => f.Field))
+            .Concat(rule.Clue.Title.Fields.Select(f => f.Field))
+            .Concat(window.Aggregates.Where(a => a.Field >= 0).Select(a => a.Field))
+            .Distinct()
+            .Order()];
+        int[] index = Enumerable.Repeat(-1, layout.FieldCount).ToArray();
+        for (int i = 0; i < snapshot.Length; i++)
+        {
+            index[snapshot[i]] = i;
+        }
+
+        var aggregateLayout = new RecordLayout(window.AggregateSchema);
+        return new CompiledWindow
+        {
+            Definition = rule.Definition.Window!,
+            Schema = layout.Schema,
+            GroupField = window.Group,
+            OverField = window.Over,
+            Aggregates = [.. window.Aggregates],
+            AggregateLayout = aggregateLayout,
+            Having = new ExpressionCompiler(aggregateLayout).CompilePredicate(window.Having),
+            SnapshotFields = snapshot,
+            SnapshotIndex = index,
+        };
+    }
+
+    private static Record NullRecord(RecordLayout layout)
+    {
+        Record record = layout.CreateRecord();
+        record.SetAllNull();
+        return record;
+    }
+
+    private sealed record ClueFields((int Source, int Field)[] Subject, (int Source, int Field)[] Evidence, TitleTemplate Title);
+
+    private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField);
+
+    private sealed record BoundWindow(int Group, int Over, List<AggregateSpec> Aggregates, DatasetSchema AggregateSchema, BoundExpression Having);
+
+    private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window);
 }

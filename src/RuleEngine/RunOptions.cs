@@ -33,6 +33,21 @@ public sealed record RunOptions
     /// <value>The default is 1000.</value>
     public int MaxReportedRejections { get; init; } = 1000;
 
+    /// <summary>Gets how many records the reference datasets of a run may hold in memory, together.</summary>
+    /// <value>The default is 10,000,000.</value>
+    public long MaxReferenceRecords { get; init; } = 10_000_000;
+
+    /// <summary>Gets how many records window rules may hold in their windows and episodes, per rule.</summary>
+    /// <value>The default is 2,000,000.</value>
+    public long MaxWindowState { get; init; } = 2_000_000;
+
+    /// <summary>
+    /// Gets how many days earlier than the latest date seen a record may arrive and still be counted by a window rule.
+    /// Input ordered by date needs none; a later record is rejected as late (RE5009), never silently dropped.
+    /// </summary>
+    /// <value>The default is 31 days.</value>
+    public int WindowLatenessDays { get; init; } = 31;
+
     /// <summary>Gets the clock used to measure the run.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

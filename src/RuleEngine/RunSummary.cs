@@ -29,6 +29,12 @@ public sealed record RunSummary
     /// <summary>Gets the first rejections and rule errors, in input order (up to <see cref="RunOptions.MaxReportedRejections"/>).</summary>
     public IReadOnlyList<RecordRejection> Rejections { get; init; } = [];
 
+    /// <summary>Gets how many records each reference dataset held in memory for joins, by dataset.</summary>
+    public IReadOnlyDictionary<string, long> ReferenceRecordsPerDataset { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Gets the largest number of records each window rule held at once, by rule id.</summary>
+    public IReadOnlyDictionary<string, long> PeakWindowStatePerRule { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
     /// <summary>Gets a value indicating whether the run stopped early because of its <see cref="BadRecordPolicy"/>.</summary>
     public bool StoppedByPolicy { get; init; }
 

@@ -88,6 +88,12 @@ public static class DiagnosticIds
     /// <summary>Any other failure of a rule on a record.</summary>
     public const string EvaluationFailed = "RE4004";
 
+    /// <summary>A run's window state grew past its limit (<see cref="RunOptions.MaxWindowState"/>).</summary>
+    public const string WindowStateLimitExceeded = "RE4005";
+
+    /// <summary>A run's reference datasets hold more records than the limit (<see cref="RunOptions.MaxReferenceRecords"/>).</summary>
+    public const string ReferenceLimitExceeded = "RE4006";
+
     /// <summary>A record that cannot be parsed at all (broken JSON, broken quoting).</summary>
     public const string MalformedRecord = "RE5001";
 
@@ -111,4 +117,7 @@ public static class DiagnosticIds
 
     /// <summary>A JSON record nested deeper than the limit.</summary>
     public const string NestingTooDeep = "RE5008";
+
+    /// <summary>A record whose date is earlier than a window rule can still place (input not ordered by date beyond the allowed lateness).</summary>
+    public const string LateRecord = "RE5009";
 }

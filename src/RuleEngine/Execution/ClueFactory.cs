@@ -13,24 +13,30 @@ namespace RuleEngine.Execution;
 /// <summary>Builds a clue from a matching record: subject, fingerprint, masked evidence, title and explanation.</summary>
 internal sealed class ClueFactory(RunOptions options)
 {
-    public Clue Create(CompiledRule rule, Record record)
+    public Clue Create(CompiledRule rule, Record record) => Create(rule, [record]);
+
+    /// <summary>Builds the clue of a record context: the rule's record in slot 0, joined records after it.</summary>
+    public Clue Create(CompiledRule rule, Record[] context)
     {
-        DatasetSchema schema = record.Layout.Schema;
+        Record primary = context[0];
         string rawSubject = rule.SubjectFields.Length == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"line:{record.Line}")
-            : string.Join('|', rule.SubjectFields.Select(f => Format(record.GetValue(f))));
+            ? string.Create(CultureInfo.InvariantCulture, $"line:{primary.Line}")
+            : string.Join('|', rule.SubjectFields.Select(f => Format(Value(context, f))));
         string shownSubject = rule.SubjectFields.Length == 0
             ? rawSubject
-            : string.Join('|', rule.SubjectFields.Select(f => Shown(schema.Fields[f], record.GetValue(f))));
+            : string.Join('|', rule.SubjectFields.Select(f => Shown(Definition(context, f), Value(context, f))));
+        string identity = context.Length == 1 ? rawSubject : rawSubject + "|" + string.Join('|', context.Skip(1).Select(r => r.Line.ToString(CultureInfo.InvariantCulture)));
 
         var evidence = new EvidenceValue[rule.EvidenceFields.Length];
         for (int i = 0; i < evidence.Length; i++)
         {
-            int field = rule.EvidenceFields[i];
+            (int source, int field) = rule.EvidenceFields[i];
+            Record record = context[source];
+            FieldDefinition definition = record.Layout.Schema.Fields[field];
             object? value = record.GetValue(field);
-            FieldDefinition definition = schema.Fields[field];
             object? shown = IsMasked(definition) && value is not null ? Shown(definition, value) : value;
-            evidence[i] = new EvidenceValue(definition.Name, shown, schema.Name, record.Line);
+            string name = source == 0 ? definition.Name : $"{rule.Sources[source].Alias}.{definition.Name}";
+            evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line);
         }
 
         return new Clue
@@ -38,27 +44,74 @@ internal sealed class ClueFactory(RunOptions options)
             ModelId = rule.Definition.ModelId,
             RuleId = rule.Definition.Id,
             RuleVersion = rule.Definition.Version,
-            Dataset = schema.Name,
-            Line = record.Line,
+            Dataset = rule.Sources[0].Dataset,
+            Line = primary.Line,
             SubjectKey = shownSubject,
-            Fingerprint = Fingerprint(rule.Definition.Id, rawSubject),
-            Title = rule.Title.Render(f => Shown(schema.Fields[f], record.GetValue(f))),
+            Fingerprint = Fingerprint(rule.Definition.Id, identity),
+            Title = rule.Title.Render(f => Shown(Definition(context, f), Value(context, f))),
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,
             Evidence = evidence,
-            Explanation = Explain(rule, record),
+            Explanation = Explain(rule, context),
         };
     }
 
-    private static ConditionOutcome[] Explain(CompiledRule rule, Record record)
+    /// <summary>Builds the clue of a window episode: the key, the aggregates of its peak window, and its member records.</summary>
+    public Clue CreateWindowClue(CompiledRule rule, WindowEpisode episode)
     {
-        Func<Record, bool?>[] leaves = rule.Leaves.Value;
+        CompiledWindow window = rule.Window!;
+        FieldDefinition groupField = window.Schema.Fields[window.GroupField];
+        var evidence = new List<EvidenceValue>();
+        string dataset = rule.Sources[0].Dataset;
+        foreach ((string text, object? value) in episode.PeakAggregates)
+        {
+            evidence.Add(new EvidenceValue(text, value, dataset, 0));
+        }
+
+        evidence.Add(new EvidenceValue("members", episode.Total, dataset, 0));
+        evidence.Add(new EvidenceValue("episode_start", DateOnly.FromDayNumber(episode.FirstDay), dataset, 0));
+        evidence.Add(new EvidenceValue("episode_end", DateOnly.FromDayNumber(episode.LastDay), dataset, 0));
+        foreach (WindowMember member in episode.Members)
+        {
+            foreach ((int _, int field) in rule.EvidenceFields)
+            {
+                FieldDefinition definition = window.Schema.Fields[field];
+                object? value = member.Values[window.SnapshotIndex[field]];
+                evidence.Add(new EvidenceValue(definition.Name, IsMasked(definition) && value is not null ? Shown(definition, value) : value, dataset, member.Line));
+            }
+        }
+
+        WindowMember first = episode.Members[0];
+        return new Clue
+        {
+            ModelId = rule.Definition.ModelId,
+            RuleId = rule.Definition.Id,
+            RuleVersion = rule.Definition.Version,
+            Dataset = dataset,
+            Line = first.Line,
+            SubjectKey = Shown(groupField, episode.Key),
+            Fingerprint = Fingerprint(rule.Definition.Id, episode.Key + "|" + DateOnly.FromDayNumber(episode.FirstDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Title = rule.Title.Render(f => Shown(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])),
+            Severity = rule.Definition.Clue.Severity,
+            Action = rule.Definition.Clue.Action,
+            Evidence = evidence,
+            Explanation = [new ConditionOutcome(rule.Definition.Window!.Having, true), .. episode.FilterLeaves],
+        };
+    }
+
+    private static object? Value(Record[] context, (int Source, int Field) field) => context[field.Source].GetValue(field.Field);
+
+    private static FieldDefinition Definition(Record[] context, (int Source, int Field) field) => context[field.Source].Layout.Schema.Fields[field.Field];
+
+    private static ConditionOutcome[] Explain(CompiledRule rule, Record[] context)
+    {
+        Func<Record[], bool?>[] leaves = rule.Leaves.Value;
         var outcomes = new ConditionOutcome[leaves.Length];
         for (int i = 0; i < leaves.Length; i++)
         {
             try
             {
-                outcomes[i] = new ConditionOutcome(rule.LeafTexts[i], leaves[i](record));
+                outcomes[i] = new ConditionOutcome(rule.LeafTexts[i], leaves[i](context));
             }
             catch (Exception e) when (RuleFailure.TryClassify(e, out string code, out _))
             {
@@ -78,13 +131,13 @@ internal sealed class ClueFactory(RunOptions options)
 
     private bool IsMasked(FieldDefinition field) => !options.RevealPersonalData && field.Personal != PersonalDataKind.None;
 
-    private string Shown(FieldDefinition field, object? value)
+    internal string Shown(FieldDefinition field, object? value)
     {
         string text = Format(value);
         return IsMasked(field) && value is not null ? PersonalDataMasker.Mask(text, field.Personal)! : text;
     }
 
-    private static string Format(object? value) => value switch
+    internal static string Format(object? value) => value switch
     {
         null => string.Empty,
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

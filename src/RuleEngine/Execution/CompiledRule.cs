@@ -2,22 +2,35 @@ using RuleEngine.Records;
 
 namespace RuleEngine.Execution;
 
-/// <summary>A rule ready to run: its predicate, and what its clues carry, resolved to field indexes.</summary>
+/// <summary>
+/// A rule ready to run. Record-by-record rules call <see cref="Predicate"/> only; join rules evaluate
+/// <see cref="ContextPredicate"/> over a record context built by <see cref="JoinEvaluator"/>; window rules use
+/// <see cref="Predicate"/> as their filter and <see cref="Window"/> to count.
+/// </summary>
 internal sealed class CompiledRule
 {
     public required RuleDefinition Definition { get; init; }
 
-    /// <summary>True only where the condition is TRUE. The hot loop calls only this.</summary>
+    /// <summary>True only where the condition is TRUE, over the rule's own record. The hot loop calls only this.</summary>
     public required Func<Record, bool> Predicate { get; init; }
 
-    public required int[] SubjectFields { get; init; }
+    public CompiledJoin[] Joins { get; init; } = [];
 
-    public required int[] EvidenceFields { get; init; }
+    public Func<Record[], bool>? ContextPredicate { get; init; }
+
+    public CompiledWindow? Window { get; init; }
+
+    /// <summary>Gets the dataset and alias of each slot of the record context (slot 0 is the rule's own dataset).</summary>
+    public required (string Dataset, string? Alias)[] Sources { get; init; }
+
+    public required (int Source, int Field)[] SubjectFields { get; init; }
+
+    public required (int Source, int Field)[] EvidenceFields { get; init; }
 
     public required TitleTemplate Title { get; init; }
 
     public required string[] LeafTexts { get; init; }
 
-    /// <summary>Each leaf of the condition as its own three-valued delegate, compiled on the first clue.</summary>
-    public required Lazy<Func<Record, bool?>[]> Leaves { get; init; }
+    /// <summary>Each leaf of the condition as its own three-valued delegate over a record context, compiled on the first clue.</summary>
+    public required Lazy<Func<Record[], bool?>[]> Leaves { get; init; }
 }

@@ -12,7 +12,15 @@ namespace RuleEngine.Execution;
 internal static class RunPipeline
 {
     /// <returns>Whether the bad-record policy stopped the run.</returns>
-    public static async Task<bool> RunAsync(RecordSource source, CompiledDataset dataset, IClueSink sink, RunOptions options, RunStatistics statistics, CancellationToken cancellationToken)
+    public static async Task<bool> RunAsync(
+        RecordSource source,
+        CompiledDataset dataset,
+        IClueSink sink,
+        RunOptions options,
+        RunStatistics statistics,
+        IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes,
+        bool alreadyCounted,
+        CancellationToken cancellationToken)
     {
         int workers = options.MaxDegreeOfParallelism;
         int poolSize = (workers * 2) + 1;
@@ -29,11 +37,20 @@ internal static class RunPipeline
 
         RecordCursor cursor = source.Open(dataset.Layout);
         Task reader = Task.Run(() => ReadAsync(cursor, pool.Reader, ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
-        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, work.Reader, stop.Token), CancellationToken.None))];
+        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, work.Reader, stop.Token), CancellationToken.None))];
+        var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
+        var emitter = new Emitter(dataset, sink, statistics, factory, windows, alreadyCounted);
         bool stopped = false;
         try
         {
-            stopped = await EmitAsync(dataset, sink, statistics, ordered.Reader, pool.Writer, cancellationToken).ConfigureAwait(false);
+            stopped = await emitter.EmitAsync(ordered.Reader, pool.Writer, cancellationToken).ConfigureAwait(false);
+            if (!stopped)
+            {
+                foreach ((CompiledRule rule, WindowProcessor processor) in windows)
+                {
+                    await emitter.WriteEpisodesAsync(rule, processor.Flush(), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         finally
         {
@@ -45,6 +62,10 @@ internal static class RunPipeline
             }
 
             await cursor.DisposeAsync().ConfigureAwait(false);
+            foreach ((CompiledRule rule, WindowProcessor processor) in windows)
+            {
+                statistics.WindowState(rule.Definition.Id, processor.PeakState);
+            }
         }
 
         return stopped;
@@ -103,7 +124,7 @@ internal static class RunPipeline
         }
     }
 
-    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
         await foreach (Batch batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -118,7 +139,21 @@ internal static class RunPipeline
                         CompiledRule rule = rules[r];
                         try
                         {
-                            if (rule.Predicate(record))
+                            if (rule.Window is not null)
+                            {
+                                if (rule.Predicate(record))
+                                {
+                                    batch.Results.Add(new BatchResult(i, null, null, rule));
+                                }
+                            }
+                            else if (rule.Joins.Length > 0)
+                            {
+                                foreach (Record[] context in JoinEvaluator.Evaluate(rule, record, indexes) ?? [])
+                                {
+                                    batch.Results.Add(new BatchResult(i, factory.Create(rule, context), null));
+                                }
+                            }
+                            else if (rule.Predicate(record))
                             {
                                 batch.Results.Add(new BatchResult(i, factory.Create(rule, record), null));
                             }
@@ -140,63 +175,91 @@ internal static class RunPipeline
         }
     }
 
-    private static async Task<bool> EmitAsync(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
+    /// <summary>Hands results to the sink in input order and feeds window rules; the only writer of statistics.</summary>
+    private sealed class Emitter(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ClueFactory factory, Dictionary<CompiledRule, WindowProcessor> windows, bool alreadyCounted)
     {
-        string name = dataset.Schema.Name;
-        await foreach (Batch batch in ordered.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
-            await batch.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            int rejection = 0;
-            int result = 0;
-            for (int position = 0; position <= batch.Count; position++)
+            string name = dataset.Schema.Name;
+            await foreach (Batch batch in ordered.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (rejection < batch.Rejections.Count && batch.Rejections[rejection].Position == position)
+                await batch.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                int rejection = 0;
+                int result = 0;
+                for (int position = 0; position <= batch.Count; position++)
                 {
-                    statistics.Read(name, 1);
-                    if (statistics.Fail(batch.Rejections[rejection++].Rejection))
+                    while (rejection < batch.Rejections.Count && batch.Rejections[rejection].Position == position)
+                    {
+                        RecordRejection rejected = batch.Rejections[rejection++].Rejection;
+                        if (!alreadyCounted)
+                        {
+                            statistics.Read(name, 1);
+                            if (statistics.Fail(rejected))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+
+                    if (position == batch.Count)
+                    {
+                        break;
+                    }
+
+                    if (!alreadyCounted)
+                    {
+                        statistics.Read(name, 1);
+                    }
+
+                    bool matched = false;
+                    bool stop = false;
+                    for (; result < batch.Results.Count && batch.Results[result].Position == position; result++)
+                    {
+                        BatchResult item = batch.Results[result];
+                        if (item.Clue is { } clue)
+                        {
+                            await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+                            statistics.Clue(clue.RuleId);
+                            matched = true;
+                        }
+                        else if (item.WindowRule is { } windowRule)
+                        {
+                            List<WindowEpisode> closed = windows[windowRule].Add(batch.Records[position], out RecordRejection? late);
+                            stop |= late is not null && statistics.Fail(late);
+                            await WriteEpisodesAsync(windowRule, closed, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            stop |= statistics.Fail(item.Error!);
+                        }
+                    }
+
+                    if (matched)
+                    {
+                        statistics.Matched();
+                    }
+
+                    if (stop)
                     {
                         return true;
                     }
                 }
 
-                if (position == batch.Count)
-                {
-                    break;
-                }
-
-                statistics.Read(name, 1);
-                bool matched = false;
-                bool stop = false;
-                for (; result < batch.Results.Count && batch.Results[result].Position == position; result++)
-                {
-                    BatchResult item = batch.Results[result];
-                    if (item.Clue is { } clue)
-                    {
-                        await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
-                        statistics.Clue(clue.RuleId);
-                        matched = true;
-                    }
-                    else
-                    {
-                        stop |= statistics.Fail(item.Error!);
-                    }
-                }
-
-                if (matched)
-                {
-                    statistics.Matched();
-                }
-
-                if (stop)
-                {
-                    return true;
-                }
+                pool.TryWrite(batch);
             }
 
-            pool.TryWrite(batch);
+            return false;
         }
 
-        return false;
+        public async Task WriteEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, CancellationToken cancellationToken)
+        {
+            foreach (WindowEpisode episode in episodes)
+            {
+                Clue clue = factory.CreateWindowClue(rule, episode);
+                await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+                statistics.Clue(clue.RuleId);
+            }
+        }
     }
 
     private static async Task Quietly(Task task)
@@ -210,7 +273,7 @@ internal static class RunPipeline
         }
     }
 
-    private readonly record struct BatchResult(int Position, Clue? Clue, RecordRejection? Error);
+    private readonly record struct BatchResult(int Position, Clue? Clue, RecordRejection? Error, CompiledRule? WindowRule = null);
 
     private sealed class Batch
     {

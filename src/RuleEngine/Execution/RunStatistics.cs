@@ -9,6 +9,8 @@ internal sealed class RunStatistics
     private readonly SortedDictionary<string, long> _cluesPerRule = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _readPerDataset = new(StringComparer.Ordinal);
     private readonly List<RecordRejection> _rejections = [];
+    private readonly SortedDictionary<string, long> _referenceRecords = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _peakWindowState = new(StringComparer.Ordinal);
 
     public RunStatistics(RunOptions options, IEnumerable<string> ruleIds)
     {
@@ -38,6 +40,10 @@ internal sealed class RunStatistics
     }
 
     public void Matched() => RecordsMatched++;
+
+    public void ReferenceRecords(string dataset, long count) => _referenceRecords[dataset] = count;
+
+    public void WindowState(string ruleId, long peak) => _peakWindowState[ruleId] = Math.Max(peak, _peakWindowState.GetValueOrDefault(ruleId));
 
     public void Clue(string ruleId)
     {
@@ -75,6 +81,8 @@ internal sealed class RunStatistics
         RecordsReadPerDataset = new SortedDictionary<string, long>(_readPerDataset, StringComparer.Ordinal),
         CluesPerRule = new SortedDictionary<string, long>(_cluesPerRule, StringComparer.Ordinal),
         Rejections = [.. _rejections],
+        ReferenceRecordsPerDataset = new SortedDictionary<string, long>(_referenceRecords, StringComparer.Ordinal),
+        PeakWindowStatePerRule = new SortedDictionary<string, long>(_peakWindowState, StringComparer.Ordinal),
         StoppedByPolicy = stoppedByPolicy,
         Elapsed = elapsed,
     };

@@ -2,20 +2,22 @@ using System.Text;
 
 namespace RuleEngine.Execution;
 
-/// <summary>A clue title with <c>{field}</c> placeholders, split once into literal text and field references.</summary>
+/// <summary>A clue title with <c>{field}</c> or <c>{alias.field}</c> placeholders, split once into text and field references.</summary>
 internal sealed class TitleTemplate
 {
-    private readonly List<(string Text, int Field)> _parts;
+    private readonly List<(string Text, (int Source, int Field)? Field)> _parts;
 
-    private TitleTemplate(List<(string Text, int Field)> parts)
+    private TitleTemplate(List<(string Text, (int Source, int Field)? Field)> parts)
     {
         _parts = parts;
     }
 
+    public IEnumerable<(int Source, int Field)> Fields => _parts.Where(p => p.Field is not null).Select(p => p.Field!.Value);
+
     /// <summary>Parses a template; <paramref name="unknown"/> receives placeholders that name no field.</summary>
-    public static TitleTemplate Parse(string template, Func<string, int> fieldIndex, List<string> unknown)
+    public static TitleTemplate Parse(string template, Func<string, (int Source, int Field)?> resolve, List<string> unknown)
     {
-        var parts = new List<(string, int)>();
+        var parts = new List<(string, (int, int)?)>();
         int position = 0;
         while (position < template.Length)
         {
@@ -23,35 +25,35 @@ internal sealed class TitleTemplate
             int close = open < 0 ? -1 : template.IndexOf('}', open);
             if (open < 0 || close < 0)
             {
-                parts.Add((template[position..], -1));
+                parts.Add((template[position..], null));
                 break;
             }
 
             if (open > position)
             {
-                parts.Add((template[position..open], -1));
+                parts.Add((template[position..open], null));
             }
 
             string name = template[(open + 1)..close].Trim();
-            int index = fieldIndex(name);
-            if (index < 0)
+            (int, int)? field = resolve(name);
+            if (field is null)
             {
                 unknown.Add(name);
             }
 
-            parts.Add((name, index));
+            parts.Add((name, field));
             position = close + 1;
         }
 
         return new TitleTemplate(parts);
     }
 
-    public string Render(Func<int, string> valueOf)
+    public string Render(Func<(int Source, int Field), string> valueOf)
     {
         var builder = new StringBuilder();
-        foreach ((string text, int field) in _parts)
+        foreach ((string text, (int Source, int Field)? field) in _parts)
         {
-            builder.Append(field < 0 ? text : valueOf(field));
+            builder.Append(field is { } f ? valueOf(f) : text);
         }
 
         return builder.ToString();

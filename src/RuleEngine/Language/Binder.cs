@@ -19,7 +19,7 @@ internal sealed class Binder
     private readonly DiagnosticBag _diagnostics;
     private readonly string? _ruleId;
     private readonly List<(TextSpan Span, BoundExpression Expression)> _leaves = [];
-    private readonly SortedSet<int> _fields = [];
+    private readonly SortedSet<(int Source, int Field)> _fields = [];
 
     public Binder(ExpressionText source, BindingScope scope, DiagnosticBag diagnostics, string? ruleId)
     {
@@ -32,8 +32,11 @@ internal sealed class Binder
     /// <summary>Gets the predicate leaves of the condition (comparisons, IN, LIKE, …) that an explanation reports.</summary>
     public IReadOnlyList<(TextSpan Span, BoundExpression Expression)> Leaves => _leaves;
 
-    /// <summary>Gets the indexes of the fields the expression reads, in schema order.</summary>
-    public IReadOnlyCollection<int> ReferencedFields => _fields;
+    /// <summary>Gets the fields of the rule's own dataset that the expression reads, in schema order.</summary>
+    public IReadOnlyCollection<int> ReferencedFields => [.. _fields.Where(f => f.Source == 0).Select(f => f.Field)];
+
+    /// <summary>Gets every field the expression reads, by source and then schema order.</summary>
+    public IReadOnlyCollection<(int Source, int Field)> ReferencedSourceFields => _fields;
 
     public BoundExpression BindCondition(SyntaxNode node)
     {
@@ -102,37 +105,35 @@ internal sealed class Binder
 
     private BoundExpression BindName(NameSyntax name)
     {
-        DatasetSchema schema = _scope.Schema;
-        string dotted = name.Dotted;
-        int index = schema.IndexOf(dotted);
-        if (index < 0 && name.Parts.Count > 1)
+        ScopeSource source = _scope.Sources[0];
+        string field = name.Dotted;
+        int index = source.Schema.IndexOf(field);
+        if (name.Parts.Count > 1 && _scope.SourceByAlias(name.Parts[0]) is { } qualified && (index < 0 || qualified.Index != 0))
         {
-            string qualifier = name.Parts[0];
-            if (_scope.Aliases.Contains(qualifier))
-            {
-                index = schema.IndexOf(string.Join('.', name.Parts.Skip(1)));
-            }
-            else if (schema.IndexOf(qualifier) < 0 && !schema.Fields.Any(f => f.Name.StartsWith(qualifier + ".", StringComparison.Ordinal)))
-            {
-                Error(DiagnosticIds.UnknownAlias, $"'{qualifier}' names no dataset of this rule.", name.Span, $"The rule reads {string.Join(", ", _scope.Aliases.Select(a => $"'{a}'"))}.");
-                return new BoundError(name.Span);
-            }
+            source = qualified;
+            field = string.Join('.', name.Parts.Skip(1));
+            index = source.Schema.IndexOf(field);
+        }
+        else if (index < 0 && name.Parts.Count > 1 && !source.Schema.Fields.Any(f => f.Name.StartsWith(name.Parts[0] + ".", StringComparison.Ordinal)))
+        {
+            Error(DiagnosticIds.UnknownAlias, $"'{name.Parts[0]}' names no dataset of this rule.", name.Span, $"The rule reads {string.Join(", ", _scope.Aliases.Select(a => $"'{a}'"))}.");
+            return new BoundError(name.Span);
         }
 
         if (index < 0)
         {
-            string field = name.Parts.Count > 1 && _scope.Aliases.Contains(name.Parts[0]) ? string.Join('.', name.Parts.Skip(1)) : dotted;
-            string? suggestion = NameSuggester.Closest(field, schema.Fields.Select(f => f.Name));
+            string? suggestion = NameSuggester.Closest(field, source.Schema.Fields.Select(f => f.Name));
             string? hint = suggestion is not null ? $"Did you mean '{suggestion}'?"
                 : name.IsQuoted ? $"Text literals take single quotes: '{field}'; double quotes name a field."
+                : _scope.Sources.Skip(1).FirstOrDefault(s => s.Schema.IndexOf(field) >= 0) is { } other ? $"Joined fields are qualified: {other.Aliases.Last()}.{field}."
                 : null;
-            Error(DiagnosticIds.UnknownField, $"Dataset '{schema.Name}' has no field '{field}'.", name.Span, hint);
+            Error(DiagnosticIds.UnknownField, $"Dataset '{source.Schema.Name}' has no field '{field}'.", name.Span, hint);
             return new BoundError(name.Span);
         }
 
-        _fields.Add(index);
-        FieldDefinition definition = schema.Fields[index];
-        return new BoundField(LanguageTypes.Of(definition.Type), name.Span, index, definition);
+        _fields.Add((source.Index, index));
+        FieldDefinition definition = source.Schema.Fields[index];
+        return new BoundField(LanguageTypes.Of(definition.Type), name.Span, index, definition) { Source = source.Index };
     }
 
     private BoundExpression BindParameter(ParameterSyntax parameter)

@@ -8,8 +8,11 @@ internal abstract record BoundExpression(LanguageType Type, TextSpan Span);
 
 internal sealed record BoundLiteral(LanguageType Type, TextSpan Span, object? Value) : BoundExpression(Type, Span);
 
-/// <summary>A field of the record: <see cref="FieldIndex"/> in the schema, read from its typed slot.</summary>
-internal sealed record BoundField(LanguageType Type, TextSpan Span, int FieldIndex, FieldDefinition Field) : BoundExpression(Type, Span);
+/// <summary>A field of a record: <see cref="FieldIndex"/> in its schema, read from its typed slot in record <see cref="Source"/> of the context.</summary>
+internal sealed record BoundField(LanguageType Type, TextSpan Span, int FieldIndex, FieldDefinition Field) : BoundExpression(Type, Span)
+{
+    public int Source { get; init; }
+}
 
 internal sealed record BoundUnary(LanguageType Type, TextSpan Span, UnaryOperator Operator, BoundExpression Operand) : BoundExpression(Type, Span);
 

@@ -21,19 +21,44 @@ internal sealed class ExpressionCompiler
     private static readonly FieldInfo NullsField = typeof(Record).GetField(nameof(Record.Nulls))!;
 
     private readonly ParameterExpression _record = Parameter(typeof(Record), "record");
-    private readonly RecordLayout _layout;
+    private readonly ParameterExpression _context = Parameter(typeof(Record[]), "context");
+    private readonly RecordLayout[] _layouts;
+    private readonly bool _multiSource;
 
+    /// <summary>Compiles expressions over one record of <paramref name="layout"/>.</summary>
     public ExpressionCompiler(RecordLayout layout)
     {
-        _layout = layout;
+        _layouts = [layout];
     }
+
+    /// <summary>Compiles expressions over a context of records, one per source (the rule's record, then each join's).</summary>
+    public ExpressionCompiler(RecordLayout[] layouts)
+    {
+        _layouts = layouts;
+        _multiSource = true;
+    }
+
+    /// <summary>A predicate over a record context; TRUE only where the condition is TRUE.</summary>
+    public Func<Record[], bool> CompileContextPredicate(BoundExpression condition) =>
+        Lambda<Func<Record[], bool>>(Test(Emit(condition)), _context).Compile();
+
+    /// <summary>The three-valued result of a condition over a record context.</summary>
+    public Func<Record[], bool?> CompileContextCondition(BoundExpression condition) =>
+        Lambda<Func<Record[], bool?>>(Convert(Emit(condition), typeof(bool?)), _context).Compile();
+
+    /// <summary>A value over a record context, boxed in its compiled representation (join keys).</summary>
+    public Func<Record[], object?> CompileContextValue(BoundExpression expression) =>
+        Lambda<Func<Record[], object?>>(Convert(Emit(expression), typeof(object)), _context).Compile();
+
+    private static Expression Test(Expression body) =>
+        body.Type == typeof(bool?) ? Call(body, typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!) : body;
+
+    private Expression RecordOf(int source) => _multiSource ? ArrayIndex(_context, Constant(source)) : _record;
 
     /// <summary>A predicate that is true only where the condition is TRUE (a WHERE clause drops UNKNOWN).</summary>
     public Func<Record, bool> CompilePredicate(BoundExpression condition)
     {
-        Expression body = Emit(condition);
-        Expression test = body.Type == typeof(bool?) ? Call(body, typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!) : body;
-        return Lambda<Func<Record, bool>>(test, _record).Compile();
+        return Lambda<Func<Record, bool>>(Test(Emit(condition)), _record).Compile();
     }
 
     /// <summary>The three-valued result of a condition: TRUE, FALSE or UNKNOWN (<see langword="null"/>).</summary>
@@ -63,20 +88,22 @@ internal sealed class ExpressionCompiler
 
     private Expression EmitField(BoundField field)
     {
+        RecordLayout layout = _layouts[field.Source];
+        Expression record = RecordOf(field.Source);
         int index = field.FieldIndex;
-        int slot = _layout.Slots[index];
+        int slot = layout.Slots[index];
         Type clr = field.Type.ClrType();
-        Expression value = _layout.Kinds[index] switch
+        Expression value = layout.Kinds[index] switch
         {
-            StorageKind.String => ArrayIndex(Field(_record, StringsField), Constant(slot)),
-            StorageKind.StringArray => ArrayIndex(Field(_record, ArraysField), Constant(slot)),
-            StorageKind.Double => Convert(ArrayIndex(Field(_record, DoublesField), Constant(slot)), clr),
-            StorageKind.Decimal => Convert(ArrayIndex(Field(_record, DecimalsField), Constant(slot)), clr),
+            StorageKind.String => ArrayIndex(Field(record, StringsField), Constant(slot)),
+            StorageKind.StringArray => ArrayIndex(Field(record, ArraysField), Constant(slot)),
+            StorageKind.Double => Convert(ArrayIndex(Field(record, DoublesField), Constant(slot)), clr),
+            StorageKind.Decimal => Convert(ArrayIndex(Field(record, DecimalsField), Constant(slot)), clr),
             _ => field.Type switch
             {
-                LanguageType.Bool => Convert(NotEqual(ArrayIndex(Field(_record, Int64sField), Constant(slot)), Constant(0L)), clr),
-                LanguageType.Date => Convert(Convert(ArrayIndex(Field(_record, Int64sField), Constant(slot)), typeof(int)), clr),
-                _ => Convert(ArrayIndex(Field(_record, Int64sField), Constant(slot)), clr),
+                LanguageType.Bool => Convert(NotEqual(ArrayIndex(Field(record, Int64sField), Constant(slot)), Constant(0L)), clr),
+                LanguageType.Date => Convert(Convert(ArrayIndex(Field(record, Int64sField), Constant(slot)), typeof(int)), clr),
+                _ => Convert(ArrayIndex(Field(record, Int64sField), Constant(slot)), clr),
             },
         };
         if (!clr.IsValueType)
@@ -84,7 +111,7 @@ internal sealed class ExpressionCompiler
             return value;
         }
 
-        return Condition(ArrayIndex(Field(_record, NullsField), Constant(index)), Constant(null, clr), value);
+        return Condition(ArrayIndex(Field(record, NullsField), Constant(index)), Constant(null, clr), value);
     }
 
     private Expression EmitConvert(BoundConvert convert)

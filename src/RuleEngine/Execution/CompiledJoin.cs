@@ -1,0 +1,27 @@
+using RuleEngine.Records;
+
+namespace RuleEngine.Execution;
+
+/// <summary>A join ready to run: its key on each side, its extra condition, and where its record sits in the context.</summary>
+internal sealed class CompiledJoin
+{
+    public required JoinDefinition Definition { get; init; }
+
+    /// <summary>Gets the slot of the joined record in the record context (the rule's record is slot 0).</summary>
+    public required int Source { get; init; }
+
+    public required RecordLayout Layout { get; init; }
+
+    public required Func<Record[], object?>[] LeftKey { get; init; }
+
+    /// <summary>Gets the key of a reference record, evaluated with that record in slot <see cref="Source"/>.</summary>
+    public required Func<Record[], object?>[] RightKey { get; init; }
+
+    public Func<Record[], bool>? Where { get; init; }
+
+    /// <summary>Gets the reference field that orders matches for <see cref="JoinMatch.Latest"/>, or -1.</summary>
+    public int LatestField { get; init; } = -1;
+
+    /// <summary>Gets the all-NULL record that stands in for a missing match.</summary>
+    public required Record NullRecord { get; init; }
+}

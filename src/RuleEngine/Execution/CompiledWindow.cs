@@ -1,0 +1,73 @@
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Execution;
+
+/// <summary>One aggregate of a window's <c>having</c>: <c>count()</c>, <c>count_distinct(f)</c>, <c>sum(f)</c>, <c>min(f)</c>, <c>max(f)</c>.</summary>
+/// <param name="Function">The function's name.</param>
+/// <param name="Field">The field it reads in the rule's dataset, or -1 for <c>count()</c>.</param>
+/// <param name="Text">The call as written, used to name its value in evidence.</param>
+/// <param name="Type">The type of its value.</param>
+internal sealed record AggregateSpec(string Function, int Field, string Text, FieldType Type);
+
+/// <summary>A window rule's plan: the key, the date, the aggregates its <c>having</c> reads, and what each member keeps.</summary>
+internal sealed class CompiledWindow
+{
+    public required WindowDefinition Definition { get; init; }
+
+    public required DatasetSchema Schema { get; init; }
+
+    public required int GroupField { get; init; }
+
+    public required int OverField { get; init; }
+
+    public required AggregateSpec[] Aggregates { get; init; }
+
+    /// <summary>Gets the layout of the record that holds a window's aggregates, one field per aggregate.</summary>
+    public required RecordLayout AggregateLayout { get; init; }
+
+    public required Func<Record, bool> Having { get; init; }
+
+    /// <summary>Gets the fields of the rule's dataset a member keeps (evidence, title, aggregate inputs).</summary>
+    public required int[] SnapshotFields { get; init; }
+
+    /// <summary>Gets, for each field of the schema, its position in a member's values, or -1.</summary>
+    public required int[] SnapshotIndex { get; init; }
+}
+
+/// <summary>A record counted by a window rule, reduced to the values the rule needs.</summary>
+internal sealed class WindowMember(int day, long sequence, long line, object?[] values)
+{
+    public int Day { get; } = day;
+
+    /// <summary>Gets the arrival order, which always increases.</summary>
+    public long Sequence { get; } = sequence;
+
+    public long Line { get; } = line;
+
+    public object?[] Values { get; } = values;
+}
+
+/// <summary>A run of arrivals for one key during which the window met <c>having</c>; one clue each.</summary>
+internal sealed class WindowEpisode(string key, WindowMember first)
+{
+    public string Key { get; } = key;
+
+    public long FirstSequence { get; } = first.Sequence;
+
+    public int FirstDay { get; set; } = first.Day;
+
+    public int LastDay { get; set; } = first.Day;
+
+    public long Total { get; set; }
+
+    public long LastSequenceAdded { get; set; } = long.MinValue;
+
+    public List<WindowMember> Members { get; } = [];
+
+    public long PeakCount { get; set; } = -1;
+
+    public List<(string Text, object? Value)> PeakAggregates { get; set; } = [];
+
+    public Clues.ConditionOutcome[] FilterLeaves { get; set; } = [];
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Execution;
+
+/// <summary>
+/// The state of one window rule during a run, fed in input order by the run's ordered emitter. Per key it keeps the
+/// members inside the window (pruned as the window moves) and the open episode (members capped for evidence). A key
+/// silent for longer than the window after the watermark (latest date seen minus the allowed lateness) is closed
+/// and dropped, so state follows the data's density, not its length. State is bounded; its peak is reported.
+/// </summary>
+internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
+{
+    private readonly CompiledWindow _window = rule.Window!;
+    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, int> _idle = new();
+    private readonly Record _aggregates = rule.Window!.AggregateLayout.CreateRecord();
+    private int _maxDay = int.MinValue;
+    private long _sequence;
+    private long _state;
+
+    public long PeakState { get; private set; }
+
+    /// <summary>Counts a record that met the rule's condition; returns the episodes that closed, and a rejection for a late record.</summary>
+    public List<WindowEpisode> Add(Record record, out RecordRejection? late)
+    {
+        late = null;
+        var closed = new List<WindowEpisode>();
+        if (record.Nulls[_window.OverField] || JoinKeys.Normalize(record.GetValue(_window.GroupField)) is not { } key)
+        {
+            return closed;
+        }
+
+        int day = (int)record.Int64s[record.Layout.Slots[_window.OverField]];
+        int lateness = options.WindowLatenessDays;
+        if (_maxDay != int.MinValue && day < _maxDay - lateness)
+        {
+            string limit = DateOnly.FromDayNumber(_maxDay - lateness).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            late = new RecordRejection(rule.Sources[0].Dataset, record.Line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' is earlier than {limit}, the earliest date the window can still place; order the input by date or allow more lateness.")
+            {
+                RuleId = rule.Definition.Id,
+                Field = _window.Schema.Fields[_window.OverField].Name,
+            };
+            return closed;
+        }
+
+        _maxDay = Math.Max(_maxDay, day);
+        EvictIdle(closed);
+
+        if (!_keys.TryGetValue(key, out KeyState? state))
+        {
+            state = new KeyState();
+            _keys.Add(key, state);
+        }
+
+        var member = new WindowMember(day, _sequence++, record.Line, [.. _window.SnapshotFields.Select(record.GetValue)]);
+        int at = state.Window.FindLastIndex(m => m.Day <= day) + 1;
+        state.Window.Insert(at, member);
+        Grow(1);
+        if (day > state.Latest)
+        {
+            state.Latest = day;
+            _idle.Enqueue(key, day);
+        }
+
+        int start = state.Latest - _window.Definition.Days;
+        int expired = state.Window.FindIndex(m => m.Day >= start);
+        if (expired > 0)
+        {
+            state.Window.RemoveRange(0, expired);
+            Grow(-expired);
+        }
+
+        Evaluate(key, state, closed);
+        return closed;
+    }
+
+    /// <summary>Closes every open episode at the end of the input, in order of their first member.</summary>
+    public List<WindowEpisode> Flush()
+    {
+        var closed = new List<WindowEpisode>();
+        foreach (KeyState state in _keys.Values)
+        {
+            if (state.Episode is { } episode)
+            {
+                closed.Add(episode);
+                state.Episode = null;
+            }
+        }
+
+        _keys.Clear();
+        _state = 0;
+        closed.Sort((a, b) => a.FirstSequence.CompareTo(b.FirstSequence));
+        return closed;
+    }
+
+    private void Evaluate(string key, KeyState state, List<WindowEpisode> closed)
+    {
+        long count = WriteAggregates(state.Window);
+        if (_window.Having(_aggregates))
+        {
+            WindowEpisode episode = state.Episode ??= new WindowEpisode(key, state.Window[0]);
+            foreach (WindowMember member in state.Window.Where(m => m.Sequence > episode.LastSequenceAdded))
+            {
+                episode.Total++;
+                episode.FirstDay = Math.Min(episode.FirstDay, member.Day);
+                episode.LastDay = Math.Max(episode.LastDay, member.Day);
+                if (episode.Members.Count < _window.Definition.MaxEvidence)
+                {
+                    episode.Members.Add(member);
+                    Grow(1);
+                }
+            }
+
+            episode.LastSequenceAdded = state.Window.Max(m => m.Sequence);
+            if (count > episode.PeakCount)
+            {
+                episode.PeakCount = count;
+                episode.PeakAggregates = [.. _window.Aggregates.Select((a, i) => (a.Text, _aggregates.GetValue(i)))];
+            }
+        }
+        else if (state.Episode is { } ended)
+        {
+            Close(ended, closed);
+            state.Episode = null;
+        }
+    }
+
+    private void EvictIdle(List<WindowEpisode> closed)
+    {
+        int horizon = _maxDay - options.WindowLatenessDays - _window.Definition.Days;
+        var evicted = new List<WindowEpisode>();
+        while (_idle.TryPeek(out string? key, out int latest) && latest < horizon)
+        {
+            _idle.Dequeue();
+            if (!_keys.TryGetValue(key, out KeyState? state) || state.Latest != latest)
+            {
+                continue;
+            }
+
+            if (state.Episode is { } episode)
+            {
+                evicted.Add(episode);
+            }
+
+            Grow(-state.Window.Count - (state.Episode?.Members.Count ?? 0));
+            _keys.Remove(key);
+        }
+
+        evicted.Sort((a, b) => a.FirstSequence.CompareTo(b.FirstSequence));
+        closed.AddRange(evicted);
+    }
+
+    private void Close(WindowEpisode episode, List<WindowEpisode> closed)
+    {
+        Grow(-episode.Members.Count);
+        closed.Add(episode);
+    }
+
+    private void Grow(long delta)
+    {
+        _state += delta;
+        if (_state > PeakState)
+        {
+            PeakState = _state;
+        }
+
+        if (_state > options.MaxWindowState)
+        {
+            throw new RunLimitExceededException(
+                DiagnosticIds.WindowStateLimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"Rule '{rule.Definition.Id}' holds more than {options.MaxWindowState} records in its windows; raise RunOptions.MaxWindowState, shorten the window, or split the input by region."));
+        }
+    }
+
+    /// <summary>Computes the window's aggregates into the aggregate record; returns the window's count.</summary>
+    private long WriteAggregates(List<WindowMember> members)
+    {
+        for (int i = 0; i < _window.Aggregates.Length; i++)
+        {
+            AggregateSpec aggregate = _window.Aggregates[i];
+            int position = aggregate.Field < 0 ? -1 : _window.SnapshotIndex[aggregate.Field];
+            IEnumerable<object> values = position < 0 ? [] : members.Select(m => m.Values[position]).OfType<object>();
+            object? result = aggregate.Function switch
+            {
+                "count" => (long)members.Count,
+                "count_distinct" => (long)values.Distinct().Count(),
+                "sum" => Sum(values, aggregate.Type),
+                "min" => values.Any() ? values.Min() : null,
+                _ => values.Any() ? values.Max() : null,
+            };
+            Set(i, aggregate.Type, result);
+        }
+
+        return members.Count;
+    }
+
+    private static object? Sum(IEnumerable<object> values, FieldType type) => type switch
+    {
+        FieldType.Decimal => values.Sum(v => (decimal)v),
+        FieldType.Double => values.Sum(v => (double)v),
+        _ => values.Sum(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)),
+    };
+
+    private void Set(int field, FieldType type, object? value)
+    {
+        if (value is null)
+        {
+            _aggregates.SetNull(field);
+            return;
+        }
+
+        switch (type)
+        {
+            case FieldType.Decimal:
+                _aggregates.SetDecimal(field, (decimal)value);
+                break;
+            case FieldType.Double:
+                _aggregates.SetDouble(field, (double)value);
+                break;
+            case FieldType.Date:
+                _aggregates.SetInt64(field, ((DateOnly)value).DayNumber);
+                break;
+            case FieldType.DateTime:
+                _aggregates.SetInt64(field, ((DateTime)value).Ticks);
+                break;
+            case FieldType.String or FieldType.IdNumber or FieldType.CreditCode or FieldType.CaseNo:
+                _aggregates.SetString(field, (string)value);
+                break;
+            case FieldType.Bool:
+                _aggregates.SetInt64(field, (bool)value ? 1 : 0);
+                break;
+            default:
+                _aggregates.SetInt64(field, Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private sealed class KeyState
+    {
+        public List<WindowMember> Window { get; } = [];
+
+        public int Latest { get; set; } = int.MinValue;
+
+        public WindowEpisode? Episode { get; set; }
+    }
+}

@@ -1,0 +1,65 @@
+using RuleEngine.Diagnostics;
+
+namespace RuleEngine;
+
+/// <summary>How a rule's records meet the records of a reference dataset.</summary>
+public enum JoinKind
+{
+    /// <summary>The rule looks only at records that have a match (data collision, 数据碰撞).</summary>
+    Inner,
+
+    /// <summary>Records without a match are kept, with the reference's fields NULL.</summary>
+    Left,
+
+    /// <summary>The rule looks only at records that have a match; the reference's fields are not used in the condition.</summary>
+    Exists,
+
+    /// <summary>The rule looks only at records that have no match: an expected follow-up is missing.</summary>
+    NotExists,
+}
+
+/// <summary>Which of several matching reference records a rule looks at.</summary>
+public enum JoinMatch
+{
+    /// <summary>The first match in the reference's input order; one clue per record at most.</summary>
+    Any,
+
+    /// <summary>Every match; a clue per matching pair.</summary>
+    All,
+
+    /// <summary>The match with the latest value of <see cref="JoinDefinition.LatestBy"/>.</summary>
+    Latest,
+}
+
+/// <summary>
+/// A reference dataset joined to a rule's records on key fields: a registry loaded into a hash index, past which
+/// the rule's (large) dataset streams. Key values are normalised (trimmed, full-width folded, upper-cased; a 15-digit
+/// ID number matches its 18-digit form).
+/// </summary>
+/// <param name="Dataset">The reference dataset.</param>
+/// <param name="Alias">The name the rule's conditions use for it, such as <c>lic</c> in <c>lic.status</c>.</param>
+/// <param name="Kind">How records meet it.</param>
+public sealed record JoinDefinition(string Dataset, string Alias, JoinKind Kind)
+{
+    /// <summary>
+    /// Gets the key: pairs of a field (or expression) of the rule's records — or of an earlier join, qualified by its
+    /// alias — and a field of the reference, such as <c>("c.person_id", "person_id")</c>.
+    /// </summary>
+    public IReadOnlyList<(string Left, string Right)> On { get; init; } = [];
+
+    /// <summary>Gets an extra condition a match must meet, over the rule's records and this reference (<c>lic.status_date &gt;= c.effective_date</c>).</summary>
+    public string? Where { get; init; }
+
+    /// <summary>Gets which match the rule looks at.</summary>
+    /// <value>The default is <see cref="JoinMatch.Any"/>.</value>
+    public JoinMatch Match { get; init; } = JoinMatch.Any;
+
+    /// <summary>Gets the reference field that orders matches for <see cref="JoinMatch.Latest"/>.</summary>
+    public string? LatestBy { get; init; }
+
+    /// <summary>Gets where <see cref="Where"/>'s characters stand in their file.</summary>
+    public SourceMap? WhereSource { get; init; }
+
+    /// <summary>Gets where the join is declared.</summary>
+    public SourceLocation Location { get; init; }
+}
