@@ -145,7 +145,7 @@ public sealed class ModelSet
         foreach (SupervisionModel model in list)
         {
             IReadOnlyDictionary<string, object?> values = ParameterValues(model, options, diagnostics);
-            builder.AddRules(model.Rules.Select(r => r with { Parameters = values }));
+            builder.AddRules(model.Rules.Select(r => WithParameters(model, r, values)));
         }
 
         if (diagnostics.HasErrors)
@@ -154,6 +154,17 @@ public sealed class ModelSet
         }
 
         return builder.Build();
+    }
+
+    private static RuleDefinition WithParameters(SupervisionModel model, RuleDefinition rule, IReadOnlyDictionary<string, object?> values)
+    {
+        RuleDefinition bound = rule with { Parameters = values };
+        if (rule.Window is { } window && model.WindowDayParameters.TryGetValue(rule.Id, out string? name) && values.TryGetValue(name, out object? days) && days is long number)
+        {
+            bound = bound with { Window = window with { Days = (int)number } };
+        }
+
+        return bound;
     }
 
     private static IReadOnlyDictionary<string, object?> ParameterValues(SupervisionModel model, ModelCompileOptions options, DiagnosticList diagnostics)

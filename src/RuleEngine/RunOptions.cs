@@ -42,8 +42,9 @@ public sealed record RunOptions
     public long MaxWindowState { get; init; } = 2_000_000;
 
     /// <summary>
-    /// Gets how many days earlier than the latest date seen a record may arrive and still be counted by a window rule.
-    /// Input ordered by date needs none; a later record is rejected as late (RE5009), never silently dropped.
+    /// Gets how many days a window rule waits, after the latest date seen, before it closes a key that has gone quiet.
+    /// Input ordered by date needs none; input grouped by key needs enough to cover the spread of dates between keys.
+    /// A record that comes back for a window already closed is reported as late (RE5009), never silently miscounted.
     /// </summary>
     /// <value>The default is 31 days.</value>
     public int WindowLatenessDays { get; init; } = 31;

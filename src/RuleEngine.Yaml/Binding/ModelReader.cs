@@ -10,10 +10,14 @@ internal sealed class ModelReader
     internal static readonly string[] Keys =
     [
         "id", "version", "name", "status", "branch", "supervision_point", "legal_basis", "owner_org", "region", "authors",
-        "description", "datasets", "parameters", "rules", "from", "when", "clue", "tests",
+        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "clue", "tests",
     ];
 
-    internal static readonly string[] RuleKeys = ["id", "from", "when", "clue", "description"];
+    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "clue", "description"];
+    internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by"];
+    internal static readonly string[] WindowKeys = ["group_by", "over", "days", "having", "max_evidence"];
+    internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
+    internal static readonly string[] FollowUpKeys = ["dataset", "as", "on", "date", "where"];
     internal static readonly string[] ClueKeys = ["title", "subject", "evidence", "severity", "action"];
     internal static readonly string[] ParameterKeys = ["type", "default", "justification", "description", "regions"];
     internal static readonly string[] LegalBasisKeys = ["law", "article", "text"];
@@ -24,6 +28,7 @@ internal sealed class ModelReader
     private readonly YamlFile _file;
     private readonly DiagnosticList _diagnostics;
     private readonly LineIndex _lines;
+    private readonly Dictionary<string, string> _windowDays = new(StringComparer.Ordinal);
 
     private ModelReader(YamlFile file, DiagnosticList diagnostics)
     {
@@ -78,6 +83,7 @@ internal sealed class ModelReader
             Parameters = parameters,
             Rules = rules,
             Tests = ReadTests(model.Sequence("tests")),
+            WindowDayParameters = _windowDays,
             Path = _file.Path,
             Location = model.LocationOf("id"),
         };
@@ -200,7 +206,7 @@ internal sealed class ModelReader
     private List<RuleDefinition> ReadRules(MappingReader model, string modelId, string version, Dictionary<string, object?> defaults)
     {
         var result = new List<RuleDefinition>();
-        bool single = model.Has("when") || model.Has("from") || model.Has("clue");
+        bool single = model.Has("when") || model.Has("from") || model.Has("clue") || model.Has("join") || model.Has("window") || model.Has("deadline");
         YamlSequence? rules = model.Sequence("rules");
         if (single && rules is not null)
         {
@@ -265,21 +271,252 @@ internal sealed class ModelReader
         (string? dataset, string? alias, SourceLocation fromLocation) = ReadFrom(rule);
         (string condition, SourceMap map)? when = ReadWhen(rule);
         ClueSpec clue = ReadClue(rule.Mapping("clue"));
+        List<JoinDefinition> joins = ReadJoins(rule);
+        (JoinDefinition Join, string Condition)? deadline = ReadDeadline(rule);
+        if (deadline is { } d)
+        {
+            joins.Add(d.Join);
+        }
+
+        WindowDefinition? window = ReadWindow(rule, ruleId, defaults);
         if (dataset is null || when is null)
         {
             return null;
         }
 
-        return new RuleDefinition(ruleId, dataset, when.Value.condition)
+        (string condition, SourceMap map) = when.Value;
+        if (deadline is { Condition.Length: > 0 } elapsed)
         {
+            string original = condition;
+            condition = $"({original}) AND {elapsed.Condition}";
+            var positions = new List<(int Line, int Column)>();
+            SourceLocation start = map.Locate(original, 0, 0);
+            positions.Add((start.Line, start.Column));
+            for (int i = 0; i <= original.Length; i++)
+            {
+                SourceLocation at = map.Locate(original, i, 0);
+                positions.Add((at.Line, at.Column));
+            }
+
+            SourceLocation tail = rule.LocationOf("deadline");
+            while (positions.Count < condition.Length + 1)
+            {
+                positions.Add((tail.Line, tail.Column));
+            }
+
+            map = SourceMap.FromPositions(_file.Path, positions);
+        }
+
+        return new RuleDefinition(ruleId, dataset, condition)
+        {
+            Joins = joins,
+            Window = window,
             ModelId = modelId,
             Version = version,
             Alias = alias,
             Clue = clue,
             Parameters = defaults,
-            ConditionSource = when.Value.map,
+            ConditionSource = map,
             Location = fromLocation,
         };
+    }
+
+    private List<JoinDefinition> ReadJoins(MappingReader rule)
+    {
+        var joins = new List<JoinDefinition>();
+        foreach (YamlNode item in rule.Sequence("join")?.Items ?? [])
+        {
+            if (item is not YamlMapping mapping)
+            {
+                rule.WrongType(item, "a join", "a mapping with dataset, as, kind and on");
+                continue;
+            }
+
+            var join = new MappingReader(mapping, JoinKeys, _diagnostics, "join");
+            string? dataset = join.Text("dataset", required: true);
+            string? alias = join.Text("as", required: true);
+            string? kind = join.Text("kind");
+            string? match = join.Text("match");
+            JoinKind? parsedKind = kind switch
+            {
+                null or "inner" => JoinKind.Inner,
+                "left" => JoinKind.Left,
+                "exists" => JoinKind.Exists,
+                "not_exists" => JoinKind.NotExists,
+                _ => null,
+            };
+            JoinMatch? parsedMatch = match switch
+            {
+                null or "any" => JoinMatch.Any,
+                "all" => JoinMatch.All,
+                "latest" => JoinMatch.Latest,
+                _ => null,
+            };
+            if (parsedKind is null)
+            {
+                _diagnostics.Error(ModelDiagnosticIds.InvalidValue, $"Join kind '{kind}' is not a kind of join.", join.LocationOf("kind"), "One of: inner, left, exists, not_exists.");
+            }
+
+            if (parsedMatch is null)
+            {
+                _diagnostics.Error(ModelDiagnosticIds.InvalidValue, $"Match '{match}' is not a way to pick matches.", join.LocationOf("match"), "One of: any, all, latest.");
+            }
+
+            (string? where, SourceMap? whereMap) = Condition(join, "where");
+            List<(string, string)> on = ReadOn(join);
+            string? latestBy = join.Text("latest_by");
+            join.Finish();
+            if (dataset is null || alias is null || parsedKind is null || parsedMatch is null)
+            {
+                continue;
+            }
+
+            joins.Add(new JoinDefinition(dataset, alias, parsedKind.Value)
+            {
+                On = on,
+                Where = where,
+                WhereSource = whereMap,
+                Match = parsedMatch.Value,
+                LatestBy = latestBy,
+                Location = join.LocationOf("dataset"),
+            });
+        }
+
+        return joins;
+    }
+
+    private List<(string Left, string Right)> ReadOn(MappingReader reader)
+    {
+        var pairs = new List<(string, string)>();
+        foreach ((YamlScalar key, YamlNode value) in reader.Mapping("on", required: true)?.Entries ?? [])
+        {
+            if (ScalarValues.Text(value, $"The key '{key.Value}'", _diagnostics) is { } right)
+            {
+                pairs.Add((key.Value, right));
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>A condition written under a key, with its characters mapped into the file; <see langword="null"/> when absent.</summary>
+    private (string? Text, SourceMap? Map) Condition(MappingReader reader, string key)
+    {
+        if (reader.Node(key) is not YamlScalar { IsNull: false } scalar)
+        {
+            if (reader.Node(key) is { } other and not YamlScalar)
+            {
+                reader.WrongType(other, $"'{key}'", "a condition");
+            }
+
+            return (null, null);
+        }
+
+        return (scalar.Value, SourceMap.FromPositions(_file.Path, ScalarPositions.Map(_file.Text, _lines, scalar)));
+    }
+
+    /// <summary>
+    /// <c>deadline:</c> — a follow-up record expected within a number of days after an event: a not-exists join on the
+    /// follow-up dataset whose date falls in the period, plus (with <c>as_of</c>) the condition that the period has ended.
+    /// </summary>
+    private (JoinDefinition Join, string Condition)? ReadDeadline(MappingReader rule)
+    {
+        YamlMapping? mapping = rule.Mapping("deadline");
+        if (mapping is null)
+        {
+            return null;
+        }
+
+        var deadline = new MappingReader(mapping, DeadlineKeys, _diagnostics, "deadline");
+        string? after = deadline.Text("after", required: true);
+        string? within = deadline.Text("within", required: true);
+        string? asOf = deadline.Text("as_of");
+        YamlMapping? followMapping = deadline.Mapping("follow_up", required: true);
+        deadline.Finish();
+        if (followMapping is null || after is null || within is null)
+        {
+            return null;
+        }
+
+        var follow = new MappingReader(followMapping, FollowUpKeys, _diagnostics, "follow_up");
+        string? dataset = follow.Text("dataset", required: true);
+        string alias = follow.Text("as") ?? "follow_up";
+        string? date = follow.Text("date", required: true);
+        (string? where, _) = Condition(follow, "where");
+        List<(string, string)> on = ReadOn(follow);
+        follow.Finish();
+        if (dataset is null || date is null)
+        {
+            return null;
+        }
+
+        string period = $"days_between({after}, {alias}.{date}) BETWEEN 0 AND {within}";
+        var join = new JoinDefinition(dataset, alias, JoinKind.NotExists)
+        {
+            On = on,
+            Where = where is null ? period : $"({where}) AND {period}",
+            Location = follow.LocationOf("dataset"),
+            WhereSource = SourceMap.StartingAt(deadline.LocationOf("within")),
+        };
+        return (join, asOf is null ? string.Empty : $"days_between({after}, {asOf}) > {within}");
+    }
+
+    private WindowDefinition? ReadWindow(MappingReader rule, string ruleId, Dictionary<string, object?> parameters)
+    {
+        YamlMapping? mapping = rule.Mapping("window");
+        if (mapping is null)
+        {
+            return null;
+        }
+
+        var window = new MappingReader(mapping, WindowKeys, _diagnostics, "window");
+        string? groupBy = window.Text("group_by", required: true);
+        string? over = window.Text("over", required: true);
+        string? daysText = window.Text("days", required: true);
+        (string? having, SourceMap? havingMap) = Condition(window, "having");
+        if (having is null)
+        {
+            window.Missing("having");
+        }
+
+        int maxEvidence = 50;
+        if (window.Node("max_evidence") is { } cap && ScalarValues.TryValue(cap, FieldType.Int, "'max_evidence'", _diagnostics, out object? capValue) && capValue is long capNumber)
+        {
+            maxEvidence = (int)Math.Clamp(capNumber, 0, 10_000);
+        }
+
+        int? days = null;
+        if (daysText is not null)
+        {
+            if (daysText.StartsWith('$'))
+            {
+                if (parameters.TryGetValue(daysText[1..], out object? value) && value is long number)
+                {
+                    days = (int)number;
+                    _windowDays[ruleId] = daysText[1..];
+                }
+                else
+                {
+                    _diagnostics.Error(ModelDiagnosticIds.InvalidValue, $"'days' names {daysText}, which is not an integer parameter of the model.", window.LocationOf("days"), "Declare it under parameters with type: int.");
+                }
+            }
+            else if (int.TryParse(daysText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int literal))
+            {
+                days = literal;
+            }
+            else
+            {
+                _diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"'days' should be a whole number of days or a $parameter, not '{daysText}'.", window.LocationOf("days"));
+            }
+        }
+
+        window.Finish();
+        if (groupBy is null || over is null || days is null || having is null)
+        {
+            return null;
+        }
+
+        return new WindowDefinition(groupBy, over, days.Value, having) { MaxEvidence = maxEvidence, HavingSource = havingMap, Location = window.Location };
     }
 
     private (string? Dataset, string? Alias, SourceLocation Location) ReadFrom(MappingReader rule)

@@ -50,6 +50,9 @@ public sealed record SupervisionModel
     /// <summary>Gets the tests written in the model file.</summary>
     public IReadOnlyList<ModelTest> Tests { get; init; } = [];
 
+    /// <summary>Gets, by rule id, the parameter that sets a window's days, so regional values and overrides apply to it.</summary>
+    internal IReadOnlyDictionary<string, string> WindowDayParameters { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Gets the file the model was read from.</summary>
     public required string Path { get; init; }
 

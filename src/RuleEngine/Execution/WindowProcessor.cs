@@ -7,15 +7,18 @@ namespace RuleEngine.Execution;
 
 /// <summary>
 /// The state of one window rule during a run, fed in input order by the run's ordered emitter. Per key it keeps the
-/// members inside the window (pruned as the window moves) and the open episode (members capped for evidence). A key
-/// silent for longer than the window after the watermark (latest date seen minus the allowed lateness) is closed
-/// and dropped, so state follows the data's density, not its length. State is bounded; its peak is reported.
+/// members inside the window (pruned as the window moves) and the open episode (members capped for evidence). Records
+/// need only be in date order within their key (exports grouped by person are fine). A key whose latest date is more
+/// than the window plus the allowed lateness behind the latest date seen is closed and dropped, so state follows the
+/// data's density, not its length; its last date is remembered, so a record that comes back for a closed window is
+/// reported as late (RE5009), never miscounted. State is bounded; its peak is reported.
 /// </summary>
 internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
 {
     private readonly CompiledWindow _window = rule.Window!;
     private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, int> _idle = new();
+    private readonly Dictionary<string, int> _evicted = new(StringComparer.Ordinal);
     private readonly Record _aggregates = rule.Window!.AggregateLayout.CreateRecord();
     private int _maxDay = int.MinValue;
     private long _sequence;
@@ -34,11 +37,11 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
         }
 
         int day = (int)record.Int64s[record.Layout.Slots[_window.OverField]];
-        int lateness = options.WindowLatenessDays;
-        if (_maxDay != int.MinValue && day < _maxDay - lateness)
+        _keys.TryGetValue(key, out KeyState? state);
+        int? closedUntil = state is null && _evicted.TryGetValue(key, out int last) ? last + _window.Definition.Days : null;
+        if ((state is not null && day < state.Latest - _window.Definition.Days) || day <= closedUntil)
         {
-            string limit = DateOnly.FromDayNumber(_maxDay - lateness).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            late = new RecordRejection(rule.Sources[0].Dataset, record.Line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' is earlier than {limit}, the earliest date the window can still place; order the input by date or allow more lateness.")
+            late = new RecordRejection(rule.Sources[0].Dataset, record.Line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' falls in a window of its key that was already counted; order the input by date (or by key and date), or allow more lateness.")
             {
                 RuleId = rule.Definition.Id,
                 Field = _window.Schema.Fields[_window.OverField].Name,
@@ -48,8 +51,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
 
         _maxDay = Math.Max(_maxDay, day);
         EvictIdle(closed);
-
-        if (!_keys.TryGetValue(key, out KeyState? state))
+        if (state is null || !_keys.ContainsKey(key))
         {
             state = new KeyState();
             _keys.Add(key, state);
@@ -147,6 +149,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
 
             Grow(-state.Window.Count - (state.Episode?.Members.Count ?? 0));
             _keys.Remove(key);
+            _evicted[key] = state.Latest;
         }
 
         evicted.Sort((a, b) => a.FirstSequence.CompareTo(b.FirstSequence));

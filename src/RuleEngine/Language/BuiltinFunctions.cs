@@ -156,6 +156,9 @@ internal static class BuiltinFunctions
 
     public static long AgeAt(int birth, int at) => DateCalculations.FullYearsBetween(DateOnly.FromDayNumber(birth), DateOnly.FromDayNumber(at));
 
+    /// <summary>Whether two closed date intervals share a day.</summary>
+    public static bool Overlaps(int aStart, int aEnd, int bStart, int bEnd) => aStart <= bEnd && bStart <= aEnd;
+
     public static bool ArrayContains(string[] items, string value) => Array.IndexOf(items, value) >= 0;
 
     public static long ArrayLength(string[] items) => items.Length;

@@ -60,6 +60,7 @@ internal static class FunctionLibrary
             F("days_between", [Date, Date], Int, nameof(BuiltinFunctions.DaysBetween)),
             F("months_between", [Date, Date], Int, nameof(BuiltinFunctions.MonthsBetween)),
             F("age_at", [Date, Date], Int, nameof(BuiltinFunctions.AgeAt)),
+            F("overlaps", [Date, Date, Date, Date], Bool, nameof(BuiltinFunctions.Overlaps)),
 
             F("array_contains", [TextArray, Text], Bool, nameof(BuiltinFunctions.ArrayContains)),
             F("array_length", [TextArray], Int, nameof(BuiltinFunctions.ArrayLength)),

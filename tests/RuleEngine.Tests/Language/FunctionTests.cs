@@ -54,6 +54,8 @@ public class FunctionTests
         { "months_between(DATE '2022-03-18', DATE '2024-03-17')", 23L },
         { "age_at(DATE '1944-03-01', DATE '2024-02-29')", 79L },
         { "age_at(DATE '1944-03-01', DATE '2024-03-01')", 80L },
+        { "overlaps(DATE '2024-01-01', DATE '2024-01-10', DATE '2024-01-10', DATE '2024-02-01')", true },
+        { "overlaps(DATE '2024-01-01', DATE '2024-01-10', DATE '2024-01-11', DATE '2024-02-01')", false },
         { "id_valid('11010519491231002X')", true },
         { "id_valid('110105194912310021')", false },
         { "id_valid('11010519491231002x')", true },
