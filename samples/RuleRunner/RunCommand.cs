@@ -19,19 +19,19 @@ internal static class RunCommand
         var data = new Option<string[]>("--data", "-d")
         {
             Description = "A dataset and its file, as dataset=path (.csv, .jsonl). Repeat for several datasets.",
-            Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
+        var dataDirectory = new Option<DirectoryInfo?>("--data-dir") { Description = "A folder whose files are named after datasets (dui_cases.csv, allowance_payments.jsonl); each one found is read." };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write clues as JSON Lines to this file instead of listing them." };
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, region, parameters, output, badRecords, reveal, parallelism };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, badRecords, reveal, parallelism };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data)!, parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
             cancellationToken));
         return command;
     }
@@ -80,6 +80,31 @@ internal static class RunCommand
         }
 
         var sources = new List<RecordSource>();
+        if (arguments.DataDirectory is { } directory)
+        {
+            if (!directory.Exists)
+            {
+                await Console.Error.WriteLineAsync($"--data-dir: folder '{directory}' does not exist.");
+                return ExitCodes.Usage;
+            }
+
+            foreach (DatasetDefinition dataset in models.Datasets.Values.OrderBy(d => d.Schema.Name, StringComparer.Ordinal))
+            {
+                string extension = dataset.Format == DataFormat.JsonLines ? ".jsonl" : ".csv";
+                string file = Path.Combine(directory.FullName, dataset.Schema.Name + extension);
+                if (File.Exists(file))
+                {
+                    sources.Add(dataset.Open(file));
+                }
+            }
+        }
+
+        if (sources.Count == 0 && data.Length == 0)
+        {
+            await Console.Error.WriteLineAsync("Give data with --data dataset=path or --data-dir folder.");
+            return ExitCodes.Usage;
+        }
+
         foreach (string item in data)
         {
             string[] parts = item.Split('=', 2);
@@ -123,6 +148,21 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.ModelErrors;
         }
+        catch (RunLimitExceededException e)
+        {
+            if (e.Summary is not null)
+            {
+                PrintSummary(e.Summary);
+            }
+
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.ModelErrors;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.Usage;
+        }
 
         PrintSummary(summary);
         return ExitCodes.Success;
@@ -136,6 +176,16 @@ internal static class RunCommand
         foreach ((string dataset, long count) in summary.RecordsReadPerDataset)
         {
             Console.WriteLine(string.Create(culture, $"  {dataset}: {count} read"));
+        }
+
+        foreach ((string dataset, long count) in summary.ReferenceRecordsPerDataset)
+        {
+            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} held in memory for joins"));
+        }
+
+        foreach ((string rule, long peak) in summary.PeakWindowStatePerRule)
+        {
+            Console.WriteLine(string.Create(culture, $"  {rule}: at most {peak} records in its windows"));
         }
 
         Console.WriteLine(string.Create(culture, $"Clues: {summary.CluesEmitted}"));
@@ -153,7 +203,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, string? Region, string[] Parameters, FileInfo? Output, string BadRecords, bool Reveal, int Parallelism);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string BadRecords, bool Reveal, int Parallelism);
 
     private sealed class ConsoleClueSink : IClueSink
     {
