@@ -26,6 +26,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
 
     public long PeakState { get; private set; }
 
+
     /// <summary>Counts a record that met the rule's condition; returns the episodes that closed, and a rejection for a late record.</summary>
     public List<WindowEpisode> Add(Record record, out RecordRejection? late)
     {
