@@ -10,6 +10,8 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     RunCommand.Create(),
     SigningCommands.Keygen(),
     SigningCommands.Sign(),
+    GenerateCommands.Generate(),
+    GenerateCommands.Compare(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using RuleEngine.Yaml;
+
+namespace RuleRunner;
+
+/// <summary><c>gen</c> writes synthetic data with planted hits and the expected clues; <c>compare</c> checks a run against them.</summary>
+internal static class GenerateCommands
+{
+    public static Command Generate()
+    {
+        var models = new Option<string>("--models", "-m") { Description = "A folder of model and dataset files.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "The folder to write the data files and expected-clues.tsv into.", Required = true };
+        var records = new Option<int>("--records") { Description = "The least number of records for each model's own dataset.", DefaultValueFactory = _ => 100_000 };
+        var seed = new Option<int>("--seed") { Description = "The seed; the same seed writes the same files.", DefaultValueFactory = _ => 1 };
+        var command = new Command("gen", "Write synthetic data for the models, with planted hits and near misses and the clues they must produce.") { models, output, records, seed };
+        command.SetAction(parse =>
+        {
+            ModelSet set = ModelLoading.Load(parse.GetValue(models)!, new ModelLoadOptions(), Console.Error);
+            if (set.HasErrors)
+            {
+                return ExitCodes.ModelErrors;
+            }
+
+            GeneratedData data = ModelDataGenerator.Generate(set, parse.GetValue(output)!, new DataGenerationOptions { RecordsPerModel = parse.GetValue(records), Seed = parse.GetValue(seed) });
+            foreach ((string dataset, long count) in data.RecordsPerDataset.OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{dataset}: {count} records"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Expected clues: {data.ExpectedClues.Count} (expected-clues.tsv)"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Compare()
+    {
+        var clues = new Option<FileInfo>("--clues") { Description = "A clue file written by run --out, with personal data revealed.", Required = true };
+        var expected = new Option<FileInfo>("--expected") { Description = "expected-clues.tsv written by gen.", Required = true };
+        var command = new Command("compare", "Compare the clues of a run with the expected clues: same rules, same subjects, as many of each.") { clues, expected };
+        command.SetAction(parse =>
+        {
+            var actual = new List<string>();
+            foreach (string line in File.ReadLines(parse.GetValue(clues)!.FullName))
+            {
+                using JsonDocument clue = JsonDocument.Parse(line);
+                actual.Add(clue.RootElement.GetProperty("rule").GetString() + "\t" + clue.RootElement.GetProperty("subject").GetString());
+            }
+
+            List<string> wanted = [.. File.ReadLines(parse.GetValue(expected)!.FullName).Where(l => l.Length > 0)];
+            var missing = Difference(wanted, actual);
+            var unexpected = Difference(actual, wanted);
+            foreach (string line in missing.Take(20))
+            {
+                Console.WriteLine($"missing     {line}");
+            }
+
+            foreach (string line in unexpected.Take(20))
+            {
+                Console.WriteLine($"unexpected  {line}");
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{wanted.Count} expected clues, {actual.Count} produced: {missing.Count} missing, {unexpected.Count} unexpected."));
+            return missing.Count == 0 && unexpected.Count == 0 ? ExitCodes.Success : ExitCodes.ModelErrors;
+        });
+        return command;
+    }
+
+    /// <summary>The lines of <paramref name="left"/> not matched one-for-one in <paramref name="right"/>.</summary>
+    private static List<string> Difference(List<string> left, List<string> right)
+    {
+        var counts = right.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (string line in left)
+        {
+            if (counts.TryGetValue(line, out int count) && count > 0)
+            {
+                counts[line] = count - 1;
+            }
+            else
+            {
+                result.Add(line);
+            }
+        }
+
+        return result;
+    }
+}
