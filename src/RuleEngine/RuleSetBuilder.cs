@@ -208,8 +208,40 @@ public sealed class RuleSetBuilder
             }
         }
 
-        return new BoundJoin(join, slot, left, right, where, latest);
+        return new BoundJoin(join, slot, left, right, where, latest, FindInterval(where, slot));
     }
+
+    /// <summary>A top-level <c>overlaps(a_start, a_end, b_start, b_end)</c> whose b side is the join's own dates: the interval to index.</summary>
+    private static (BoundExpression ProbeEnd, int StartField)? FindInterval(BoundExpression? where, int slot)
+    {
+        IEnumerable<BoundExpression> conjuncts = where switch
+        {
+            BoundLogical { IsAnd: true } and => and.Operands,
+            null => [],
+            _ => [where],
+        };
+        foreach (BoundExpression conjunct in conjuncts)
+        {
+            if (conjunct is BoundCall { Function.Name: "overlaps", Arguments: [_, var end, BoundField { Type: LanguageType.Date } start, BoundField { Type: LanguageType.Date }] } call
+                && start.Source == slot && call.Arguments[3] is BoundField { Source: var endSource } && endSource == slot && !ReadsSlot(end, slot))
+            {
+                return (end, start.FieldIndex);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool ReadsSlot(BoundExpression expression, int slot) => expression switch
+    {
+        BoundField field => field.Source == slot,
+        BoundConvert convert => ReadsSlot(convert.Operand, slot),
+        BoundCall call => call.Arguments.Any(a => ReadsSlot(a, slot)),
+        BoundBinary binary => ReadsSlot(binary.Left, slot) || ReadsSlot(binary.Right, slot),
+        BoundUnary unary => ReadsSlot(unary.Operand, slot),
+        BoundLiteral => false,
+        _ => true,
+    };
 
     private static BoundExpression BindValue(string expression, BindingScope scope, SourceLocation at, string ruleId, DiagnosticBag diagnostics)
     {
@@ -354,6 +386,8 @@ public sealed class RuleSetBuilder
             RightKey = [.. j.Right.Select(context.CompileContextValue)],
             Where = j.Where is null ? null : context.CompileContextPredicate(j.Where),
             LatestField = j.LatestField,
+            IntervalStartField = j.Interval?.StartField ?? -1,
+            IntervalProbeEnd = j.Interval is { } interval ? context.CompileContextValue(interval.ProbeEnd) : null,
             NullRecord = NullRecord(sourceLayouts[j.Slot]),
         }).ToArray();
 
@@ -412,7 +446,7 @@ public sealed class RuleSetBuilder
 
     private sealed record ClueFields((int Source, int Field)[] Subject, (int Source, int Field)[] Evidence, TitleTemplate Title);
 
-    private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField);
+    private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField, (BoundExpression ProbeEnd, int StartField)? Interval);
 
     private sealed record BoundWindow(int Group, int Over, List<AggregateSpec> Aggregates, DatasetSchema AggregateSchema, BoundExpression Having);
 

@@ -22,6 +22,15 @@ internal sealed class CompiledJoin
     /// <summary>Gets the reference field that orders matches for <see cref="JoinMatch.Latest"/>, or -1.</summary>
     public int LatestField { get; init; } = -1;
 
+    /// <summary>
+    /// Gets the reference field that starts an interval the join's <c>where</c> tests with <c>overlaps</c>, or -1.
+    /// When set, each key's matches are sorted by it, and only those starting by <see cref="IntervalProbeEnd"/> are scanned.
+    /// </summary>
+    public int IntervalStartField { get; init; } = -1;
+
+    /// <summary>Gets the end of the rule's own interval, over the record context (a day number, or NULL).</summary>
+    public Func<Record[], object?>? IntervalProbeEnd { get; init; }
+
     /// <summary>Gets the all-NULL record that stands in for a missing match.</summary>
     public required Record NullRecord { get; init; }
 }

@@ -83,10 +83,38 @@ internal static class JoinEvaluator
             return candidates;
         }
 
+        int count = candidates.Count;
+        if (join.IntervalProbeEnd is { } probeEnd)
+        {
+            // Matches are sorted by interval start: only those starting by the rule's interval end can overlap it.
+            if (probeEnd(context) is not int end)
+            {
+                return [];
+            }
+
+            int low = 0;
+            int high = count;
+            while (low < high)
+            {
+                int middle = (low + high) / 2;
+                if (ReferenceTable.IntervalStart(candidates[middle], join.IntervalStartField) <= end)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            count = low;
+        }
+
         var passing = new List<Record>();
         var probe = (Record[])context.Clone();
-        foreach (Record candidate in candidates)
+        for (int i = 0; i < count; i++)
         {
+            Record candidate = candidates[i];
             probe[join.Source] = candidate;
             if (join.Where(probe))
             {

@@ -5,6 +5,10 @@ namespace RuleEngine.Execution;
 /// <summary>A reference dataset held in memory for a run, with one hash index per distinct join key.</summary>
 internal sealed class ReferenceTable(string dataset, RecordLayout layout)
 {
+    /// <summary>The day an interval starts, NULL last.</summary>
+    public static long IntervalStart(Record record, int field) =>
+        record.Nulls[field] ? long.MaxValue : record.Int64s[record.Layout.Slots[field]];
+
     private readonly Dictionary<CompiledJoin, Dictionary<string, List<Record>>> _indexes = [];
 
     public string Dataset { get; } = dataset;
@@ -37,6 +41,15 @@ internal sealed class ReferenceTable(string dataset, RecordLayout layout)
                     }
 
                     list.Add(record);
+                }
+            }
+
+            if (join.IntervalStartField >= 0)
+            {
+                int field = join.IntervalStartField;
+                foreach (string key in index.Keys.ToList())
+                {
+                    index[key] = [.. index[key].OrderBy(r => IntervalStart(r, field))];
                 }
             }
 

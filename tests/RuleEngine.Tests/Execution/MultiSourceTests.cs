@@ -308,4 +308,41 @@ public class MultiSourceTests
     }
 
     private static RecordSource Csv(string text, DatasetSchema schema) => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(text)), schema);
+
+    [Fact]
+    public async Task Overlaps_ManyIntervalsPerKey_IndexedScanFindsTheSameMatchesAsAFullScan()
+    {
+        DatasetSchema stays = DatasetSchema.Create("stays").Add("person_id", FieldType.IdNumber).Add("checkin", FieldType.Date).Add("checkout", FieldType.Date).Key("person_id").Build();
+        DatasetSchema leaves = DatasetSchema.Create("leaves").Add("person_id", FieldType.IdNumber).Add("start_date", FieldType.Date).Add("end_date", FieldType.Date).Build();
+        var random = new Random(5);
+        string[] people = ["11010519491231002X", "370101190102039973", "513101198201130014"];
+        var staysCsv = new StringBuilder("person_id,checkin,checkout\n");
+        var leavesCsv = new StringBuilder("person_id,start_date,end_date\n");
+        DateOnly origin = new(2024, 1, 1);
+        for (int i = 0; i < 600; i++)
+        {
+            DateOnly stay = origin.AddDays(random.Next(0, 700));
+            staysCsv.Append(CultureInfo.InvariantCulture, $"{people[random.Next(3)]},{stay:yyyy-MM-dd},{stay.AddDays(random.Next(0, 4)):yyyy-MM-dd}\n");
+            DateOnly leave = origin.AddDays(random.Next(0, 700));
+            string end = random.Next(10) == 0 ? string.Empty : leave.AddDays(random.Next(0, 6)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            leavesCsv.Append(CultureInfo.InvariantCulture, $"{people[random.Next(3)]},{(random.Next(15) == 0 ? string.Empty : leave.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))},{end}\n");
+        }
+
+        async Task<List<string>> Run(string where, JoinKind kind)
+        {
+            RuleSet rules = new RuleSetBuilder().AddDataset(stays).AddDataset(leaves)
+                .AddRule(new RuleDefinition("F", "stays", "TRUE") { Joins = [new JoinDefinition("leaves", "l", kind) { On = [("person_id", "person_id")], Where = where, Match = JoinMatch.All }] }).Build();
+            var sink = new CollectingSink();
+            await rules.RunAsync([Csv(staysCsv.ToString(), stays), Csv(leavesCsv.ToString(), leaves)], sink);
+            return [.. sink.Clues.Select(c => c.Fingerprint).Order(StringComparer.Ordinal)];
+        }
+
+        foreach (JoinKind kind in new[] { JoinKind.Inner, JoinKind.NotExists })
+        {
+            List<string> indexed = await Run("overlaps(checkin, checkout, l.start_date, l.end_date)", kind);
+            List<string> scanned = await Run("l.start_date <= checkout AND l.end_date >= checkin", kind);
+            Assert.NotEmpty(indexed);
+            Assert.Equal(scanned, indexed);
+        }
+    }
 }
