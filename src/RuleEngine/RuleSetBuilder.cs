@@ -69,8 +69,10 @@ public sealed class RuleSetBuilder
         var datasets = new Dictionary<string, CompiledDataset>(StringComparer.Ordinal);
         foreach (DatasetSchema schema in _datasets.Values)
         {
-            CompiledRule[] rules = [.. bound.Where(b => b.Sources[0].Schema == schema).Select(b => Compile(b, layouts))];
-            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules);
+            BoundRule[] own = [.. bound.Where(b => b.Sources[0].Schema == schema)];
+            CompiledRule[] rules = [.. own.Select(b => Compile(b, layouts))];
+            RuleDispatch dispatch = RuleDispatch.Build([.. rules.Select((r, i) => (r, (BoundExpression?)own[i].Condition))], layouts[schema.Name]);
+            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch);
         }
 
         return new RuleSet([.. _rules], datasets, [.. diagnostics.Items]);

@@ -127,6 +127,7 @@ internal static class RunPipeline
     private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
+        var candidates = new int[rules.Length];
         await foreach (Batch batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -134,9 +135,10 @@ internal static class RunPipeline
                 for (int i = 0; i < batch.Count; i++)
                 {
                     Record record = batch.Records[i];
-                    for (int r = 0; r < rules.Length; r++)
+                    int count = dataset.Dispatch.Candidates(record, candidates);
+                    for (int c = 0; c < count; c++)
                     {
-                        CompiledRule rule = rules[r];
+                        CompiledRule rule = rules[candidates[c]];
                         try
                         {
                             if (rule.Window is not null)

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using RuleEngine.Clues;
+using RuleEngine.Tests.Support;
+
+namespace RuleEngine.Tests.Execution;
+
+public class RuleDispatchTests
+{
+    [Fact]
+    public async Task IndexedRuleSet_GivesExactlyTheCluesOfEachRuleRunAlone()
+    {
+        var random = new Random(17);
+        string[] causes = ["民间借贷纠纷", "借款合同纠纷", "买卖合同纠纷", "盗窃罪"];
+        var rules = new List<RuleDefinition>();
+        for (int i = 0; i < 60; i++)
+        {
+            string cause = causes[random.Next(causes.Length)];
+            string condition = (i % 6) switch
+            {
+                0 => $"cause = '{cause}' AND amount >= {random.Next(0, 20000)}",
+                1 => $"cause IN ('{cause}', '{causes[random.Next(causes.Length)]}') AND months > {random.Next(0, 7)}",
+                2 => $"months = {random.Next(0, 8)} AND default_judgment",
+                3 => $"'{cause}' = cause AND (amount < 100 OR months IS NULL)",
+                4 => $"amount % {random.Next(2, 9)} = 0",
+                _ => $"cause = '{cause}' OR months = 3",
+            };
+            rules.Add(TestRules.Rule(condition, $"R{i:00}"));
+        }
+
+        string csv = RuleSetRunTests.GeneratedCsv(3_000, seed: 23);
+        List<Clue> together = (await TestRules.RunAsync(TestRules.Build([.. rules]), TestRules.Csv(csv))).Clues;
+        var alone = new List<Clue>();
+        foreach (RuleDefinition rule in rules)
+        {
+            alone.AddRange((await TestRules.RunAsync(TestRules.Build(rule), TestRules.Csv(csv))).Clues);
+        }
+
+        IEnumerable<string> Ordered(IEnumerable<Clue> clues) => clues.OrderBy(c => c.Line).ThenBy(c => c.RuleId, StringComparer.Ordinal).Select(JsonLinesClueSink.Format);
+        Assert.True(together.Count > 1000);
+        Assert.Equal(Ordered(alone), together.Select(JsonLinesClueSink.Format));
+    }
+}
