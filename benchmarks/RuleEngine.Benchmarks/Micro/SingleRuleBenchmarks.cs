@@ -1,11 +1,10 @@
 using RuleEngine.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using RuleEngine.Execution;
 using RuleEngine.Language;
 using RuleEngine.Records;
 using RuleEngine.Schema;
 
-namespace RuleEngine.Benchmarks.Evaluation;
+namespace RuleEngine.Benchmarks.Micro;
 
 /// <summary>
 /// One compiled condition over typed records, against a hand-written lambda over the same slots.

@@ -1,0 +1,36 @@
+using RuleEngine.Benchmarks.Evaluation;
+
+namespace RuleEngine.Benchmarks;
+
+/// <summary>Runs every engine once per size and checks they find the same matches, so the benchmarks compare equal work.</summary>
+internal static class Verification
+{
+    public static int Run()
+    {
+        bool ok = true;
+        foreach (int rules in new[] { 1, 10, 100, 1000 })
+        {
+            var matching = new MatchingBenchmarks { Rules = rules };
+            matching.Setup();
+            int[] counts = [matching.HandWrittenLambda(), matching.RuleEngineIndexed(), matching.RuleEngineEveryRule(), matching.NRules()];
+            ok &= Report($"matching, {rules} rules (lambda, RuleEngine indexed, RuleEngine every rule, NRules)", counts);
+        }
+
+        foreach (int rules in new[] { 10, 100 })
+        {
+            var peers = new PeerBenchmarks { Rules = rules };
+            peers.Setup();
+            int[] counts = [peers.HandWrittenLambda(), peers.RuleEngineIndexed(), peers.MicrosoftRulesEngine().GetAwaiter().GetResult()];
+            ok &= Report($"peers, {rules} rules (lambda, RuleEngine indexed, Microsoft RulesEngine)", counts);
+        }
+
+        return ok ? 0 : 1;
+    }
+
+    private static bool Report(string what, int[] counts)
+    {
+        bool same = counts.All(c => c == counts[0]);
+        Console.WriteLine($"{(same ? "same" : "DIFFERENT")}  {what}: {string.Join(", ", counts)}");
+        return same;
+    }
+}
