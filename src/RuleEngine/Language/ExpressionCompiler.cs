@@ -230,7 +230,7 @@ internal sealed class ExpressionCompiler
         ParameterExpression operand = Variable(typeof(bool?), "operand");
         bool decisive = !logical.IsAnd;
         var body = new List<Expression> { Assign(decided, Constant(false)), Assign(sawNull, Constant(false)) };
-        foreach (BoundExpression item in logical.Operands)
+        foreach (BoundExpression item in ConditionCost.CheapestFirst(logical.Operands))
         {
             body.Add(IfThen(
                 Not(decided),
