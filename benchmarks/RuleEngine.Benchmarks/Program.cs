@@ -6,5 +6,7 @@ if (args is ["--verify"])
     return Verification.Run();
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-return 0;
+// A benchmark that fails to build or throws makes the exit code non-zero, so CI's dry job notices.
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+bool failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+return failed ? 1 : 0;

@@ -13,11 +13,13 @@ public class RuleDispatchTests
         var random = new Random(17);
         string[] causes = ["民间借贷纠纷", "借款合同纠纷", "买卖合同纠纷", "盗窃罪"];
         var rules = new List<RuleDefinition>();
-        for (int i = 0; i < 60; i++)
+        for (int i = 0; i < 80; i++)
         {
             string cause = causes[random.Next(causes.Length)];
-            string condition = (i % 6) switch
+            string condition = (i % 8) switch
             {
+                6 => $"cause = '{cause}' AND months = {random.Next(0, 8)} AND amount >= {random.Next(0, 20000)}",
+                7 => $"months IN ({random.Next(0, 8)}, {random.Next(0, 8)}) AND cause IN ('{cause}', '{causes[random.Next(causes.Length)]}')",
                 0 => $"cause = '{cause}' AND amount >= {random.Next(0, 20000)}",
                 1 => $"cause IN ('{cause}', '{causes[random.Next(causes.Length)]}') AND months > {random.Next(0, 7)}",
                 2 => $"months = {random.Next(0, 8)} AND default_judgment",
