@@ -35,13 +35,7 @@ public class MatchingBenchmarks
         _lambdas = [.. specs.Select(s => s.Lambda())];
 
         _compiled = CaseWorkload.RuleEngineRules(specs).Compiled("cases");
-        var write = (Action<CaseRecord, Record>)ClrSchema.Derive(typeof(CaseRecord), "cases").Writer;
-        _records = [.. _objects.Select(o =>
-        {
-            Record record = _compiled.Layout.CreateRecord();
-            write(o, record);
-            return record;
-        })];
+        _records = CaseWorkload.TypedRecords(_objects, _compiled);
         _candidates = new int[_compiled.Rules.Length];
 
         var definitions = new List<IRuleDefinition>();

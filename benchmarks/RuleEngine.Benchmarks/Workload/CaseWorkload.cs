@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Linq.Expressions;
+using RuleEngine.Execution;
+using RuleEngine.Records;
+using RuleEngine.Schema;
 
 namespace RuleEngine.Benchmarks.Workload;
 
@@ -118,4 +121,16 @@ public static class CaseWorkload
         .AddDataset(Schema.DatasetSchema.FromType<CaseRecord>("cases"))
         .AddRules(rules.Select((r, i) => new RuleDefinition("R" + i.ToString(CultureInfo.InvariantCulture), "cases", r.Condition)))
         .Build();
+
+    /// <summary>The same records in RuleEngine's typed slots, laid out for the compiled dataset.</summary>
+    internal static Record[] TypedRecords(CaseRecord[] records, CompiledDataset compiled)
+    {
+        var write = (Action<CaseRecord, Record>)ClrSchema.Derive(typeof(CaseRecord), "cases").Writer;
+        return [.. records.Select(o =>
+        {
+            Record record = compiled.Layout.CreateRecord();
+            write(o, record);
+            return record;
+        })];
+    }
 }

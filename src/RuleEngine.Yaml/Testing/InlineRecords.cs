@@ -30,29 +30,35 @@ internal static class InlineRecords
                 }
 
                 string[] path = dataset.Format == DataFormat.JsonLines ? field.SourceName.Split('.') : [field.SourceName];
-                JsonObject parent = root;
-                foreach (string segment in path[..^1])
-                {
-                    if (parent[segment] is not JsonObject child)
-                    {
-                        child = new JsonObject();
-                        parent[segment] = child;
-                    }
-
-                    parent = child;
-                }
-
-                parent[path[^1]] = value switch
-                {
-                    null => null,
-                    string[] items => new JsonArray([.. items.Select(i => (JsonNode?)JsonValue.Create(i))]),
-                    _ => JsonValue.Create(value.ToString()),
-                };
+                SetAtPath(root, path, value);
             }
 
             text.Append(root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).Append('\n');
         }
 
         return RecordSource.JsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), dataset.Schema, new JsonLinesSourceOptions { ArraySeparator = dataset.ArraySeparator });
+    }
+
+    /// <summary>Sets a field's test value in a JSON object at its source path, creating the nested objects on the way.</summary>
+    internal static void SetAtPath(JsonObject root, string[] path, object? value)
+    {
+        JsonObject parent = root;
+        foreach (string segment in path[..^1])
+        {
+            if (parent[segment] is not JsonObject child)
+            {
+                child = new JsonObject();
+                parent[segment] = child;
+            }
+
+            parent = child;
+        }
+
+        parent[path[^1]] = value switch
+        {
+            null => null,
+            string[] items => new JsonArray([.. items.Select(i => (JsonNode?)JsonValue.Create(i))]),
+            _ => JsonValue.Create(value.ToString()),
+        };
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RuleEngine.ChineseData;
 using RuleEngine.Schema;
+using RuleEngine.Yaml.Testing;
 
 namespace RuleEngine.Yaml;
 
@@ -266,25 +267,7 @@ public static class ModelDataGenerator
                     continue;
                 }
 
-                string[] path = field.SourceName.Split('.');
-                JsonObject parent = root;
-                foreach (string segment in path[..^1])
-                {
-                    if (parent[segment] is not JsonObject child)
-                    {
-                        child = new JsonObject();
-                        parent[segment] = child;
-                    }
-
-                    parent = child;
-                }
-
-                parent[path[^1]] = value switch
-                {
-                    null => null,
-                    string[] items => new JsonArray([.. items.Select(i => (JsonNode?)JsonValue.Create(i))]),
-                    _ => JsonValue.Create(value.ToString()),
-                };
+                InlineRecords.SetAtPath(root, field.SourceName.Split('.'), value);
             }
 
             _writer.WriteLine(root.ToJsonString(Json));
