@@ -80,25 +80,12 @@ internal sealed partial class MappingReader
         }
     }
 
-    public YamlMapping? Mapping(string key, bool required = false)
-    {
-        YamlNode? node = Node(key);
-        switch (node)
-        {
-            case null when required:
-                Missing(key);
-                return null;
-            case null or YamlScalar { IsNull: true }:
-                return null;
-            case YamlMapping mapping:
-                return mapping;
-            default:
-                WrongType(node, $"'{key}'", "a mapping (key: value lines)");
-                return null;
-        }
-    }
+    public YamlMapping? Mapping(string key, bool required = false) => Collection<YamlMapping>(key, required, "a mapping (key: value lines)");
 
-    public YamlSequence? Sequence(string key, bool required = false)
+    public YamlSequence? Sequence(string key, bool required = false) => Collection<YamlSequence>(key, required, "a list (lines starting with '- ')");
+
+    private TNode? Collection<TNode>(string key, bool required, string expected)
+        where TNode : YamlNode
     {
         YamlNode? node = Node(key);
         switch (node)
@@ -108,10 +95,10 @@ internal sealed partial class MappingReader
                 return null;
             case null or YamlScalar { IsNull: true }:
                 return null;
-            case YamlSequence sequence:
-                return sequence;
+            case TNode collection:
+                return collection;
             default:
-                WrongType(node, $"'{key}'", "a list (lines starting with '- ')");
+                WrongType(node, $"'{key}'", expected);
                 return null;
         }
     }
