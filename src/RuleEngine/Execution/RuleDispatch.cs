@@ -83,7 +83,7 @@ internal sealed class RuleDispatch
     {
         int count = 0;
         Collect(record, buffer, ref count);
-        if (count > 1)
+        if (count > 1 && _textIndexes.Length + _integerIndexes.Length > 0)
         {
             Array.Sort(buffer, 0, count);
         }
