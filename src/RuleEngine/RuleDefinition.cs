@@ -46,6 +46,17 @@ public sealed record RuleDefinition(string Id, string Dataset, string Condition)
     /// </summary>
     public SourceMap? ConditionSource { get; init; }
 
+    /// <summary>
+    /// Gets a C# script that must also hold for the record to be a clue: an expression, or statements that return a
+    /// <see cref="bool"/>, over the record as typed properties (<c>r.Amount</c>). The <see cref="Condition"/> runs
+    /// first and may be empty; its equality tests still index the rule. Needs a compiler from
+    /// <see cref="RuleSetBuilder.UseScriptCompiler"/>.
+    /// </summary>
+    public string? Script { get; init; }
+
+    /// <summary>Gets where the script's characters stand in their model file, so diagnostics point into the file.</summary>
+    public SourceMap? ScriptSource { get; init; }
+
     /// <summary>Gets where the rule is declared, for problems that belong to the rule rather than its condition.</summary>
     public SourceLocation Location { get; init; }
 }

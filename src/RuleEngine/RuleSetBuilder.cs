@@ -15,6 +15,7 @@ public sealed class RuleSetBuilder
 {
     private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
     private readonly List<RuleDefinition> _rules = [];
+    private IScriptConditionCompiler? _scriptCompiler;
 
     /// <summary>Declares a dataset that rules may read.</summary>
     /// <param name="schema">The dataset's schema.</param>
@@ -47,6 +48,19 @@ public sealed class RuleSetBuilder
             AddRule(rule);
         }
 
+        return this;
+    }
+
+    /// <summary>
+    /// Lets rules carry C# scripts (<see cref="RuleDefinition.Script"/>), compiled by <paramref name="compiler"/>.
+    /// Without a compiler, a rule with a script is an error: the host, not the model file, decides whether scripts run.
+    /// </summary>
+    /// <param name="compiler">The script compiler, such as <c>RuleEngine.Scripting.ScriptRuleCompiler</c>.</param>
+    /// <returns>This builder.</returns>
+    public RuleSetBuilder UseScriptCompiler(IScriptConditionCompiler compiler)
+    {
+        ArgumentNullException.ThrowIfNull(compiler);
+        _scriptCompiler = compiler;
         return this;
     }
 
@@ -153,23 +167,75 @@ public sealed class RuleSetBuilder
             }
         }
 
-        var text = new ExpressionText(rule.Condition ?? string.Empty, rule.ConditionSource ?? SourceMap.StartingAt(SourceLocation.None));
-        SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
-        if (syntax is null)
+        ScriptCondition? script = rule.Script is null ? null : BindScript(rule, schema, diagnostics);
+        BoundExpression condition;
+        List<(string Text, BoundExpression Expression)> leaves;
+        IReadOnlyCollection<(int Source, int Field)> referenced;
+        if (rule.Script is not null && string.IsNullOrWhiteSpace(rule.Condition))
         {
-            return null;
+            condition = new BoundLiteral(LanguageType.Bool, default, true);
+            leaves = [];
+            referenced = [];
+        }
+        else
+        {
+            var text = new ExpressionText(rule.Condition ?? string.Empty, rule.ConditionSource ?? SourceMap.StartingAt(SourceLocation.None));
+            SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
+            if (syntax is null)
+            {
+                return null;
+            }
+
+            var binder = new Binder(text, new BindingScope(sources, rule.Parameters), diagnostics, rule.Id);
+            condition = binder.BindCondition(syntax);
+            leaves = [.. binder.Leaves.Select(l => (text.Slice(l.Span), l.Expression))];
+            referenced = binder.ReferencedSourceFields;
         }
 
-        var binder = new Binder(text, new BindingScope(sources, rule.Parameters), diagnostics, rule.Id);
-        BoundExpression condition = binder.BindCondition(syntax);
+        if (script is not null)
+        {
+            referenced = [.. referenced, .. script.FieldsRead.Select(f => (0, schema.IndexOf(f)))];
+        }
+
         BoundWindow? window = rule.Window is null ? null : BindWindow(rule, schema, diagnostics);
-        ClueFields? clue = ResolveClue(rule, sources, binder.ReferencedSourceFields, window, diagnostics);
+        ClueFields? clue = ResolveClue(rule, sources, referenced, window, diagnostics);
         if (diagnostics.Items.Count(d => d.IsError) > errors || condition.Type == LanguageType.Error || clue is null)
         {
             return null;
         }
 
-        return new BoundRule(rule, sources, condition, [.. binder.Leaves.Select(l => (text.Slice(l.Span), l.Expression))], clue, joins, window);
+        return new BoundRule(rule, sources, condition, leaves, clue, joins, window) { Script = script };
+    }
+
+    private ScriptCondition? BindScript(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
+    {
+        SourceLocation at = rule.ScriptSource is { } source ? source.Locate(rule.Script!, 0, 0) : rule.Location;
+        if (_scriptCompiler is null)
+        {
+            diagnostics.Error(DiagnosticIds.ScriptsNotEnabled, $"Rule '{rule.Id}' has a C# script, and this host does not run scripts.", at, "The host enables scripts by passing a script compiler (RuleEngine.Scripting) to the builder; or write the rule as a condition.", rule.Id);
+            return null;
+        }
+
+        if (rule.Joins.Count > 0)
+        {
+            diagnostics.Error(DiagnosticIds.ScriptNotSupportedHere, $"Rule '{rule.Id}' joins other datasets; a script reads only the rule's own record.", at, "Put the script in a rule of its own, or write the joined test as a condition.", rule.Id);
+            return null;
+        }
+
+        var found = new List<Diagnostic>();
+        ScriptCondition? compiled = _scriptCompiler.Compile(new ScriptConditionRequest(rule.Id, rule.Script!, schema) { Parameters = rule.Parameters, Source = rule.ScriptSource }, found);
+        foreach (Diagnostic diagnostic in found)
+        {
+            diagnostics.Add(diagnostic.RuleId is null ? diagnostic with { RuleId = rule.Id } : diagnostic);
+        }
+
+        if (compiled is not null && !compiled.Schema.Fields.Select(f => (f.Name, f.Type)).SequenceEqual(schema.Fields.Select(f => (f.Name, f.Type))))
+        {
+            diagnostics.Error(DiagnosticIds.ScriptSchemaMismatch, $"The script of rule '{rule.Id}' was compiled for another schema than dataset '{schema.Name}' has.", at, "Compile the script against the dataset's schema.", rule.Id);
+            return null;
+        }
+
+        return found.Exists(d => d.IsError) ? null : compiled;
     }
 
     private static BoundJoin? BindJoin(RuleDefinition rule, JoinDefinition join, List<ScopeSource> sources, int slot, DiagnosticBag diagnostics)
@@ -393,10 +459,12 @@ public sealed class RuleSetBuilder
             NullRecord = NullRecord(sourceLayouts[j.Slot]),
         }).ToArray();
 
+        Func<Record, bool>? script = rule.Script?.CreatePredicate(sourceLayouts[0]);
         return new CompiledRule
         {
             Definition = rule.Definition,
-            Predicate = joins.Length == 0 ? new ExpressionCompiler(sourceLayouts[0]).CompilePredicate(rule.Condition) : static _ => throw new InvalidOperationException("A join rule is evaluated over a record context."),
+            Predicate = joins.Length > 0 ? static _ => throw new InvalidOperationException("A join rule is evaluated over a record context.") : Predicate(rule.Condition, script, sourceLayouts[0]),
+            Script = rule.Script,
             Joins = joins,
             ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
             Window = rule.Window is null ? null : CompileWindow(rule, sourceLayouts[0]),
@@ -404,9 +472,28 @@ public sealed class RuleSetBuilder
             SubjectFields = rule.Clue.Subject,
             EvidenceFields = rule.Clue.Evidence,
             Title = rule.Clue.Title,
-            LeafTexts = [.. rule.Leaves.Select(l => l.Text)],
-            Leaves = new Lazy<Func<Record[], bool?>[]>(() => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression))], LazyThreadSafetyMode.ExecutionAndPublication),
+            LeafTexts = [.. rule.Leaves.Select(l => l.Text), .. rule.Script is null ? [] : new[] { rule.Script.Description }],
+            Leaves = new Lazy<Func<Record[], bool?>[]>(
+                () => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression)), .. script is null ? [] : new Func<Record[], bool?>[] { c => script(c[0]) }],
+                LazyThreadSafetyMode.ExecutionAndPublication),
         };
+    }
+
+    /// <summary>The condition, then the script; a script alone runs without a wrapper.</summary>
+    private static Func<Record, bool> Predicate(BoundExpression condition, Func<Record, bool>? script, RecordLayout layout)
+    {
+        if (script is null)
+        {
+            return new ExpressionCompiler(layout).CompilePredicate(condition);
+        }
+
+        if (condition is BoundLiteral { Value: true })
+        {
+            return script;
+        }
+
+        Func<Record, bool> test = new ExpressionCompiler(layout).CompilePredicate(condition);
+        return record => test(record) && script(record);
     }
 
     private static CompiledWindow CompileWindow(BoundRule rule, RecordLayout layout)
@@ -452,5 +539,8 @@ public sealed class RuleSetBuilder
 
     private sealed record BoundWindow(int Group, int Over, List<AggregateSpec> Aggregates, DatasetSchema AggregateSchema, BoundExpression Having);
 
-    private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window);
+    private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window)
+    {
+        public ScriptCondition? Script { get; init; }
+    }
 }

@@ -33,6 +33,18 @@ public sealed record RunOptions
     /// <value>The default is 1000.</value>
     public int MaxReportedRejections { get; init; } = 1000;
 
+    /// <summary>
+    /// Gets how many records a rule may fail on before it can be quarantined: taken out of the rest of the run
+    /// (reported in <see cref="RunSummary.QuarantinedRules"/>) while the other rules go on. Quarantine needs both this
+    /// many failures and a share of failures above <see cref="QuarantineErrorShare"/>.
+    /// </summary>
+    /// <value>The default is 100; <see cref="long.MaxValue"/> turns quarantine off.</value>
+    public long QuarantineAfterErrors { get; init; } = 100;
+
+    /// <summary>Gets the share of its dataset's records read so far that a rule must fail on to be quarantined.</summary>
+    /// <value>The default is 0.1 (one record in ten).</value>
+    public double QuarantineErrorShare { get; init; } = 0.1;
+
     /// <summary>Gets how many records the reference datasets of a run may hold in memory, together.</summary>
     /// <value>The default is 10,000,000.</value>
     public long MaxReferenceRecords { get; init; } = 10_000_000;

@@ -35,9 +35,23 @@ public sealed record RunSummary
     /// <summary>Gets the largest number of records each window rule held at once, by rule id.</summary>
     public IReadOnlyDictionary<string, long> PeakWindowStatePerRule { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>Gets the rules taken out of the run because they failed on too many records, in the order it happened.</summary>
+    public IReadOnlyList<RuleQuarantine> QuarantinedRules { get; init; } = [];
+
     /// <summary>Gets a value indicating whether the run stopped early because of its <see cref="BadRecordPolicy"/>.</summary>
     public bool StoppedByPolicy { get; init; }
 
     /// <summary>Gets how long the run took.</summary>
     public TimeSpan Elapsed { get; init; }
 }
+
+/// <summary>
+/// A rule that failed on so many records that the run stopped evaluating it (RE5010): from <see cref="Line"/> on, its
+/// dataset's records were not evaluated by it, so its silence there is not "no clue".
+/// </summary>
+/// <param name="RuleId">The rule.</param>
+/// <param name="Dataset">The dataset the rule reads.</param>
+/// <param name="Line">The line (or row) of the record at which the rule was quarantined.</param>
+/// <param name="Errors">How many records the rule had failed on.</param>
+/// <param name="RecordsRead">How many records of the dataset had been read.</param>
+public sealed record RuleQuarantine(string RuleId, string Dataset, long Line, long Errors, long RecordsRead);

@@ -76,6 +76,15 @@ public static class DiagnosticIds
     /// <summary>A parameter whose value has a type the language cannot hold, or a list where one value is needed.</summary>
     public const string InvalidParameter = "RE2015";
 
+    /// <summary>A rule has a C# script, but the host has not enabled scripts (no script compiler).</summary>
+    public const string ScriptsNotEnabled = "RE2016";
+
+    /// <summary>A rule with a C# script also joins or counts in a window, which scripts do not support.</summary>
+    public const string ScriptNotSupportedHere = "RE2017";
+
+    /// <summary>A script compiled against another schema than the rule's dataset has.</summary>
+    public const string ScriptSchemaMismatch = "RE2018";
+
     /// <summary>Arithmetic overflowed its type on a record.</summary>
     public const string ArithmeticOverflow = "RE4001";
 
@@ -120,4 +129,7 @@ public static class DiagnosticIds
 
     /// <summary>A record whose date is earlier than a window rule can still place (input not ordered by date beyond the allowed lateness).</summary>
     public const string LateRecord = "RE5009";
+
+    /// <summary>A rule failed on too large a share of records and was taken out of the run; the other rules went on.</summary>
+    public const string RuleQuarantined = "RE5010";
 }

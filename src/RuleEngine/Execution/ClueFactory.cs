@@ -113,7 +113,7 @@ internal sealed class ClueFactory(RunOptions options)
             {
                 outcomes[i] = new ConditionOutcome(rule.LeafTexts[i], leaves[i](context));
             }
-            catch (Exception e) when (RuleFailure.TryClassify(e, out string code, out _))
+            catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out _))
             {
                 outcomes[i] = new ConditionOutcome(rule.LeafTexts[i], null) { ErrorCode = code };
             }
@@ -152,7 +152,11 @@ internal sealed class ClueFactory(RunOptions options)
 /// <summary>Maps the exceptions a compiled rule can raise on a record to diagnostic codes.</summary>
 internal static class RuleFailure
 {
-    public static bool TryClassify(Exception exception, out string code, out string message)
+    /// <summary>Classifies what a rule raised; a script rule classifies every exception, so none escapes the run.</summary>
+    public static bool TryClassify(Exception exception, ScriptCondition? script, out string code, out string message) =>
+        TryClassify(exception, out code, out message) || (script is not null && script.TryClassify(exception, out code, out message));
+
+    private static bool TryClassify(Exception exception, out string code, out string message)
     {
         (code, message) = exception switch
         {

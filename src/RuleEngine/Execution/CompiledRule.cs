@@ -14,6 +14,9 @@ internal sealed class CompiledRule
     /// <summary>True only where the condition is TRUE, over the rule's own record. The hot loop calls only this.</summary>
     public required Func<Record, bool> Predicate { get; init; }
 
+    /// <summary>Gets the rule's C# script, which classifies the exceptions it raises; <see langword="null"/> for rules without one.</summary>
+    public ScriptCondition? Script { get; init; }
+
     public CompiledJoin[] Joins { get; init; } = [];
 
     public Func<Record[], bool>? ContextPredicate { get; init; }

@@ -37,9 +37,10 @@ internal static class RunPipeline
 
         RecordCursor cursor = source.Open(dataset.Layout);
         Task reader = Task.Run(() => ReadAsync(cursor, pool.Reader, ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
-        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, work.Reader, stop.Token), CancellationToken.None))];
+        var quarantined = new bool[dataset.Rules.Length];
+        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, quarantined, work.Reader, stop.Token), CancellationToken.None))];
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
-        var emitter = new Emitter(dataset, sink, statistics, factory, windows, alreadyCounted);
+        var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted);
         bool stopped = false;
         try
         {
@@ -124,7 +125,11 @@ internal static class RunPipeline
         }
     }
 
-    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A rule in <paramref name="quarantined"/> is skipped; the emitter, which alone decides quarantine in input order,
+    /// also drops whatever a worker produced for it before seeing the flag, so output does not depend on timing.
+    /// </remarks>
+    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
         var candidates = new int[rules.Length];
@@ -138,32 +143,38 @@ internal static class RunPipeline
                     int count = dataset.Dispatch.Candidates(record, candidates);
                     for (int c = 0; c < count; c++)
                     {
-                        CompiledRule rule = rules[candidates[c]];
+                        int index = candidates[c];
+                        if (Volatile.Read(ref quarantined[index]))
+                        {
+                            continue;
+                        }
+
+                        CompiledRule rule = rules[index];
                         try
                         {
                             if (rule.Window is not null)
                             {
                                 if (rule.Predicate(record))
                                 {
-                                    batch.Results.Add(new BatchResult(i, null, null, rule));
+                                    batch.Results.Add(new BatchResult(i, index, null, null, Window: true));
                                 }
                             }
                             else if (rule.Joins.Length > 0)
                             {
                                 foreach (Record[] context in JoinEvaluator.Evaluate(rule, record, indexes) ?? [])
                                 {
-                                    batch.Results.Add(new BatchResult(i, factory.Create(rule, context), null));
+                                    batch.Results.Add(new BatchResult(i, index, factory.Create(rule, context), null));
                                 }
                             }
                             else if (rule.Predicate(record))
                             {
-                                batch.Results.Add(new BatchResult(i, factory.Create(rule, record), null));
+                                batch.Results.Add(new BatchResult(i, index, factory.Create(rule, record), null));
                             }
                         }
-                        catch (Exception e) when (RuleFailure.TryClassify(e, out string code, out string message))
+                        catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
                         {
                             var error = new RecordRejection(dataset.Schema.Name, record.Line, code, message) { RuleId = rule.Definition.Id };
-                            batch.Results.Add(new BatchResult(i, null, error));
+                            batch.Results.Add(new BatchResult(i, index, null, error));
                         }
                     }
                 }
@@ -178,7 +189,7 @@ internal static class RunPipeline
     }
 
     /// <summary>Hands results to the sink in input order and feeds window rules; the only writer of statistics.</summary>
-    private sealed class Emitter(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ClueFactory factory, Dictionary<CompiledRule, WindowProcessor> windows, bool alreadyCounted)
+    private sealed class Emitter(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ClueFactory factory, Dictionary<CompiledRule, WindowProcessor> windows, bool[] quarantined, bool alreadyCounted)
     {
         public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
@@ -218,14 +229,20 @@ internal static class RunPipeline
                     for (; result < batch.Results.Count && batch.Results[result].Position == position; result++)
                     {
                         BatchResult item = batch.Results[result];
+                        if (Volatile.Read(ref quarantined[item.Rule]))
+                        {
+                            continue;
+                        }
+
                         if (item.Clue is { } clue)
                         {
                             await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
                             statistics.Clue(clue.RuleId);
                             matched = true;
                         }
-                        else if (item.WindowRule is { } windowRule)
+                        else if (item.Window)
                         {
+                            CompiledRule windowRule = dataset.Rules[item.Rule];
                             List<WindowEpisode> closed = windows[windowRule].Add(batch.Records[position], out RecordRejection? late);
                             stop |= late is not null && statistics.Fail(late);
                             await WriteEpisodesAsync(windowRule, closed, cancellationToken).ConfigureAwait(false);
@@ -233,6 +250,10 @@ internal static class RunPipeline
                         else
                         {
                             stop |= statistics.Fail(item.Error!);
+                            if (statistics.ShouldQuarantine(item.Error!, name))
+                            {
+                                Volatile.Write(ref quarantined[item.Rule], true);
+                            }
                         }
                     }
 
@@ -275,7 +296,8 @@ internal static class RunPipeline
         }
     }
 
-    private readonly record struct BatchResult(int Position, Clue? Clue, RecordRejection? Error, CompiledRule? WindowRule = null);
+    /// <summary>What one rule gave on one record: a clue, an error, or (window rules) a record to count.</summary>
+    private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false);
 
     private sealed class Batch
     {

@@ -11,6 +11,8 @@ internal sealed class RunStatistics
     private readonly List<RecordRejection> _rejections = [];
     private readonly SortedDictionary<string, long> _referenceRecords = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _peakWindowState = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _errorsPerRule = new(StringComparer.Ordinal);
+    private readonly List<RuleQuarantine> _quarantined = [];
 
     public RunStatistics(RunOptions options, IEnumerable<string> ruleIds)
     {
@@ -71,6 +73,21 @@ internal sealed class RunStatistics
         return Failures > _options.BadRecords.MaxFailures;
     }
 
+    /// <summary>Counts a rule error against its rule; returns whether the rule has now failed often enough to be quarantined.</summary>
+    public bool ShouldQuarantine(RecordRejection error, string dataset)
+    {
+        string rule = error.RuleId!;
+        long errors = _errorsPerRule[rule] = _errorsPerRule.GetValueOrDefault(rule) + 1;
+        long read = _readPerDataset.GetValueOrDefault(dataset);
+        if (errors < _options.QuarantineAfterErrors || errors <= _options.QuarantineErrorShare * read)
+        {
+            return false;
+        }
+
+        _quarantined.Add(new RuleQuarantine(rule, dataset, error.Line, errors, read));
+        return true;
+    }
+
     public RunSummary ToSummary(TimeSpan elapsed, bool stoppedByPolicy) => new()
     {
         RecordsRead = RecordsRead,
@@ -83,6 +100,7 @@ internal sealed class RunStatistics
         Rejections = [.. _rejections],
         ReferenceRecordsPerDataset = new SortedDictionary<string, long>(_referenceRecords, StringComparer.Ordinal),
         PeakWindowStatePerRule = new SortedDictionary<string, long>(_peakWindowState, StringComparer.Ordinal),
+        QuarantinedRules = [.. _quarantined],
         StoppedByPolicy = stoppedByPolicy,
         Elapsed = elapsed,
     };

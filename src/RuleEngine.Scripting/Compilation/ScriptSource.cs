@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Scripting.Compilation;
+
+/// <summary>
+/// The C# file a script compiles as: the author's usings, a <c>RecordView</c> struct with a typed property per field
+/// of the schema, the parameters as constants of a class <c>p</c>, and the script as the body of
+/// <c>Evaluate(RecordView r)</c>. Remembers where each piece of the author's text went, so positions map back.
+/// </summary>
+internal sealed class ScriptSource
+{
+    public const string Namespace = "RuleEngine.Scripts";
+    public const string RuleClass = "ScriptRule";
+    public const string ViewStruct = "RecordView";
+    public const string ParameterClass = "p";
+    public const string GuardName = "__reGuard";
+    public const string ReservedPrefix = "__re";
+
+    private const string Runtime = "global::RuleEngine.Scripting.Runtime";
+
+    private readonly List<(int Generated, int Original, int Length)> _segments = [];
+
+    private ScriptSource(string text, IReadOnlyDictionary<string, string> properties)
+    {
+        Text = text;
+        Properties = properties;
+    }
+
+    /// <summary>Gets the generated C# text.</summary>
+    public string Text { get; private set; }
+
+    /// <summary>Gets the field name behind each property of the record view.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; }
+
+    /// <summary>Gets the spans of the generated text that are the author's own.</summary>
+    public IEnumerable<Microsoft.CodeAnalysis.Text.TextSpan> UserSpans => _segments.Select(s => new Microsoft.CodeAnalysis.Text.TextSpan(s.Generated, s.Length));
+
+    /// <summary>Builds the file from a script already parsed as a C# script.</summary>
+    /// <param name="code">The author's script.</param>
+    /// <param name="script">The script, parsed as a C# script.</param>
+    /// <param name="schema">The schema of the record.</param>
+    /// <param name="parameters">The model's parameters.</param>
+    /// <param name="guard">The budgets, for scripts with loops or calls; <see langword="null"/> for straight-line scripts, which need none.</param>
+    public static ScriptSource Build(string code, CompilationUnitSyntax script, DatasetSchema schema, IReadOnlyDictionary<string, object?> parameters, ScriptLimits? guard)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        var text = new StringBuilder();
+        var source = new ScriptSource(string.Empty, properties);
+        text.Append("#nullable enable\nusing System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing RuleEngine.Scripting.Api;\n");
+        int bodyStart = 0;
+        foreach (UsingDirectiveSyntax directive in script.Usings)
+        {
+            source.Append(text, code, directive.FullSpan.Start, directive.FullSpan.Length);
+            text.Append('\n');
+            bodyStart = directive.FullSpan.End;
+        }
+
+        text.Append("namespace ").Append(Namespace).Append("\n{\n");
+        text.Append("public readonly struct ").Append(ViewStruct).Append("\n{\n");
+        text.Append("    private readonly ").Append(Runtime).Append(".ScriptRecord __reRecord;\n");
+        text.Append("    public ").Append(ViewStruct).Append('(').Append(Runtime).Append(".ScriptRecord record) { __reRecord = record; }\n");
+        var layout = new Records.RecordLayout(schema);
+        for (int i = 0; i < schema.Fields.Count; i++)
+        {
+            FieldDefinition field = schema.Fields[i];
+            string name = PropertyName(field.Name, properties.Keys);
+            properties[name] = field.Name;
+            (string type, string reader) = field.Type switch
+            {
+                FieldType.Int => ("int?", "Int32"),
+                FieldType.Long => ("long?", "Int64"),
+                FieldType.Bool => ("bool?", "Boolean"),
+                FieldType.Date => ("global::System.DateOnly?", "Date"),
+                FieldType.DateTime => ("global::System.DateTime?", "DateTime"),
+                FieldType.Double => ("double?", "Double"),
+                FieldType.Decimal => ("decimal?", "Decimal"),
+                FieldType.StringArray => ("global::RuleEngine.Scripting.Api.TextList?", "Texts"),
+                _ => ("string?", "String"),
+            };
+            text.Append(CultureInfo.InvariantCulture, $"    public {type} {name} => __reRecord.{reader}({i}, {layout.Slots[i]});\n");
+        }
+
+        text.Append("}\n");
+        text.Append("public static class ").Append(RuleClass).Append("\n{\n");
+        text.Append($"    public static class {ParameterClass}\n    {{\n");
+        var parameterNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string parameter, object? value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (ParameterDeclaration(PropertyName(parameter, parameterNames), value) is { } declaration)
+            {
+                parameterNames.Add(PropertyName(parameter, parameterNames));
+                text.Append("        ").Append(declaration).Append('\n');
+            }
+        }
+
+        text.Append("    }\n");
+        string begin = guard is null ? "null!" : string.Create(CultureInfo.InvariantCulture, $"{Runtime}.ScriptGuard.Begin({guard.MaxSteps}L, {guard.MaxCallDepth}, {guard.MaxAllocatedBytes}L, {guard.MaxArrayLength})");
+        text.Append("    public static bool Run(object record) => Evaluate(new ").Append(ViewStruct).Append("(new ").Append(Runtime).Append(".ScriptRecord(record)), ").Append(begin).Append(");\n");
+        text.Append("    private static bool Evaluate(").Append(ViewStruct).Append(" r, ").Append(Runtime).Append(".ScriptGuard ").Append(GuardName).Append(")\n    {\n");
+
+        // A script may end in an expression without ';' (its value); it is the rule's outcome, unknown counting as false.
+        if (script.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } last })
+        {
+            source.Append(text, code, bodyStart, last.Expression.SpanStart - bodyStart);
+            text.Append("return ").Append(Runtime).Append(".ScriptResult.IsTrue(");
+            source.Append(text, code, last.Expression.SpanStart, last.Expression.Span.Length);
+            text.Append(");");
+            source.Append(text, code, last.Expression.Span.End, code.Length - last.Expression.Span.End);
+        }
+        else
+        {
+            source.Append(text, code, bodyStart, code.Length - bodyStart);
+        }
+
+        text.Append("\n    }\n}\n}\n");
+        source.Text = text.ToString();
+        return source;
+    }
+
+    /// <summary>Whether a script can loop or call itself, and so needs a guard; straight-line code always ends.</summary>
+    public static bool NeedsGuard(CompilationUnitSyntax script) => script.DescendantNodes().Any(n => n is WhileStatementSyntax or DoStatementSyntax
+        or ForStatementSyntax or CommonForEachStatementSyntax or LocalFunctionStatementSyntax or MethodDeclarationSyntax
+        or AnonymousFunctionExpressionSyntax or ArrayCreationExpressionSyntax or GotoStatementSyntax);
+
+    /// <summary>Maps a span of the generated text to the author's text; <see langword="null"/> for generated code.</summary>
+    public (int Start, int Length)? ToOriginal(int start, int length)
+    {
+        foreach ((int generated, int original, int segmentLength) in _segments)
+        {
+            if (start >= generated && start <= generated + segmentLength)
+            {
+                int offset = start - generated;
+                return (original + offset, Math.Min(length, segmentLength - offset));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Turns a field or parameter name into a property name: <c>judgment_date</c> → <c>JudgmentDate</c>.</summary>
+    public static string PropertyName(string name, IEnumerable<string> taken)
+    {
+        var builder = new StringBuilder();
+        bool upper = true;
+        foreach (char c in name)
+        {
+            if (c is '_' or '-' or '.' or ' ')
+            {
+                upper = true;
+                continue;
+            }
+
+            builder.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+
+        string candidate = builder.ToString();
+        if (!SyntaxFacts.IsValidIdentifier(candidate) || SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None || candidate.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            candidate = "F" + candidate;
+        }
+
+        string unique = candidate;
+        for (int n = 2; taken.Contains(unique) || !SyntaxFacts.IsValidIdentifier(unique); n++)
+        {
+            unique = candidate + n.ToString(CultureInfo.InvariantCulture);
+            if (!SyntaxFacts.IsValidIdentifier(unique))
+            {
+                unique = "Field" + n.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        return unique;
+    }
+
+    private static string? ParameterDeclaration(string name, object? value)
+    {
+        static string Literal(object item) => item switch
+        {
+            string s => SymbolDisplay.FormatLiteral(s, quote: true),
+            bool b => b ? "true" : "false",
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+            decimal d => d.ToString(CultureInfo.InvariantCulture) + "m",
+            double d when double.IsFinite(d) => d.ToString("R", CultureInfo.InvariantCulture) + "d",
+            DateOnly date => string.Create(CultureInfo.InvariantCulture, $"new global::System.DateOnly({date.Year}, {date.Month}, {date.Day})"),
+            DateTime time => string.Create(CultureInfo.InvariantCulture, $"new global::System.DateTime({time.Ticks}L)"),
+            _ => throw new NotSupportedException(),
+        };
+
+        static string? TypeOf(object item) => item switch
+        {
+            string => "string",
+            bool => "bool",
+            int => "int",
+            long => "long",
+            decimal => "decimal",
+            double d when double.IsFinite(d) => "double",
+            DateOnly => "global::System.DateOnly",
+            DateTime => "global::System.DateTime",
+            _ => null,
+        };
+
+        switch (value)
+        {
+            case null:
+                return null;
+            case DateOnly or DateTime:
+                return $"public static readonly {TypeOf(value)} {name} = {Literal(value)};";
+            case string or System.Collections.IEnumerable when value is string:
+                return $"public const string {name} = {Literal(value)};";
+            case System.Collections.IEnumerable items:
+                object[] list = [.. items.Cast<object>()];
+                if (list.Length > 0 && list.All(i => i is string))
+                {
+                    return $"public static readonly global::RuleEngine.Scripting.Api.TextList {name} = new global::RuleEngine.Scripting.Api.TextList(new string[] {{ {string.Join(", ", list.Select(Literal))} }});";
+                }
+
+                string? element = list.Length > 0 ? TypeOf(list[0]) : null;
+                return element is null || list.Any(i => TypeOf(i) != element)
+                    ? null
+                    : $"public static readonly global::System.Collections.Generic.IReadOnlyList<{element}> {name} = global::System.Array.AsReadOnly(new {element}[] {{ {string.Join(", ", list.Select(Literal))} }});";
+            default:
+                return TypeOf(value) is { } type ? $"public const {type} {name} = {Literal(value)};" : null;
+        }
+    }
+
+    private void Append(StringBuilder text, string code, int start, int length)
+    {
+        if (length <= 0)
+        {
+            return;
+        }
+
+        _segments.Add((text.Length, start, length));
+        text.Append(code, start, length);
+    }
+}
