@@ -53,7 +53,7 @@ internal sealed class CompiledScriptCondition : ScriptCondition
     {
         var context = new ScriptLoadContext("RuleEngine script " + request.RuleId);
         Assembly assembly = context.LoadFromStream(new MemoryStream(image.Assembly), new MemoryStream(image.Symbols));
-        MethodInfo run = assembly.GetType($"{ScriptSource.Namespace}.{ScriptSource.RuleClass}", throwOnError: true)!.GetMethod("Run")!;
+        MethodInfo run = assembly.GetType($"{ScriptSource.Namespace}.{ScriptSource.RuleClass}", throwOnError: true)!.GetMethod(ScriptSource.EntryPoint)!;
         return new CompiledScriptCondition(request, fields, run.CreateDelegate<Func<object, bool>>(), new ScriptAssemblyLifetime(context, assembly), source, start);
     }
 
@@ -66,6 +66,14 @@ internal sealed class CompiledScriptCondition : ScriptCondition
 
     internal override bool TryClassify(Exception exception, out string code, out string message)
     {
+        string where = Where(exception);
+        if (where.Length == 0 && exception is EvaluationException or OverflowException or DivideByZeroException or ArgumentOutOfRangeException)
+        {
+            // Raised by the rule's condition, not by the script.
+            (code, message) = (string.Empty, string.Empty);
+            return false;
+        }
+
         (code, string what) = exception switch
         {
             ScriptBudgetExceededException budget => (budget.Code, budget.Code switch
@@ -82,16 +90,23 @@ internal sealed class CompiledScriptCondition : ScriptCondition
             EvaluationException evaluation => (evaluation.Code, "failed"),
             _ => (ScriptDiagnosticIds.ScriptFaulted, "threw " + exception.GetType().Name),
         };
-        message = $"The script of rule '{_ruleId}' {what}{Where(exception)}.";
+        message = $"The script of rule '{_ruleId}' {what}{where}.";
         return true;
     }
 
-    /// <summary>The script's own line where the exception came from, from the frames of the script's assembly.</summary>
+    /// <summary>The script's own line where the exception came from, from the frames of the script's assembly; empty when none.</summary>
     private string Where(Exception exception)
     {
+        bool fromScript = false;
         foreach (StackFrame frame in new StackTrace(exception, fNeedFileInfo: true).GetFrames())
         {
-            if (frame.GetMethod()?.Module.Assembly == _lifetime.Assembly && frame.GetFileLineNumber() is > 0 and int line && line <= _generated.Lines.Count)
+            if (frame.GetMethod()?.Module.Assembly != _lifetime.Assembly)
+            {
+                continue;
+            }
+
+            fromScript = true;
+            if (frame.GetFileLineNumber() is > 0 and int line && line <= _generated.Lines.Count)
             {
                 int offset = _generated.Lines[line - 1].Start + Math.Max(0, frame.GetFileColumnNumber() - 1);
                 if (_source.ToOriginal(offset, 0) is { } original)
@@ -101,6 +116,6 @@ internal sealed class CompiledScriptCondition : ScriptCondition
             }
         }
 
-        return string.Empty;
+        return fromScript || exception is ScriptBudgetExceededException ? " in its script" : string.Empty;
     }
 }

@@ -47,13 +47,21 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
     /// <summary>Initializes a new instance of the <see cref="ScriptRuleCompiler"/> class.</summary>
     /// <param name="limits">The limits scripts are held to.</param>
     public ScriptRuleCompiler(ScriptLimits limits)
+        : this(limits, AllowList.Default)
+    {
+    }
+
+    internal ScriptRuleCompiler(ScriptLimits limits, AllowList allowList)
     {
         ArgumentNullException.ThrowIfNull(limits);
         Limits = limits;
+        AllowList = allowList;
     }
 
     /// <summary>Gets the limits scripts are held to.</summary>
     public ScriptLimits Limits { get; }
+
+    internal AllowList AllowList { get; }
 
     /// <inheritdoc/>
     public ScriptCondition? Compile(ScriptConditionRequest request, ICollection<RuleEngine.Diagnostics.Diagnostic> diagnostics)
@@ -70,7 +78,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             {
                 try
                 {
-                    result = new ScriptCompilation(request, Limits, found).Run();
+                    result = new ScriptCompilation(request, Limits, AllowList, found).Run();
                 }
                 catch (Exception e)
                 {
@@ -114,7 +122,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
     }
 
     /// <summary>One script on its way from text to predicate.</summary>
-    private sealed class ScriptCompilation(ScriptConditionRequest request, ScriptLimits limits, List<RuleEngine.Diagnostics.Diagnostic> diagnostics)
+    private sealed class ScriptCompilation(ScriptConditionRequest request, ScriptLimits limits, AllowList allowList, List<RuleEngine.Diagnostics.Diagnostic> diagnostics)
     {
         private readonly string _code = request.Code;
         private readonly SourceMap _map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
@@ -233,7 +241,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
                 }
             }
 
-            var gate = ScriptGate.Check(compilation, tree, source, AllowList.Default, (code, message, span, hint) => Report(code, DiagnosticSeverity.Error, message, source, span, hint));
+            var gate = ScriptGate.Check(compilation, tree, source, allowList, (code, message, span, hint) => Report(code, DiagnosticSeverity.Error, message, source, span, hint));
             if (diagnostics.Exists(d => d.IsError))
             {
                 return null;
@@ -263,7 +271,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
 
         private string CacheKey(string text)
         {
-            string key = string.Join('\n', LibraryVersion, limits.ToString(), AllowList.Default.Text, text);
+            string key = string.Join('\n', LibraryVersion, limits.ToString(), allowList.Text, text);
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         }
 

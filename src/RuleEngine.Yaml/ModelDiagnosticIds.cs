@@ -74,4 +74,7 @@ public static class ModelDiagnosticIds
 
     /// <summary>A model's version is older than the version the host already knows; it is not loaded unless rollback is allowed.</summary>
     public const string VersionRollback = "RE1023";
+
+    /// <summary>A <c>.csx</c> model file without its metadata comment, or with a rule list instead of one rule.</summary>
+    public const string InvalidScriptModel = "RE1024";
 }

@@ -25,6 +25,13 @@ public sealed record ModelLoadOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> KnownVersions { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Gets the compiler of C# script rules (<c>script:</c> in a rule, or a <c>.csx</c> model file), such as
+    /// <c>RuleEngine.Scripting.ScriptRuleCompiler</c>. The host, not the model file, decides whether scripts run.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: a model with a script is an error (RE2016).</value>
+    public IScriptConditionCompiler? ScriptCompiler { get; init; }
+
     /// <summary>Gets a value indicating whether a model older than its known version may load.</summary>
     public bool AllowVersionRollback { get; init; }
 }

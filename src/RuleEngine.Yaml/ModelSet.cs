@@ -12,8 +12,11 @@ namespace RuleEngine.Yaml;
 /// </summary>
 public sealed class ModelSet
 {
-    private ModelSet(IReadOnlyList<SupervisionModel> models, IReadOnlyDictionary<string, DatasetDefinition> datasets, IReadOnlyList<Diagnostic> diagnostics)
+    private readonly IScriptConditionCompiler? _scriptCompiler;
+
+    private ModelSet(IReadOnlyList<SupervisionModel> models, IReadOnlyDictionary<string, DatasetDefinition> datasets, IReadOnlyList<Diagnostic> diagnostics, IScriptConditionCompiler? scriptCompiler)
     {
+        _scriptCompiler = scriptCompiler;
         Models = models;
         Datasets = datasets;
         Diagnostics = diagnostics;
@@ -54,12 +57,23 @@ public sealed class ModelSet
                 continue;
             }
 
+            (string Code, SourceMap Map)? script = null;
+            if (file.EndsWith(".csx", StringComparison.OrdinalIgnoreCase))
+            {
+                if (ScriptModelFile.Split(file, bytes, diagnostics) is not { } split)
+                {
+                    continue;
+                }
+
+                (bytes, script) = (split.Metadata, (split.Code, split.Map));
+            }
+
             YamlFile yaml = SafeYamlReader.Parse(file, bytes, options.Limits, diagnostics);
             switch (yaml.Root)
             {
                 case null:
                     break;
-                case YamlMapping root when root.Entries.Exists(e => e.Key.Value == "dataset"):
+                case YamlMapping root when script is null && root.Entries.Exists(e => e.Key.Value == "dataset"):
                     if (DatasetReader.Read(yaml, root, diagnostics) is { } dataset)
                     {
                         if (datasets.TryGetValue(dataset.Schema.Name, out DatasetDefinition? first))
@@ -74,7 +88,7 @@ public sealed class ModelSet
 
                     break;
                 case YamlMapping root:
-                    SupervisionModel model = ModelReader.Read(yaml, root, diagnostics);
+                    SupervisionModel model = ModelReader.Read(yaml, root, diagnostics, script);
                     if (!options.AllowVersionRollback && options.KnownVersions.TryGetValue(model.Id, out string? known) && CompareVersions(model.Version, known) < 0)
                     {
                         diagnostics.Error(ModelDiagnosticIds.VersionRollback, $"Model '{model.Id}' is version {model.Version}, older than the version {known} already in use; it is not loaded.", model.Location, "Allow rollback explicitly if the older version is wanted.");
@@ -100,7 +114,7 @@ public sealed class ModelSet
             }
 
             unique.Add(model);
-            CheckModel(model, datasets, diagnostics);
+            CheckModel(model, datasets, options.ScriptCompiler, diagnostics);
         }
 
         IReadOnlyList<Diagnostic> ordered = [.. diagnostics.Items
@@ -110,7 +124,7 @@ public sealed class ModelSet
             .ThenBy(x => x.d.Location.Column)
             .ThenBy(x => x.i)
             .Select(x => x.d)];
-        return new ModelSet(unique, datasets, ordered);
+        return new ModelSet(unique, datasets, ordered, options.ScriptCompiler);
     }
 
     /// <summary>
@@ -130,11 +144,7 @@ public sealed class ModelSet
         }
 
         var diagnostics = new DiagnosticList();
-        var builder = new RuleSetBuilder();
-        foreach (DatasetDefinition dataset in Datasets.Values)
-        {
-            builder.AddDataset(dataset.Schema);
-        }
+        RuleSetBuilder builder = NewBuilder(Datasets.Values, _scriptCompiler);
 
         List<SupervisionModel> list = [.. models];
         foreach (string key in options.Parameters.Keys.Where(k => !list.Exists(m => m.Parameters.Any(p => p.Name == k || $"{m.Id}.{p.Name}" == k))))
@@ -154,6 +164,22 @@ public sealed class ModelSet
         }
 
         return builder.Build();
+    }
+
+    private static RuleSetBuilder NewBuilder(IEnumerable<DatasetDefinition> datasets, IScriptConditionCompiler? scriptCompiler)
+    {
+        var builder = new RuleSetBuilder();
+        foreach (DatasetDefinition dataset in datasets)
+        {
+            builder.AddDataset(dataset.Schema);
+        }
+
+        if (scriptCompiler is not null)
+        {
+            builder.UseScriptCompiler(scriptCompiler);
+        }
+
+        return builder;
     }
 
     private static RuleDefinition WithParameters(SupervisionModel model, RuleDefinition rule, IReadOnlyDictionary<string, object?> values)
@@ -203,19 +229,14 @@ public sealed class ModelSet
         return parameter.IsList ? values.ToArray() : values.FirstOrDefault();
     }
 
-    private static void CheckModel(SupervisionModel model, Dictionary<string, DatasetDefinition> datasets, DiagnosticList diagnostics)
+    private static void CheckModel(SupervisionModel model, Dictionary<string, DatasetDefinition> datasets, IScriptConditionCompiler? scriptCompiler, DiagnosticList diagnostics)
     {
         if (model.Status == ModelStatus.Retired)
         {
             diagnostics.Info(ModelDiagnosticIds.ModelRetired, $"Model '{model.Id}' is retired; it is checked but not compiled.", model.Location);
         }
 
-        var builder = new RuleSetBuilder();
-        foreach (DatasetDefinition dataset in datasets.Values)
-        {
-            builder.AddDataset(dataset.Schema);
-        }
-
+        RuleSetBuilder builder = NewBuilder(datasets.Values, scriptCompiler);
         diagnostics.AddRange(builder.AddRules(model.Rules).Validate());
         foreach (ModelTest test in model.Tests)
         {
@@ -284,7 +305,7 @@ public sealed class ModelSet
         if (Directory.Exists(path))
         {
             return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csx", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
                 .ToList();
         }

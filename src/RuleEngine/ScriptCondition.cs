@@ -27,6 +27,9 @@ public abstract class ScriptCondition
     /// <summary>Creates the predicate over records laid out by <paramref name="layout"/>.</summary>
     internal abstract Func<Record, bool> CreatePredicate(RecordLayout layout);
 
-    /// <summary>Maps an exception the script raised on a record to a code and a message free of record values.</summary>
+    /// <summary>
+    /// Maps an exception the script raised on a record to a code and a message free of record values. Returns
+    /// <see langword="false"/> only for an exception of the rule's condition, which the core classifies itself.
+    /// </summary>
     internal abstract bool TryClassify(Exception exception, out string code, out string message);
 }

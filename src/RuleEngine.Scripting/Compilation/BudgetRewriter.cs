@@ -16,7 +16,7 @@ internal sealed class BudgetRewriter(SemanticModel model) : CSharpSyntaxRewriter
 
     public static SyntaxNode Rewrite(SyntaxNode root, SemanticModel model)
     {
-        MethodDeclarationSyntax evaluate = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "Evaluate");
+        MethodDeclarationSyntax evaluate = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
         return root.ReplaceNode(evaluate.Body!, new BudgetRewriter(model).Visit(evaluate.Body!));
     }
 

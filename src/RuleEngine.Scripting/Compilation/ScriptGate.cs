@@ -64,7 +64,7 @@ internal sealed class ScriptGate
             CheckSemantics(node);
         }
 
-        MethodDeclarationSyntax evaluate = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "Evaluate");
+        MethodDeclarationSyntax evaluate = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
         if (evaluate.Body is { } body && _model.GetOperation(body) is { } operation)
         {
             foreach (IOperation child in operation.Descendants().Where(o => InUserCode(o.Syntax.Span)))
@@ -327,7 +327,7 @@ internal sealed class ScriptGate
 
     private void CheckType(ITypeSymbol? type, SyntaxNode at)
     {
-        if (type is null || type is IErrorTypeSymbol || _checkedTypes.ContainsKey(type))
+        if (type is null or IErrorTypeSymbol || type.SpecialType == SpecialType.System_Void || _checkedTypes.ContainsKey(type))
         {
             return;
         }

@@ -10,7 +10,7 @@ namespace RuleEngine.Scripting.Compilation;
 /// <summary>
 /// The C# file a script compiles as: the author's usings, a <c>RecordView</c> struct with a typed property per field
 /// of the schema, the parameters as constants of a class <c>p</c>, and the script as the body of
-/// <c>Evaluate(RecordView r)</c>. Remembers where each piece of the author's text went, so positions map back.
+/// <c>Run</c>, after the line that makes <c>r</c>. Remembers where each piece of the author's text went, so positions map back.
 /// </summary>
 internal sealed class ScriptSource
 {
@@ -19,6 +19,7 @@ internal sealed class ScriptSource
     public const string ViewStruct = "RecordView";
     public const string ParameterClass = "p";
     public const string GuardName = "__reGuard";
+    public const string EntryPoint = "Run";
     public const string ReservedPrefix = "__re";
 
     private const string Runtime = "global::RuleEngine.Scripting.Runtime";
@@ -99,9 +100,15 @@ internal sealed class ScriptSource
         }
 
         text.Append("    }\n");
-        string begin = guard is null ? "null!" : string.Create(CultureInfo.InvariantCulture, $"{Runtime}.ScriptGuard.Begin({guard.MaxSteps}L, {guard.MaxCallDepth}, {guard.MaxAllocatedBytes}L, {guard.MaxArrayLength})");
-        text.Append("    public static bool Run(object record) => Evaluate(new ").Append(ViewStruct).Append("(new ").Append(Runtime).Append(".ScriptRecord(record)), ").Append(begin).Append(");\n");
-        text.Append("    private static bool Evaluate(").Append(ViewStruct).Append(" r, ").Append(Runtime).Append(".ScriptGuard ").Append(GuardName).Append(")\n    {\n");
+        // The script is the body of Run itself, so stack traces of its faults carry its own lines (nothing to inline).
+        text.Append("    public static bool Run(object __reRecordObject)\n    {\n");
+        text.Append($"        {ViewStruct} r = new {ViewStruct}(new {Runtime}.ScriptRecord(__reRecordObject));");
+        if (guard is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {Runtime}.ScriptGuard {GuardName} = {Runtime}.ScriptGuard.Begin({guard.MaxSteps}L, {guard.MaxCallDepth}, {guard.MaxAllocatedBytes}L, {guard.MaxArrayLength});");
+        }
+
+        text.Append('\n');
 
         // A script may end in an expression without ';' (its value); it is the rule's outcome, unknown counting as false.
         if (script.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } last })

@@ -10,10 +10,10 @@ internal sealed class ModelReader
     internal static readonly string[] Keys =
     [
         "id", "version", "name", "status", "branch", "supervision_point", "legal_basis", "owner_org", "region", "authors",
-        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "clue", "tests",
+        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "script", "clue", "tests",
     ];
 
-    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "clue", "description"];
+    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "description"];
     internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by"];
     internal static readonly string[] WindowKeys = ["group_by", "over", "days", "having", "max_evidence"];
     internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
@@ -27,6 +27,7 @@ internal sealed class ModelReader
 
     private readonly YamlFile _file;
     private readonly DiagnosticList _diagnostics;
+    private (string Code, SourceMap Map)? _fileScript;
     private readonly LineIndex _lines;
     private readonly Dictionary<string, string> _windowDays = new(StringComparer.Ordinal);
 
@@ -37,8 +38,12 @@ internal sealed class ModelReader
         _lines = new LineIndex(file.Text);
     }
 
-    public static SupervisionModel Read(YamlFile file, YamlMapping root, DiagnosticList diagnostics) =>
-        new ModelReader(file, diagnostics).ReadModel(root);
+    /// <param name="file">The file.</param>
+    /// <param name="root">Its root mapping.</param>
+    /// <param name="diagnostics">Receives every problem.</param>
+    /// <param name="fileScript">The C# code of a <c>.csx</c> model file, whose metadata is <paramref name="root"/>.</param>
+    public static SupervisionModel Read(YamlFile file, YamlMapping root, DiagnosticList diagnostics, (string Code, SourceMap Map)? fileScript = null) =>
+        new ModelReader(file, diagnostics) { _fileScript = fileScript }.ReadModel(root);
 
     private SupervisionModel ReadModel(YamlMapping root)
     {
@@ -206,8 +211,14 @@ internal sealed class ModelReader
     private List<RuleDefinition> ReadRules(MappingReader model, string modelId, string version, Dictionary<string, object?> defaults)
     {
         var result = new List<RuleDefinition>();
-        bool single = model.Has("when") || model.Has("from") || model.Has("clue") || model.Has("join") || model.Has("window") || model.Has("deadline");
+        bool single = _fileScript is not null || model.Has("when") || model.Has("script") || model.Has("from") || model.Has("clue") || model.Has("join") || model.Has("window") || model.Has("deadline");
         YamlSequence? rules = model.Sequence("rules");
+        if (_fileScript is not null && (rules is not null || model.Has("script")))
+        {
+            _diagnostics.Error(ModelDiagnosticIds.InvalidScriptModel, "A .csx model is one rule, and its script is the code after the metadata comment.", model.KeyLocationOf(rules is not null ? "rules" : "script"), "Keep 'from:' and 'clue:' in the comment and write the script below it; put several rules in a YAML model.");
+            return result;
+        }
+
         if (single && rules is not null)
         {
             _diagnostics.Error(ModelDiagnosticIds.InvalidValue, "A model has either 'rules:' or one rule's 'from:', 'when:' and 'clue:', not both.", model.KeyLocationOf("rules"), "Move 'when:' into an item of 'rules:'.");
@@ -269,7 +280,8 @@ internal sealed class ModelReader
     private RuleDefinition? ReadRule(MappingReader rule, string modelId, string ruleId, string version, Dictionary<string, object?> defaults)
     {
         (string? dataset, string? alias, SourceLocation fromLocation) = ReadFrom(rule);
-        (string condition, SourceMap map)? when = ReadWhen(rule);
+        (string? script, SourceMap? scriptMap) = _fileScript is { } fileScript ? (fileScript.Code, fileScript.Map) : Condition(rule, "script");
+        (string condition, SourceMap map)? when = script is not null && !rule.Has("when") ? (string.Empty, scriptMap!) : ReadWhen(rule);
         ClueSpec clue = ReadClue(rule.Mapping("clue"));
         List<JoinDefinition> joins = ReadJoins(rule);
         (JoinDefinition Join, string Condition)? deadline = ReadDeadline(rule);
@@ -317,6 +329,8 @@ internal sealed class ModelReader
             Clue = clue,
             Parameters = defaults,
             ConditionSource = map,
+            Script = script,
+            ScriptSource = scriptMap,
             Location = fromLocation,
         };
     }

@@ -152,9 +152,12 @@ internal sealed class ClueFactory(RunOptions options)
 /// <summary>Maps the exceptions a compiled rule can raise on a record to diagnostic codes.</summary>
 internal static class RuleFailure
 {
-    /// <summary>Classifies what a rule raised; a script rule classifies every exception, so none escapes the run.</summary>
+    /// <summary>
+    /// Classifies what a rule raised. A script rule classifies every exception (with the script's line, never the
+    /// exception's message), so none escapes the run.
+    /// </summary>
     public static bool TryClassify(Exception exception, ScriptCondition? script, out string code, out string message) =>
-        TryClassify(exception, out code, out message) || (script is not null && script.TryClassify(exception, out code, out message));
+        (script is not null && script.TryClassify(exception, out code, out message)) || TryClassify(exception, out code, out message);
 
     private static bool TryClassify(Exception exception, out string code, out string message)
     {

@@ -122,7 +122,7 @@ public class DifferentialTests(ITestOutputHelper output)
         {
             return new Outcome(false, compiled(record));
         }
-        catch (Exception e) when (RuleFailure.TryClassify(e, out _, out _))
+        catch (Exception e) when (RuleFailure.TryClassify(e, null, out _, out _))
         {
             return new Outcome(true, null);
         }
