@@ -1,9 +1,10 @@
 using System.CommandLine;
+using RuleEngine.Scripting;
 using RuleEngine.Yaml;
 
 namespace RuleRunner;
 
-/// <summary>The options that say how model files are loaded: required signatures and trusted keys.</summary>
+/// <summary>The options that say how model files are loaded: required signatures, trusted keys, and whether C# scripts run.</summary>
 internal sealed class LoadOptions
 {
     public Option<bool> RequireSignatures { get; } = new("--require-signatures") { Description = "Load only files signed by a trusted key." };
@@ -14,9 +15,15 @@ internal sealed class LoadOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
+    public Option<bool> NoScripts { get; } = new("--no-scripts")
+    {
+        Description = "Refuse models with C# script rules (RE2016). Scripts otherwise run in this process behind the allow-list and budgets: use this for model folders you have not reviewed.",
+    };
+
     public void AddTo(Command command)
     {
         command.Add(RequireSignatures);
+        command.Add(NoScripts);
         command.Add(TrustedKeys);
     }
 
@@ -36,6 +43,11 @@ internal sealed class LoadOptions
             keys.Add(ModelSigningKey.FromPem(pair[0], File.ReadAllText(pair[1])));
         }
 
-        return new ModelLoadOptions { RequireSignatures = parse.GetValue(RequireSignatures), TrustedKeys = keys };
+        return new ModelLoadOptions
+        {
+            RequireSignatures = parse.GetValue(RequireSignatures),
+            TrustedKeys = keys,
+            ScriptCompiler = parse.GetValue(NoScripts) ? null : new ScriptRuleCompiler(),
+        };
     }
 }

@@ -194,6 +194,11 @@ internal static class RunCommand
             Console.WriteLine(string.Create(culture, $"  {rule}: {count}"));
         }
 
+        foreach (RuleQuarantine quarantine in summary.QuarantinedRules)
+        {
+            Console.WriteLine(string.Create(culture, $"Quarantined {quarantine.RuleId} (RE5010): failed on {quarantine.Errors} of {quarantine.RecordsRead} {quarantine.Dataset} records; not evaluated from line {quarantine.Line} on"));
+        }
+
         foreach (RecordRejection rejection in summary.Rejections)
         {
             Console.WriteLine($"Rejected {rejection}");

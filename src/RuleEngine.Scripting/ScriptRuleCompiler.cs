@@ -63,6 +63,9 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
 
     internal AllowList AllowList { get; }
 
+    /// <summary>Gets the fixed set of assemblies scripts compile against.</summary>
+    internal static ImmutableArray<MetadataReference> ReferenceSet => References.Value;
+
     /// <inheritdoc/>
     public ScriptCondition? Compile(ScriptConditionRequest request, ICollection<RuleEngine.Diagnostics.Diagnostic> diagnostics)
     {
