@@ -118,7 +118,7 @@ public class ModelCompileAndTestRunnerTests
     [Fact]
     public async Task SampleModels_ValidateCleanlyAndTheirTestsPass()
     {
-        ModelSet models = ModelSet.Load(Path.Combine(RepositoryRoot(), "samples", "models"));
+        ModelSet models = ModelSet.Load(Path.Combine(RepositoryRoot(), "samples", "models"), new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler() });
         Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
         Assert.True(models.Models.Count >= 5);
         ModelTestReport report = await ModelTestRunner.RunAsync(models);
