@@ -12,9 +12,13 @@ internal static class Verification
         {
             var matching = new MatchingBenchmarks { Rules = rules };
             matching.Setup();
-            int[] counts = [matching.HandWrittenLambda(), matching.RuleEngineIndexed(), matching.RuleEngineEveryRule(), matching.NRules()];
-            ok &= Report($"matching, {rules} rules (lambda, RuleEngine indexed, RuleEngine every rule, NRules)", counts);
+            int[] counts = [matching.HandWrittenLambda(), matching.RuleEngineIndexed(), matching.RuleEngineEveryRule(), matching.RuleEngineScripts(), matching.NRules()];
+            ok &= Report($"matching, {rules} rules (lambda, RuleEngine indexed, RuleEngine every rule, RuleEngine scripts, NRules)", counts);
         }
+
+        var single = new Micro.SingleRuleBenchmarks();
+        single.Setup();
+        ok &= Report("single rule (lambda, condition, script)", [single.HandWrittenLambda(), single.CompiledCondition(), single.TrustedScript()]);
 
         foreach (int rules in new[] { 10, 100 })
         {

@@ -21,6 +21,7 @@ public class MatchingBenchmarks
     private Func<CaseRecord, bool>[] _lambdas = [];
     private Record[] _records = [];
     private CompiledDataset _compiled = null!;
+    private CompiledDataset _scripts = null!;
     private int[] _candidates = [];
     private ISessionFactory _nrules = null!;
 
@@ -37,6 +38,7 @@ public class MatchingBenchmarks
         _compiled = CaseWorkload.RuleEngineRules(specs).Compiled("cases");
         _records = CaseWorkload.TypedRecords(_objects, _compiled);
         _candidates = new int[_compiled.Rules.Length];
+        _scripts = CaseWorkload.ScriptRules(specs).Compiled("cases");
 
         var definitions = new List<IRuleDefinition>();
         for (int i = 0; i < specs.Length; i++)
@@ -99,6 +101,25 @@ public class MatchingBenchmarks
     {
         int matches = 0;
         CompiledRule[] rules = _compiled.Rules;
+        foreach (Record record in _records)
+        {
+            for (int r = 0; r < rules.Length; r++)
+            {
+                if (rules[r].Predicate(record))
+                {
+                    matches++;
+                }
+            }
+        }
+
+        return matches;
+    }
+
+    [Benchmark(Description = "RuleEngine (C# script rules)")]
+    public int RuleEngineScripts()
+    {
+        int matches = 0;
+        CompiledRule[] rules = _scripts.Rules;
         foreach (Record record in _records)
         {
             for (int r = 0; r < rules.Length; r++)

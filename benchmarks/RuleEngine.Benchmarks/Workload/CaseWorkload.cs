@@ -14,6 +14,9 @@ public sealed record RuleSpec(string Cause, string Court, decimal MinAmount, int
     /// <summary>The same condition in Microsoft RulesEngine's expression language.</summary>
     public string RulesEngineExpression => string.Join(" && ", Parts("input1.Cause == \"{0}\"", "input1.Court == \"{0}\"", "input1.Amount >= {0}", "input1.SentenceMonths > {0}", "input1.Detained"));
 
+    /// <summary>The same condition as a C# script rule over the record's typed properties.</summary>
+    public string Script => string.Join(" && ", Parts("r.Cause == \"{0}\"", "r.Court == \"{0}\"", "r.Amount >= {0}m", "r.SentenceMonths > {0}", "r.Detained == true"));
+
     /// <summary>The hand-written lambda.</summary>
     public Func<CaseRecord, bool> Lambda()
     {
@@ -120,6 +123,13 @@ public static class CaseWorkload
     public static RuleSet RuleEngineRules(RuleSpec[] rules) => new RuleSetBuilder()
         .AddDataset(Schema.DatasetSchema.FromType<CaseRecord>("cases"))
         .AddRules(rules.Select((r, i) => new RuleDefinition("R" + i.ToString(CultureInfo.InvariantCulture), "cases", r.Condition)))
+        .Build();
+
+    /// <summary>The rule set as C# script rules, compiled in-process behind the allow-list.</summary>
+    public static RuleSet ScriptRules(RuleSpec[] rules) => new RuleSetBuilder()
+        .AddDataset(Schema.DatasetSchema.FromType<CaseRecord>("cases"))
+        .UseScriptCompiler(new Scripting.ScriptRuleCompiler())
+        .AddRules(rules.Select((r, i) => new RuleDefinition("R" + i.ToString(CultureInfo.InvariantCulture), "cases", string.Empty) { Script = r.Script }))
         .Build();
 
     /// <summary>The same records in RuleEngine's typed slots, laid out for the compiled dataset.</summary>
