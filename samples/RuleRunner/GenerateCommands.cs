@@ -17,7 +17,7 @@ internal static class GenerateCommands
         var command = new Command("gen", "Write synthetic data for the models, with planted hits and near misses and the clues they must produce.") { models, output, records, seed };
         command.SetAction(parse =>
         {
-            ModelSet set = ModelLoading.Load(parse.GetValue(models)!, new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler() }, Console.Error);
+            ModelSet set = ModelLoading.Load(parse.GetValue(models)!, new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler(new RuleEngine.Scripting.ScriptLimits(), RuleEngine.Scripting.ScriptTrust.Untrusted) }, Console.Error);
             if (set.HasErrors)
             {
                 return ExitCodes.ModelErrors;

@@ -4,7 +4,7 @@ using RuleEngine.Yaml;
 
 namespace RuleRunner;
 
-/// <summary>The options that say how model files are loaded: required signatures, trusted keys, and whether C# scripts run.</summary>
+/// <summary>The options that say how model files are loaded: required signatures, trusted keys, and where C# scripts run.</summary>
 internal sealed class LoadOptions
 {
     public Option<bool> RequireSignatures { get; } = new("--require-signatures") { Description = "Load only files signed by a trusted key." };
@@ -15,15 +15,16 @@ internal sealed class LoadOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public Option<bool> NoScripts { get; } = new("--no-scripts")
+    public Option<string> Scripts { get; } = new("--scripts")
     {
-        Description = "Refuse models with C# script rules (RE2016). Scripts otherwise run in this process behind the allow-list and budgets: use this for model folders you have not reviewed.",
+        Description = "Where C# script rules run: untrusted (each in a worker process of its own, the default), trusted (in this process, behind the allow-list and budgets: for model folders you have reviewed), or off (script rules are refused, RE2016).",
+        DefaultValueFactory = _ => "untrusted",
     };
 
     public void AddTo(Command command)
     {
         command.Add(RequireSignatures);
-        command.Add(NoScripts);
+        command.Add(Scripts);
         command.Add(TrustedKeys);
     }
 
@@ -43,11 +44,23 @@ internal sealed class LoadOptions
             keys.Add(ModelSigningKey.FromPem(pair[0], File.ReadAllText(pair[1])));
         }
 
-        return new ModelLoadOptions
+        ScriptRuleCompiler? scripts;
+        switch (parse.GetValue(Scripts))
         {
-            RequireSignatures = parse.GetValue(RequireSignatures),
-            TrustedKeys = keys,
-            ScriptCompiler = parse.GetValue(NoScripts) ? null : new ScriptRuleCompiler(),
-        };
+            case "untrusted":
+                scripts = new ScriptRuleCompiler(new ScriptLimits(), ScriptTrust.Untrusted);
+                break;
+            case "trusted":
+                scripts = new ScriptRuleCompiler(new ScriptLimits(), ScriptTrust.Trusted);
+                break;
+            case "off":
+                scripts = null;
+                break;
+            default:
+                Console.Error.WriteLine($"--scripts: '{parse.GetValue(Scripts)}' is not untrusted, trusted or off.");
+                return null;
+        }
+
+        return new ModelLoadOptions { RequireSignatures = parse.GetValue(RequireSignatures), TrustedKeys = keys, ScriptCompiler = scripts };
     }
 }

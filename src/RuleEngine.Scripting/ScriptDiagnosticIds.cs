@@ -57,4 +57,7 @@ public static class ScriptDiagnosticIds
 
     /// <summary>The script threw an exception on one record.</summary>
     public const string ScriptFaulted = "RE6306";
+
+    /// <summary>The worker process of an untrusted script crashed or overran its time limit; its batch was not evaluated.</summary>
+    public const string WorkerFailed = "RE6307";
 }

@@ -47,19 +47,41 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
     /// <summary>Initializes a new instance of the <see cref="ScriptRuleCompiler"/> class.</summary>
     /// <param name="limits">The limits scripts are held to.</param>
     public ScriptRuleCompiler(ScriptLimits limits)
-        : this(limits, AllowList.Default)
+        : this(limits, ScriptTrust.Trusted)
     {
     }
 
-    internal ScriptRuleCompiler(ScriptLimits limits, AllowList allowList)
+    /// <summary>Initializes a new instance of the <see cref="ScriptRuleCompiler"/> class for a trust tier.</summary>
+    /// <param name="limits">The limits scripts are held to.</param>
+    /// <param name="trust">Where scripts run: in this process, or each in a worker process of its own.</param>
+    /// <param name="workers">How worker processes are run (<see cref="ScriptTrust.Untrusted"/>); <see langword="null"/> for the defaults.</param>
+    public ScriptRuleCompiler(ScriptLimits limits, ScriptTrust trust, ScriptWorkerOptions? workers = null)
+        : this(limits, AllowList.Default, trust, workers ?? new ScriptWorkerOptions())
+    {
+    }
+
+    internal ScriptRuleCompiler(ScriptLimits limits, AllowList allowList, ScriptTrust trust = ScriptTrust.Trusted, ScriptWorkerOptions? workers = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        if (!Enum.IsDefined(trust))
+        {
+            throw new ArgumentOutOfRangeException(nameof(trust));
+        }
+
         Limits = limits;
         AllowList = allowList;
+        Trust = trust;
+        Workers = workers ?? new ScriptWorkerOptions();
     }
 
     /// <summary>Gets the limits scripts are held to.</summary>
     public ScriptLimits Limits { get; }
+
+    /// <summary>Gets where scripts run.</summary>
+    public ScriptTrust Trust { get; }
+
+    /// <summary>Gets how worker processes run, for <see cref="ScriptTrust.Untrusted"/> scripts.</summary>
+    public ScriptWorkerOptions Workers { get; }
 
     internal AllowList AllowList { get; }
 
@@ -81,7 +103,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             {
                 try
                 {
-                    result = new ScriptCompilation(request, Limits, AllowList, found).Run();
+                    result = new ScriptCompilation(request, Limits, AllowList, found).Run(Trust, Workers);
                 }
                 catch (Exception e)
                 {
@@ -130,7 +152,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
         private readonly string _code = request.Code;
         private readonly SourceMap _map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
 
-        public CompiledScriptCondition? Run()
+        public ScriptCondition? Run(ScriptTrust trust, ScriptWorkerOptions workers)
         {
             foreach ((string code, string message, int start, int length, string? hint) in ScriptPreScan.Check(_code, limits))
             {
@@ -169,7 +191,10 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             }
 
             string[] fields = [.. request.Schema.Fields.Select(f => f.Name).Where(image.FieldsRead.Contains)];
-            return CompiledScriptCondition.Load(request, image, fields, source, _map.Locate(_code, 0, 0));
+            SourceLocation scriptStart = _map.Locate(_code, 0, 0);
+            return trust == ScriptTrust.Untrusted
+                ? new WorkerScriptCondition(request, image, fields, source, scriptStart, workers)
+                : CompiledScriptCondition.Load(request, image, fields, source, scriptStart);
         }
 
         /// <summary>What a script may be made of: statements, local functions and variables; no types, static fields, directives or attributes.</summary>

@@ -459,7 +459,9 @@ public sealed class RuleSetBuilder
             NullRecord = NullRecord(sourceLayouts[j.Slot]),
         }).ToArray();
 
-        Func<Record, bool>? script = rule.Script?.CreatePredicate(sourceLayouts[0]);
+        // A script in a worker process is evaluated a batch at a time by the run; its clue only exists when it said true.
+        Func<Record, bool>? script = rule.Script is { RunsInWorker: false } local ? local.CreatePredicate(sourceLayouts[0]) : null;
+        Func<Record[], bool?>? scriptLeaf = rule.Script is null ? null : script is null ? _ => true : c => script(c[0]);
         return new CompiledRule
         {
             Definition = rule.Definition,
@@ -474,7 +476,7 @@ public sealed class RuleSetBuilder
             Title = rule.Clue.Title,
             LeafTexts = [.. rule.Leaves.Select(l => l.Text), .. rule.Script is null ? [] : new[] { rule.Script.Description }],
             Leaves = new Lazy<Func<Record[], bool?>[]>(
-                () => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression)), .. script is null ? [] : new Func<Record[], bool?>[] { c => script(c[0]) }],
+                () => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression)), .. scriptLeaf is null ? [] : new[] { scriptLeaf }],
                 LazyThreadSafetyMode.ExecutionAndPublication),
         };
     }

@@ -24,8 +24,18 @@ public abstract class ScriptCondition
     /// <summary>Gets how an explanation names the script, such as <c>script (models/m07.csx:4)</c>.</summary>
     public abstract string Description { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the script runs outside this process (the untrusted tier): the run then hands it
+    /// a batch of records at a time through <see cref="EvaluateBatch"/>, and <see cref="CreatePredicate"/> is not used.
+    /// </summary>
+    internal virtual bool RunsInWorker => false;
+
     /// <summary>Creates the predicate over records laid out by <paramref name="layout"/>.</summary>
     internal abstract Func<Record, bool> CreatePredicate(RecordLayout layout);
+
+    /// <summary>Evaluates the script on <c>records[positions[0 .. count]]</c>, writing <c>outcomes[position]</c> for each.</summary>
+    internal virtual void EvaluateBatch(Record[] records, int[] positions, int count, ScriptOutcome[] outcomes) =>
+        throw new NotSupportedException("This script runs in process.");
 
     /// <summary>
     /// Maps an exception the script raised on a record to a code and a message free of record values. Returns
@@ -33,3 +43,6 @@ public abstract class ScriptCondition
     /// </summary>
     internal abstract bool TryClassify(Exception exception, out string code, out string message);
 }
+
+/// <summary>What a script gave on one record: a value, or a failure with its code and a message free of record values.</summary>
+internal readonly record struct ScriptOutcome(bool Value, string? Code = null, string? Message = null);

@@ -40,7 +40,7 @@ public sealed class EquivalenceTests
     }
 
     /// <summary>Random rows with NULLs in every column.</summary>
-    private static string Rows(int seed, int count)
+    internal static string Rows(int seed, int count)
     {
         var random = new Random(seed);
         string[] causes = ["民间借贷纠纷", "合同纠纷", "危险驾驶罪", "盗窃罪"];

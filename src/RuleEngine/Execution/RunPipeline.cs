@@ -133,10 +133,23 @@ internal static class RunPipeline
     {
         CompiledRule[] rules = dataset.Rules;
         var candidates = new int[rules.Length];
+        int[] isolated = [.. Enumerable.Range(0, rules.Length).Where(r => rules[r].Script is { RunsInWorker: true })];
+        var outcomes = new ScriptOutcome[rules.Length][];
+        int[] positions = [];
         await foreach (Batch batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
+                foreach (int r in isolated)
+                {
+                    if (!Volatile.Read(ref quarantined[r]))
+                    {
+                        outcomes[r] ??= new ScriptOutcome[batch.Records.Length];
+                        positions = positions.Length >= batch.Records.Length ? positions : new int[batch.Records.Length];
+                        EvaluateInWorker(rules[r], batch, outcomes[r], positions);
+                    }
+                }
+
                 for (int i = 0; i < batch.Count; i++)
                 {
                     Record record = batch.Records[i];
@@ -154,7 +167,7 @@ internal static class RunPipeline
                         {
                             if (rule.Window is not null)
                             {
-                                if (rule.Predicate(record))
+                                if (Test(rule, outcomes[index], record, i))
                                 {
                                     batch.Results.Add(new BatchResult(i, index, null, null, Window: true));
                                 }
@@ -166,7 +179,7 @@ internal static class RunPipeline
                                     batch.Results.Add(new BatchResult(i, index, factory.Create(rule, context), null));
                                 }
                             }
-                            else if (rule.Predicate(record))
+                            else if (Test(rule, outcomes[index], record, i))
                             {
                                 batch.Results.Add(new BatchResult(i, index, factory.Create(rule, record), null));
                             }
@@ -185,6 +198,48 @@ internal static class RunPipeline
             {
                 batch.Done.TrySetException(e);
             }
+        }
+    }
+
+    /// <summary>The rule's outcome on a record: its predicate, or what its worker-process script answered for the batch.</summary>
+    private static bool Test(CompiledRule rule, ScriptOutcome[]? outcomes, Record record, int position)
+    {
+        if (outcomes is null)
+        {
+            return rule.Predicate(record);
+        }
+
+        ScriptOutcome outcome = outcomes[position];
+        return outcome.Code is null ? outcome.Value : throw new Language.EvaluationException(outcome.Code, outcome.Message!);
+    }
+
+    /// <summary>
+    /// Runs the condition of a rule whose script lives in a worker process here, then sends the records that pass it to
+    /// the worker in one exchange; every record of the batch gets an outcome.
+    /// </summary>
+    private static void EvaluateInWorker(CompiledRule rule, Batch batch, ScriptOutcome[] outcomes, int[] positions)
+    {
+        int count = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                if (rule.Predicate(batch.Records[i]))
+                {
+                    positions[count++] = i;
+                }
+
+                outcomes[i] = new ScriptOutcome(false);
+            }
+            catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out string message))
+            {
+                outcomes[i] = new ScriptOutcome(false, code, message);
+            }
+        }
+
+        if (count > 0)
+        {
+            rule.Script!.EvaluateBatch(batch.Records, positions, count, outcomes);
         }
     }
 
