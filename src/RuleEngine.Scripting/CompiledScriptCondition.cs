@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.CodeAnalysis;
 using RuleEngine.Diagnostics;
 using RuleEngine.Records;
 using RuleEngine.Schema;
@@ -8,21 +9,24 @@ using RuleEngine.Scripting.Loading;
 namespace RuleEngine.Scripting;
 
 /// <summary>
-/// A script loaded into its own collectible context, as a predicate over records. Its faults are reported with a
-/// code and the script's line, never with the exception's message (which may hold a record's values).
+/// A script of the trusted tier: checked and compiled, and loaded with the other scripts of its batch (its rule set)
+/// into one collectible context when the first predicate is asked for. Its faults are reported with a code and the
+/// script's line, never with the exception's message (which may hold a record's values).
 /// </summary>
 internal sealed class CompiledScriptCondition : ScriptCondition
 {
-    private readonly Func<object, bool> _run;
-    private readonly ScriptAssemblyLifetime _lifetime;
     private readonly ScriptFaults _faults;
+    private ScriptBatch? _batch;
+    private Func<object, bool>? _run;
+    private ScriptAssemblyLifetime? _lifetime;
 
-    private CompiledScriptCondition(ScriptConditionRequest request, string[] fields, Func<object, bool> run, ScriptAssemblyLifetime lifetime, ScriptSource source, SourceLocation start)
+    public CompiledScriptCondition(ScriptConditionRequest request, GatedScript gated, string cacheKey, string[] fields, ScriptSource source, SourceLocation start)
     {
         Schema = request.Schema;
         FieldsRead = fields;
-        _run = run;
-        _lifetime = lifetime;
+        Tree = gated.Tree;
+        CacheKey = cacheKey;
+        Namespace = source.Namespace;
         _faults = new ScriptFaults(request.RuleId, source, request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1)), request.Code);
         Description = start.Path is null ? $"script of {request.RuleId}" : $"script ({start.Path}:{start.Line})";
     }
@@ -33,27 +37,43 @@ internal sealed class CompiledScriptCondition : ScriptCondition
 
     public override string Description { get; }
 
-    /// <summary>Gets the assembly the script was loaded as (tests watch it unload).</summary>
-    internal Assembly Assembly => _lifetime.Assembly;
+    /// <summary>Gets the script's tree, budgets inserted, ready to emit.</summary>
+    internal SyntaxTree Tree { get; }
 
-    public static CompiledScriptCondition Load(ScriptConditionRequest request, CompiledScriptImage image, string[] fields, ScriptSource source, SourceLocation start)
+    /// <summary>Gets the hash of the script's content.</summary>
+    internal string CacheKey { get; }
+
+    /// <summary>Gets the namespace of the script's generated types.</summary>
+    internal string Namespace { get; }
+
+    /// <summary>Gets the assembly the script was loaded in, with the rest of its batch; <see langword="null"/> before.</summary>
+    internal Assembly? Assembly => _lifetime?.Assembly;
+
+    /// <summary>Joins the batch that will load this script.</summary>
+    internal void Enlist(ScriptBatch batch) => _batch = batch;
+
+    /// <summary>Called by the batch once it is loaded.</summary>
+    internal void Bind(ScriptAssemblyLifetime lifetime)
     {
-        var context = new ScriptLoadContext("RuleEngine script " + request.RuleId);
-        Assembly assembly = context.LoadFromStream(new MemoryStream(image.Assembly), new MemoryStream(image.Symbols));
-        MethodInfo run = assembly.GetType($"{ScriptSource.Namespace}.{ScriptSource.RuleClass}", throwOnError: true)!.GetMethod(ScriptSource.EntryPoint)!;
-        return new CompiledScriptCondition(request, fields, run.CreateDelegate<Func<object, bool>>(), new ScriptAssemblyLifetime(context, assembly), source, start);
+        _lifetime = lifetime;
+        _run = lifetime.Assembly.GetType(Namespace + "." + ScriptSource.RuleClass, throwOnError: true)!
+            .GetMethod(ScriptSource.EntryPoint)!
+            .CreateDelegate<Func<object, bool>>();
+        _batch = null;
     }
 
     internal override Func<Record, bool> CreatePredicate(RecordLayout layout)
     {
+        _batch?.Load();
+
         // Func<object, bool> is a Func<Record, bool> by contravariance: the hot loop calls the script directly. The
         // compiled rule holds this condition, and so the lifetime of the load context, as long as it holds the predicate.
-        return _run;
+        return _run ?? throw new InvalidOperationException("The script was not loaded.");
     }
 
     internal override bool TryClassify(Exception exception, out string code, out string message)
     {
-        (bool fromScript, int line, int column) = ScriptFaults.Locate(exception, _lifetime.Assembly);
+        (bool fromScript, int line, int column) = ScriptFaults.Locate(exception, Namespace);
         if (ScriptFaults.BelongsToCondition(exception, fromScript))
         {
             (code, message) = (string.Empty, string.Empty);

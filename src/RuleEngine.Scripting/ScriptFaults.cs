@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.Text;
 using RuleEngine.Diagnostics;
@@ -37,12 +36,14 @@ internal sealed class ScriptFaults(string ruleId, ScriptSource source, SourceMap
     };
 
     /// <summary>Whether the exception passed through the script, and the generated line and column it came from (0 when unknown).</summary>
-    public static (bool FromScript, int Line, int Column) Locate(Exception exception, Assembly script)
+    /// <param name="exception">The exception.</param>
+    /// <param name="scriptNamespace">The namespace of the script's generated types (several scripts share an assembly).</param>
+    public static (bool FromScript, int Line, int Column) Locate(Exception exception, string scriptNamespace)
     {
         bool fromScript = exception is ScriptBudgetExceededException;
         foreach (StackFrame frame in new StackTrace(exception, fNeedFileInfo: true).GetFrames())
         {
-            if (frame.GetMethod()?.Module.Assembly != script)
+            if (frame.GetMethod()?.DeclaringType?.Namespace != scriptNamespace)
             {
                 continue;
             }

@@ -33,6 +33,9 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
 {
     private const int CompilerStackSize = 64 * 1024 * 1024;
 
+    private readonly Lock _batchLock = new();
+    private ScriptBatch _batch = new(EmitImage);
+
     private static readonly CSharpParseOptions ScriptParseOptions = new(LanguageVersion.CSharp12, DocumentationMode.None, SourceCodeKind.Script);
     private static readonly CSharpParseOptions FileParseOptions = new(LanguageVersion.CSharp12, DocumentationMode.None, SourceCodeKind.Regular);
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(CreateReferences);
@@ -103,7 +106,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             {
                 try
                 {
-                    result = new ScriptCompilation(request, Limits, AllowList, found).Run(Trust, Workers);
+                    result = new ScriptCompilation(request, Limits, AllowList, found, Enlist).Run(Trust, Workers);
                 }
                 catch (Exception e)
                 {
@@ -132,6 +135,52 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
         return result;
     }
 
+    /// <summary>Creates a compilation of script trees with the scripts' fixed options and references.</summary>
+    private static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName) =>
+        CSharpCompilation.Create(assemblyName, trees, References.Value, new CSharpCompilationOptions(
+            OutputKind.DynamicallyLinkedLibrary,
+            optimizationLevel: OptimizationLevel.Release,
+            checkOverflow: true,
+            allowUnsafe: false,
+            deterministic: true,
+            concurrentBuild: false,
+            nullableContextOptions: NullableContextOptions.Enable,
+            metadataImportOptions: MetadataImportOptions.Public,
+            sourceReferenceResolver: null,
+            metadataReferenceResolver: null,
+            xmlReferenceResolver: null,
+            strongNameProvider: null));
+
+    /// <summary>Emits trees that passed the gate into one assembly, with its symbols.</summary>
+    private static CompiledScriptImage EmitImage(IReadOnlyList<SyntaxTree> trees, string assemblyName)
+    {
+        using var assembly = new MemoryStream();
+        using var symbols = new MemoryStream();
+        EmitResult emitted = CreateCompilation(trees, assemblyName).Emit(assembly, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
+        if (!emitted.Success)
+        {
+            // Every tree compiled alone at the gate; together they only differ by their namespaces.
+            throw new InvalidOperationException("Scripts that compiled alone failed to compile together: " + string.Join("; ", emitted.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Select(d => d.Id)));
+        }
+
+        return new CompiledScriptImage(assembly.ToArray(), symbols.ToArray());
+    }
+
+    /// <summary>Puts a trusted script into the batch that will load it: the current one, or a new one once that is loaded.</summary>
+    private void Enlist(CompiledScriptCondition condition)
+    {
+        lock (_batchLock)
+        {
+            if (!_batch.TryAdd(condition))
+            {
+                _batch = new ScriptBatch(EmitImage);
+                _batch.TryAdd(condition);
+            }
+
+            condition.Enlist(_batch);
+        }
+    }
+
     private static ImmutableArray<MetadataReference> CreateReferences()
     {
         // A fixed set: the runtime's core, collections and LINQ, and the scripts' helper API. The allow-list, not
@@ -147,7 +196,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
     }
 
     /// <summary>One script on its way from text to predicate.</summary>
-    private sealed class ScriptCompilation(ScriptConditionRequest request, ScriptLimits limits, AllowList allowList, List<RuleEngine.Diagnostics.Diagnostic> diagnostics)
+    private sealed class ScriptCompilation(ScriptConditionRequest request, ScriptLimits limits, AllowList allowList, List<RuleEngine.Diagnostics.Diagnostic> diagnostics, Action<CompiledScriptCondition> enlist)
     {
         private readonly string _code = request.Code;
         private readonly SourceMap _map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
@@ -174,27 +223,39 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             bool guarded = ScriptSource.NeedsGuard(script);
             ScriptSource source = ScriptSource.Build(_code, script, request.Schema, request.Parameters, guarded ? limits : null);
             string key = CacheKey(source.Text);
-            if (!CompiledScriptCache.TryGet(key, out CompiledScriptImage? image))
+            if (!CompiledScriptCache.TryGet(key, out GatedScript? gated))
             {
-                image = Emit(source, guarded);
-                if (image is null)
+                gated = Gate(source, guarded);
+                if (gated is null)
                 {
                     return null;
                 }
 
-                CompiledScriptCache.Add(key, image);
+                CompiledScriptCache.Add(key, gated);
             }
 
-            foreach ((string id, string message, int start, int length) in image!.Warnings)
+            foreach ((string id, string message, int start, int length) in gated!.Warnings)
             {
                 Report(id, DiagnosticSeverity.Warning, message, source, new TextSpan(start, length), null);
             }
 
-            string[] fields = [.. request.Schema.Fields.Select(f => f.Name).Where(image.FieldsRead.Contains)];
+            string[] fields = [.. request.Schema.Fields.Select(f => f.Name).Where(gated.FieldsRead.Contains)];
             SourceLocation scriptStart = _map.Locate(_code, 0, 0);
-            return trust == ScriptTrust.Untrusted
-                ? new WorkerScriptCondition(request, image, fields, source, scriptStart, workers)
-                : CompiledScriptCondition.Load(request, image, fields, source, scriptStart);
+            if (trust == ScriptTrust.Untrusted)
+            {
+                // Compiled here, loaded only in the worker: one assembly per script, since each has a worker of its own.
+                if (!CompiledScriptCache.TryGet("image:" + key, out CompiledScriptImage? image))
+                {
+                    image = EmitImage([gated.Tree], "RuleEngine.Scripts." + key[..16]);
+                    CompiledScriptCache.Add("image:" + key, image);
+                }
+
+                return new WorkerScriptCondition(request, image!, fields, source, scriptStart, workers);
+            }
+
+            var condition = new CompiledScriptCondition(request, gated, key, fields, source, scriptStart);
+            enlist(condition);
+            return condition;
         }
 
         /// <summary>What a script may be made of: statements, local functions and variables; no types, static fields, directives or attributes.</summary>
@@ -235,21 +296,12 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             }
         }
 
-        private CompiledScriptImage? Emit(ScriptSource source, bool guarded)
+        /// <summary>Compiles the script alone, reports every problem, checks it at the gate and inserts the budgets; <see langword="null"/> on an error.</summary>
+        private GatedScript? Gate(ScriptSource source, bool guarded)
         {
             string path = _map.Path ?? request.RuleId + ".csx";
             SyntaxTree tree = CSharpSyntaxTree.ParseText(source.Text, FileParseOptions, path, Encoding.UTF8);
-            var options = new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
-                optimizationLevel: OptimizationLevel.Release,
-                checkOverflow: true,
-                allowUnsafe: false,
-                deterministic: true,
-                concurrentBuild: false,
-                nullableContextOptions: NullableContextOptions.Enable,
-                metadataImportOptions: MetadataImportOptions.Public);
-            CSharpCompilation compilation = CSharpCompilation.Create("RuleEngine.Script." + Guid.NewGuid().ToString("N"), [tree], References.Value, options)
-                .WithOptions(options.WithSourceReferenceResolver(null).WithMetadataReferenceResolver(null).WithXmlReferenceResolver(null).WithStrongNameProvider(null));
+            CSharpCompilation compilation = CreateCompilation([tree], "RuleEngine.Scripts.Gate");
 
             var warnings = new List<(string, string, int, int)>();
             foreach (RoslynDiagnostic diagnostic in compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning))
@@ -277,24 +329,10 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
 
             if (guarded)
             {
-                SyntaxNode rewritten = BudgetRewriter.Rewrite(tree.GetRoot(), compilation.GetSemanticModel(tree));
-                compilation = compilation.ReplaceSyntaxTree(tree, tree.WithRootAndOptions(rewritten, tree.Options));
+                tree = tree.WithRootAndOptions(BudgetRewriter.Rewrite(tree.GetRoot(), compilation.GetSemanticModel(tree)), tree.Options);
             }
 
-            using var assembly = new MemoryStream();
-            using var symbols = new MemoryStream();
-            EmitResult emitted = compilation.Emit(assembly, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb));
-            if (!emitted.Success)
-            {
-                foreach (RoslynDiagnostic error in emitted.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
-                {
-                    Report(error.Id, DiagnosticSeverity.Error, error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), source, default, null);
-                }
-
-                return null;
-            }
-
-            return new CompiledScriptImage(assembly.ToArray(), symbols.ToArray(), [.. gate.FieldsRead], guarded, warnings);
+            return new GatedScript(tree, [.. gate.FieldsRead], warnings);
         }
 
         private string CacheKey(string text)

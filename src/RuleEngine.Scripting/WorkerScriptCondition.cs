@@ -19,7 +19,7 @@ internal sealed class WorkerScriptCondition : ScriptCondition
         FieldsRead = fields;
         Description = start.Path is null ? $"script of {request.RuleId}" : $"script ({start.Path}:{start.Line})";
         var faults = new ScriptFaults(request.RuleId, source, request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1)), request.Code);
-        _worker = new ScriptWorkerClient(options, request.Schema, image, faults, request.RuleId);
+        _worker = new ScriptWorkerClient(options, request.Schema, source.Namespace, image, faults, request.RuleId);
     }
 
     public override DatasetSchema Schema { get; }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using RuleEngine.Clues;
@@ -39,19 +40,29 @@ public sealed class LoadingTests
         RuleSet rules = Scripts.Build(null, script);
         (List<Clue> clues, _) = await Scripts.RunAsync(rules, Rows);
         Assert.Single(clues);
-        var condition = (CompiledScriptCondition)Scripts.Compile(script).Condition!;
-        return new WeakReference(AssemblyLoadContext.GetLoadContext(condition.Assembly));
+        var condition = (CompiledScriptCondition)rules.Compiled("judgments").Rules[0].Script!;
+        return new WeakReference(AssemblyLoadContext.GetLoadContext(condition.Assembly!));
     }
 
     [Fact]
-    public void The_same_script_is_compiled_once_and_loaded_in_a_context_of_its_own_each_time()
+    public void The_scripts_of_a_rule_set_share_one_collectible_context_and_the_next_rule_set_gets_its_own()
     {
-        const string script = "r.Amount > 123456m";
-        var first = (CompiledScriptCondition)Scripts.Compile(script).Condition!;
-        var second = (CompiledScriptCondition)Scripts.Compile(script).Condition!;
+        var compiler = new ScriptRuleCompiler();
+        RuleSet first = Build(compiler, "r.Amount > 1m", "r.Amount > 2m", "r.Amount > 1m");
+        RuleSet second = Build(compiler, "r.Amount > 1m");
 
-        Assert.NotSame(first.Assembly, second.Assembly);
-        Assert.Equal(first.Assembly.GetName().Name, second.Assembly.GetName().Name);
-        Assert.True(AssemblyLoadContext.GetLoadContext(first.Assembly)!.IsCollectible);
+        Assembly?[] firstAssemblies = [.. first.Compiled("judgments").Rules.Select(r => ((CompiledScriptCondition)r.Script!).Assembly)];
+        Assembly? secondAssembly = ((CompiledScriptCondition)second.Compiled("judgments").Rules[0].Script!).Assembly;
+
+        Assert.Single(firstAssemblies.Distinct());
+        Assert.NotSame(firstAssemblies[0], secondAssembly);
+        Assert.True(AssemblyLoadContext.GetLoadContext(firstAssemblies[0]!)!.IsCollectible);
+        Assert.Equal(2, firstAssemblies[0]!.GetTypes().Count(t => t.Name == "ScriptRule"));
     }
+
+    private static RuleSet Build(ScriptRuleCompiler compiler, params string[] scripts) => new RuleSetBuilder()
+        .AddDataset(Scripts.Judgments)
+        .UseScriptCompiler(compiler)
+        .AddRules(scripts.Select((s, i) => new RuleDefinition("R" + i, "judgments", string.Empty) { Script = s }))
+        .Build();
 }

@@ -14,7 +14,8 @@ namespace RuleEngine.Scripting.Compilation;
 /// </summary>
 internal sealed class ScriptSource
 {
-    public const string Namespace = "RuleEngine.Scripts";
+    public const string NamespacePrefix = "RuleEngine.Scripts.S";
+    private const string NamespacePlaceholder = NamespacePrefix + "0000000000000000";
     public const string RuleClass = "ScriptRule";
     public const string ViewStruct = "RecordView";
     public const string ParameterClass = "p";
@@ -34,6 +35,12 @@ internal sealed class ScriptSource
 
     /// <summary>Gets the generated C# text.</summary>
     public string Text { get; private set; }
+
+    /// <summary>Gets the namespace of the generated types, named after the content.</summary>
+    public string Namespace { get; private set; } = string.Empty;
+
+    /// <summary>Gets the full name of the class whose <see cref="EntryPoint"/> runs the script.</summary>
+    public string RuleTypeName => $"{Namespace}.{RuleClass}";
 
     /// <summary>Gets the field name behind each property of the record view.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; }
@@ -61,7 +68,8 @@ internal sealed class ScriptSource
             bodyStart = directive.FullSpan.End;
         }
 
-        text.Append("namespace ").Append(Namespace).Append("\n{\n");
+        int namespaceAt = text.Length + "namespace ".Length;
+        text.Append("namespace ").Append(NamespacePlaceholder).Append("\n{\n");
         text.Append("public readonly struct ").Append(ViewStruct).Append("\n{\n");
         text.Append("    private readonly ").Append(Runtime).Append(".ScriptRecord __reRecord;\n");
         text.Append("    public ").Append(ViewStruct).Append('(').Append(Runtime).Append(".ScriptRecord record) { __reRecord = record; }\n");
@@ -125,6 +133,11 @@ internal sealed class ScriptSource
         }
 
         text.Append("\n    }\n}\n}\n");
+        // The namespace is named after the content, so scripts loaded together never clash and the same script is the
+        // same type wherever it comes from. Same length as the placeholder: no offset moves.
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 8);
+        text.Remove(namespaceAt, NamespacePlaceholder.Length).Insert(namespaceAt, NamespacePrefix + hash);
+        source.Namespace = NamespacePrefix + hash;
         source.Text = text.ToString();
         return source;
     }

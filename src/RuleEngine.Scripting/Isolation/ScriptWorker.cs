@@ -17,9 +17,9 @@ internal static class ScriptWorker
     {
         using var reader = new BinaryReader(new BufferedStream(input), WorkerProtocol.Text, leaveOpen: true);
         using var writer = new BinaryWriter(new BufferedStream(output), WorkerProtocol.Text, leaveOpen: true);
-        (DatasetSchema schema, byte[] image, byte[] symbols) = WorkerProtocol.ReadScript(reader);
+        (DatasetSchema schema, string scriptNamespace, byte[] image, byte[] symbols) = WorkerProtocol.ReadScript(reader);
         Assembly assembly = new ScriptLoadContext("RuleEngine script worker").LoadFromStream(new MemoryStream(image), new MemoryStream(symbols));
-        Func<object, bool> run = assembly.GetType($"{ScriptSource.Namespace}.{ScriptSource.RuleClass}", throwOnError: true)!
+        Func<object, bool> run = assembly.GetType($"{scriptNamespace}.{ScriptSource.RuleClass}", throwOnError: true)!
             .GetMethod(ScriptSource.EntryPoint)!
             .CreateDelegate<Func<object, bool>>();
         Record record = new RecordLayout(schema).CreateRecord();
@@ -47,7 +47,7 @@ internal static class ScriptWorker
                 }
                 catch (Exception e)
                 {
-                    (bool fromScript, int line, int column) = ScriptFaults.Locate(e, assembly);
+                    (bool fromScript, int line, int column) = ScriptFaults.Locate(e, scriptNamespace);
                     (string code, string what) = ScriptFaults.Classify(e);
                     writer.Write(WorkerProtocol.Fault);
                     writer.Write(code);

@@ -10,7 +10,7 @@ namespace RuleEngine.Scripting.Isolation;
 /// The host side of one script's worker process: started on first use, fed one batch at a time, killed and
 /// restarted when it crashes or overruns its time limit. A worker whose host goes away sees its input close and exits.
 /// </summary>
-internal sealed class ScriptWorkerClient(ScriptWorkerOptions options, DatasetSchema schema, CompiledScriptImage image, ScriptFaults faults, string ruleId)
+internal sealed class ScriptWorkerClient(ScriptWorkerOptions options, DatasetSchema schema, string scriptNamespace, CompiledScriptImage image, ScriptFaults faults, string ruleId)
 {
     private static readonly Lazy<bool> NetworkNamespaces = new(CanUnshareNetwork);
 
@@ -152,7 +152,7 @@ internal sealed class ScriptWorkerClient(ScriptWorkerOptions options, DatasetSch
         var writer = new BinaryWriter(new BufferedStream(process.StandardInput.BaseStream), WorkerProtocol.Text);
         var reader = new BinaryReader(new BufferedStream(process.StandardOutput.BaseStream), WorkerProtocol.Text);
         (_process, _writer, _reader) = (process, writer, reader);
-        WorkerProtocol.WriteScript(writer, schema, image);
+        WorkerProtocol.WriteScript(writer, schema, scriptNamespace, image);
         Task<byte> ready = Task.Run(reader.ReadByte);
         if (!ready.Wait(TimeSpan.FromSeconds(60)) || ready.Result != WorkerProtocol.Ready)
         {

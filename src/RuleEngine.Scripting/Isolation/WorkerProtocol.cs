@@ -20,9 +20,10 @@ internal static class WorkerProtocol
 
     public static readonly Encoding Text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    public static void WriteScript(BinaryWriter writer, DatasetSchema schema, CompiledScriptImage image)
+    public static void WriteScript(BinaryWriter writer, DatasetSchema schema, string scriptNamespace, CompiledScriptImage image)
     {
         writer.Write(Magic);
+        writer.Write(scriptNamespace);
         writer.Write(schema.Name);
         writer.Write(schema.Fields.Count);
         foreach (FieldDefinition field in schema.Fields)
@@ -38,13 +39,14 @@ internal static class WorkerProtocol
         writer.Flush();
     }
 
-    public static (DatasetSchema Schema, byte[] Assembly, byte[] Symbols) ReadScript(BinaryReader reader)
+    public static (DatasetSchema Schema, string Namespace, byte[] Assembly, byte[] Symbols) ReadScript(BinaryReader reader)
     {
         if (reader.ReadInt32() != Magic)
         {
             throw new InvalidDataException("Not a RuleEngine script worker exchange.");
         }
 
+        string scriptNamespace = reader.ReadString();
         DatasetSchemaBuilder schema = DatasetSchema.Create(reader.ReadString());
         int fields = reader.ReadInt32();
         for (int i = 0; i < fields; i++)
@@ -55,7 +57,7 @@ internal static class WorkerProtocol
 
         byte[] assembly = reader.ReadBytes(reader.ReadInt32());
         byte[] symbols = reader.ReadBytes(reader.ReadInt32());
-        return (schema.Build(), assembly, symbols);
+        return (schema.Build(), scriptNamespace, assembly, symbols);
     }
 
     public static void WriteRecord(BinaryWriter writer, Record record)

@@ -1,40 +1,47 @@
 using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
 
 namespace RuleEngine.Scripting.Loading;
 
-/// <summary>An emitted script: the assembly image, its symbols (for line numbers of faults), and what the gate learnt.</summary>
-internal sealed record CompiledScriptImage(byte[] Assembly, byte[] Symbols, string[] FieldsRead, bool Guarded, IReadOnlyList<(string Id, string Message, int Start, int Length)> Warnings);
+/// <summary>A script that passed the gate: its tree, budgets inserted, and what the gate learnt.</summary>
+internal sealed record GatedScript(SyntaxTree Tree, string[] FieldsRead, IReadOnlyList<(string Id, string Message, int Start, int Length)> Warnings);
+
+/// <summary>An emitted assembly: the image and its symbols (for line numbers of faults).</summary>
+internal sealed record CompiledScriptImage(byte[] Assembly, byte[] Symbols);
 
 /// <summary>
-/// Emitted scripts by content hash (the generated source, the limits and the allow-list), so a model loaded again —
-/// by a reload or by another rule set — is not compiled again. Holds bytes, never loaded assemblies, so it keeps
-/// no load context alive. Bounded: the oldest entries go first.
+/// Scripts that passed the gate, and emitted assemblies, by content hash (generated source, limits, allow-list), so
+/// a model loaded again — by a reload or by another rule set — is neither checked nor compiled again. Holds trees and
+/// bytes, never loaded assemblies, so it keeps no load context alive. Bounded: the oldest entries go first.
 /// </summary>
 internal static class CompiledScriptCache
 {
     private const int Capacity = 1024;
-    private static readonly ConcurrentDictionary<string, CompiledScriptImage> Images = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, object> Entries = new(StringComparer.Ordinal);
     private static readonly ConcurrentQueue<string> Order = new();
 
-    public static int Count => Images.Count;
-
-    /// <summary>Forgets every compiled script (benchmarks of cold compilation).</summary>
+    /// <summary>Forgets everything (benchmarks of cold compilation).</summary>
     public static void Clear()
     {
-        Images.Clear();
+        Entries.Clear();
         Order.Clear();
     }
 
-    public static bool TryGet(string key, out CompiledScriptImage? image) => Images.TryGetValue(key, out image);
-
-    public static void Add(string key, CompiledScriptImage image)
+    public static bool TryGet<T>(string key, out T? value)
+        where T : class
     {
-        if (Images.TryAdd(key, image))
+        value = Entries.TryGetValue(key, out object? found) ? found as T : null;
+        return value is not null;
+    }
+
+    public static void Add(string key, object value)
+    {
+        if (Entries.TryAdd(key, value))
         {
             Order.Enqueue(key);
-            while (Images.Count > Capacity && Order.TryDequeue(out string? oldest))
+            while (Entries.Count > Capacity && Order.TryDequeue(out string? oldest))
             {
-                Images.TryRemove(oldest, out _);
+                Entries.TryRemove(oldest, out _);
             }
         }
     }
