@@ -133,4 +133,15 @@ public sealed class GateTests
         Assert.True(condition is not null, string.Join(Environment.NewLine, diagnostics));
         Assert.Equal(["case_no", "cause", "plaintiff_id", "amount", "filing_date", "facts", "defendants"], condition.FieldsRead);
     }
+
+    [Fact]
+    public void C45_a_script_the_compiler_takes_too_long_over_is_refused()
+    {
+        var impatient = new ScriptRuleCompiler(new ScriptLimits { CompileTimeout = TimeSpan.FromTicks(1) });
+
+        (ScriptCondition? condition, List<Diagnostic> diagnostics) = Scripts.Compile("var x = new List<int> { 1, 2, 3 }.Where(i => i > 1).Select(i => i * 2).Sum(); return x > 0;", compiler: impatient);
+
+        Assert.Null(condition);
+        Assert.Equal(ScriptDiagnosticIds.CompileTimeout, Assert.Single(diagnostics).Id);
+    }
 }
