@@ -117,7 +117,7 @@ internal sealed class AllowList
         }
 
         hint = denial?.Note;
-        return definition.ContainingType is { } type && denial is null && Find(type.OriginalDefinition, out _) is { AllMembers: true, Denied: false } && SameAssembly(type, definition);
+        return denial is null && definition.ContainingType is { } type && Find(type.OriginalDefinition, out _) is { AllMembers: true, Denied: false };
     }
 
     /// <summary>The line that decides a symbol: a denial first, then an exact line, then an overload group.</summary>
@@ -154,8 +154,6 @@ internal sealed class AllowList
         int arity = name.LastIndexOf("``", StringComparison.Ordinal);
         return arity > name.LastIndexOf('.') ? name[..arity] : name;
     }
-
-    private static bool SameAssembly(ISymbol a, ISymbol b) => SymbolEqualityComparer.Default.Equals(a.ContainingAssembly, b.ContainingAssembly);
 
     private static string ReadEmbedded()
     {

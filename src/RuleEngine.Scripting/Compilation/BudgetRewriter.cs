@@ -16,8 +16,8 @@ internal sealed class BudgetRewriter(SemanticModel model) : CSharpSyntaxRewriter
 
     public static SyntaxNode Rewrite(SyntaxNode root, SemanticModel model)
     {
-        MethodDeclarationSyntax evaluate = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
-        return root.ReplaceNode(evaluate.Body!, new BudgetRewriter(model).Visit(evaluate.Body!));
+        MethodDeclarationSyntax entry = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
+        return root.ReplaceNode(entry.Body!, new BudgetRewriter(model).Visit(entry.Body!));
     }
 
     public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)

@@ -64,8 +64,8 @@ internal sealed class ScriptGate
             CheckSemantics(node);
         }
 
-        MethodDeclarationSyntax evaluate = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
-        if (evaluate.Body is { } body && _model.GetOperation(body) is { } operation)
+        MethodDeclarationSyntax entry = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
+        if (entry.Body is { } body && _model.GetOperation(body) is { } operation)
         {
             foreach (IOperation child in operation.Descendants().Where(o => InUserCode(o.Syntax.Span)))
             {

@@ -100,9 +100,10 @@ internal sealed class ScriptSource
         var parameterNames = new HashSet<string>(StringComparer.Ordinal);
         foreach ((string parameter, object? value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (ParameterDeclaration(PropertyName(parameter, parameterNames), value) is { } declaration)
+            string name = PropertyName(parameter, parameterNames);
+            if (ParameterDeclaration(name, value) is { } declaration)
             {
-                parameterNames.Add(PropertyName(parameter, parameterNames));
+                parameterNames.Add(name);
                 text.Append("        ").Append(declaration).Append('\n');
             }
         }
@@ -232,7 +233,7 @@ internal sealed class ScriptSource
                 return null;
             case DateOnly or DateTime:
                 return $"public static readonly {TypeOf(value)} {name} = {Literal(value)};";
-            case string or System.Collections.IEnumerable when value is string:
+            case string:
                 return $"public const string {name} = {Literal(value)};";
             case System.Collections.IEnumerable items:
                 object[] list = [.. items.Cast<object>()];

@@ -55,28 +55,7 @@ internal static class ScriptModelFile
         }
 
         int start = close + 2;
-        string code = text[start..];
-        (int line, int column) = Position(text, start);
-        return (Encoding.UTF8.GetBytes(metadata.ToString()), code, SourceMap.StartingAt(SourceLocation.At(path, line, column)));
-    }
-
-    private static (int Line, int Column) Position(string text, int offset)
-    {
-        int line = 1;
-        int column = 1;
-        for (int i = 0; i < offset; i++)
-        {
-            if (text[i] == '\n')
-            {
-                line++;
-                column = 1;
-            }
-            else
-            {
-                column++;
-            }
-        }
-
-        return (line, column);
+        SourceLocation codeStart = SourceMap.StartingAt(SourceLocation.At(path, 1, 1)).Locate(text, start, 0);
+        return (Encoding.UTF8.GetBytes(metadata.ToString()), text[start..], SourceMap.StartingAt(codeStart));
     }
 }
