@@ -52,6 +52,12 @@ public sealed class RuleSetBuilder
     }
 
     /// <summary>
+    /// Gets or sets a value indicating whether function calls that several rules of a dataset make alike are computed
+    /// once per record (on by default; off only to measure or to compare).
+    /// </summary>
+    internal bool ShareSubexpressions { get; set; } = true;
+
+    /// <summary>
     /// Lets rules carry C# scripts (<see cref="RuleDefinition.Script"/>), compiled by <paramref name="compiler"/>.
     /// Without a compiler, a rule with a script is an error: the host, not the model file, decides whether scripts run.
     /// </summary>
@@ -84,9 +90,12 @@ public sealed class RuleSetBuilder
         foreach (DatasetSchema schema in _datasets.Values)
         {
             BoundRule[] own = [.. bound.Where(b => b.Sources[0].Schema == schema)];
-            CompiledRule[] rules = [.. own.Select(b => Compile(b, layouts))];
+            IReadOnlyDictionary<string, SharedSlot> shared = ShareSubexpressions
+                ? SharedSubexpressions.Find(own.Where(b => b.Joins.Count == 0).Select(b => b.Condition))
+                : new Dictionary<string, SharedSlot>();
+            CompiledRule[] rules = [.. own.Select(b => Compile(b, layouts, shared))];
             RuleDispatch dispatch = RuleDispatch.Build([.. rules.Select((r, i) => (r, (BoundExpression?)own[i].Condition))], layouts[schema.Name]);
-            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch);
+            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count);
         }
 
         return new RuleSet([.. _rules], datasets, [.. diagnostics.Items]);
@@ -441,7 +450,7 @@ public sealed class RuleSetBuilder
         return ok ? new ClueFields(subject, evidence, title) : null;
     }
 
-    private static CompiledRule Compile(BoundRule rule, Dictionary<string, RecordLayout> layouts)
+    private static CompiledRule Compile(BoundRule rule, Dictionary<string, RecordLayout> layouts, IReadOnlyDictionary<string, SharedSlot> shared)
     {
         RecordLayout[] sourceLayouts = [.. rule.Sources.Select(s => layouts[s.Schema.Name])];
         var context = new ExpressionCompiler(sourceLayouts);
@@ -465,7 +474,7 @@ public sealed class RuleSetBuilder
         return new CompiledRule
         {
             Definition = rule.Definition,
-            Predicate = joins.Length > 0 ? static _ => throw new InvalidOperationException("A join rule is evaluated over a record context.") : Predicate(rule.Condition, script, sourceLayouts[0]),
+            Predicate = joins.Length > 0 ? static _ => throw new InvalidOperationException("A join rule is evaluated over a record context.") : Predicate(rule.Condition, script, new ExpressionCompiler(sourceLayouts[0], shared)),
             Script = rule.Script,
             Joins = joins,
             ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
@@ -482,11 +491,11 @@ public sealed class RuleSetBuilder
     }
 
     /// <summary>The condition, then the script; a script alone runs without a wrapper.</summary>
-    private static Func<Record, bool> Predicate(BoundExpression condition, Func<Record, bool>? script, RecordLayout layout)
+    private static Func<Record, bool> Predicate(BoundExpression condition, Func<Record, bool>? script, ExpressionCompiler compiler)
     {
         if (script is null)
         {
-            return new ExpressionCompiler(layout).CompilePredicate(condition);
+            return compiler.CompilePredicate(condition);
         }
 
         if (condition is BoundLiteral { Value: true })
@@ -494,7 +503,7 @@ public sealed class RuleSetBuilder
             return script;
         }
 
-        Func<Record, bool> test = new ExpressionCompiler(layout).CompilePredicate(condition);
+        Func<Record, bool> test = compiler.CompilePredicate(condition);
         return record => test(record) && script(record);
     }
 

@@ -27,7 +27,7 @@ internal static class RunPipeline
         var pool = Channel.CreateUnbounded<Batch>();
         for (int i = 0; i < poolSize; i++)
         {
-            pool.Writer.TryWrite(new Batch(dataset.Layout, options.BatchSize));
+            pool.Writer.TryWrite(new Batch(dataset, options.BatchSize));
         }
 
         var ordered = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -84,6 +84,7 @@ internal static class RunPipeline
                 while (batch.Count < batch.Records.Length)
                 {
                     ReadOutcome outcome = await cursor.ReadAsync(batch.Records[batch.Count], cancellationToken).ConfigureAwait(false);
+                    batch.Records[batch.Count].Shared?.Invalidate();
                     if (outcome == ReadOutcome.End)
                     {
                         end = true;
@@ -356,12 +357,12 @@ internal static class RunPipeline
 
     private sealed class Batch
     {
-        public Batch(RecordLayout layout, int size)
+        public Batch(CompiledDataset dataset, int size)
         {
             Records = new Record[size];
             for (int i = 0; i < size; i++)
             {
-                Records[i] = layout.CreateRecord();
+                Records[i] = dataset.CreateRecord();
             }
         }
 

@@ -19,16 +19,28 @@ internal sealed class ExpressionCompiler
     private static readonly FieldInfo StringsField = typeof(Record).GetField(nameof(Record.Strings))!;
     private static readonly FieldInfo ArraysField = typeof(Record).GetField(nameof(Record.Arrays))!;
     private static readonly FieldInfo NullsField = typeof(Record).GetField(nameof(Record.Nulls))!;
+    private static readonly FieldInfo SharedField = typeof(Record).GetField(nameof(Record.Shared))!;
 
     private readonly ParameterExpression _record = Parameter(typeof(Record), "record");
     private readonly ParameterExpression _context = Parameter(typeof(Record[]), "context");
     private readonly RecordLayout[] _layouts;
     private readonly bool _multiSource;
+    private readonly IReadOnlyDictionary<string, SharedSlot> _shared = new Dictionary<string, SharedSlot>();
 
     /// <summary>Compiles expressions over one record of <paramref name="layout"/>.</summary>
     public ExpressionCompiler(RecordLayout layout)
     {
         _layouts = [layout];
+    }
+
+    /// <summary>
+    /// Compiles expressions over one record of <paramref name="layout"/>, reading the calls in <paramref name="shared"/>
+    /// from the record's <see cref="SharedValues"/> once one rule has computed them.
+    /// </summary>
+    public ExpressionCompiler(RecordLayout layout, IReadOnlyDictionary<string, SharedSlot> shared)
+    {
+        _layouts = [layout];
+        _shared = shared;
     }
 
     /// <summary>Compiles expressions over a context of records, one per source (the rule's record, then each join's).</summary>
@@ -82,9 +94,51 @@ internal sealed class ExpressionCompiler
         BoundIn @in => EmitIn(@in),
         BoundLike like => EmitLike(like),
         BoundCase @case => EmitCase(@case),
+        BoundCall call when _shared.Count > 0 && _shared.TryGetValue(SharedSubexpressions.Key(call), out SharedSlot? slot) => EmitShared(slot, EmitCall(call)),
         BoundCall call => EmitCall(call),
         _ => throw new InvalidOperationException($"Cannot compile {node.GetType().Name}."),
     };
+
+    /// <summary>
+    /// <c>shared is null ? compute : shared.Stamps[k] == shared.Epoch ? shared.T[k] : (shared.T[k] = compute, stamp it)</c>:
+    /// a value several rules need, computed once per record. Without <see cref="SharedValues"/> (a record outside a
+    /// run) it is simply computed.
+    /// </summary>
+    private Expression EmitShared(SharedSlot slot, Expression compute)
+    {
+        Type clr = slot.Type.ClrType();
+        string array = clr == typeof(bool?) ? nameof(SharedValues.Bools)
+            : clr == typeof(long?) ? nameof(SharedValues.Int64s)
+            : clr == typeof(int?) ? nameof(SharedValues.Int32s)
+            : clr == typeof(decimal?) ? nameof(SharedValues.Decimals)
+            : clr == typeof(double?) ? nameof(SharedValues.Doubles)
+            : clr == typeof(string) ? nameof(SharedValues.Strings)
+            : nameof(SharedValues.Arrays);
+        ParameterExpression shared = Variable(typeof(SharedValues), "shared");
+        ParameterExpression value = Variable(clr, "value");
+        Expression index = Constant(slot.Index);
+        Expression stamp = ArrayAccess(Field(shared, nameof(SharedValues.Stamps)), index);
+        Expression epoch = Field(shared, nameof(SharedValues.Epoch));
+        Expression cell = ArrayAccess(Field(shared, array), index);
+        return Block(
+            clr,
+            [shared],
+            Assign(shared, Field(RecordOf(0), SharedField)),
+            Condition(
+                Equal(shared, Constant(null, typeof(SharedValues))),
+                compute,
+                Condition(
+                    Equal(stamp, epoch),
+                    cell,
+                    Block(
+                        clr,
+                        [value],
+                        Assign(value, compute),
+                        Assign(cell, value),
+                        Assign(stamp, epoch),
+                        PostIncrementAssign(Field(shared, nameof(SharedValues.Computed))),
+                        value))));
+    }
 
     private Expression EmitField(BoundField field)
     {

@@ -16,6 +16,9 @@ internal sealed class Record
     public readonly string[]?[] Arrays;
     public readonly bool[] Nulls;
 
+    /// <summary>The values of sub-expressions shared by several rules, for a record read in a run; <see langword="null"/> elsewhere.</summary>
+    public SharedValues? Shared;
+
     public Record(RecordLayout layout)
     {
         Layout = layout;
