@@ -16,6 +16,13 @@ internal static class Verification
             ok &= Report($"matching, {rules} rules (lambda, RuleEngine indexed, RuleEngine every rule, RuleEngine scripts, NRules)", counts);
         }
 
+        foreach (int rules in new[] { 10, 100 })
+        {
+            var shared = new SharedSubexpressionBenchmarks { Rules = rules };
+            shared.Setup();
+            ok &= Report($"shared sub-expressions, {rules} rules (computed in every rule, once per record)", [shared.ComputedInEveryRule(), shared.ComputedOncePerRecord()]);
+        }
+
         var single = new Micro.SingleRuleBenchmarks();
         single.Setup();
         ok &= Report("single rule (lambda, condition, script)", [single.HandWrittenLambda(), single.CompiledCondition(), single.TrustedScript()]);
