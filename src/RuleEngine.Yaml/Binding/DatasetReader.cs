@@ -106,12 +106,5 @@ internal static class DatasetReader
         _ => FieldType.String,
     };
 
-    private static PersonalDataKind ParsePersonal(string kind) => kind switch
-    {
-        "id_number" => PersonalDataKind.IdNumber,
-        "name" => PersonalDataKind.Name,
-        "phone" => PersonalDataKind.Phone,
-        "other" => PersonalDataKind.Other,
-        _ => PersonalDataKind.None,
-    };
+    private static PersonalDataKind ParsePersonal(string kind) => PersonalKinds.Parse(kind);
 }

@@ -9,4 +9,8 @@ namespace RuleEngine.Clues;
 /// </param>
 /// <param name="Dataset">The dataset of the record.</param>
 /// <param name="Line">The record's line (text sources) or row (other sources).</param>
-public sealed record EvidenceValue(string Field, object? Value, string Dataset, long Line);
+public sealed record EvidenceValue(string Field, object? Value, string Dataset, long Line)
+{
+    /// <summary>Gets the kind of personal data the field holds, so readers of clue files can mask it; <see cref="Schema.PersonalDataKind.None"/> for others.</summary>
+    public Schema.PersonalDataKind Personal { get; init; }
+}

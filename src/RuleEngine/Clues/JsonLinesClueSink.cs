@@ -109,6 +109,11 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
             WriteValue(writer, evidence.Value);
             writer.WriteString("dataset", evidence.Dataset);
             writer.WriteNumber("line", evidence.Line);
+            if (evidence.Personal != Schema.PersonalDataKind.None)
+            {
+                writer.WriteString("personal", Schema.PersonalKinds.Name(evidence.Personal));
+            }
+
             writer.WriteEndObject();
         }
 

@@ -36,7 +36,7 @@ internal sealed class ClueFactory(RunOptions options)
             object? value = record.GetValue(field);
             object? shown = IsMasked(definition) && value is not null ? Shown(definition, value) : value;
             string name = source == 0 ? definition.Name : $"{rule.Sources[source].Alias}.{definition.Name}";
-            evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line);
+            evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal };
         }
 
         return new Clue
@@ -77,7 +77,7 @@ internal sealed class ClueFactory(RunOptions options)
             {
                 FieldDefinition definition = window.Schema.Fields[field];
                 object? value = member.Values[window.SnapshotIndex[field]];
-                evidence.Add(new EvidenceValue(definition.Name, IsMasked(definition) && value is not null ? Shown(definition, value) : value, dataset, member.Line));
+                evidence.Add(new EvidenceValue(definition.Name, IsMasked(definition) && value is not null ? Shown(definition, value) : value, dataset, member.Line) { Personal = definition.Personal });
             }
         }
 

@@ -18,3 +18,31 @@ public enum PersonalDataKind
     /// <summary>Any other personal data: masked entirely.</summary>
     Other,
 }
+
+/// <summary>The names of <see cref="PersonalDataKind"/> in model files and clue files: <c>id_number</c>, <c>name</c>, <c>phone</c>, <c>other</c>.</summary>
+public static class PersonalKinds
+{
+    /// <summary>Gets the name of a kind.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The name; <c>none</c> for <see cref="PersonalDataKind.None"/>.</returns>
+    public static string Name(PersonalDataKind kind) => kind switch
+    {
+        PersonalDataKind.IdNumber => "id_number",
+        PersonalDataKind.Name => "name",
+        PersonalDataKind.Phone => "phone",
+        PersonalDataKind.Other => "other",
+        _ => "none",
+    };
+
+    /// <summary>Reads the name of a kind.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The kind; <see cref="PersonalDataKind.None"/> for any other text.</returns>
+    public static PersonalDataKind Parse(string? name) => name switch
+    {
+        "id_number" => PersonalDataKind.IdNumber,
+        "name" => PersonalDataKind.Name,
+        "phone" => PersonalDataKind.Phone,
+        "other" => PersonalDataKind.Other,
+        _ => PersonalDataKind.None,
+    };
+}
