@@ -12,6 +12,7 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     SigningCommands.Sign(),
     GenerateCommands.Generate(),
     GenerateCommands.Compare(),
+    ReportCommand.Create(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

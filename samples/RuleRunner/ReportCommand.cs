@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text;
+using RuleEngine.Yaml;
+using RuleRunner.Reporting;
+
+namespace RuleRunner;
+
+/// <summary><c>report</c>: draws a clue file as one self-contained HTML page.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var clues = new Option<FileInfo>("--clues", "-c") { Description = "A clue file written by run --out (JSON Lines).", Required = true };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "The HTML file to write.", Required = true };
+        var modelsPath = new Option<string?>("--models", "-m") { Description = "The model folder, for model names and branches." };
+        var outcomes = new Option<FileInfo?>("--outcomes") { Description = "Verification outcomes, a CSV of fingerprint,outcome (confirmed, rejected or pending), for hit rates." };
+        var command = new Command("report", "Draw a clue file as one self-contained HTML report: charts, hit rates, and the clues with their evidence, personal values masked.") { clues, output, modelsPath, outcomes };
+        command.SetAction(parse => Run(parse.GetValue(clues)!, parse.GetValue(output)!, parse.GetValue(modelsPath), parse.GetValue(outcomes)));
+        return command;
+    }
+
+    private static int Run(FileInfo clues, FileInfo output, string? modelsPath, FileInfo? outcomes)
+    {
+        if (!clues.Exists)
+        {
+            Console.Error.WriteLine($"--clues: file '{clues}' does not exist.");
+            return ExitCodes.Usage;
+        }
+
+        var models = new Dictionary<string, ModelInfo>(StringComparer.Ordinal);
+        if (modelsPath is not null)
+        {
+            ModelSet set = ModelLoading.Load(modelsPath, new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler(new RuleEngine.Scripting.ScriptLimits(), RuleEngine.Scripting.ScriptTrust.Untrusted) }, Console.Error);
+            foreach (SupervisionModel model in set.Models)
+            {
+                models[model.Id] = new ModelInfo(model.Name, model.Branch ?? "—");
+            }
+        }
+
+        var verdicts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (outcomes is not null)
+        {
+            if (!outcomes.Exists)
+            {
+                Console.Error.WriteLine($"--outcomes: file '{outcomes}' does not exist.");
+                return ExitCodes.Usage;
+            }
+
+            foreach (string line in File.ReadLines(outcomes.FullName).Skip(1))
+            {
+                string[] cells = line.Split(',', 2);
+                if (cells.Length == 2)
+                {
+                    verdicts[cells[0].Trim()] = cells[1].Trim().ToLowerInvariant();
+                }
+            }
+        }
+
+        try
+        {
+            File.WriteAllText(output.FullName, HtmlReport.Render(clues.FullName, ClueFile.Read(clues.FullName), models, verdicts), new UTF8Encoding(false));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            Console.Error.WriteLine($"--clues: '{clues}' is not a clue file written by run --out ({e.Message}).");
+            return ExitCodes.Usage;
+        }
+
+        Console.WriteLine($"Wrote {output.FullName}");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace RuleRunner.Tests;
+
+/// <summary>Runs the runner (or another program) as a child process, as a user would, and returns its exit code and output.</summary>
+internal static class Runner
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string SampleModels => Path.Combine(RepositoryRoot, "samples", "models");
+
+    public static string SampleData => Path.Combine(RepositoryRoot, "samples", "data");
+
+    public static (int ExitCode, string Output) RuleRunner(params string[] arguments) =>
+        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), .. arguments]);
+
+    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(timeout ?? TimeSpan.FromMinutes(3)), $"{program} did not finish.");
+        return (process.ExitCode, output + error.Result);
+    }
+
+    private static string FindRoot()
+    {
+        string directory = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(directory, "RuleEngine.sln")))
+        {
+            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("The repository root was not found.");
+        }
+
+        return directory;
+    }
+}
