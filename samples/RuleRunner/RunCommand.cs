@@ -22,16 +22,17 @@ internal static class RunCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var dataDirectory = new Option<DirectoryInfo?>("--data-dir") { Description = "A folder whose files are named after datasets (dui_cases.csv, allowance_payments.jsonl); each one found is read." };
-        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write clues as JSON Lines to this file instead of listing them." };
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write clues to this file instead of listing them." };
+        var format = new Option<string>("--format") { Description = "The clue file's format: jsonl (JSON Lines, for tools and report) or csv (for spreadsheets).", DefaultValueFactory = _ => "jsonl" };
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, badRecords, reveal, parallelism };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
             cancellationToken));
         return command;
     }
@@ -39,6 +40,12 @@ internal static class RunCommand
     private static async Task<int> RunAsync(RunArguments arguments, CancellationToken cancellationToken)
     {
         (string[] data, FileInfo? output, string badRecords, bool reveal, int parallelism) = (arguments.Data, arguments.Output, arguments.BadRecords, arguments.Reveal, arguments.Parallelism);
+        if (arguments.Format is not ("jsonl" or "csv"))
+        {
+            await Console.Error.WriteLineAsync($"--format: '{arguments.Format}' is not jsonl or csv.");
+            return ExitCodes.Usage;
+        }
+
         if (!BadRecordPolicy.TryParse(badRecords, out BadRecordPolicy? policy))
         {
             await Console.Error.WriteLineAsync($"--bad-records: '{badRecords}' is not skip, stop or stop-after:N.");
@@ -131,6 +138,11 @@ internal static class RunCommand
             {
                 summary = await rules.RunAsync(sources, new ConsoleClueSink(), options, cancellationToken);
             }
+            else if (arguments.Format == "csv")
+            {
+                await using var sink = new CsvClueSink(output.Create(), ownsStream: true);
+                summary = await rules.RunAsync(sources, sink, options, cancellationToken);
+            }
             else
             {
                 await using var sink = new JsonLinesClueSink(output.Create(), ownsStream: true);
@@ -208,7 +220,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string BadRecords, bool Reveal, int Parallelism);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism);
 
     private sealed class ConsoleClueSink : IClueSink
     {

@@ -1,0 +1,55 @@
+using System.Text;
+using RuleEngine.Clues;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Tests.Clues;
+
+public sealed class CsvClueSinkTests
+{
+    private static Clue Clue(string title, string subject) => new()
+    {
+        ModelId = "M1",
+        RuleId = "M1.R1",
+        RuleVersion = "1.0",
+        Dataset = "suits",
+        Line = 7,
+        SubjectKey = subject,
+        Fingerprint = "abc",
+        Title = title,
+        Evidence = [new EvidenceValue("amount", 1500.5m, "suits", 7), new EvidenceValue("name", "张*", "suits", 7) { Personal = PersonalDataKind.Name }],
+        Explanation = [],
+    };
+
+    private static async Task<string[]> WriteAsync(params Clue[] clues)
+    {
+        using var stream = new MemoryStream();
+        await using (var sink = new CsvClueSink(stream))
+        {
+            foreach (Clue clue in clues)
+            {
+                await sink.WriteAsync(clue);
+            }
+        }
+
+        byte[] bytes = stream.ToArray();
+        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), bytes[..3]);
+        return Encoding.UTF8.GetString(bytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
+    public async Task A_run_without_clues_still_writes_the_header()
+    {
+        string[] lines = await WriteAsync();
+
+        Assert.Equal(["model,rule,version,dataset,line,subject,fingerprint,severity,title,action,evidence"], lines);
+    }
+
+    [Fact]
+    public async Task Cells_are_quoted_as_RFC_4180_asks_and_formulas_are_defused()
+    {
+        string[] lines = await WriteAsync(Clue("=HYPERLINK(\"http://x\",\"点击\")", "a,b"), Clue("普通线索", "-1"));
+
+        Assert.Equal("M1,M1.R1,1.0,suits,7,\"a,b\",abc,medium,\"'=HYPERLINK(\"\"http://x\"\",\"\"点击\"\")\",,amount=1500.5; name=张*", lines[1]);
+        Assert.Equal("M1,M1.R1,1.0,suits,7,'-1,abc,medium,普通线索,,amount=1500.5; name=张*", lines[2]);
+    }
+}
