@@ -13,6 +13,7 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     GenerateCommands.Generate(),
     GenerateCommands.Compare(),
     ReportCommand.Create(),
+    ExplainCommand.Create(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

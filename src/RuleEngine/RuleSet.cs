@@ -159,6 +159,66 @@ public sealed class RuleSet
         }
     }
 
+    /// <summary>
+    /// Explains what the rules of a source's dataset make of one of its records: each rule's verdict and the value of
+    /// each of its conditions, so a reader can see why the record is, or is not, a clue.
+    /// </summary>
+    /// <param name="source">The records; read up to the one at <paramref name="line"/>.</param>
+    /// <param name="line">The line (text sources) or row of the record.</param>
+    /// <param name="references">The reference datasets that join rules read; a join rule without its reference is NotEvaluated.</param>
+    /// <param name="options">Masking of personal values and limits; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <returns>The explanation; <see cref="RecordExplanation.Found"/> is false when the source has no such record.</returns>
+    public async Task<RecordExplanation> ExplainAsync(RecordSource source, long line, IEnumerable<RecordSource>? references = null, RunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= new RunOptions();
+        CompiledDataset dataset = Resolve(source);
+        var statistics = new RunStatistics(options, []);
+        var tables = new Dictionary<string, ReferenceTable>(StringComparer.Ordinal);
+        foreach (RecordSource reference in references ?? [])
+        {
+            CompiledDataset referenceDataset = Resolve(reference);
+            tables[referenceDataset.Schema.Name] = await LoadReferenceAsync(reference, referenceDataset, statistics, options, 0, cancellationToken).ConfigureAwait(false)
+                ?? new ReferenceTable(referenceDataset.Schema.Name, referenceDataset.Layout);
+        }
+
+        Record record = dataset.CreateRecord();
+        RecordCursor cursor = source.Open(dataset.Layout);
+        await using (cursor.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                ReadOutcome outcome = await cursor.ReadAsync(record, cancellationToken).ConfigureAwait(false);
+                if (outcome == ReadOutcome.End || (outcome == ReadOutcome.Record && record.Line > line))
+                {
+                    return new RecordExplanation { Dataset = dataset.Schema.Name, Line = line };
+                }
+
+                if (outcome == ReadOutcome.Rejected && cursor.Rejection!.Line == line)
+                {
+                    return new RecordExplanation { Dataset = dataset.Schema.Name, Line = line, Found = true, Rejection = cursor.Rejection };
+                }
+
+                if (outcome == ReadOutcome.Record && record.Line == line)
+                {
+                    break;
+                }
+            }
+        }
+
+        record.Shared?.Invalidate();
+        var factory = new ClueFactory(options);
+        return new RecordExplanation
+        {
+            Dataset = dataset.Schema.Name,
+            Line = line,
+            Found = true,
+            Values = [.. dataset.Schema.Fields.Select((f, i) => new EvidenceValue(f.Name, factory.Shown(f, record.GetValue(i)), dataset.Schema.Name, line) { Personal = f.Personal })],
+            Rules = [.. dataset.Rules.Select(rule => RuleExplainer.Explain(rule, record, tables))],
+        };
+    }
+
     /// <summary>Runs the rules over one source and yields the clues as they are found, in order.</summary>
     /// <param name="source">The records.</param>
     /// <param name="options">How to run; <see langword="null"/> for the defaults.</param>

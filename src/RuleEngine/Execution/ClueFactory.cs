@@ -103,7 +103,7 @@ internal sealed class ClueFactory(RunOptions options)
 
     private static FieldDefinition Definition(Record[] context, (int Source, int Field) field) => context[field.Source].Layout.Schema.Fields[field.Field];
 
-    private static ConditionOutcome[] Explain(CompiledRule rule, Record[] context)
+    internal static ConditionOutcome[] Explain(CompiledRule rule, Record[] context)
     {
         Func<Record[], bool?>[] leaves = rule.Leaves.Value;
         var outcomes = new ConditionOutcome[leaves.Length];

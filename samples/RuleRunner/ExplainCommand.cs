@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using RuleEngine;
+using RuleEngine.Clues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Yaml;
+
+namespace RuleRunner;
+
+/// <summary><c>explain</c>: what a model's rules make of one record, condition by condition.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var modelsPath = new Option<string>("--models", "-m") { Description = "A folder of model and dataset files.", Required = true };
+        var model = new Option<string>("--model") { Description = "The model to explain, by id (M02).", Required = true };
+        var record = new Option<string>("--record", "-r") { Description = "The record, as file:line (samples/data/dui_cases.csv:6); the line as the summary and clues report it.", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "The record's dataset, when the file is not named after it." };
+        var dataDirectory = new Option<DirectoryInfo?>("--data-dir") { Description = "A folder with the reference datasets that join rules read, named after their datasets." };
+        var region = new Option<string?>("--region") { Description = "The 6-digit division code whose parameter values apply." };
+        var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
+        var load = new LoadOptions();
+        var command = new Command("explain", "Show which conditions of a model's rules hold on one record, with the values, and why it is or is not a clue.") { modelsPath, model, record, dataset, dataDirectory, region, reveal };
+        load.AddTo(command);
+        command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : ExplainAsync(
+            options, parse.GetValue(modelsPath)!, parse.GetValue(model)!, parse.GetValue(record)!, parse.GetValue(dataset), parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(reveal), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExplainAsync(ModelLoadOptions loadOptions, string modelsPath, string modelId, string recordArgument, string? datasetName, DirectoryInfo? dataDirectory, string? region, bool reveal, CancellationToken cancellationToken)
+    {
+        int colon = recordArgument.LastIndexOf(':');
+        if (colon <= 0 || !long.TryParse(recordArgument.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long line) || !File.Exists(recordArgument[..colon]))
+        {
+            await Console.Error.WriteLineAsync($"--record: '{recordArgument}' is not file:line with an existing file.");
+            return ExitCodes.Usage;
+        }
+
+        string file = recordArgument[..colon];
+        ModelSet models = ModelLoading.Load(modelsPath, loadOptions, Console.Error);
+        if (models.HasErrors)
+        {
+            return ExitCodes.ModelErrors;
+        }
+
+        if (models.Models.FirstOrDefault(m => m.Id == modelId) is not { } chosen)
+        {
+            await Console.Error.WriteLineAsync($"--model: no model '{modelId}' in {modelsPath} ({string.Join(", ", models.Models.Select(m => m.Id))}).");
+            return ExitCodes.Usage;
+        }
+
+        string[] readByModel = [.. chosen.Rules.Select(r => r.Dataset).Distinct(StringComparer.Ordinal)];
+        string? name = datasetName ?? (models.Datasets.ContainsKey(Path.GetFileNameWithoutExtension(file)) ? Path.GetFileNameWithoutExtension(file) : readByModel.Length == 1 ? readByModel[0] : null);
+        if (name is null || !models.Datasets.TryGetValue(name, out DatasetDefinition? definition))
+        {
+            await Console.Error.WriteLineAsync($"--dataset: say which dataset '{file}' holds ({string.Join(", ", readByModel)}).");
+            return ExitCodes.Usage;
+        }
+
+        RuleSet rules;
+        try
+        {
+            rules = models.Compile(new ModelCompileOptions { Region = region });
+        }
+        catch (RuleCompilationException e)
+        {
+            foreach (Diagnostic diagnostic in e.Diagnostics)
+            {
+                await Console.Error.WriteLineAsync(ModelLoading.Relative(diagnostic));
+            }
+
+            return ExitCodes.ModelErrors;
+        }
+
+        var references = new List<RecordSource>();
+        foreach (string joined in chosen.Rules.SelectMany(r => r.Joins).Select(j => j.Dataset).Distinct(StringComparer.Ordinal))
+        {
+            if (dataDirectory is not null && models.Datasets.TryGetValue(joined, out DatasetDefinition? reference)
+                && Path.Combine(dataDirectory.FullName, joined + (reference.Format == DataFormat.JsonLines ? ".jsonl" : ".csv")) is { } path && File.Exists(path))
+            {
+                references.Add(reference.Open(path));
+            }
+        }
+
+        RecordExplanation explanation = await rules.ExplainAsync(definition.Open(file), line, references, new RunOptions { RevealPersonalData = reveal }, cancellationToken);
+        Print(explanation, file, modelId);
+        return explanation.Found && explanation.Rejection is null ? ExitCodes.Success : ExitCodes.ModelErrors;
+    }
+
+    private static void Print(RecordExplanation explanation, string file, string modelId)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Record {explanation.Dataset}:{explanation.Line} ({file})"));
+        if (!explanation.Found)
+        {
+            Console.WriteLine("  no record at that line");
+            return;
+        }
+
+        if (explanation.Rejection is { } rejected)
+        {
+            Console.WriteLine($"  not read: {rejected}");
+            return;
+        }
+
+        int width = explanation.Values.Max(v => v.Field.Length);
+        foreach (EvidenceValue value in explanation.Values)
+        {
+            Console.WriteLine($"  {value.Field.PadRight(width)}  {value.Value}");
+        }
+
+        foreach (RuleExplanation rule in explanation.Rules.Where(r => r.ModelId == modelId))
+        {
+            Console.WriteLine();
+            string[] notTrue = [.. rule.Conditions.Where(c => c.Value != true).Select(c => $"`{c.Condition}` is {Value(c)}")];
+            Console.WriteLine(rule.Verdict switch
+            {
+                RuleVerdict.Clue => $"{rule.RuleId}: CLUE — every condition holds",
+                RuleVerdict.CountsInWindow => $"{rule.RuleId}: counts in its window",
+                RuleVerdict.NotEvaluated => $"{rule.RuleId}: NOT EVALUATED" + (rule.ErrorCode is { } code ? $" ({code})" : string.Empty),
+                _ => $"{rule.RuleId}: no clue — " + (notTrue.Length > 0 ? string.Join("; ", notTrue) : "the conditions together are not true"),
+            });
+            foreach (ConditionOutcome condition in rule.Conditions)
+            {
+                string mark = condition.Value switch { true => "✓", false => "✗", _ => "?" };
+                Console.WriteLine($"  {mark} {condition.Condition}  → {Value(condition)}");
+            }
+
+            if (rule.Note is { } note)
+            {
+                Console.WriteLine($"  {note}");
+            }
+        }
+    }
+
+    private static string Value(ConditionOutcome condition) => condition.ErrorCode is { } code ? $"not evaluated ({code})" : condition.Value switch
+    {
+        true => "true",
+        false => "false",
+        _ => "unknown (a value it reads is empty)",
+    };
+}

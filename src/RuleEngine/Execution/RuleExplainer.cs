@@ -1,0 +1,69 @@
+using RuleEngine.Clues;
+using RuleEngine.Records;
+
+namespace RuleEngine.Execution;
+
+/// <summary>Evaluates one rule on one record the way a run would, and keeps what each condition gave.</summary>
+internal static class RuleExplainer
+{
+    public static RuleExplanation Explain(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables)
+    {
+        string id = rule.Definition.Id;
+        if (rule.Joins.Length > 0)
+        {
+            return ExplainJoin(rule, record, tables);
+        }
+
+        ConditionOutcome[] conditions = ClueFactory.Explain(rule, [record]);
+        try
+        {
+            bool holds = rule.Predicate(record);
+            if (rule.Script is { RunsInWorker: true } script)
+            {
+                // The script runs in its worker: ask it for this one record, and show its answer as the script's condition.
+                var outcomes = new ScriptOutcome[1];
+                script.EvaluateBatch([record], [0], 1, outcomes);
+                conditions[^1] = new ConditionOutcome(conditions[^1].Condition, outcomes[0].Code is null ? outcomes[0].Value : null) { ErrorCode = outcomes[0].Code };
+                holds &= outcomes[0].Code is null ? outcomes[0].Value : throw new Language.EvaluationException(outcomes[0].Code!, outcomes[0].Message!);
+            }
+
+            return rule.Window is not null
+                ? new RuleExplanation(id, holds ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, conditions)
+                {
+                    ModelId = rule.Definition.ModelId,
+                    Note = holds ? $"The record counts in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; whether that makes a clue depends on the other records in the window (run the model)." : null,
+                }
+                : new RuleExplanation(id, holds ? RuleVerdict.Clue : RuleVerdict.NoClue, conditions) { ModelId = rule.Definition.ModelId };
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
+        {
+            return new RuleExplanation(id, RuleVerdict.NotEvaluated, conditions) { ModelId = rule.Definition.ModelId, ErrorCode = code, Note = message };
+        }
+    }
+
+    private static RuleExplanation ExplainJoin(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables)
+    {
+        string id = rule.Definition.Id;
+        if (rule.Joins.FirstOrDefault(j => !tables.ContainsKey(j.Definition.Dataset)) is { } missing)
+        {
+            return new RuleExplanation(id, RuleVerdict.NotEvaluated, []) { ModelId = rule.Definition.ModelId, Note = $"The rule joins '{missing.Definition.Dataset}'; give that dataset's data to explain it." };
+        }
+
+        var indexes = rule.Joins.ToDictionary(j => j, j => tables[j.Definition.Dataset].IndexFor(j, rule.Joins.Length + 1));
+        try
+        {
+            List<Record[]>? contexts = JoinEvaluator.Evaluate(rule, record, indexes);
+            bool clue = contexts is { Count: > 0 };
+            Record[] context = clue ? contexts![0] : [record, .. rule.Joins.Select(j => j.NullRecord)];
+            return new RuleExplanation(id, clue ? RuleVerdict.Clue : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
+            {
+                ModelId = rule.Definition.ModelId,
+                Note = clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : clue ? null : "No joined record makes the condition true; the conditions shown are with the joined fields empty.",
+            };
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
+        {
+            return new RuleExplanation(id, RuleVerdict.NotEvaluated, []) { ModelId = rule.Definition.ModelId, ErrorCode = code, Note = message };
+        }
+    }
+}

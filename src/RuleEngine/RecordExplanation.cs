@@ -1,0 +1,58 @@
+using RuleEngine.Clues;
+using RuleEngine.Records;
+
+namespace RuleEngine;
+
+/// <summary>What the rules of a dataset make of one record (<see cref="RuleSet.ExplainAsync"/>).</summary>
+public sealed record RecordExplanation
+{
+    /// <summary>Gets the dataset of the record.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>Gets the record's line (text sources) or row.</summary>
+    public required long Line { get; init; }
+
+    /// <summary>Gets a value indicating whether the source has a record at that line.</summary>
+    public bool Found { get; init; }
+
+    /// <summary>Gets why the record could not be read, when it could not; the rules were then not evaluated.</summary>
+    public RecordRejection? Rejection { get; init; }
+
+    /// <summary>Gets the record's fields and values (personal values masked unless the options reveal them).</summary>
+    public IReadOnlyList<EvidenceValue> Values { get; init; } = [];
+
+    /// <summary>Gets each rule of the dataset, in rule order, with its verdict and the value of each of its conditions.</summary>
+    public IReadOnlyList<RuleExplanation> Rules { get; init; } = [];
+}
+
+/// <summary>What one rule makes of a record.</summary>
+/// <param name="RuleId">The rule.</param>
+/// <param name="Verdict">Whether the record is a clue of the rule.</param>
+/// <param name="Conditions">Each condition of the rule (the leaves of its condition, and its script) with its value on the record.</param>
+public sealed record RuleExplanation(string RuleId, RuleVerdict Verdict, IReadOnlyList<ConditionOutcome> Conditions)
+{
+    /// <summary>Gets the model of the rule.</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>Gets the code of the failure, for <see cref="RuleVerdict.NotEvaluated"/>.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>Gets what a reader needs to know beyond the conditions (the failure, or what a window rule still needs).</summary>
+    public string? Note { get; init; }
+}
+
+/// <summary>Whether a record is a clue of a rule.</summary>
+public enum RuleVerdict
+{
+    /// <summary>The record is a clue: the whole condition is TRUE (and, for a join rule, a joined record matches).</summary>
+    Clue,
+
+    /// <summary>The record is not a clue: the condition is FALSE or UNKNOWN, or no joined record matches.</summary>
+    NoClue,
+
+    /// <summary>The rule failed on the record (a code says why); the record is neither a clue nor cleared.</summary>
+    NotEvaluated,
+
+    /// <summary>A window rule's filter holds: the record counts in its key's window, and whether that makes a clue depends on the other records of the window.</summary>
+    CountsInWindow,
+}

@@ -1,0 +1,61 @@
+using RuleEngine.Diagnostics;
+using RuleEngine.Tests.Support;
+
+namespace RuleEngine.Tests.Execution;
+
+public sealed class ExplainTests
+{
+    private const string Csv = """
+        case_no,cause,plaintiff_id,plaintiff_name,phone,amount,bac,months,default_judgment,filing_date,defendants
+        A1,民间借贷纠纷,11010519491231002X,张三,,90000,,,,2024-01-05,
+        A2,民间借贷纠纷,11010519491231002X,张三,,abc,,,,2024-01-06,
+        A3,盗窃罪,,李四,,100,,0,,2024-01-07,
+        """;
+
+    private static RuleSet Rules() => TestRules.Build(
+        TestRules.Rule("cause = '民间借贷纠纷' AND amount >= 50000", "Large"),
+        TestRules.Rule("cause = '盗窃罪' AND amount / months > 10", "PerMonth"),
+        TestRules.Rule("amount >= 50000 AND plaintiff_id IS NULL", "NoPlaintiff"));
+
+    [Fact]
+    public async Task Each_rule_says_whether_the_record_is_a_clue_with_the_value_of_each_condition()
+    {
+        RecordExplanation explanation = await Rules().ExplainAsync(TestRules.Csv(Csv), line: 2);
+
+        Assert.True(explanation.Found);
+        Assert.Equal([RuleVerdict.Clue, RuleVerdict.NoClue, RuleVerdict.NoClue], explanation.Rules.Select(r => r.Verdict));
+        Assert.Equal([("cause = '民间借贷纠纷'", (bool?)true), ("amount >= 50000", true)], explanation.Rules[0].Conditions.Select(c => (c.Condition, c.Value)));
+        Assert.Equal([true, false], explanation.Rules[2].Conditions.Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task Personal_values_are_masked_unless_revealed()
+    {
+        RecordExplanation masked = await Rules().ExplainAsync(TestRules.Csv(Csv), line: 2);
+        RecordExplanation revealed = await Rules().ExplainAsync(TestRules.Csv(Csv), line: 2, options: new RunOptions { RevealPersonalData = true });
+
+        Assert.Equal("110105********002X", masked.Values.Single(v => v.Field == "plaintiff_id").Value);
+        Assert.Equal("张*", masked.Values.Single(v => v.Field == "plaintiff_name").Value);
+        Assert.Equal("11010519491231002X", revealed.Values.Single(v => v.Field == "plaintiff_id").Value);
+    }
+
+    [Fact]
+    public async Task A_rule_that_fails_on_the_record_is_NotEvaluated_with_its_code()
+    {
+        RecordExplanation explanation = await Rules().ExplainAsync(TestRules.Csv(Csv), line: 4);
+
+        RuleExplanation perMonth = explanation.Rules.Single(r => r.RuleId == "PerMonth");
+        Assert.Equal((RuleVerdict.NotEvaluated, DiagnosticIds.DivisionByZero), (perMonth.Verdict, perMonth.ErrorCode));
+    }
+
+    [Fact]
+    public async Task A_record_that_cannot_be_read_or_does_not_exist_is_said_so()
+    {
+        RecordExplanation rejected = await Rules().ExplainAsync(TestRules.Csv(Csv), line: 3);
+        RecordExplanation missing = await Rules().ExplainAsync(TestRules.Csv(Csv), line: 40);
+
+        Assert.Equal((true, "RE5004"), (rejected.Found, rejected.Rejection?.Code));
+        Assert.Empty(rejected.Rules);
+        Assert.False(missing.Found);
+    }
+}

@@ -1,0 +1,65 @@
+namespace RuleRunner.Tests;
+
+/// <summary>The runner's commands on the bundled samples, as a user types them.</summary>
+public sealed class CommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rulerunner-commands-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Explain_shows_each_condition_with_its_value_and_the_verdict()
+    {
+        (int exitCode, string output) = Runner.RuleRunner("explain", "--models", Runner.SampleModels, "--model", "M02", "--record", Path.Combine(Runner.SampleData, "dui_cases.csv") + ":6");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("M02.R1: CLUE — every condition holds", output, StringComparison.Ordinal);
+        Assert.Contains("✗ licence_status = '吊销'  → false", output, StringComparison.Ordinal);
+        Assert.Contains("? days_between(effective_date, licence_status_date) > $grace_days  → unknown", output, StringComparison.Ordinal);
+        Assert.Contains("person_id            110105********8860", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_asks_for_the_reference_data_a_join_rule_needs()
+    {
+        string record = Path.Combine(Runner.SampleData, "convictions.csv") + ":2";
+
+        (int without, string withoutOutput) = Runner.RuleRunner("explain", "--models", Runner.SampleModels, "--model", "M08", "--record", record);
+        (int with, string withOutput) = Runner.RuleRunner("explain", "--models", Runner.SampleModels, "--model", "M08", "--record", record, "--data-dir", Runner.SampleData);
+
+        Assert.True(without == 0 && with == 0, withoutOutput + withOutput);
+        Assert.Contains("M08: NOT EVALUATED", withoutOutput, StringComparison.Ordinal);
+        Assert.Contains("give that dataset's data", withoutOutput, StringComparison.Ordinal);
+        Assert.Contains("M08: CLUE", withOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_writes_csv_clues_with_the_same_rows_as_json_lines()
+    {
+        string jsonl = Path.Combine(_folder, "clues.jsonl");
+        string csv = Path.Combine(_folder, "clues.csv");
+
+        (int first, string firstOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", jsonl);
+        (int second, string secondOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", csv, "--format", "csv");
+
+        Assert.True(first == 0 && second == 0, firstOutput + secondOutput);
+        string[] rows = File.ReadAllLines(csv);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, File.ReadAllBytes(csv)[..3]);
+        Assert.StartsWith("model,rule,version,dataset,line,subject,fingerprint", rows[0], StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllLines(jsonl).Length, rows.Length - 1);
+    }
+
+    [Theory]
+    [InlineData("run", "--models", "samples/models", "--data-dir", "samples/data", "--format", "xml")]
+    [InlineData("explain", "--models", "samples/models", "--model", "M02", "--record", "nowhere.csv:3")]
+    [InlineData("report", "--clues", "nowhere.jsonl", "--out", "report.html")]
+    public void A_wrong_argument_exits_with_2_and_says_what_is_wrong(params string[] arguments)
+    {
+        string[] absolute = [.. arguments.Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(Runner.RepositoryRoot, a) : a)];
+
+        (int exitCode, string output) = Runner.RuleRunner(absolute);
+
+        Assert.Equal(2, exitCode);
+        Assert.Matches("--(format|record|clues): ", output);
+    }
+}
