@@ -27,12 +27,14 @@ internal static class RunCommand
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var progress = new Option<string>("--progress") { Description = "auto (a live bar on a terminal when clues go to a file, lines every --progress-every otherwise), bar, lines or off.", DefaultValueFactory = _ => "auto" };
+        var progressEvery = new Option<double>("--progress-every") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 10 };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, progress, progressEvery };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
             cancellationToken));
         return command;
     }
@@ -40,6 +42,12 @@ internal static class RunCommand
     private static async Task<int> RunAsync(RunArguments arguments, CancellationToken cancellationToken)
     {
         (string[] data, FileInfo? output, string badRecords, bool reveal, int parallelism) = (arguments.Data, arguments.Output, arguments.BadRecords, arguments.Reveal, arguments.Parallelism);
+        if (arguments.Progress is not ("auto" or "bar" or "lines" or "off") || !(arguments.ProgressEvery >= 0))
+        {
+            await Console.Error.WriteLineAsync($"--progress: '{arguments.Progress}' is not auto, bar, lines or off (and --progress-every is seconds, at least 0).");
+            return ExitCodes.Usage;
+        }
+
         if (arguments.Format is not ("jsonl" or "csv"))
         {
             await Console.Error.WriteLineAsync($"--format: '{arguments.Format}' is not jsonl or csv.");
@@ -130,7 +138,9 @@ internal static class RunCommand
             sources.Add(dataset.Open(parts[1]));
         }
 
-        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism) };
+        bool live = arguments.Progress == "bar" || (arguments.Progress == "auto" && !Console.IsErrorRedirected && (output is not null || Console.IsOutputRedirected));
+        ProgressPrinter? printer = arguments.Progress == "off" ? null : new ProgressPrinter(live, TimeSpan.FromSeconds(arguments.ProgressEvery));
+        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer };
         RunSummary summary;
         try
         {
@@ -176,6 +186,7 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        printer?.Finish();
         PrintSummary(summary);
         return ExitCodes.Success;
     }
@@ -220,7 +231,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string Progress, double ProgressEvery);
 
     private sealed class ConsoleClueSink : IClueSink
     {

@@ -61,7 +61,21 @@ public sealed record RunOptions
     /// <value>The default is 31 days.</value>
     public int WindowLatenessDays { get; init; } = 31;
 
+    /// <summary>
+    /// Gets where the run reports its progress, after each batch of records, in input order: the dataset, the records
+    /// read and clues emitted so far, and how far through its input the source is, when that is known.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: no reports.</value>
+    public IProgress<RunProgress>? Progress { get; init; }
+
     /// <summary>Gets the clock used to measure the run.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
+
+/// <summary>How far a run has come (<see cref="RunOptions.Progress"/>).</summary>
+/// <param name="Dataset">The dataset being read.</param>
+/// <param name="RecordsRead">The records read so far in the run, all datasets together.</param>
+/// <param name="CluesEmitted">The clues emitted so far.</param>
+/// <param name="Fraction">How far through its input the current source is, from 0 to 1; <see langword="null"/> when its length is unknown.</param>
+public sealed record RunProgress(string Dataset, long RecordsRead, long CluesEmitted, double? Fraction);

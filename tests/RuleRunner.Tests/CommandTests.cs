@@ -49,6 +49,16 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(File.ReadAllLines(jsonl).Length, rows.Length - 1);
     }
 
+    [Fact]
+    public void A_run_not_watched_on_a_terminal_reports_progress_in_plain_lines()
+    {
+        (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress-every", "0");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"progress: dui_cases: [0-9,]+ records read \(100 % of its file\), [0-9,]+ records/s, [0-9]+ clues", output);
+        Assert.DoesNotContain("\r[", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("run", "--models", "samples/models", "--data-dir", "samples/data", "--format", "xml")]
     [InlineData("explain", "--models", "samples/models", "--model", "M02", "--record", "nowhere.csv:3")]

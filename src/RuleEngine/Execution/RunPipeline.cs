@@ -40,7 +40,10 @@ internal static class RunPipeline
         var quarantined = new bool[dataset.Rules.Length];
         Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, quarantined, work.Reader, stop.Token), CancellationToken.None))];
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
-        var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted);
+        var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
+        {
+            Progress = options.Progress is { } progress ? () => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction)) : null,
+        };
         bool stopped = false;
         try
         {
@@ -247,6 +250,9 @@ internal static class RunPipeline
     /// <summary>Hands results to the sink in input order and feeds window rules; the only writer of statistics.</summary>
     private sealed class Emitter(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ClueFactory factory, Dictionary<CompiledRule, WindowProcessor> windows, bool[] quarantined, bool alreadyCounted)
     {
+        /// <summary>Reports progress after each batch, when the run asked for reports.</summary>
+        public Action? Progress { get; init; }
+
         public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
             string name = dataset.Schema.Name;
@@ -325,6 +331,7 @@ internal static class RunPipeline
                 }
 
                 pool.TryWrite(batch);
+                Progress?.Invoke();
             }
 
             return false;

@@ -27,6 +27,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
         {
             _source = source;
             Stream stream = source._openStream();
+            Track(stream);
             _text = TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream);
             _reader = new SepReaderOptions(new Sep(source._options.Separator))
             {

@@ -40,6 +40,7 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
         {
             _source = source;
             _stream = source._openStream();
+            Track(_stream);
             _lines = new LineSplitter(_stream, source._options.MaxRecordBytes);
             _readerOptions = new JsonReaderOptions { MaxDepth = source._options.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
             IReadOnlyList<FieldDefinition> fields = source.Schema.Fields;

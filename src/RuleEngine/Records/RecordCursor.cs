@@ -17,7 +17,28 @@ internal enum ReadOutcome
 internal abstract class RecordCursor : IAsyncDisposable
 {
     /// <summary>Gets the rejection of the last read whose outcome was <see cref="ReadOutcome.Rejected"/>.</summary>
+    private Stream? _input;
+
     public RecordRejection? Rejection { get; protected set; }
+
+    /// <summary>Gets how far through its input the cursor has read, from 0 to 1, when the input has a known length.</summary>
+    public double? Fraction
+    {
+        get
+        {
+            try
+            {
+                return _input is { CanSeek: true } input && input.Length > 0 ? Math.Min(1, (double)input.Position / input.Length) : null;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Lets <see cref="Fraction"/> follow the position of the cursor's input.</summary>
+    protected void Track(Stream input) => _input = input;
 
     public abstract ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken);
 
