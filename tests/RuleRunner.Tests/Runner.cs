@@ -14,9 +14,18 @@ internal static class Runner
     public static (int ExitCode, string Output) RuleRunner(params string[] arguments) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), .. arguments]);
 
-    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    /// <summary>Runs the runner with environment variables set (culture, time zone).</summary>
+    public static (int ExitCode, string Output) RuleRunnerWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), .. arguments], environment: environment);
+
+    public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
