@@ -27,14 +27,15 @@ internal static class RunCommand
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var deadLetters = new Option<FileInfo?>("--dead-letters") { Description = "Write every rejected record and rule error to this file (JSON Lines: dataset, line, code, field, rule, message; never the record's values)." };
         var progress = new Option<string>("--progress") { Description = "auto (a live bar on a terminal when clues go to a file, lines every --progress-every otherwise), bar, lines or off.", DefaultValueFactory = _ => "auto" };
         var progressEvery = new Option<double>("--progress-every") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 10 };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, progress, progressEvery };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, deadLetters, progress, progressEvery };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(deadLetters), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
             cancellationToken));
         return command;
     }
@@ -140,7 +141,8 @@ internal static class RunCommand
 
         bool live = arguments.Progress == "bar" || (arguments.Progress == "auto" && !Console.IsErrorRedirected && (output is not null || Console.IsOutputRedirected));
         ProgressPrinter? printer = arguments.Progress == "off" ? null : new ProgressPrinter(live, TimeSpan.FromSeconds(arguments.ProgressEvery));
-        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer };
+        await using JsonLinesDeadLetterSink? deadLetters = arguments.DeadLetters is { } deadLetterFile ? new JsonLinesDeadLetterSink(deadLetterFile.Create(), ownsStream: true) : null;
+        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters };
         RunSummary summary;
         try
         {
@@ -231,7 +233,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string Progress, double ProgressEvery);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, FileInfo? DeadLetters, string Progress, double ProgressEvery);
 
     private sealed class ConsoleClueSink : IClueSink
     {

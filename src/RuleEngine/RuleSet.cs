@@ -139,6 +139,7 @@ public sealed class RuleSet
                 statistics.Read(dataset.Schema.Name, 1);
                 if (outcome == ReadOutcome.Rejected)
                 {
+                    await DeadLetters.WriteAsync(options, cursor.Rejection!, cancellationToken).ConfigureAwait(false);
                     if (statistics.Fail(cursor.Rejection!))
                     {
                         return null;

@@ -62,6 +62,21 @@ public sealed record RunOptions
     public int WindowLatenessDays { get; init; } = 31;
 
     /// <summary>
+    /// Gets where every rejected record and rule error goes, besides the summary's count: a dead-letter file
+    /// (<see cref="Records.JsonLinesDeadLetterSink"/>), in input order. The summary lists only the first
+    /// <see cref="MaxReportedRejections"/>; a dead-letter sink gets them all.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: failures are counted and listed in the summary only.</value>
+    public Records.IDeadLetterSink? DeadLetters { get; init; }
+
+    /// <summary>
+    /// Gets how a rejected record's raw text is protected before it goes into a dead letter (encrypted with a host
+    /// key, say). The raw text is personal data: without a protector, dead letters carry no payload.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: no payload.</value>
+    public Func<string, string>? ProtectDeadLetter { get; init; }
+
+    /// <summary>
     /// Gets where the run reports its progress, after each batch of records, in input order: the dataset, the records
     /// read and clues emitted so far, and how far through its input the source is, when that is known.
     /// </summary>

@@ -43,6 +43,7 @@ internal static class RunPipeline
         var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
         {
             Progress = options.Progress is { } progress ? () => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction)) : null,
+            Options = options,
         };
         bool stopped = false;
         try
@@ -253,6 +254,8 @@ internal static class RunPipeline
         /// <summary>Reports progress after each batch, when the run asked for reports.</summary>
         public Action? Progress { get; init; }
 
+        public required RunOptions Options { get; init; }
+
         public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
             string name = dataset.Schema.Name;
@@ -269,6 +272,7 @@ internal static class RunPipeline
                         if (!alreadyCounted)
                         {
                             statistics.Read(name, 1);
+                            await DeadLetterAsync(rejected, cancellationToken).ConfigureAwait(false);
                             if (statistics.Fail(rejected))
                             {
                                 return true;
@@ -306,11 +310,17 @@ internal static class RunPipeline
                         {
                             CompiledRule windowRule = dataset.Rules[item.Rule];
                             List<WindowEpisode> closed = windows[windowRule].Add(batch.Records[position], out RecordRejection? late);
-                            stop |= late is not null && statistics.Fail(late);
+                            if (late is not null)
+                            {
+                                await DeadLetterAsync(late, cancellationToken).ConfigureAwait(false);
+                                stop |= statistics.Fail(late);
+                            }
+
                             await WriteEpisodesAsync(windowRule, closed, cancellationToken).ConfigureAwait(false);
                         }
                         else
                         {
+                            await DeadLetterAsync(item.Error!, cancellationToken).ConfigureAwait(false);
                             stop |= statistics.Fail(item.Error!);
                             if (statistics.ShouldQuarantine(item.Error!, name))
                             {
@@ -336,6 +346,9 @@ internal static class RunPipeline
 
             return false;
         }
+
+        private ValueTask DeadLetterAsync(RecordRejection rejection, CancellationToken cancellationToken) =>
+            DeadLetters.WriteAsync(Options, rejection, cancellationToken);
 
         public async Task WriteEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, CancellationToken cancellationToken)
         {
@@ -389,6 +402,19 @@ internal static class RunPipeline
             Rejections.Clear();
             Results.Clear();
             Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}
+
+/// <summary>Hands failures to a run's dead-letter sink, with the raw record only as the host protected it.</summary>
+internal static class DeadLetters
+{
+    public static async ValueTask WriteAsync(RunOptions options, RecordRejection rejection, CancellationToken cancellationToken)
+    {
+        if (options.DeadLetters is { } sink)
+        {
+            string? payload = rejection.RawRecord is { } raw && options.ProtectDeadLetter is { } protect ? protect(raw) : null;
+            await sink.WriteAsync(new DeadLetter(rejection with { RawRecord = null }, payload), cancellationToken).ConfigureAwait(false);
         }
     }
 }

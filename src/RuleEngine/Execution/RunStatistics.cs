@@ -67,7 +67,7 @@ internal sealed class RunStatistics
 
         if (_rejections.Count < _options.MaxReportedRejections)
         {
-            _rejections.Add(rejection);
+            _rejections.Add(rejection.RawRecord is null ? rejection : rejection with { RawRecord = null });
         }
 
         return Failures > _options.BadRecords.MaxFailures;

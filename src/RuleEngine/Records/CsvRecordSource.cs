@@ -84,7 +84,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
             string dataset = _source.Dataset;
             if (row.ColCount != _headerCount)
             {
-                return ValueTask.FromResult(Reject(dataset, line, (DiagnosticIds.WrongFieldCount, $"The row has {row.ColCount} field(s); the header has {_headerCount}.")));
+                return ValueTask.FromResult(Reject(dataset, line, (DiagnosticIds.WrongFieldCount, $"The row has {row.ColCount} field(s); the header has {_headerCount}."), raw: row.Span.ToString()));
             }
 
             target.Line = line;
@@ -93,7 +93,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
             {
                 if (FieldValueParser.TryWrite(target, f, fields[f], row[_columnOfField[f]].Span, _source._options.ArraySeparator) is { } failure)
                 {
-                    return ValueTask.FromResult(Reject(dataset, line, failure, fields[f].Name));
+                    return ValueTask.FromResult(Reject(dataset, line, failure, fields[f].Name, row.Span.ToString()));
                 }
             }
 

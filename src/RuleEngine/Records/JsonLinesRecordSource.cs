@@ -114,7 +114,7 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
-                    return Reject(_source.Dataset, number, (DiagnosticIds.MalformedRecord, "The line is not a JSON object."));
+                    return Reject(_source.Dataset, number, (DiagnosticIds.MalformedRecord, "The line is not a JSON object."), raw: Raw(line));
                 }
 
                 failure = ReadObject(ref reader, _root, target);
@@ -136,16 +136,19 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
 
             if (failure is { } f)
             {
-                return Reject(_source.Dataset, number, (f.Code, f.Message), f.Field);
+                return Reject(_source.Dataset, number, (f.Code, f.Message), f.Field, Raw(line));
             }
 
             foreach (FieldDefinition field in _source.Schema.Fields.Where((d, i) => !_seen[i] && !d.IsNullable))
             {
-                return Reject(_source.Dataset, number, (DiagnosticIds.InvalidValue, $"Field '{field.Name}' is required but absent."), field.Name);
+                return Reject(_source.Dataset, number, (DiagnosticIds.InvalidValue, $"Field '{field.Name}' is required but absent."), field.Name, Raw(line));
             }
 
             return ReadOutcome.Record;
         }
+
+        /// <summary>The line's text for a dead-letter sink; bytes that are not UTF-8 become U+FFFD.</summary>
+        private static string Raw(ReadOnlySpan<byte> line) => System.Text.Encoding.UTF8.GetString(line);
 
         private (string Code, string Message, string? Field)? ReadObject(ref Utf8JsonReader reader, PathNode node, Record target)
         {

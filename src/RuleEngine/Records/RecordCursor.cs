@@ -44,9 +44,9 @@ internal abstract class RecordCursor : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    protected ReadOutcome Reject(string dataset, long line, (string Code, string Message) failure, string? field = null)
+    protected ReadOutcome Reject(string dataset, long line, (string Code, string Message) failure, string? field = null, string? raw = null)
     {
-        Rejection = new RecordRejection(dataset, line, failure.Code, failure.Message) { Field = field };
+        Rejection = new RecordRejection(dataset, line, failure.Code, failure.Message) { Field = field, RawRecord = raw };
         return ReadOutcome.Rejected;
     }
 }

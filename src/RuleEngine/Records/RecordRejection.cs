@@ -16,6 +16,12 @@ public sealed record RecordRejection(string Dataset, long Line, string Code, str
     /// <summary>Gets the rule that could not be evaluated, for evaluation errors; <see langword="null"/> for read errors.</summary>
     public string? RuleId { get; init; }
 
+    /// <summary>
+    /// Gets the record's raw text, for a dead-letter sink that protects it (personal data: never logged, never in
+    /// <see cref="ToString"/>); <see langword="null"/> when the source has none.
+    /// </summary>
+    internal string? RawRecord { get; init; }
+
     /// <inheritdoc/>
     public override string ToString()
     {
