@@ -145,11 +145,13 @@ internal static class SafeYamlReader
             YamlNode? root = null;
             int events = 0;
             int documents = 0;
+            Mark last = Mark.Empty;
             try
             {
                 while (parser.MoveNext())
                 {
                     ParsingEvent current = parser.Current!;
+                    last = current.End;
                     if (++events > limits.MaxEvents)
                     {
                         Error(ModelDiagnosticIds.DocumentTooLarge, string.Create(CultureInfo.InvariantCulture, $"The file has more than {limits.MaxEvents} YAML nodes."), current.Start);
@@ -211,6 +213,12 @@ internal static class SafeYamlReader
                     ? TabLocation(e.Start)
                     : SourceLocation.At(path, (int)e.Start.Line, (int)e.Start.Column);
                 diagnostics.Error(ModelDiagnosticIds.SyntaxError, Clean(e.Message), at, Hint(e.Message));
+                return null;
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            {
+                // YamlDotNet's scanner can fail outside its own exception type on malformed input (found by the fuzz test).
+                diagnostics.Error(ModelDiagnosticIds.SyntaxError, "The YAML cannot be read after this point.", SourceLocation.At(path, Math.Max(1, (int)last.Line), Math.Max(1, (int)last.Column)), "Check the quotes, brackets and indentation from here on.");
                 return null;
             }
 

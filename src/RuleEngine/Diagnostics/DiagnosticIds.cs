@@ -132,4 +132,7 @@ public static class DiagnosticIds
 
     /// <summary>A rule failed on too large a share of records and was taken out of the run; the other rules went on.</summary>
     public const string RuleQuarantined = "RE5010";
+
+    /// <summary>A CSV header names a column twice: the whole source fails with a <see cref="Records.RecordSourceException"/>.</summary>
+    public const string DuplicateColumn = "RE5011";
 }

@@ -29,13 +29,22 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
             Stream stream = source._openStream();
             Track(stream);
             _text = TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream);
-            _reader = new SepReaderOptions(new Sep(source._options.Separator))
+            try
             {
-                HasHeader = true,
-                Unescape = true,
-                DisableColCountCheck = true,
-                CultureInfo = CultureInfo.InvariantCulture,
-            }.From(_text);
+                _reader = new SepReaderOptions(new Sep(source._options.Separator))
+                {
+                    HasHeader = true,
+                    Unescape = true,
+                    DisableColCountCheck = true,
+                    CultureInfo = CultureInfo.InvariantCulture,
+                }.From(_text);
+            }
+            catch (ArgumentException)
+            {
+                // Sep refuses a header that names a column twice (found by the fuzz test); which value would the field take?
+                _text.Dispose();
+                throw new RecordSourceException(DiagnosticIds.DuplicateColumn, source.Dataset, $"The CSV header of dataset '{source.Dataset}' names a column twice; the file cannot be read.");
+            }
 
             IReadOnlyList<string> columns = _reader.Header.ColNames;
             _headerCount = columns.Count;

@@ -151,6 +151,14 @@ public class CsvRecordSourceTests
     }
 
     [Fact]
+    public async Task Open_HeaderNamingAColumnTwice_FailsWithACode()
+    {
+        var error = await Assert.ThrowsAsync<RecordSourceException>(() => SourceReader.ReadAllAsync(Source("案号,金额,案号\nA1,1,A2\n")));
+
+        Assert.Equal(DiagnosticIds.DuplicateColumn, error.Code);
+    }
+
+    [Fact]
     public async Task Read_HeaderOnly_GivesNoRecords()
     {
         var (records, rejections) = await SourceReader.ReadAllAsync(Source(Header));
