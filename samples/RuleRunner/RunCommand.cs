@@ -28,14 +28,17 @@ internal static class RunCommand
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var deadLetters = new Option<FileInfo?>("--dead-letters") { Description = "Write every rejected record and rule error to this file (JSON Lines: dataset, line, code, field, rule, message; never the record's values)." };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Checkpoint the run to this file (with --out), so --resume can finish it after a crash." };
+        var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Seconds between checkpoints (each source's start is always one).", DefaultValueFactory = _ => 30 };
+        var resume = new Option<bool>("--resume") { Description = "Resume the run recorded in --checkpoint: same models, same inputs (checked), the clue file kept up to its last committed byte." };
         var progress = new Option<string>("--progress") { Description = "auto (a live bar on a terminal when clues go to a file, lines every --progress-every otherwise), bar, lines or off.", DefaultValueFactory = _ => "auto" };
         var progressEvery = new Option<double>("--progress-every") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 10 };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, deadLetters, progress, progressEvery };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(deadLetters), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
             cancellationToken));
         return command;
     }
@@ -96,6 +99,7 @@ internal static class RunCommand
         }
 
         var sources = new List<RecordSource>();
+        var files = new List<(string Dataset, string Path)>();
         if (arguments.DataDirectory is { } directory)
         {
             if (!directory.Exists)
@@ -111,6 +115,7 @@ internal static class RunCommand
                 if (File.Exists(file))
                 {
                     sources.Add(dataset.Open(file));
+                    files.Add((dataset.Schema.Name, file));
                 }
             }
         }
@@ -137,29 +142,57 @@ internal static class RunCommand
             }
 
             sources.Add(dataset.Open(parts[1]));
+            files.Add((dataset.Schema.Name, parts[1]));
+        }
+
+        CheckpointedRun? checkpointed = null;
+        if (arguments.Checkpoint is { } checkpointFile)
+        {
+            if (output is null)
+            {
+                await Console.Error.WriteLineAsync("--checkpoint: give --out too; a checkpoint records how much of the clue file is safely written.");
+                return ExitCodes.Usage;
+            }
+
+            (checkpointed, string? problem) = CheckpointedRun.Open(checkpointFile.FullName, arguments.Resume, output.FullName, arguments.Models, arguments.Format, reveal, files, rules);
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return arguments.Resume && File.Exists(checkpointFile.FullName) ? ExitCodes.ModelErrors : ExitCodes.Usage;
+            }
+        }
+        else if (arguments.Resume)
+        {
+            await Console.Error.WriteLineAsync("--resume: give the --checkpoint file to resume from.");
+            return ExitCodes.Usage;
         }
 
         bool live = arguments.Progress == "bar" || (arguments.Progress == "auto" && !Console.IsErrorRedirected && (output is not null || Console.IsOutputRedirected));
         ProgressPrinter? printer = arguments.Progress == "off" ? null : new ProgressPrinter(live, TimeSpan.FromSeconds(arguments.ProgressEvery));
         await using JsonLinesDeadLetterSink? deadLetters = arguments.DeadLetters is { } deadLetterFile ? new JsonLinesDeadLetterSink(deadLetterFile.Create(), ownsStream: true) : null;
-        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters };
+        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom };
         RunSummary summary;
         try
         {
-            if (output is null)
+            Stream? file = checkpointed is not null ? checkpointed.Output : output?.Create();
+            if (file is null)
             {
                 summary = await rules.RunAsync(sources, new ConsoleClueSink(), options, cancellationToken);
             }
             else if (arguments.Format == "csv")
             {
-                await using var sink = new CsvClueSink(output.Create(), ownsStream: true);
+                await using var sink = new CsvClueSink(file, ownsStream: true, append: checkpointed?.Appending ?? false);
+                options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
                 summary = await rules.RunAsync(sources, sink, options, cancellationToken);
             }
             else
             {
-                await using var sink = new JsonLinesClueSink(output.Create(), ownsStream: true);
+                await using var sink = new JsonLinesClueSink(file, ownsStream: true);
+                options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
                 summary = await rules.RunAsync(sources, sink, options, cancellationToken);
             }
+
+            checkpointed?.Complete();
         }
         catch (BadRecordLimitExceededException e)
         {
@@ -233,7 +266,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, FileInfo? DeadLetters, string Progress, double ProgressEvery);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery);
 
     private sealed class ConsoleClueSink : IClueSink
     {

@@ -97,16 +97,19 @@ public sealed class RuleSet
                 }
             }
 
-            foreach ((RecordSource source, CompiledDataset dataset) in plan)
+            for (int index = 0; index < plan.Count; index++)
             {
+                (RecordSource source, CompiledDataset dataset) = plan[index];
                 bool loaded = tables.TryGetValue(dataset.Schema.Name, out ReferenceTable? table);
-                if (loaded && dataset.Rules.Length == 0)
+                if ((loaded && dataset.Rules.Length == 0) || index < (options.ResumeFrom?.SourceIndex ?? 0))
                 {
                     continue;
                 }
 
+                long skip = index == options.ResumeFrom?.SourceIndex ? options.ResumeFrom.SourceRecords : 0;
                 RecordSource input = loaded ? new MemoryRecordSource(dataset.Schema, table!.Records) : source;
-                if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded, cancellationToken).ConfigureAwait(false))
+                input = skip > 0 ? new SkippingRecordSource(input, skip) : input;
+                if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded, cancellationToken, index, skip).ConfigureAwait(false))
                 {
                     throw new BadRecordLimitExceededException(Summary(stopped: true));
                 }

@@ -83,6 +83,15 @@ public sealed record RunOptions
     /// <value>The default is <see langword="null"/>: no reports.</value>
     public IProgress<RunProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// Gets where a run resumed from a checkpoint starts: the sources before <see cref="RunPosition.SourceIndex"/> are
+    /// not run again (reference datasets are still loaded) and that source starts after its first
+    /// <see cref="RunPosition.SourceRecords"/> records. The summary then counts the resumed part only. A window rule's
+    /// state is not part of a position: resume a source with window rules from its start.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: from the start.</value>
+    public RunPosition? ResumeFrom { get; init; }
+
     /// <summary>Gets the clock used to measure the run.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -93,4 +102,16 @@ public sealed record RunOptions
 /// <param name="RecordsRead">The records read so far in the run, all datasets together.</param>
 /// <param name="CluesEmitted">The clues emitted so far.</param>
 /// <param name="Fraction">How far through its input the current source is, from 0 to 1; <see langword="null"/> when its length is unknown.</param>
-public sealed record RunProgress(string Dataset, long RecordsRead, long CluesEmitted, double? Fraction);
+public sealed record RunProgress(string Dataset, long RecordsRead, long CluesEmitted, double? Fraction)
+{
+    /// <summary>
+    /// Gets the position reached: every record before it has been evaluated and its clues handed to the sink (a
+    /// checkpoint may record it, once the sink's output is safely stored, to resume from it).
+    /// </summary>
+    public RunPosition Position { get; init; } = new(0, 0);
+}
+
+/// <summary>A place in a run's input: a source (its index in the list given to the run) and how many of its records, read or rejected.</summary>
+/// <param name="SourceIndex">The source's index in the run's list of sources.</param>
+/// <param name="SourceRecords">How many records of that source, rejected ones included, come before the position.</param>
+public sealed record RunPosition(int SourceIndex, long SourceRecords);

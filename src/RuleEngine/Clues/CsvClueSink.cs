@@ -19,12 +19,16 @@ public sealed class CsvClueSink : IClueSink, IAsyncDisposable
     /// <summary>Initializes a new instance of the <see cref="CsvClueSink"/> class.</summary>
     /// <param name="stream">The stream to write to.</param>
     /// <param name="ownsStream">Whether disposing the sink disposes the stream.</param>
-    public CsvClueSink(Stream stream, bool ownsStream = false)
+    /// <param name="append">Whether the stream already holds the header and earlier clues (a resumed run): no byte-order mark, no header.</param>
+    public CsvClueSink(Stream stream, bool ownsStream = false, bool append = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: !ownsStream) { NewLine = "\n" };
-        _writer = Sep.New(',').Writer(o => o with { Escape = true }).To(_text);
-        WriteHeader();
+        _text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: !append), leaveOpen: !ownsStream) { NewLine = "\n" };
+        _writer = Sep.New(',').Writer(o => o with { Escape = true, WriteHeader = !append }).To(_text);
+        if (!append)
+        {
+            WriteHeader();
+        }
     }
 
     /// <summary>Gets how many clues were written.</summary>
@@ -51,6 +55,15 @@ public sealed class CsvClueSink : IClueSink, IAsyncDisposable
         }
 
         Count++;
+    }
+
+    /// <summary>Writes out everything written so far.</summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the clues are in the stream.</returns>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        _writer.Flush();
+        await _text.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -20,7 +20,9 @@ internal static class RunPipeline
         RunStatistics statistics,
         IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes,
         bool alreadyCounted,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int sourceIndex = 0,
+        long skipped = 0)
     {
         int workers = options.MaxDegreeOfParallelism;
         int poolSize = (workers * 2) + 1;
@@ -42,7 +44,7 @@ internal static class RunPipeline
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
         var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
         {
-            Progress = options.Progress is { } progress ? () => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction)) : null,
+            Progress = options.Progress is { } progress ? consumed => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction) { Position = new RunPosition(sourceIndex, skipped + consumed) }) : null,
             Options = options,
         };
         bool stopped = false;
@@ -251,14 +253,16 @@ internal static class RunPipeline
     /// <summary>Hands results to the sink in input order and feeds window rules; the only writer of statistics.</summary>
     private sealed class Emitter(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ClueFactory factory, Dictionary<CompiledRule, WindowProcessor> windows, bool[] quarantined, bool alreadyCounted)
     {
-        /// <summary>Reports progress after each batch, when the run asked for reports.</summary>
-        public Action? Progress { get; init; }
+        /// <summary>Reports progress after each batch (with the records of the source consumed so far), when the run asked for reports.</summary>
+        public Action<long>? Progress { get; init; }
 
         public required RunOptions Options { get; init; }
 
         public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
             string name = dataset.Schema.Name;
+            long consumed = 0;
+            Progress?.Invoke(consumed);
             await foreach (Batch batch in ordered.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 await batch.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -340,8 +344,9 @@ internal static class RunPipeline
                     }
                 }
 
+                consumed += batch.Count + batch.Rejections.Count;
                 pool.TryWrite(batch);
-                Progress?.Invoke();
+                Progress?.Invoke(consumed);
             }
 
             return false;

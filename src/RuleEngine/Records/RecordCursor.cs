@@ -22,7 +22,7 @@ internal abstract class RecordCursor : IAsyncDisposable
     public RecordRejection? Rejection { get; protected set; }
 
     /// <summary>Gets how far through its input the cursor has read, from 0 to 1, when the input has a known length.</summary>
-    public double? Fraction
+    public virtual double? Fraction
     {
         get
         {

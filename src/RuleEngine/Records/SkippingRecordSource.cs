@@ -1,0 +1,31 @@
+namespace RuleEngine.Records;
+
+/// <summary>A source that starts after its first records (read or rejected alike): a run resumed from a checkpoint.</summary>
+internal sealed class SkippingRecordSource(RecordSource inner, long skip) : RecordSource(inner.Schema)
+{
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(inner.Open(layout), skip);
+
+    private sealed class Cursor(RecordCursor inner, long skip) : RecordCursor
+    {
+        private long _toSkip = skip;
+
+        public override async ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                ReadOutcome outcome = await inner.ReadAsync(target, cancellationToken).ConfigureAwait(false);
+                Rejection = inner.Rejection;
+                if (outcome == ReadOutcome.End || _toSkip == 0)
+                {
+                    return outcome;
+                }
+
+                _toSkip--;
+            }
+        }
+
+        public override double? Fraction => inner.Fraction;
+
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}

@@ -1,0 +1,78 @@
+namespace RuleRunner.Tests;
+
+/// <summary>
+/// The S-series: a checkpointed run killed at several points — before the clues of a batch are flushed, after the
+/// flush, while the checkpoint is written — and resumed, gives a clue file byte-identical to a run that was never
+/// interrupted: no clue lost, none duplicated. A changed input is refused on resume.
+/// </summary>
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("rulerunner-checkpoint-").FullName;
+
+    public CheckpointTests()
+    {
+        (int exitCode, string output) = Runner.RuleRunner("gen", "--models", Runner.SampleModels, "--out", Data, "--records", "3000", "--seed", "5");
+        Assert.True(exitCode == 0, output);
+    }
+
+    private string Data => Path.Combine(_folder, "data");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private (int ExitCode, string Output) Run(string output, string format, string? crash = null, bool resume = false)
+    {
+        string[] arguments = ["run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", output, "--format", format, "--progress", "off", "--checkpoint", Path.Combine(_folder, "checkpoint.json"), "--checkpoint-every", "0", .. resume ? new[] { "--resume" } : []];
+        return Runner.RuleRunnerWith(crash is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["RULERUNNER_TEST_CRASH"] = crash }, arguments);
+    }
+
+    [Theory]
+    [InlineData("jsonl", "before-flush:2")]
+    [InlineData("jsonl", "after-flush:9")]
+    [InlineData("jsonl", "during-checkpoint:25")]
+    [InlineData("jsonl", "after-flush:45")]
+    [InlineData("csv", "before-flush:30")]
+    [InlineData("csv", "during-checkpoint:47")]
+    public void A_run_killed_and_resumed_writes_the_same_clue_file_as_an_uninterrupted_run(string format, string crash)
+    {
+        string expected = Path.Combine(_folder, "expected." + format);
+        string resumed = Path.Combine(_folder, "resumed." + format);
+        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", expected, "--format", format, "--progress", "off");
+        Assert.True(full == 0, fullOutput);
+
+        (int killed, string killedOutput) = Run(resumed, format, crash);
+        Assert.True(killed != 0 && killedOutput.Contains("RULERUNNER_TEST_CRASH", StringComparison.Ordinal), killedOutput);
+        (int finished, string finishedOutput) = Run(resumed, format, resume: true);
+
+        Assert.True(finished == 0, finishedOutput);
+        Assert.Contains("Resuming from the checkpoint", finishedOutput, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(resumed));
+        Assert.False(File.Exists(Path.Combine(_folder, "checkpoint.json")));
+    }
+
+    [Fact]
+    public void A_changed_input_is_refused_on_resume()
+    {
+        string clues = Path.Combine(_folder, "clues.jsonl");
+        (int killed, _) = Run(clues, "jsonl", "after-flush:9");
+        Assert.NotEqual(0, killed);
+        File.AppendAllText(Path.Combine(Data, "dui_cases.csv"), "110105199001011234,某,（2024）京0105刑初9号,醉酒驾驶,100,否,有罪判决,2024-01-01,正常,\n");
+
+        (int exitCode, string output) = Run(clues, "jsonl", resume: true);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("changed since the checkpoint", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_checkpoint_left_by_an_earlier_run_is_not_overwritten_without_resume()
+    {
+        string clues = Path.Combine(_folder, "clues.jsonl");
+        (int killed, _) = Run(clues, "jsonl", "after-flush:3");
+        Assert.NotEqual(0, killed);
+
+        (int exitCode, string output) = Run(clues, "jsonl");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("add --resume", output, StringComparison.Ordinal);
+    }
+}
