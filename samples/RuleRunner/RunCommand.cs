@@ -230,7 +230,8 @@ internal static class RunCommand
     {
         var culture = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine(string.Create(culture, $"Records read: {summary.RecordsRead}, matched: {summary.RecordsMatched}, rejected: {summary.RecordsRejected}, rule errors: {summary.RuleErrors}"));
+        Console.WriteLine(string.Create(culture, $"Records read: {summary.RecordsRead}, matched: {summary.RecordsMatched}, rejected: {summary.RecordsRejected}, rule errors: {summary.RuleErrors}")
+            + (summary.FieldWarnings > 0 ? string.Create(culture, $", field warnings: {summary.FieldWarnings}") : string.Empty));
         foreach ((string dataset, long count) in summary.RecordsReadPerDataset)
         {
             Console.WriteLine(string.Create(culture, $"  {dataset}: {count} read"));

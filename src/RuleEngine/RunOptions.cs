@@ -62,6 +62,14 @@ public sealed record RunOptions
     public int WindowLatenessDays { get; init; } = 31;
 
     /// <summary>
+    /// Gets a value indicating whether a record whose ID-number field is not a valid ID number is rejected (RE5012)
+    /// rather than evaluated with a field warning.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: the record is evaluated (rules can test <c>id_valid</c>), and the
+    /// warning is counted in <see cref="RunSummary.FieldWarnings"/>, listed and dead-lettered.</value>
+    public bool RejectInvalidIdNumbers { get; init; }
+
+    /// <summary>
     /// Gets where every rejected record and rule error goes, besides the summary's count: a dead-letter file
     /// (<see cref="Records.JsonLinesDeadLetterSink"/>), in input order. The summary lists only the first
     /// <see cref="MaxReportedRejections"/>; a dead-letter sink gets them all.

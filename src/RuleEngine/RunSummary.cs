@@ -14,6 +14,12 @@ public sealed record RunSummary
     /// <summary>Gets how many records could not be read.</summary>
     public long RecordsRejected { get; init; }
 
+    /// <summary>
+    /// Gets how many field values were read but are suspect (RE5012: an ID number that is not valid); their records
+    /// were evaluated. Listed in <see cref="Rejections"/> with the others.
+    /// </summary>
+    public long FieldWarnings { get; init; }
+
     /// <summary>Gets how many times a rule could not be evaluated on a record (reported as NotEvaluated, never as "no clue").</summary>
     public long RuleErrors { get; init; }
 

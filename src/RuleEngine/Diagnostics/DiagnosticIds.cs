@@ -135,4 +135,10 @@ public static class DiagnosticIds
 
     /// <summary>A CSV header names a column twice: the whole source fails with a <see cref="Records.RecordSourceException"/>.</summary>
     public const string DuplicateColumn = "RE5011";
+
+    /// <summary>
+    /// An ID-number field holds a value that is not a valid ID number (wrong check character, impossible birth date,
+    /// a spreadsheet's scientific notation): a field warning, the record still evaluated, unless the run rejects such records.
+    /// </summary>
+    public const string InvalidIdNumber = "RE5012";
 }

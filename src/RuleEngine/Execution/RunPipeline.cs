@@ -40,7 +40,7 @@ internal static class RunPipeline
         RecordCursor cursor = source.Open(dataset.Layout);
         Task reader = Task.Run(() => ReadAsync(cursor, pool.Reader, ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
         var quarantined = new bool[dataset.Rules.Length];
-        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, quarantined, work.Reader, stop.Token), CancellationToken.None))];
+        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, quarantined, options.RejectInvalidIdNumbers, work.Reader, stop.Token), CancellationToken.None))];
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
         var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
         {
@@ -136,13 +136,14 @@ internal static class RunPipeline
     /// A rule in <paramref name="quarantined"/> is skipped; the emitter, which alone decides quarantine in input order,
     /// also drops whatever a worker produced for it before seeing the flag, so output does not depend on timing.
     /// </remarks>
-    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, bool rejectInvalidIds, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
         var candidates = new int[rules.Length];
         int[] isolated = [.. Enumerable.Range(0, rules.Length).Where(r => rules[r].Script is { RunsInWorker: true })];
         var outcomes = new ScriptOutcome[rules.Length][];
         int[] positions = [];
+        int[] idFields = [.. dataset.Schema.Fields.Select((f, i) => (f, i)).Where(x => x.f.Type == Schema.FieldType.IdNumber).Select(x => x.i)];
         await foreach (Batch batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -160,6 +161,11 @@ internal static class RunPipeline
                 for (int i = 0; i < batch.Count; i++)
                 {
                     Record record = batch.Records[i];
+                    if (idFields.Length > 0 && CheckIdNumbers(dataset, record, idFields, i, batch.Results, rejectRecord: rejectInvalidIds))
+                    {
+                        continue;
+                    }
+
                     int count = dataset.Dispatch.Candidates(record, candidates);
                     for (int c = 0; c < count; c++)
                     {
@@ -206,6 +212,34 @@ internal static class RunPipeline
                 batch.Done.TrySetException(e);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks the record's ID-number fields: an invalid one is a field warning (the record is still evaluated) or,
+    /// when the run rejects such records, a rejection; returns whether the record was rejected.
+    /// </summary>
+    private static bool CheckIdNumbers(CompiledDataset dataset, Record record, int[] idFields, int position, List<BatchResult> results, bool rejectRecord)
+    {
+        foreach (int field in idFields)
+        {
+            if (record.Nulls[field] || record.Strings[record.Layout.Slots[field]] is not { } value || ChineseData.IdNumber.IsValid(value))
+            {
+                continue;
+            }
+
+            string name = dataset.Schema.Fields[field].Name;
+            string message = value.Contains('E', StringComparison.OrdinalIgnoreCase) && value.Contains('+', StringComparison.Ordinal)
+                ? $"Field '{name}' holds a number in scientific notation, as a spreadsheet writes a long number: the ID number's digits are lost."
+                : $"Field '{name}' is not a valid ID number (length, region, birth date or check character).";
+            var problem = new RecordRejection(dataset.Schema.Name, record.Line, Diagnostics.DiagnosticIds.InvalidIdNumber, message) { Field = name };
+            results.Add(new BatchResult(position, -1, null, problem, Warning: !rejectRecord));
+            if (rejectRecord)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The rule's outcome on a record: its predicate, or what its worker-process script answered for the batch.</summary>
@@ -299,6 +333,21 @@ internal static class RunPipeline
                     for (; result < batch.Results.Count && batch.Results[result].Position == position; result++)
                     {
                         BatchResult item = batch.Results[result];
+                        if (item.Rule < 0)
+                        {
+                            await DeadLetterAsync(item.Error!, cancellationToken).ConfigureAwait(false);
+                            if (item.Warning)
+                            {
+                                statistics.Warn(item.Error!);
+                            }
+                            else if (!alreadyCounted)
+                            {
+                                stop |= statistics.Fail(item.Error!);
+                            }
+
+                            continue;
+                        }
+
                         if (Volatile.Read(ref quarantined[item.Rule]))
                         {
                             continue;
@@ -378,7 +427,8 @@ internal static class RunPipeline
     }
 
     /// <summary>What one rule gave on one record: a clue, an error, or (window rules) a record to count.</summary>
-    private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false);
+    /// <remarks>A field warning or a record rejected by the workers has no rule (<see cref="Rule"/> is -1).</remarks>
+    private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false, bool Warning = false);
 
     private sealed class Batch
     {

@@ -31,6 +31,8 @@ internal sealed class RunStatistics
 
     public long RuleErrors { get; private set; }
 
+    public long FieldWarnings { get; private set; }
+
     public long CluesEmitted { get; private set; }
 
     public long Failures => RecordsRejected + RuleErrors;
@@ -51,6 +53,16 @@ internal sealed class RunStatistics
     {
         CluesEmitted++;
         _cluesPerRule[ruleId] = _cluesPerRule.GetValueOrDefault(ruleId) + 1;
+    }
+
+    /// <summary>Records a suspect field value of a record that was still evaluated; never stops the run.</summary>
+    public void Warn(RecordRejection warning)
+    {
+        FieldWarnings++;
+        if (_rejections.Count < _options.MaxReportedRejections)
+        {
+            _rejections.Add(warning);
+        }
     }
 
     /// <summary>Records a rejected record or a rule error; returns whether the policy now stops the run.</summary>
@@ -94,6 +106,7 @@ internal sealed class RunStatistics
         RecordsMatched = RecordsMatched,
         RecordsRejected = RecordsRejected,
         RuleErrors = RuleErrors,
+        FieldWarnings = FieldWarnings,
         CluesEmitted = CluesEmitted,
         RecordsReadPerDataset = new SortedDictionary<string, long>(_readPerDataset, StringComparer.Ordinal),
         CluesPerRule = new SortedDictionary<string, long>(_cluesPerRule, StringComparer.Ordinal),
