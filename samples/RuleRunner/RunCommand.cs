@@ -205,6 +205,22 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync(e.Message);
             return ExitCodes.ModelErrors;
         }
+        catch (RunOutputException e)
+        {
+            if (e.Summary is not null)
+            {
+                PrintSummary(e.Summary);
+            }
+
+            await Console.Error.WriteLineAsync(e.Message + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
+            return ExitCodes.ModelErrors;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            printer?.Finish();
+            await Console.Error.WriteLineAsync("The run was cancelled." + (checkpointed is not null ? " Finish it with --resume." : string.Empty));
+            return ExitCodes.Cancelled;
+        }
         catch (RunLimitExceededException e)
         {
             if (e.Summary is not null)

@@ -28,7 +28,7 @@ internal sealed class CompiledScriptCondition : ScriptCondition
         CacheKey = cacheKey;
         Namespace = source.Namespace;
         _faults = new ScriptFaults(request.RuleId, source, request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1)), request.Code);
-        Description = start.Path is null ? $"script of {request.RuleId}" : $"script ({start.Path}:{start.Line})";
+        Description = start.Path is null ? $"script of {request.RuleId}" : $"script ({Path.GetFileName(start.Path)}:{start.Line})";
     }
 
     public override DatasetSchema Schema { get; }

@@ -17,7 +17,7 @@ internal sealed class WorkerScriptCondition : ScriptCondition
     {
         Schema = request.Schema;
         FieldsRead = fields;
-        Description = start.Path is null ? $"script of {request.RuleId}" : $"script ({start.Path}:{start.Line})";
+        Description = start.Path is null ? $"script of {request.RuleId}" : $"script ({Path.GetFileName(start.Path)}:{start.Line})";
         var faults = new ScriptFaults(request.RuleId, source, request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1)), request.Code);
         _worker = new ScriptWorkerClient(options, request.Schema, source.Namespace, image, faults, request.RuleId);
     }

@@ -119,6 +119,10 @@ public sealed class RuleSet
         {
             throw new RunLimitExceededException(e.Code, e.Message, Summary(stopped: false));
         }
+        catch (RunOutputException e) when (e.Summary is null)
+        {
+            throw new RunOutputException(e.Code, e.Message[(e.Code.Length + 2)..], e.InnerException, Summary(stopped: true));
+        }
 
         return Summary(stopped: false);
     }

@@ -12,8 +12,8 @@ public sealed class BudgetTests
 {
     // Record 1 sets off the hostile path (months = 1); record 2 (months = 2) must still be evaluated and be a clue.
     private const string Rows = """
-        （2024）京0105民初1号,民间借贷纠纷,110105199001011234,张三,5000,,1,,2024-01-01,借条 利息,
-        （2024）京0105民初2号,民间借贷纠纷,110105199001011234,张三,5000,,2,,2024-01-01,借条,
+        （2024）京0105民初1号,民间借贷纠纷,11010519491231002X,张三,5000,,1,,2024-01-01,借条 利息,
+        （2024）京0105民初2号,民间借贷纠纷,11010519491231002X,张三,5000,,2,,2024-01-01,借条,
         """;
 
     private static async Task<(List<Clue> Clues, RunSummary Summary)> RunAsync(string hostile, ScriptRuleCompiler? compiler = null)

@@ -50,6 +50,42 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_cancelled_with_ctrl_c_stops_cleanly_and_resumes_to_the_same_clue_file()
+    {
+        string expected = Path.Combine(_folder, "expected.jsonl");
+        string resumed = Path.Combine(_folder, "resumed.jsonl");
+        string checkpoint = Path.Combine(_folder, "checkpoint.json");
+        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", expected, "--progress", "off");
+        Assert.True(full == 0, fullOutput);
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", resumed, "--progress", "off", "--checkpoint", checkpoint, "--checkpoint-every", "0", "--parallelism", "1" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var run = System.Diagnostics.Process.Start(start)!;
+        Task<string> error = run.StandardError.ReadToEndAsync();
+        Task<string> output = run.StandardOutput.ReadToEndAsync();
+        using var waiting = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (!File.Exists(checkpoint) && !run.HasExited)
+        {
+            await Task.Delay(10, waiting.Token);
+        }
+
+        Runner.Run("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await run.WaitForExitAsync(waiting.Token);
+        string said = await output + await error;
+
+        // The signal comes at the first checkpoint, seconds before the run could end: it stops with the resumable code.
+        Assert.True(run.ExitCode == 130, $"exit {run.ExitCode}: {said}");
+        Assert.Contains("The run was cancelled. Finish it with --resume.", said, StringComparison.Ordinal);
+        (int finished, string finishedOutput) = Run(resumed, "jsonl", resume: true);
+        Assert.True(finished == 0, finishedOutput);
+        Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(resumed));
+    }
+
+    [Fact]
     public void A_changed_input_is_refused_on_resume()
     {
         string clues = Path.Combine(_folder, "clues.jsonl");

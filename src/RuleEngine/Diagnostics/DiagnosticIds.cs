@@ -141,4 +141,10 @@ public static class DiagnosticIds
     /// a spreadsheet's scientific notation): a field warning, the record still evaluated, unless the run rejects such records.
     /// </summary>
     public const string InvalidIdNumber = "RE5012";
+
+    /// <summary>The clue sink failed (a full disk, a closed connection): the run stops (<see cref="RunOutputException"/>).</summary>
+    public const string OutputWriteFailed = "RE5013";
+
+    /// <summary>The dead-letter sink failed: the run stops rather than go on without recording its failures (<see cref="RunOutputException"/>).</summary>
+    public const string DeadLetterUnavailable = "RE5014";
 }

@@ -355,7 +355,7 @@ internal static class RunPipeline
 
                         if (item.Clue is { } clue)
                         {
-                            await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+                            await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
                             statistics.Clue(clue.RuleId);
                             matched = true;
                         }
@@ -404,12 +404,25 @@ internal static class RunPipeline
         private ValueTask DeadLetterAsync(RecordRejection rejection, CancellationToken cancellationToken) =>
             DeadLetters.WriteAsync(Options, rejection, cancellationToken);
 
+        /// <summary>Hands a clue to the sink; a sink that fails stops the run with a code (never a silently lost clue).</summary>
+        private async ValueTask WriteClueAsync(Clue clue, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
+            {
+                throw new RunOutputException(Diagnostics.DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) on a clue of rule '{clue.RuleId}' from {clue.Dataset}:{clue.Line}; the run stopped there.", e);
+            }
+        }
+
         public async Task WriteEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, CancellationToken cancellationToken)
         {
             foreach (WindowEpisode episode in episodes)
             {
                 Clue clue = factory.CreateWindowClue(rule, episode);
-                await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+                await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
                 statistics.Clue(clue.RuleId);
             }
         }
@@ -469,7 +482,14 @@ internal static class DeadLetters
         if (options.DeadLetters is { } sink)
         {
             string? payload = rejection.RawRecord is { } raw && options.ProtectDeadLetter is { } protect ? protect(raw) : null;
-            await sink.WriteAsync(new DeadLetter(rejection with { RawRecord = null }, payload), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sink.WriteAsync(new DeadLetter(rejection with { RawRecord = null }, payload), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
+            {
+                throw new RunOutputException(Diagnostics.DiagnosticIds.DeadLetterUnavailable, $"The dead-letter sink failed ({e.GetType().Name}) at {rejection.Dataset}:{rejection.Line}; the run stopped rather than lose failures.", e);
+            }
         }
     }
 }
