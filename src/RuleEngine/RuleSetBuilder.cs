@@ -57,6 +57,10 @@ public sealed class RuleSetBuilder
     /// </summary>
     internal bool ShareSubexpressions { get; set; } = true;
 
+    /// <summary>Gets or sets the most rules a rule set may hold (RE2019 beyond it), a guard against a runaway model set.</summary>
+    /// <value>The default is 20,000.</value>
+    public int MaxRules { get; set; } = 20_000;
+
     /// <summary>
     /// Lets rules carry C# scripts (<see cref="RuleDefinition.Script"/>), compiled by <paramref name="compiler"/>.
     /// Without a compiler, a rule with a script is an error: the host, not the model file, decides whether scripts run.
@@ -105,6 +109,12 @@ public sealed class RuleSetBuilder
     {
         var diagnostics = new DiagnosticBag();
         bound = [];
+        if (_rules.Count > MaxRules)
+        {
+            diagnostics.Error(DiagnosticIds.TooManyRules, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The rule set has {_rules.Count} rules; the limit is {MaxRules}."), _rules[MaxRules].Location, "Split the models into several rule sets, or raise RuleSetBuilder.MaxRules.");
+            return diagnostics;
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (RuleDefinition rule in _rules)
         {

@@ -45,6 +45,13 @@ public sealed record RunOptions
     /// <value>The default is 0.1 (one record in ten).</value>
     public double QuarantineErrorShare { get; init; } = 0.1;
 
+    /// <summary>
+    /// Gets the longest text a clue's evidence carries; a longer value (the full facts of a judgment, say) is cut and
+    /// marked with how many characters were left out, so a clue stays small whatever the record holds.
+    /// </summary>
+    /// <value>The default is 2,000 characters.</value>
+    public int MaxEvidenceLength { get; init; } = 2000;
+
     /// <summary>Gets how many records the reference datasets of a run may hold in memory, together.</summary>
     /// <value>The default is 10,000,000.</value>
     public long MaxReferenceRecords { get; init; } = 10_000_000;

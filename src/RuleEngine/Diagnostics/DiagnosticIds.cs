@@ -85,6 +85,9 @@ public static class DiagnosticIds
     /// <summary>A script compiled against another schema than the rule's dataset has.</summary>
     public const string ScriptSchemaMismatch = "RE2018";
 
+    /// <summary>A rule set with more rules than <see cref="RuleSetBuilder.MaxRules"/>.</summary>
+    public const string TooManyRules = "RE2019";
+
     /// <summary>Arithmetic overflowed its type on a record.</summary>
     public const string ArithmeticOverflow = "RE4001";
 

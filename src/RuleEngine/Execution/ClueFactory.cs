@@ -34,7 +34,7 @@ internal sealed class ClueFactory(RunOptions options)
             Record record = context[source];
             FieldDefinition definition = record.Layout.Schema.Fields[field];
             object? value = record.GetValue(field);
-            object? shown = IsMasked(definition) && value is not null ? Shown(definition, value) : value;
+            object? shown = IsMasked(definition) && value is not null ? Shown(definition, value) : Bounded(value);
             string name = source == 0 ? definition.Name : $"{rule.Sources[source].Alias}.{definition.Name}";
             evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal };
         }
@@ -77,7 +77,7 @@ internal sealed class ClueFactory(RunOptions options)
             {
                 FieldDefinition definition = window.Schema.Fields[field];
                 object? value = member.Values[window.SnapshotIndex[field]];
-                evidence.Add(new EvidenceValue(definition.Name, IsMasked(definition) && value is not null ? Shown(definition, value) : value, dataset, member.Line) { Personal = definition.Personal });
+                evidence.Add(new EvidenceValue(definition.Name, IsMasked(definition) && value is not null ? Shown(definition, value) : Bounded(value), dataset, member.Line) { Personal = definition.Personal });
             }
         }
 
@@ -128,6 +128,11 @@ internal sealed class ClueFactory(RunOptions options)
         byte[] hash = HMACSHA256.HashData(options.FingerprintKey.Span, data);
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
+
+    /// <summary>A text longer than <see cref="RunOptions.MaxEvidenceLength"/> cut, with how much was left out: clues stay small whatever the record holds.</summary>
+    private object? Bounded(object? value) => value is string text && text.Length > options.MaxEvidenceLength
+        ? string.Create(CultureInfo.InvariantCulture, $"{text[..options.MaxEvidenceLength]}…(+{text.Length - options.MaxEvidenceLength} characters)")
+        : value;
 
     private bool IsMasked(FieldDefinition field) => !options.RevealPersonalData && field.Personal != PersonalDataKind.None;
 

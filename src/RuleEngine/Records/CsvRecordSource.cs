@@ -18,17 +18,18 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
     private sealed class Cursor : RecordCursor
     {
         private readonly CsvRecordSource _source;
-        private readonly TextReader _text;
+        private readonly RowBoundedReader _text;
         private readonly SepReader _reader;
         private readonly int[] _columnOfField;
         private readonly int _headerCount;
+        private long _lastLine = 1;
 
         public Cursor(CsvRecordSource source, RecordLayout layout)
         {
             _source = source;
             Stream stream = source._openStream();
             Track(stream);
-            _text = TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream);
+            _text = new RowBoundedReader(TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream), source._options.MaxRecordChars);
             try
             {
                 _reader = new SepReaderOptions(new Sep(source._options.Separator))
@@ -38,6 +39,11 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
                     DisableColCountCheck = true,
                     CultureInfo = CultureInfo.InvariantCulture,
                 }.From(_text);
+            }
+            catch (RowTooLongException)
+            {
+                _text.Dispose();
+                throw TooLong(source, 1);
             }
             catch (ArgumentException)
             {
@@ -83,13 +89,22 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
 
         public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
         {
-            if (!_reader.MoveNext())
+            _text.NextRow();
+            try
             {
-                return ValueTask.FromResult(ReadOutcome.End);
+                if (!_reader.MoveNext())
+                {
+                    return ValueTask.FromResult(ReadOutcome.End);
+                }
+            }
+            catch (RowTooLongException)
+            {
+                throw TooLong(_source, _lastLine + 1);
             }
 
             SepReader.Row row = _reader.Current;
             long line = row.LineNumberFrom;
+            _lastLine = row.LineNumberToExcl - 1;
             string dataset = _source.Dataset;
             if (row.ColCount != _headerCount)
             {
@@ -108,6 +123,9 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
 
             return ValueTask.FromResult(ReadOutcome.Record);
         }
+
+        private static RecordSourceException TooLong(CsvRecordSource source, long line) =>
+            new(DiagnosticIds.RecordTooLarge, source.Dataset, $"The CSV row from line {line} of dataset '{source.Dataset}' is longer than {source._options.MaxRecordChars} characters (an unclosed quote, perhaps); the file cannot be read past it.");
 
         public override ValueTask DisposeAsync()
         {
