@@ -27,6 +27,7 @@ internal static class RunCommand
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var exclude = new Option<string[]>("--exclude") { Description = "Keep records from every model, as dataset=condition (convictions=\"sealed = true\"): read and counted, never evaluated or joined. Repeat for several.", AllowMultipleArgumentsPerToken = true };
         var deadLetters = new Option<FileInfo?>("--dead-letters") { Description = "Write every rejected record and rule error to this file (JSON Lines: dataset, line, code, field, rule, message; never the record's values)." };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Checkpoint the run to this file (with --out), so --resume can finish it after a crash." };
         var checkpointEvery = new Option<double>("--checkpoint-every") { Description = "Seconds between checkpoints (each source's start is always one).", DefaultValueFactory = _ => 30 };
@@ -35,10 +36,10 @@ internal static class RunCommand
         var progressEvery = new Option<double>("--progress-every") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 10 };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, exclude, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(exclude) ?? [], parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
             cancellationToken));
         return command;
     }
@@ -86,7 +87,20 @@ internal static class RunCommand
         RuleSet rules;
         try
         {
-            rules = models.Compile(new ModelCompileOptions { Region = arguments.Region, Parameters = overrides });
+            var exclusions = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string item in arguments.Exclusions)
+            {
+                string[] pair = item.Split('=', 2);
+                if (pair.Length != 2 || pair[1].Trim().Length == 0)
+                {
+                    await Console.Error.WriteLineAsync($"--exclude: '{item}' is not dataset=condition.");
+                    return ExitCodes.Usage;
+                }
+
+                exclusions[pair[0].Trim()] = exclusions.TryGetValue(pair[0].Trim(), out string? earlier) ? $"({earlier}) OR ({pair[1]})" : pair[1];
+            }
+
+            rules = models.Compile(new ModelCompileOptions { Region = arguments.Region, Parameters = overrides, Exclusions = exclusions });
         }
         catch (RuleCompilationException e)
         {
@@ -247,7 +261,8 @@ internal static class RunCommand
         var culture = CultureInfo.InvariantCulture;
         Console.WriteLine();
         Console.WriteLine(string.Create(culture, $"Records read: {summary.RecordsRead}, matched: {summary.RecordsMatched}, rejected: {summary.RecordsRejected}, rule errors: {summary.RuleErrors}")
-            + (summary.FieldWarnings > 0 ? string.Create(culture, $", field warnings: {summary.FieldWarnings}") : string.Empty));
+            + (summary.FieldWarnings > 0 ? string.Create(culture, $", field warnings: {summary.FieldWarnings}") : string.Empty)
+            + (summary.RecordsExcluded > 0 ? string.Create(culture, $", excluded: {summary.RecordsExcluded}") : string.Empty));
         foreach ((string dataset, long count) in summary.RecordsReadPerDataset)
         {
             Console.WriteLine(string.Create(culture, $"  {dataset}: {count} read"));
@@ -283,7 +298,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string[] Exclusions, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery);
 
     private sealed class ConsoleClueSink : IClueSink
     {

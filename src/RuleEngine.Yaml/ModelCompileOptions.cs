@@ -12,4 +12,10 @@ public sealed record ModelCompileOptions
     /// They win over regional values and defaults.
     /// </summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Gets the host's exclusions, by dataset: a condition TRUE for the records no model may see (sealed juvenile
+    /// records: <c>sealed = true</c>). See <see cref="RuleSetBuilder.Exclude"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Exclusions { get; init; } = new Dictionary<string, string>();
 }

@@ -145,6 +145,10 @@ public sealed class ModelSet
 
         var diagnostics = new DiagnosticList();
         RuleSetBuilder builder = NewBuilder(Datasets.Values, _scriptCompiler);
+        foreach ((string dataset, string condition) in options.Exclusions)
+        {
+            builder.Exclude(dataset, condition);
+        }
 
         List<SupervisionModel> list = [.. models];
         foreach (string key in options.Parameters.Keys.Where(k => !list.Exists(m => m.Parameters.Any(p => p.Name == k || $"{m.Id}.{p.Name}" == k))))

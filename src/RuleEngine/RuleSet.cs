@@ -127,6 +127,19 @@ public sealed class RuleSet
         return Summary(stopped: false);
     }
 
+    /// <summary>Whether the host's exclusion keeps a reference record out; one it cannot evaluate is kept out too.</summary>
+    private static bool Excluded(Func<Record, bool> exclude, Record record)
+    {
+        try
+        {
+            return exclude(record);
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, null, out _, out _))
+        {
+            return true;
+        }
+    }
+
     private static async Task<ReferenceTable?> LoadReferenceAsync(RecordSource source, CompiledDataset dataset, RunStatistics statistics, RunOptions options, long alreadyHeld, CancellationToken cancellationToken)
     {
         var table = new ReferenceTable(dataset.Schema.Name, dataset.Layout);
@@ -152,6 +165,13 @@ public sealed class RuleSet
                         return null;
                     }
 
+                    continue;
+                }
+
+                if (dataset.Exclude is { } exclude && Excluded(exclude, record))
+                {
+                    // A sealed record is never joined either.
+                    statistics.Excluded();
                     continue;
                 }
 

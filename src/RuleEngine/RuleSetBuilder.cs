@@ -16,6 +16,7 @@ public sealed class RuleSetBuilder
     private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
     private readonly List<RuleDefinition> _rules = [];
     private IScriptConditionCompiler? _scriptCompiler;
+    private readonly Dictionary<string, string> _exclusions = new(StringComparer.Ordinal);
 
     /// <summary>Declares a dataset that rules may read.</summary>
     /// <param name="schema">The dataset's schema.</param>
@@ -52,6 +53,23 @@ public sealed class RuleSetBuilder
     }
 
     /// <summary>
+    /// Keeps records out of every rule: those of <paramref name="dataset"/> for which <paramref name="condition"/> is
+    /// TRUE (sealed juvenile records, 未成年人犯罪记录封存, say) are read and counted
+    /// (<see cref="RunSummary.RecordsExcluded"/>), but never evaluated, joined or put in a clue. Several exclusions of
+    /// one dataset exclude a record when any holds.
+    /// </summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="condition">The condition, in the condition language: <c>sealed = true</c>.</param>
+    /// <returns>This builder.</returns>
+    public RuleSetBuilder Exclude(string dataset, string condition)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataset);
+        ArgumentException.ThrowIfNullOrEmpty(condition);
+        _exclusions[dataset] = _exclusions.TryGetValue(dataset, out string? earlier) ? $"({earlier}) OR ({condition})" : condition;
+        return this;
+    }
+
+    /// <summary>
     /// Gets or sets a value indicating whether function calls that several rules of a dataset make alike are computed
     /// once per record (on by default; off only to measure or to compare).
     /// </summary>
@@ -76,7 +94,12 @@ public sealed class RuleSetBuilder
 
     /// <summary>Checks every rule without compiling: unknown datasets and fields, type errors, syntax errors.</summary>
     /// <returns>Every diagnostic, errors and warnings, in rule order.</returns>
-    public IReadOnlyList<Diagnostic> Validate() => Bind(out _).Items;
+    public IReadOnlyList<Diagnostic> Validate()
+    {
+        DiagnosticBag diagnostics = Bind(out _);
+        BindExclusions(diagnostics);
+        return diagnostics.Items;
+    }
 
     /// <summary>Checks and compiles the rules.</summary>
     /// <returns>The compiled rule set.</returns>
@@ -84,6 +107,7 @@ public sealed class RuleSetBuilder
     public RuleSet Build()
     {
         DiagnosticBag diagnostics = Bind(out List<BoundRule> bound);
+        Dictionary<string, BoundExpression> exclusions = BindExclusions(diagnostics);
         if (diagnostics.HasErrors)
         {
             throw new RuleCompilationException(diagnostics.Items);
@@ -99,7 +123,10 @@ public sealed class RuleSetBuilder
                 : new Dictionary<string, SharedSlot>();
             CompiledRule[] rules = [.. own.Select(b => Compile(b, layouts, shared))];
             RuleDispatch dispatch = RuleDispatch.Build([.. rules.Select((r, i) => (r, (BoundExpression?)own[i].Condition))], layouts[schema.Name]);
-            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count);
+            datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count)
+            {
+                Exclude = exclusions.TryGetValue(schema.Name, out BoundExpression? exclusion) ? new ExpressionCompiler(layouts[schema.Name]).CompilePredicate(exclusion) : null,
+            };
         }
 
         return new RuleSet([.. _rules], datasets, [.. diagnostics.Items]);
@@ -137,6 +164,31 @@ public sealed class RuleSetBuilder
         }
 
         return diagnostics;
+    }
+
+    private Dictionary<string, BoundExpression> BindExclusions(DiagnosticBag diagnostics)
+    {
+        var bound = new Dictionary<string, BoundExpression>(StringComparer.Ordinal);
+        foreach ((string dataset, string condition) in _exclusions)
+        {
+            var owner = new RuleDefinition("exclude:" + dataset, dataset, condition);
+            if (FindDataset(dataset, owner, SourceLocation.None, diagnostics) is not { } schema)
+            {
+                continue;
+            }
+
+            var text = new ExpressionText(condition, SourceMap.StartingAt(SourceLocation.None));
+            if (Parser.Parse(text, diagnostics, LanguageLimits.Default) is { } syntax)
+            {
+                BoundExpression expression = new Binder(text, new BindingScope(schema, [dataset], new Dictionary<string, object?>()), diagnostics, owner.Id).BindCondition(syntax);
+                if (expression.Type != LanguageType.Error)
+                {
+                    bound[dataset] = expression;
+                }
+            }
+        }
+
+        return bound;
     }
 
     private DatasetSchema? FindDataset(string name, RuleDefinition rule, SourceLocation location, DiagnosticBag diagnostics)

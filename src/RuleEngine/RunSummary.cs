@@ -11,6 +11,9 @@ public sealed record RunSummary
     /// <summary>Gets how many records produced at least one clue.</summary>
     public long RecordsMatched { get; init; }
 
+    /// <summary>Gets how many records the host's exclusions kept from every rule (<see cref="RuleSetBuilder.Exclude"/>), reference datasets included.</summary>
+    public long RecordsExcluded { get; init; }
+
     /// <summary>Gets how many records could not be read.</summary>
     public long RecordsRejected { get; init; }
 

@@ -150,4 +150,7 @@ public static class DiagnosticIds
 
     /// <summary>The dead-letter sink failed: the run stops rather than go on without recording its failures (<see cref="RunOutputException"/>).</summary>
     public const string DeadLetterUnavailable = "RE5014";
+
+    /// <summary>A source with no records (an empty file, a header alone): a warning, so an export that failed upstream is noticed.</summary>
+    public const string NoRecords = "RE5015";
 }

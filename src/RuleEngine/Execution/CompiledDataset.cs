@@ -24,4 +24,7 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
     public CompiledRule[] Rules { get; } = rules;
 
     public RuleDispatch Dispatch { get; } = dispatch;
+
+    /// <summary>Gets the host's exclusion: TRUE for a record no rule may see (<see cref="RuleSetBuilder.Exclude"/>).</summary>
+    public Func<Record, bool>? Exclude { get; init; }
 }

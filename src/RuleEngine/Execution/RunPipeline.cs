@@ -51,6 +51,11 @@ internal static class RunPipeline
         try
         {
             stopped = await emitter.EmitAsync(ordered.Reader, pool.Writer, cancellationToken).ConfigureAwait(false);
+            if (!stopped && emitter.Consumed == 0 && skipped == 0 && !alreadyCounted)
+            {
+                statistics.Warn(new RecordRejection(dataset.Schema.Name, 0, Diagnostics.DiagnosticIds.NoRecords, $"The source of dataset '{dataset.Schema.Name}' has no records; was the export empty?"));
+            }
+
             if (!stopped)
             {
                 foreach ((CompiledRule rule, WindowProcessor processor) in windows)
@@ -161,6 +166,11 @@ internal static class RunPipeline
                 for (int i = 0; i < batch.Count; i++)
                 {
                     Record record = batch.Records[i];
+                    if (dataset.Exclude is { } exclude && Excluded(exclude, dataset, record, i, batch.Results))
+                    {
+                        continue;
+                    }
+
                     if (idFields.Length > 0 && CheckIdNumbers(dataset, record, idFields, i, batch.Results, rejectRecord: rejectInvalidIds))
                     {
                         continue;
@@ -212,6 +222,26 @@ internal static class RunPipeline
                 batch.Done.TrySetException(e);
             }
         }
+    }
+
+    /// <summary>Whether the host's exclusion keeps the record from every rule; an exclusion that fails rejects the record (never evaluated).</summary>
+    private static bool Excluded(Func<Record, bool> exclude, CompiledDataset dataset, Record record, int position, List<BatchResult> results)
+    {
+        try
+        {
+            if (!exclude(record))
+            {
+                return false;
+            }
+
+            results.Add(new BatchResult(position, ExcludedRecord, null, null));
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out string message))
+        {
+            results.Add(new BatchResult(position, -1, null, new RecordRejection(dataset.Schema.Name, record.Line, code, "The exclusion could not be evaluated: " + message)));
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -287,6 +317,9 @@ internal static class RunPipeline
     /// <summary>Hands results to the sink in input order and feeds window rules; the only writer of statistics.</summary>
     private sealed class Emitter(CompiledDataset dataset, IClueSink sink, RunStatistics statistics, ClueFactory factory, Dictionary<CompiledRule, WindowProcessor> windows, bool[] quarantined, bool alreadyCounted)
     {
+        /// <summary>Gets how many records (read or rejected) the emitter has handled.</summary>
+        public long Consumed { get; private set; }
+
         /// <summary>Reports progress after each batch (with the records of the source consumed so far), when the run asked for reports.</summary>
         public Action<long>? Progress { get; init; }
 
@@ -295,8 +328,7 @@ internal static class RunPipeline
         public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
             string name = dataset.Schema.Name;
-            long consumed = 0;
-            Progress?.Invoke(consumed);
+            Progress?.Invoke(Consumed);
             await foreach (Batch batch in ordered.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 await batch.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -333,6 +365,16 @@ internal static class RunPipeline
                     for (; result < batch.Results.Count && batch.Results[result].Position == position; result++)
                     {
                         BatchResult item = batch.Results[result];
+                        if (item.Rule == ExcludedRecord)
+                        {
+                            if (!alreadyCounted)
+                            {
+                                statistics.Excluded();
+                            }
+
+                            continue;
+                        }
+
                         if (item.Rule < 0)
                         {
                             await DeadLetterAsync(item.Error!, cancellationToken).ConfigureAwait(false);
@@ -393,9 +435,9 @@ internal static class RunPipeline
                     }
                 }
 
-                consumed += batch.Count + batch.Rejections.Count;
+                Consumed += batch.Count + batch.Rejections.Count;
                 pool.TryWrite(batch);
-                Progress?.Invoke(consumed);
+                Progress?.Invoke(Consumed);
             }
 
             return false;
@@ -440,7 +482,9 @@ internal static class RunPipeline
     }
 
     /// <summary>What one rule gave on one record: a clue, an error, or (window rules) a record to count.</summary>
-    /// <remarks>A field warning or a record rejected by the workers has no rule (<see cref="Rule"/> is -1).</remarks>
+    private const int ExcludedRecord = -2;
+
+    /// <remarks>A field warning or a record rejected by the workers has no rule (<see cref="Rule"/> is -1); an excluded record is -2.</remarks>
     private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false, bool Warning = false);
 
     private sealed class Batch

@@ -33,6 +33,10 @@ internal sealed class RunStatistics
 
     public long FieldWarnings { get; private set; }
 
+    public long RecordsExcluded { get; private set; }
+
+    public void Excluded() => RecordsExcluded++;
+
     public long CluesEmitted { get; private set; }
 
     public long Failures => RecordsRejected + RuleErrors;
@@ -107,6 +111,7 @@ internal sealed class RunStatistics
         RecordsRejected = RecordsRejected,
         RuleErrors = RuleErrors,
         FieldWarnings = FieldWarnings,
+        RecordsExcluded = RecordsExcluded,
         CluesEmitted = CluesEmitted,
         RecordsReadPerDataset = new SortedDictionary<string, long>(_readPerDataset, StringComparer.Ordinal),
         CluesPerRule = new SortedDictionary<string, long>(_cluesPerRule, StringComparer.Ordinal),
