@@ -278,7 +278,7 @@ internal static class RunCommand
             Console.WriteLine(string.Create(culture, $"  {rule}: at most {peak} records in its windows"));
         }
 
-        Console.WriteLine(string.Create(culture, $"Clues: {summary.CluesEmitted}"));
+        Console.WriteLine(string.Create(culture, $"Clues: {summary.CluesEmitted}") + (summary.RepeatedClues > 0 ? string.Create(culture, $" ({summary.RepeatedClues} repeat an earlier clue's fingerprint: the same subject twice in the input)") : string.Empty));
         foreach ((string rule, long count) in summary.CluesPerRule)
         {
             Console.WriteLine(string.Create(culture, $"  {rule}: {count}"));

@@ -52,6 +52,10 @@ public sealed record RunOptions
     /// <value>The default is 2,000 characters.</value>
     public int MaxEvidenceLength { get; init; } = 2000;
 
+    /// <summary>Gets how many distinct clue fingerprints a run remembers to count repeated clues (<see cref="RunSummary.RepeatedClues"/>); about 40 bytes each.</summary>
+    /// <value>The default is 5,000,000.</value>
+    public int MaxTrackedFingerprints { get; init; } = 5_000_000;
+
     /// <summary>Gets how many records the reference datasets of a run may hold in memory, together.</summary>
     /// <value>The default is 10,000,000.</value>
     public long MaxReferenceRecords { get; init; } = 10_000_000;

@@ -26,6 +26,13 @@ public sealed record RunSummary
     /// <summary>Gets how many times a rule could not be evaluated on a record (reported as NotEvaluated, never as "no clue").</summary>
     public long RuleErrors { get; init; }
 
+    /// <summary>
+    /// Gets how many clues repeated the fingerprint of an earlier clue of the run: the same rule and subject again,
+    /// as when a business key appears twice in the input. Both are emitted (downstream de-duplicates by fingerprint);
+    /// this counts them. Fingerprints are tracked up to <see cref="RunOptions.MaxTrackedFingerprints"/>.
+    /// </summary>
+    public long RepeatedClues { get; init; }
+
     /// <summary>Gets how many clues were emitted.</summary>
     public long CluesEmitted { get; init; }
 

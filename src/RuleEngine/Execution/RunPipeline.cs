@@ -398,7 +398,7 @@ internal static class RunPipeline
                         if (item.Clue is { } clue)
                         {
                             await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
-                            statistics.Clue(clue.RuleId);
+                            statistics.Clue(clue);
                             matched = true;
                         }
                         else if (item.Window)
@@ -465,7 +465,7 @@ internal static class RunPipeline
             {
                 Clue clue = factory.CreateWindowClue(rule, episode);
                 await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
-                statistics.Clue(clue.RuleId);
+                statistics.Clue(clue);
             }
         }
     }

@@ -13,6 +13,7 @@ internal sealed class RunStatistics
     private readonly SortedDictionary<string, long> _peakWindowState = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _errorsPerRule = new(StringComparer.Ordinal);
     private readonly List<RuleQuarantine> _quarantined = [];
+    private readonly HashSet<UInt128> _fingerprints = [];
 
     public RunStatistics(RunOptions options, IEnumerable<string> ruleIds)
     {
@@ -53,10 +54,20 @@ internal sealed class RunStatistics
 
     public void WindowState(string ruleId, long peak) => _peakWindowState[ruleId] = Math.Max(peak, _peakWindowState.GetValueOrDefault(ruleId));
 
-    public void Clue(string ruleId)
+    public long RepeatedClues { get; private set; }
+
+    public void Clue(Clues.Clue clue)
     {
         CluesEmitted++;
-        _cluesPerRule[ruleId] = _cluesPerRule.GetValueOrDefault(ruleId) + 1;
+        _cluesPerRule[clue.RuleId] = _cluesPerRule.GetValueOrDefault(clue.RuleId) + 1;
+
+        // A clue whose fingerprint came before: the same rule and subject again (a business key twice in the input).
+        if (_fingerprints.Count < _options.MaxTrackedFingerprints
+            && UInt128.TryParse(clue.Fingerprint, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out UInt128 fingerprint)
+            && !_fingerprints.Add(fingerprint))
+        {
+            RepeatedClues++;
+        }
     }
 
     /// <summary>Records a suspect field value of a record that was still evaluated; never stops the run.</summary>
@@ -112,6 +123,7 @@ internal sealed class RunStatistics
         RuleErrors = RuleErrors,
         FieldWarnings = FieldWarnings,
         RecordsExcluded = RecordsExcluded,
+        RepeatedClues = RepeatedClues,
         CluesEmitted = CluesEmitted,
         RecordsReadPerDataset = new SortedDictionary<string, long>(_readPerDataset, StringComparer.Ordinal),
         CluesPerRule = new SortedDictionary<string, long>(_cluesPerRule, StringComparer.Ordinal),
