@@ -20,35 +20,15 @@ internal sealed class BudgetRewriter(SemanticModel model) : CSharpSyntaxRewriter
         return root.ReplaceNode(entry.Body!, new BudgetRewriter(model).Visit(entry.Body!));
     }
 
-    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node)
-    {
-        var visited = (WhileStatementSyntax)base.VisitWhileStatement(node)!;
-        return visited.WithStatement(Stepped(visited.Statement));
-    }
+    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => Stepped(base.VisitWhileStatement(node));
 
-    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node)
-    {
-        var visited = (DoStatementSyntax)base.VisitDoStatement(node)!;
-        return visited.WithStatement(Stepped(visited.Statement));
-    }
+    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => Stepped(base.VisitDoStatement(node));
 
-    public override SyntaxNode? VisitForStatement(ForStatementSyntax node)
-    {
-        var visited = (ForStatementSyntax)base.VisitForStatement(node)!;
-        return visited.WithStatement(Stepped(visited.Statement));
-    }
+    public override SyntaxNode? VisitForStatement(ForStatementSyntax node) => Stepped(base.VisitForStatement(node));
 
-    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node)
-    {
-        var visited = (ForEachStatementSyntax)base.VisitForEachStatement(node)!;
-        return visited.WithStatement(Stepped(visited.Statement));
-    }
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) => Stepped(base.VisitForEachStatement(node));
 
-    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node)
-    {
-        var visited = (ForEachVariableStatementSyntax)base.VisitForEachVariableStatement(node)!;
-        return visited.WithStatement(Stepped(visited.Statement));
-    }
+    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node) => Stepped(base.VisitForEachVariableStatement(node));
 
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
     {
@@ -95,6 +75,16 @@ internal sealed class BudgetRewriter(SemanticModel model) : CSharpSyntaxRewriter
             ? size
             : SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression($"{Guard}.Length"), SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(size)))))));
     }
+
+    /// <summary>A loop whose body counts a step first.</summary>
+    private static SyntaxNode? Stepped(SyntaxNode? loop) => loop switch
+    {
+        WhileStatementSyntax l => l.WithStatement(Stepped(l.Statement)),
+        DoStatementSyntax l => l.WithStatement(Stepped(l.Statement)),
+        ForStatementSyntax l => l.WithStatement(Stepped(l.Statement)),
+        CommonForEachStatementSyntax l => l.WithStatement(Stepped(l.Statement)),
+        _ => loop,
+    };
 
     private static StatementSyntax Stepped(StatementSyntax body) =>
         SyntaxFactory.Block(SyntaxFactory.ParseStatement($"{Guard}.Step();"), body);
