@@ -125,7 +125,15 @@ public sealed partial class ModelHost : IDisposable
             throw new InvalidOperationException($"RuleEngine:BadRecords '{_options.BadRecords}' is not skip, stop or stop-after:N.");
         }
 
-        var options = new RunOptions { BadRecords = policy, MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), RevealPersonalData = _options.RevealPersonalData };
+        var options = new RunOptions
+        {
+            BadRecords = policy,
+            MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism),
+            RevealPersonalData = _options.RevealPersonalData,
+            MaxReferenceRecords = _options.MaxReferenceRecords,
+            MaxWindowState = _options.MaxWindowState,
+            MaxEvidenceLength = _options.MaxEvidenceLength,
+        };
         RunSummary summary;
         try
         {

@@ -21,6 +21,15 @@ public sealed class RuleEngineOptions
     /// <summary>Gets or sets the 6-digit division code whose parameter values apply.</summary>
     public string? Region { get; set; }
 
+    /// <summary>Gets or sets how many records the reference datasets of a run may hold for joins (<see cref="RunOptions.MaxReferenceRecords"/>).</summary>
+    public long MaxReferenceRecords { get; set; } = new RunOptions().MaxReferenceRecords;
+
+    /// <summary>Gets or sets how many records a window rule may hold (<see cref="RunOptions.MaxWindowState"/>).</summary>
+    public long MaxWindowState { get; set; } = new RunOptions().MaxWindowState;
+
+    /// <summary>Gets or sets the longest text a clue's evidence carries (<see cref="RunOptions.MaxEvidenceLength"/>).</summary>
+    public int MaxEvidenceLength { get; set; } = new RunOptions().MaxEvidenceLength;
+
     /// <summary>Gets or sets a value indicating whether a change to the model folder is reloaded without a restart.</summary>
     public bool ReloadOnChange { get; set; } = true;
 
