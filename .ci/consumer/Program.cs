@@ -1,6 +1,7 @@
 // The consumer test: a fresh console project, outside the solution, that references the RuleEngine packages by
 // version from a local feed (as a host would), loads the sample models, runs them over the sample data and prints
-// how many clues it found. .ci/run compares the count with the runner's.
+// how many clues it found. .ci/run compares the count with the runner's. Script rules run in the untrusted tier, whose
+// worker program comes with the RuleEngine.Scripting package.
 using RuleEngine;
 using RuleEngine.Clues;
 using RuleEngine.Records;
@@ -9,7 +10,7 @@ using RuleEngine.Yaml;
 
 string models = args[0];
 string data = args[1];
-ModelSet set = ModelSet.Load(models, new ModelLoadOptions { ScriptCompiler = new ScriptRuleCompiler(new ScriptLimits(), ScriptTrust.Trusted) });
+ModelSet set = ModelSet.Load(models, new ModelLoadOptions { ScriptCompiler = new ScriptRuleCompiler(new ScriptLimits(), ScriptTrust.Untrusted) });
 if (set.HasErrors)
 {
     foreach (var diagnostic in set.Diagnostics)
