@@ -25,7 +25,7 @@ RuleSet rules = set.Compile();
 var sources = new List<RecordSource>();
 foreach (DatasetDefinition dataset in set.Datasets.Values.OrderBy(d => d.Schema.Name, StringComparer.Ordinal))
 {
-    string file = Path.Combine(data, dataset.Schema.Name + (dataset.Format == DataFormat.JsonLines ? ".jsonl" : ".csv"));
+    string file = Path.Combine(data, dataset.DataFileName);
     if (File.Exists(file))
     {
         sources.Add(dataset.Open(file));

@@ -61,7 +61,7 @@ public sealed partial class DropFolderWorker(ModelHost models, IOptions<DropFold
         var sources = new List<RecordSource>();
         foreach (DatasetDefinition dataset in current.Models.Datasets.Values.OrderBy(d => d.Schema.Name, StringComparer.Ordinal))
         {
-            string file = Path.Combine(batch, dataset.Schema.Name + (dataset.Format == DataFormat.JsonLines ? ".jsonl" : ".csv"));
+            string file = Path.Combine(batch, dataset.DataFileName);
             if (File.Exists(file))
             {
                 sources.Add(dataset.Open(file));

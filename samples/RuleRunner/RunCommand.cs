@@ -124,8 +124,7 @@ internal static class RunCommand
 
             foreach (DatasetDefinition dataset in models.Datasets.Values.OrderBy(d => d.Schema.Name, StringComparer.Ordinal))
             {
-                string extension = dataset.Format == DataFormat.JsonLines ? ".jsonl" : ".csv";
-                string file = Path.Combine(directory.FullName, dataset.Schema.Name + extension);
+                string file = Path.Combine(directory.FullName, dataset.DataFileName);
                 if (File.Exists(file))
                 {
                     sources.Add(dataset.Open(file));

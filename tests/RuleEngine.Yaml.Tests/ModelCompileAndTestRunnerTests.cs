@@ -126,6 +126,15 @@ public class ModelCompileAndTestRunnerTests
         Assert.All(models.Models, m => Assert.NotEmpty(m.Tests));
     }
 
+    [Theory]
+    [InlineData("dui_cases", "dui_cases.csv")]
+    [InlineData("allowance_payments", "allowance_payments.jsonl")]
+    public void DataFileName_IsTheDatasetNameWithItsFormatsExtension(string dataset, string expected)
+    {
+        ModelSet models = ModelSet.Load(Path.Combine(RepositoryRoot(), "samples", "models"), new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler() });
+        Assert.Equal(expected, models.Datasets[dataset].DataFileName);
+    }
+
     internal static string RepositoryRoot()
     {
         string? directory = AppContext.BaseDirectory;

@@ -42,6 +42,9 @@ public sealed record DatasetDefinition
     /// <summary>Gets where the dataset's name is declared.</summary>
     public SourceLocation Location { get; init; }
 
+    /// <summary>Gets the name of this dataset's data file in a data folder: the dataset's name with <c>.csv</c> or <c>.jsonl</c> after its format.</summary>
+    public string DataFileName => Schema.Name + (Format == DataFormat.JsonLines ? ".jsonl" : ".csv");
+
     /// <summary>Opens a data file of this dataset with its format, encoding and separators.</summary>
     /// <param name="dataPath">The data file.</param>
     /// <returns>The record source.</returns>

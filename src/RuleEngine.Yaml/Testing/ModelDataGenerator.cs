@@ -234,9 +234,8 @@ public static class ModelDataGenerator
         public DatasetWriter(DatasetDefinition dataset, string folder)
         {
             _dataset = dataset;
-            string extension = dataset.Format == DataFormat.JsonLines ? ".jsonl" : ".csv";
             Encoding encoding = dataset.Format == DataFormat.Csv ? dataset.CsvOptions().Encoding ?? new UTF8Encoding(false) : new UTF8Encoding(false);
-            _writer = new StreamWriter(Path.Combine(folder, dataset.Schema.Name + extension), false, encoding, 1 << 16) { NewLine = "\n" };
+            _writer = new StreamWriter(Path.Combine(folder, dataset.DataFileName), false, encoding, 1 << 16) { NewLine = "\n" };
             if (dataset.Format == DataFormat.Csv)
             {
                 _writer.WriteLine(string.Join(dataset.Separator, dataset.Schema.Fields.Select(f => Quote(f.SourceName))));
