@@ -156,6 +156,11 @@ public sealed class RuleSet
                     return table;
                 }
 
+                if (outcome == ReadOutcome.Boundary)
+                {
+                    continue;
+                }
+
                 statistics.Read(dataset.Schema.Name, 1);
                 if (outcome == ReadOutcome.Rejected)
                 {

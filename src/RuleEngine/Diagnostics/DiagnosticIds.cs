@@ -153,4 +153,7 @@ public static class DiagnosticIds
 
     /// <summary>A source with no records (an empty file, a header alone): a warning, so an export that failed upstream is noticed.</summary>
     public const string NoRecords = "RE5015";
+
+    /// <summary>A binary record batch that cannot be decoded (truncated, written for another schema, not a batch): one rejection for the whole batch.</summary>
+    public const string MalformedBatch = "RE5016";
 }

@@ -102,6 +102,16 @@ internal static class RunPipeline
                         break;
                     }
 
+                    if (outcome == ReadOutcome.Boundary)
+                    {
+                        if (batch.Count > 0 || batch.Rejections.Count > 0)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
                     if (outcome == ReadOutcome.Rejected)
                     {
                         batch.Rejections.Add((batch.Count, cursor.Rejection!));

@@ -11,6 +11,12 @@ internal enum ReadOutcome
 
     /// <summary>The source has no more records.</summary>
     End,
+
+    /// <summary>
+    /// Nothing was read: the source reached the end of one unit of its input (a message of binary batches) and the
+    /// records read so far should be handed on now rather than wait for a full batch.
+    /// </summary>
+    Boundary,
 }
 
 /// <summary>An open, forward-only read of a <see cref="RecordSource"/> into pooled records.</summary>

@@ -107,5 +107,47 @@ public abstract class RecordSource
         return new DataReaderRecordSource(schema, reader);
     }
 
+    /// <summary>
+    /// Reads binary record batches (<see cref="RecordBatch.Payload"/>) back into records: each record keeps the line it
+    /// had in its original source, and each rejection travels as a rejection, so a run over batches reports the same
+    /// lines and counts as a run over the original file. Each batch is handed on as soon as it is read.
+    /// </summary>
+    /// <param name="schema">The schema the batches were written with (checked against each batch's header).</param>
+    /// <param name="batches">The payloads, in order; enumerated once per run.</param>
+    /// <returns>The source.</returns>
+    public static RecordSource FromBatches(DatasetSchema schema, IAsyncEnumerable<ReadOnlyMemory<byte>> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        return new BatchRecordSource(schema, batches);
+    }
+
+    /// <summary>
+    /// Reads this source into compact binary batches (see <see cref="RecordBatch"/>) for a broker or a file: records
+    /// stream through a buffer per partition, so memory is bounded by <see cref="RecordBatchOptions.Partitions"/> ×
+    /// <see cref="RecordBatchOptions.RecordsPerBatch"/> records whatever the input's size. A record the reader rejects
+    /// is carried as a rejection (line, code, field, message), never dropped.
+    /// </summary>
+    /// <param name="options">Batch size and partitioning; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>The batches; within a partition, in input order.</returns>
+    /// <exception cref="ArgumentException"><see cref="RecordBatchOptions.PartitionBy"/> names no field of the schema.</exception>
+    public IAsyncEnumerable<RecordBatch> ReadBatchesAsync(RecordBatchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RecordBatchOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RecordsPerBatch, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Partitions, 1, nameof(options));
+        int keyField = -1;
+        if (options.PartitionBy is { } partitionBy)
+        {
+            keyField = Schema.IndexOf(partitionBy);
+            if (keyField < 0)
+            {
+                throw new ArgumentException($"Dataset '{Dataset}' has no field '{partitionBy}' to partition by.", nameof(options));
+            }
+        }
+
+        return RecordBatchReader.ReadAsync(this, options, keyField, cancellationToken);
+    }
+
     internal abstract RecordCursor Open(RecordLayout layout);
 }

@@ -15,7 +15,7 @@ internal sealed class SkippingRecordSource(RecordSource inner, long skip) : Reco
             {
                 ReadOutcome outcome = await inner.ReadAsync(target, cancellationToken).ConfigureAwait(false);
                 Rejection = inner.Rejection;
-                if (outcome == ReadOutcome.End || _toSkip == 0)
+                if (outcome is ReadOutcome.End or ReadOutcome.Boundary || _toSkip == 0)
                 {
                     return outcome;
                 }

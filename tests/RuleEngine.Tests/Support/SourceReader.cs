@@ -23,6 +23,11 @@ internal static class SourceReader
                     break;
                 }
 
+                if (outcome == ReadOutcome.Boundary)
+                {
+                    continue;
+                }
+
                 if (outcome == ReadOutcome.Rejected)
                 {
                     rejections.Add(cursor.Rejection!);
