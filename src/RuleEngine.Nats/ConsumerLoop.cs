@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using RuleEngine.Records;
+
+namespace RuleEngine.Nats;
+
+/// <summary>
+/// One durable consumer of one dataset (one partition of it, when the dataset is keyed) and the run that evaluates
+/// its messages. The run's source reads messages as they are fetched; when the run has emitted every result of a
+/// message (its progress report says so), the message is acknowledged — after the clues it produced are stored.
+/// A keyed partition has at most one message out at a time (in order), and a worker that takes it over rebuilds the
+/// window state by evaluating, without publishing, every message up to the consumer's acknowledged floor.
+/// </summary>
+internal sealed class ConsumerLoop : IProgress<RunProgress>
+{
+    private readonly INatsJSContext _js;
+    private readonly RuleSet _rules;
+    private readonly NatsTopology _topology;
+    private readonly NatsTopology.DatasetPlan _plan;
+    private readonly int? _partition;
+    private readonly RunOptions _runOptions;
+    private readonly ReferenceCache _references;
+    private readonly WorkerCounters _counters;
+    private readonly ILogger _logger;
+    private readonly string _name;
+    private readonly ConcurrentQueue<PendingMessage> _queue = new();
+    private readonly Channel<AckWork> _acks = Channel.CreateUnbounded<AckWork>(new UnboundedChannelOptions { SingleReader = true });
+    private ClueForwarder? _forwarder;
+    private INatsJSConsumer? _consumer;
+    private long _entriesYielded;
+    private bool _endIsReplay;
+    private INatsJSMsg<byte[]>? _endMessage;
+    private ulong _replayTo;
+    private IAsyncEnumerator<INatsJSMsg<byte[]>>? _replay;
+
+    public ConsumerLoop(INatsJSContext js, RuleSet rules, NatsTopology topology, NatsTopology.DatasetPlan plan, int? partition, RunOptions runOptions, ReferenceCache references, WorkerCounters counters, ILogger logger)
+    {
+        _js = js;
+        _rules = rules;
+        _topology = topology;
+        _plan = plan;
+        _partition = partition;
+        _runOptions = runOptions;
+        _references = references;
+        _counters = counters;
+        _logger = logger;
+        _name = topology.ConsumerName(plan.Name, partition);
+    }
+
+    private NatsOptions Options => _topology.Options;
+
+    private string Subject => _partition is { } p ? _topology.RecordSubject(_plan.Name, p) : _topology.RecordFilter(_plan.Name);
+
+    /// <summary>Whether the message being emitted is one replayed to rebuild state (its clues were published before).</summary>
+    private bool Suppressed => _queue.TryPeek(out PendingMessage? head) ? head.Message is null : _endIsReplay;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _forwarder = new ClueForwarder(_js, _topology, _plan.Name, () => Suppressed, _counters, _logger, stop.Token);
+        var config = new ConsumerConfig(_name)
+        {
+            DurableName = _name,
+            FilterSubject = Subject,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            AckWait = Options.AckWait,
+            MaxAckPending = _plan.Keyed ? 1 : Options.MaxAckPending,
+        };
+        _consumer = await JetStreamRetry.RunAsync(async token => await _js.CreateOrUpdateConsumerAsync(_topology.RecordsStream, config, token).ConfigureAwait(false), Options, _logger, "create consumer " + _name, stop.Token).ConfigureAwait(false);
+        if (_plan.Keyed)
+        {
+            await JetStreamRetry.RunAsync(token => _consumer.RefreshAsync(token), Options, _logger, "consumer info " + _name, stop.Token).ConfigureAwait(false);
+            _replayTo = _consumer.Info.AckFloor.StreamSeq;
+            if (_replayTo > 0)
+            {
+                Log.Replaying(_logger, _name, (long)_consumer.Info.AckFloor.ConsumerSeq, _replayTo);
+            }
+        }
+
+        Task acker = AcknowledgeAsync(stop.Token);
+        try
+        {
+            RunOptions options = _runOptions with { Progress = this, DeadLetters = _forwarder };
+            while (true)
+            {
+                List<RecordSource> sources = [.. _plan.References.Select(r => RecordSource.FromBatches(_topology.Schemas[r], _references.ReplayAsync(r, stop.Token)))];
+                sources.Add(RecordSource.FromBatches(_plan.Schema, NextLoadAsync(stop.Token)));
+                Task<RunSummary> run = _rules.RunAsync(sources, _forwarder, options, stop.Token);
+                if (await Task.WhenAny(run, acker).ConfigureAwait(false) == acker)
+                {
+                    await acker.ConfigureAwait(false);
+                }
+
+                RunSummary summary = await run.ConfigureAwait(false);
+
+                // The load ended: its windows were flushed; acknowledge its end marker once their clues are stored.
+                var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                INatsJSMsg<byte[]>? end = _endMessage;
+                _acks.Writer.TryWrite(new AckWork(_forwarder.TakePending(), end is { } message ? [message] : [], drained));
+                await Task.WhenAny(drained.Task, acker).ConfigureAwait(false);
+                if (acker.IsCompleted)
+                {
+                    await acker.ConfigureAwait(false);
+                }
+
+                long peak = summary.PeakWindowStatePerRule.Values.DefaultIfEmpty(0).Max();
+                if (!_endIsReplay)
+                {
+                    _counters.LoadFinished(peak);
+                    Log.LoadFinished(_logger, _name, summary.RecordsRead, summary.RecordsRejected, summary.CluesEmitted, peak);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ConsumerFailed(_logger, _name, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            _acks.Writer.TryComplete();
+            try
+            {
+                await acker.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException || JetStreamRetry.IsTransient(e, CancellationToken.None))
+            {
+                // Unacknowledged messages are redelivered: nothing is lost by stopping here.
+            }
+
+            if (_replay is not null)
+            {
+                await _replay.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Called by the run after each batch of results it emitted, with how many entries of the source it has consumed.</summary>
+    public void Report(RunProgress value)
+    {
+        if (value.Dataset != _plan.Name || value.Position is null)
+        {
+            return;
+        }
+
+        long consumed = value.Position.SourceRecords;
+        List<INatsJSMsg<byte[]>>? done = null;
+        while (_queue.TryPeek(out PendingMessage? head) && head.End <= consumed)
+        {
+            _queue.TryDequeue(out _);
+            _counters.Evaluated(head.Entries, replay: head.Message is null);
+            if (head.Message is { } message)
+            {
+                (done ??= []).Add(message);
+            }
+        }
+
+        Task[] clues = _forwarder!.TakePending();
+        if (done is not null || clues.Length > 0)
+        {
+            _acks.Writer.TryWrite(new AckWork(clues, done ?? [], null));
+        }
+    }
+
+    /// <summary>The payloads of one load: replayed messages first (after a restart), then live ones, up to the load's end marker (keyed) or for ever.</summary>
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> NextLoadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _entriesYielded = 0;
+        _endMessage = null;
+        _endIsReplay = false;
+        while (_replayTo > 0)
+        {
+            _replay ??= OpenReplay(cancellationToken);
+            if (!await _replay.MoveNextAsync().ConfigureAwait(false))
+            {
+                break;
+            }
+
+            INatsJSMsg<byte[]> message = _replay.Current;
+            ulong sequence = message.Metadata?.Sequence.Stream ?? 0;
+            if (sequence > _replayTo)
+            {
+                // Past the acknowledged floor (the floor's message was deleted): the durable consumer delivers this one.
+                await EndReplayAsync().ConfigureAwait(false);
+                break;
+            }
+
+            bool last = sequence == _replayTo;
+            if (last)
+            {
+                await EndReplayAsync().ConfigureAwait(false);
+            }
+
+            if (NatsStreams.IsEnd(message.Headers))
+            {
+                _endIsReplay = true;
+                yield break;
+            }
+
+            yield return Enqueue(message.Data, null);
+        }
+
+        while (true)
+        {
+            foreach (INatsJSMsg<byte[]> message in await FetchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (NatsStreams.IsEnd(message.Headers))
+                {
+                    if (_plan.Keyed)
+                    {
+                        _endMessage = message;
+                        yield break;
+                    }
+
+                    // Without window state there is nothing to flush: the marker only needs acknowledging.
+                    _acks.Writer.TryWrite(new AckWork([], [message], null));
+                    continue;
+                }
+
+                yield return Enqueue(message.Data, message);
+            }
+        }
+    }
+
+    private ReadOnlyMemory<byte> Enqueue(byte[]? data, INatsJSMsg<byte[]>? message)
+    {
+        ReadOnlyMemory<byte> payload = data ?? [];
+        int entries = RecordBatch.EntryCount(payload.Span, _plan.Schema);
+        _entriesYielded += entries;
+        _queue.Enqueue(new PendingMessage(_entriesYielded, entries, message));
+        return payload;
+    }
+
+    private IAsyncEnumerator<INatsJSMsg<byte[]>> OpenReplay(CancellationToken cancellationToken) =>
+        SubjectReader.ReadAsync(_js, _topology.RecordsStream, Subject, 1, Options, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    private async ValueTask EndReplayAsync()
+    {
+        _replayTo = 0;
+        if (_replay is not null)
+        {
+            await _replay.DisposeAsync().ConfigureAwait(false);
+            _replay = null;
+        }
+    }
+
+    private Task<List<INatsJSMsg<byte[]>>> FetchAsync(CancellationToken cancellationToken) =>
+        JetStreamRetry.RunAsync(async token => await Fetch.BatchAsync(_consumer!, _plan.Keyed ? 1 : 16, token).ConfigureAwait(false), Options, _logger, "fetch " + _name, cancellationToken);
+
+    /// <summary>Acknowledges messages in the order their results were emitted, each after the clues before it are stored.</summary>
+    private async Task AcknowledgeAsync(CancellationToken cancellationToken)
+    {
+        await foreach (AckWork work in _acks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Task.WhenAll(work.Clues).ConfigureAwait(false);
+            foreach (INatsJSMsg<byte[]> message in work.Messages)
+            {
+                await JetStreamRetry.RunAsync(token => message.AckAsync(cancellationToken: token), Options, _logger, "ack " + _name, cancellationToken).ConfigureAwait(false);
+                _counters.Acknowledged();
+            }
+
+            work.Done?.TrySetResult();
+        }
+    }
+
+    /// <param name="End">The source's entry count once this message is consumed.</param>
+    /// <param name="Entries">The message's entries.</param>
+    /// <param name="Message">The live message; <see langword="null"/> for a replayed one (already acknowledged).</param>
+    private sealed record PendingMessage(long End, int Entries, INatsJSMsg<byte[]>? Message);
+
+    private sealed record AckWork(Task[] Clues, IReadOnlyList<INatsJSMsg<byte[]>> Messages, TaskCompletionSource? Done);
+}

@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace RuleEngine.Nats;
+
+/// <summary>
+/// Reads one subject of a stream from a sequence on, in order, through a short-lived consumer that needs no
+/// acknowledgements; if the consumer is lost (its server killed) or stops answering, a new one starts after the
+/// last message read. (The client's ordered consumer filters with <c>filter_subjects</c>, which servers before 2.10
+/// ignore: it would read every subject of the stream.)
+/// </summary>
+internal static class SubjectReader
+{
+    public static async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadAsync(INatsJSContext js, string stream, string filter, ulong fromSequence, NatsOptions options, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ulong next = Math.Max(1, fromSequence);
+        INatsJSConsumer? consumer = null;
+        while (true)
+        {
+            if (consumer is null)
+            {
+                var config = new ConsumerConfig("re-read-" + Guid.NewGuid().ToString("N"))
+                {
+                    FilterSubject = filter,
+                    AckPolicy = ConsumerConfigAckPolicy.None,
+                    DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+                    OptStartSeq = next,
+                    InactiveThreshold = TimeSpan.FromMinutes(1),
+                    NumReplicas = 1,
+                    MemStorage = true,
+                };
+                consumer = await JetStreamRetry.RunAsync(async token => await js.CreateOrUpdateConsumerAsync(stream, config, token).ConfigureAwait(false), options, logger, "read " + filter, cancellationToken).ConfigureAwait(false);
+            }
+
+            List<INatsJSMsg<byte[]>> messages;
+            try
+            {
+                messages = await Fetch.BatchAsync(consumer, 256, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (JetStreamRetry.IsTransient(e, cancellationToken))
+            {
+                // The consumer's server may be gone: read on from the next message through a new consumer.
+                Log.Retrying(logger, "read " + filter, 1, e.GetType().Name, 0);
+                consumer = null;
+                continue;
+            }
+
+            foreach (INatsJSMsg<byte[]> message in messages)
+            {
+                ulong sequence = message.Metadata?.Sequence.Stream ?? next;
+                if (sequence < next)
+                {
+                    continue;
+                }
+
+                next = sequence + 1;
+                yield return message;
+            }
+        }
+    }
+}
+
+/// <summary>Pulls a batch of messages with a deadline of its own, so a pull that the (dead) consumer leader never ends cannot hang a worker.</summary>
+internal static class Fetch
+{
+    private static readonly TimeSpan Expires = TimeSpan.FromSeconds(2);
+
+    public static async Task<List<INatsJSMsg<byte[]>>> BatchAsync(INatsJSConsumer consumer, int maxMessages, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Expires + TimeSpan.FromSeconds(5));
+        var messages = new List<INatsJSMsg<byte[]>>();
+        var fetch = new NatsJSFetchOpts { MaxMsgs = maxMessages, Expires = Expires, IdleHeartbeat = TimeSpan.FromSeconds(1) };
+        await foreach (INatsJSMsg<byte[]> message in consumer.FetchAsync<byte[]>(fetch, cancellationToken: deadline.Token).ConfigureAwait(false))
+        {
+            messages.Add(message);
+        }
+
+        return messages;
+    }
+}

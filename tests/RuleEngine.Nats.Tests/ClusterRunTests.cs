@@ -1,0 +1,95 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using RuleEngine.Nats.Tests.Support;
+using RuleEngine.Records;
+
+namespace RuleEngine.Nats.Tests;
+
+/// <summary>
+/// The sample models on a real 3-server JetStream cluster, with workers killed and the stream leader killed during the
+/// run: the clue stream must end up holding exactly the in-process engine's clues, each once.
+/// </summary>
+public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<GeneratedLoad>
+{
+    private static readonly NatsOptions Options = new() { Partitions = 6, Replicas = 3, AckWait = TimeSpan.FromSeconds(4), RecordsPerMessage = 500 };
+
+    [Fact]
+    public void GeneratedLoad_HasAtLeastAMillionRecordsAndClues()
+    {
+        Assert.True(load.Records >= 1_000_000, $"{load.Records} records");
+        Assert.NotEmpty(load.ExpectedClues);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Workers_OneKilledMidRunAndTheStreamLeaderKilled_StoreExactlyTheInProcessClues(int workers)
+    {
+        await using NatsCluster cluster = await NatsCluster.StartAsync();
+        await using var fleet = new WorkerFleet(cluster, load.Rules, Options, workers, output);
+        fleet.StartAll();
+
+        await using NatsConnection connection = cluster.Connect("publisher");
+        var publisher = new NatsRecordPublisher(connection, load.Rules, Options);
+        Task publishing = PublishAllAsync(publisher);
+
+        // A worker dies mid-run (no goodbye: its connection drops, its unacknowledged messages time out) and comes back.
+        await fleet.WaitForEntriesAsync(load.Records / 4);
+        fleet.Note("killing a worker");
+        await fleet.KillAsync(workers - 1);
+        fleet.Start(workers - 1);
+
+        // Then the server leading the records stream is killed; the other two elect a new leader and carry on.
+        await fleet.WaitForEntriesAsync(load.Records / 2);
+        var js = new NatsJSContext(connection);
+        NatsCluster.Node leader = await cluster.StreamLeaderAsync(js, "RE_RECORDS");
+        fleet.Note($"killing the stream leader {leader.Name}");
+        leader.Kill();
+
+        await publishing;
+        fleet.Note("published");
+        await fleet.WaitUntilDrainedAsync(js, load.Rules, Options);
+        leader.Restart();
+
+        List<string> stored = await ReadCluesAsync(connection);
+        stored.Sort(StringComparer.Ordinal);
+        Assert.Equal(load.ExpectedClues.Count, stored.Count);
+        Assert.Equal(load.ExpectedClues, stored);
+        NatsWorkerStatistics total = fleet.Total();
+        Assert.True(total.Entries >= load.EvaluatedRecords, $"{total.Entries} entries evaluated of {load.EvaluatedRecords}");
+        Assert.Equal(2 * Options.Partitions, total.LoadsFinished);
+        Assert.InRange(total.PeakWindowState, 1, new RunOptions().MaxWindowState);
+        Assert.Empty(await ReadDeadLettersAsync(connection));
+    }
+
+    private async Task PublishAllAsync(NatsRecordPublisher publisher)
+    {
+        foreach (RecordSource source in load.Sources())
+        {
+            await publisher.PublishAsync(source, new NatsPublishOptions { LoadId = "load1" });
+        }
+    }
+
+    private static async Task<List<string>> ReadCluesAsync(NatsConnection connection)
+    {
+        var lines = new List<string>();
+        await foreach (string line in NatsClueReader.ReadCluesAsync(connection, Options))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    private static async Task<List<string>> ReadDeadLettersAsync(NatsConnection connection)
+    {
+        var lines = new List<string>();
+        await foreach (string line in NatsClueReader.ReadDeadLettersAsync(connection, Options))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+}
