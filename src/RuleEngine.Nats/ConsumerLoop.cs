@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -27,7 +26,8 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     private readonly WorkerCounters _counters;
     private readonly ILogger _logger;
     private readonly string _name;
-    private readonly ConcurrentQueue<PendingMessage> _queue = new();
+    private readonly Queue<PendingMessage> _queue = new();
+    private readonly Lock _gate = new();
     private readonly Channel<AckWork> _acks = Channel.CreateUnbounded<AckWork>(new UnboundedChannelOptions { SingleReader = true });
     private ClueForwarder? _forwarder;
     private INatsJSConsumer? _consumer;
@@ -35,6 +35,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     private bool _endIsReplay;
     private INatsJSMsg<byte[]>? _endMessage;
     private ulong _replayTo;
+    private ulong _lastSequence;
     private IAsyncEnumerator<INatsJSMsg<byte[]>>? _replay;
 
     public ConsumerLoop(INatsJSContext js, RuleSet rules, NatsTopology topology, NatsTopology.DatasetPlan plan, int? partition, RunOptions runOptions, ReferenceCache references, WorkerCounters counters, ILogger logger)
@@ -56,7 +57,16 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     private string Subject => _partition is { } p ? _topology.RecordSubject(_plan.Name, p) : _topology.RecordFilter(_plan.Name);
 
     /// <summary>Whether the message being emitted is one replayed to rebuild state (its clues were published before).</summary>
-    private bool Suppressed => _queue.TryPeek(out PendingMessage? head) ? head.Message is null : _endIsReplay;
+    private bool Suppressed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.TryPeek(out PendingMessage? head) ? head.Message is null : _endIsReplay;
+            }
+        }
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -150,21 +160,45 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
         }
 
         long consumed = value.Position.SourceRecords;
-        List<INatsJSMsg<byte[]>>? done = null;
-        while (_queue.TryPeek(out PendingMessage? head) && head.End <= consumed)
+        lock (_gate)
         {
-            _queue.TryDequeue(out _);
-            _counters.Evaluated(head.Entries, replay: head.Message is null);
-            if (head.Message is { } message)
+            List<INatsJSMsg<byte[]>>? done = null;
+            while (_queue.TryPeek(out PendingMessage? head) && head.End <= consumed)
             {
-                (done ??= []).Add(message);
+                _queue.Dequeue();
+                _counters.Evaluated(head.Entries, replay: head.Message is null);
+                if (head.Message is { } message)
+                {
+                    (done ??= []).Add(message);
+                    done.AddRange(head.Redeliveries);
+                }
+            }
+
+            Task[] clues = _forwarder!.TakePending();
+            if (done is not null || clues.Length > 0)
+            {
+                _acks.Writer.TryWrite(new AckWork(clues, done ?? [], null));
             }
         }
+    }
 
-        Task[] clues = _forwarder!.TakePending();
-        if (done is not null || clues.Length > 0)
+    /// <summary>
+    /// A keyed message delivered again while its first delivery is still in this run (it took longer than AckWait): it
+    /// must not reach the window state twice, and is acknowledged with the first delivery, after its clues are stored.
+    /// </summary>
+    private void Redelivered(INatsJSMsg<byte[]> message, ulong sequence)
+    {
+        lock (_gate)
         {
-            _acks.Writer.TryWrite(new AckWork(clues, done ?? [], null));
+            if (_queue.FirstOrDefault(p => p.Sequence == sequence) is { } pending)
+            {
+                pending.Redeliveries.Add(message);
+            }
+            else
+            {
+                // The first delivery's results are out: its acknowledgement is queued; this one goes after it.
+                _acks.Writer.TryWrite(new AckWork([], [message], null));
+            }
         }
     }
 
@@ -191,6 +225,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
                 break;
             }
 
+            _lastSequence = sequence;
             bool last = sequence == _replayTo;
             if (last)
             {
@@ -203,13 +238,25 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
                 yield break;
             }
 
-            yield return Enqueue(message.Data, null);
+            yield return Enqueue(message.Data, null, sequence);
         }
 
         while (true)
         {
             foreach (INatsJSMsg<byte[]> message in await FetchAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (_plan.Keyed)
+                {
+                        ulong sequence = message.Metadata?.Sequence.Stream ?? 0;
+                    if (sequence <= _lastSequence)
+                    {
+                        Redelivered(message, sequence);
+                        continue;
+                    }
+
+                    _lastSequence = sequence;
+                }
+
                 if (NatsStreams.IsEnd(message.Headers))
                 {
                     if (_plan.Keyed)
@@ -223,17 +270,21 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
                     continue;
                 }
 
-                yield return Enqueue(message.Data, message);
+                yield return Enqueue(message.Data, message, message.Metadata?.Sequence.Stream ?? 0);
             }
         }
     }
 
-    private ReadOnlyMemory<byte> Enqueue(byte[]? data, INatsJSMsg<byte[]>? message)
+    private ReadOnlyMemory<byte> Enqueue(byte[]? data, INatsJSMsg<byte[]>? message, ulong sequence)
     {
         ReadOnlyMemory<byte> payload = data ?? [];
         int entries = RecordBatch.EntryCount(payload.Span, _plan.Schema);
         _entriesYielded += entries;
-        _queue.Enqueue(new PendingMessage(_entriesYielded, entries, message));
+        lock (_gate)
+        {
+            _queue.Enqueue(new PendingMessage(_entriesYielded, entries, message, sequence));
+        }
+
         return payload;
     }
 
@@ -272,7 +323,12 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     /// <param name="End">The source's entry count once this message is consumed.</param>
     /// <param name="Entries">The message's entries.</param>
     /// <param name="Message">The live message; <see langword="null"/> for a replayed one (already acknowledged).</param>
-    private sealed record PendingMessage(long End, int Entries, INatsJSMsg<byte[]>? Message);
+    /// <param name="Sequence">The message's stream sequence.</param>
+    private sealed record PendingMessage(long End, int Entries, INatsJSMsg<byte[]>? Message, ulong Sequence)
+    {
+        /// <summary>Gets later deliveries of the same message, acknowledged with it.</summary>
+        public List<INatsJSMsg<byte[]>> Redeliveries { get; } = [];
+    }
 
     private sealed record AckWork(Task[] Clues, IReadOnlyList<INatsJSMsg<byte[]>> Messages, TaskCompletionSource? Done);
 }

@@ -81,39 +81,38 @@ internal sealed class WorkerFleet(NatsCluster cluster, RuleSet rules, NatsOption
     {
         var topology = new NatsTopology(ruleSet, natsOptions);
         string[] consumers = [.. topology.Evaluated.SelectMany(d => d.Keyed ? Enumerable.Range(0, natsOptions.Partitions).Select(p => topology.ConsumerName(d.Name, p)) : [topology.ConsumerName(d.Name, null)])];
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             ThrowIfAnyFailed();
-            bool drained = true;
+            var waiting = new List<string>();
             foreach (string name in consumers)
             {
                 try
                 {
-                    INatsJSConsumer consumer = await js.GetConsumerAsync(topology.RecordsStream, name, deadline.Token);
-                    drained &= consumer.Info.NumPending == 0 && consumer.Info.NumAckPending == 0;
+                    INatsJSConsumer consumer = await js.GetConsumerAsync(topology.RecordsStream, name);
+                    if (consumer.Info.NumPending > 0 || consumer.Info.NumAckPending > 0)
+                    {
+                        waiting.Add($"{name}: {consumer.Info.NumPending} pending, {consumer.Info.NumAckPending} unacknowledged, {consumer.Info.NumRedelivered} redelivered, {consumer.Info.NumWaiting} pulls waiting");
+                    }
                 }
-                catch (NatsJSApiException)
+                catch (NatsException e)
                 {
-                    drained = false;
-                }
-                catch (NatsException)
-                {
-                    drained = false;
-                }
-
-                if (!drained)
-                {
-                    break;
+                    waiting.Add($"{name}: {e.GetType().Name}");
                 }
             }
 
-            if (drained)
+            if (waiting.Count == 0)
             {
                 return;
             }
 
-            await Task.Delay(250, deadline.Token);
+            if (deadline.Elapsed > TimeSpan.FromMinutes(4))
+            {
+                throw new TimeoutException("Consumers not drained after 4 minutes: " + string.Join("; ", waiting) + $"; workers: {Total()}");
+            }
+
+            await Task.Delay(250);
         }
     }
 
