@@ -62,7 +62,11 @@ internal static class SubjectReader
     }
 }
 
-/// <summary>Pulls a batch of messages with a deadline of its own, so a pull that the (dead) consumer leader never ends cannot hang a worker.</summary>
+/// <summary>
+/// Pulls what a consumer has ready, up to a batch, without waiting for a full batch; when nothing is ready, waits
+/// (up to 2 seconds) for one message. Each pull has a deadline of its own, so a pull that a dead consumer leader
+/// never ends cannot hang a worker.
+/// </summary>
 internal static class Fetch
 {
     private static readonly TimeSpan Expires = TimeSpan.FromSeconds(2);
@@ -72,10 +76,18 @@ internal static class Fetch
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Expires + TimeSpan.FromSeconds(5));
         var messages = new List<INatsJSMsg<byte[]>>();
-        var fetch = new NatsJSFetchOpts { MaxMsgs = maxMessages, Expires = Expires, IdleHeartbeat = TimeSpan.FromSeconds(1) };
-        await foreach (INatsJSMsg<byte[]> message in consumer.FetchAsync<byte[]>(fetch, cancellationToken: deadline.Token).ConfigureAwait(false))
+        await foreach (INatsJSMsg<byte[]> message in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = maxMessages }, cancellationToken: deadline.Token).ConfigureAwait(false))
         {
             messages.Add(message);
+        }
+
+        if (messages.Count == 0)
+        {
+            var wait = new NatsJSFetchOpts { MaxMsgs = 1, Expires = Expires, IdleHeartbeat = TimeSpan.FromSeconds(1) };
+            await foreach (INatsJSMsg<byte[]> message in consumer.FetchAsync<byte[]>(wait, cancellationToken: deadline.Token).ConfigureAwait(false))
+            {
+                messages.Add(message);
+            }
         }
 
         return messages;
