@@ -93,6 +93,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
         }
 
         Task acker = AcknowledgeAsync(stop.Token);
+        Task<RunSummary>? run = null;
         try
         {
             RunOptions options = _runOptions with { Progress = this, DeadLetters = _forwarder };
@@ -100,7 +101,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
             {
                 List<RecordSource> sources = [.. _plan.References.Select(r => RecordSource.FromBatches(_topology.Schemas[r], _references.ReplayAsync(r, stop.Token)))];
                 sources.Add(RecordSource.FromBatches(_plan.Schema, NextLoadAsync(stop.Token)));
-                Task<RunSummary> run = _rules.RunAsync(sources, _forwarder, options, stop.Token);
+                run = _rules.RunAsync(sources, _forwarder, options, stop.Token);
                 if (await Task.WhenAny(run, acker).ConfigureAwait(false) == acker)
                 {
                     await acker.ConfigureAwait(false);
@@ -142,6 +143,12 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
             catch (Exception e) when (e is OperationCanceledException || JetStreamRetry.IsTransient(e, CancellationToken.None))
             {
                 // Unacknowledged messages are redelivered: nothing is lost by stopping here.
+            }
+
+            if (run is not null)
+            {
+                // A run cut short by a failed acknowledgement ends with the cancellation; its error is the acknowledger's.
+                await run.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             if (_replay is not null)
