@@ -62,6 +62,41 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
         Assert.Empty(await ReadDeadLettersAsync(connection));
     }
 
+    [Fact]
+    public async Task WorkerProcess_KilledWithSigkillMidRunAndStartedAgain_StoresExactlyTheInProcessClues()
+    {
+        await using NatsCluster cluster = await NatsCluster.StartAsync();
+        await using var fleet = new WorkerFleet(cluster, load.Rules, Options, 2, output);
+        fleet.Start(0);
+        WorkerProcess process = WorkerProcess.Start(cluster.Urls, 1, 2, Options);
+        try
+        {
+            await using NatsConnection connection = cluster.Connect("publisher");
+            Task publishing = PublishAllAsync(new NatsRecordPublisher(connection, load.Rules, Options));
+
+            // Worker 1 is a process of its own; SIGKILL it while the run is in full flow, then start it again.
+            await fleet.WaitForEntriesAsync(load.EvaluatedRecords / 5);
+            fleet.Note($"killing worker process {process.Pid}");
+            process.Kill();
+            string killed = process.Output();
+            process.Dispose();
+            process = WorkerProcess.Start(cluster.Urls, 1, 2, Options);
+
+            await publishing;
+            var js = new NatsJSContext(connection);
+            await fleet.WaitUntilDrainedAsync(js, load.Rules, Options);
+
+            List<string> stored = await ReadCluesAsync(connection);
+            stored.Sort(StringComparer.Ordinal);
+            Assert.True(load.ExpectedClues.SequenceEqual(stored), Difference(load.ExpectedClues, stored) + $"\nkilled worker's log:\n{killed}\nrestarted worker's log:\n{process.Output()}");
+            Assert.Empty(await ReadDeadLettersAsync(connection));
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
     /// <summary>Which rules' clues differ, and one example each way: a failure message that says where to look.</summary>
     private static string Difference(IReadOnlyList<string> expected, List<string> stored)
     {
