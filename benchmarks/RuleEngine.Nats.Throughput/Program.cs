@@ -43,7 +43,7 @@ Console.WriteLine($"| in-process, CSV files | — | — | {evaluated / inProcess
 
 var options = new NatsOptions { Partitions = 6, Replicas = 3 };
 var topology = new NatsTopology(rules, options);
-string[] consumers = [.. topology.Evaluated.SelectMany(d => d.Keyed ? Enumerable.Range(0, options.Partitions).Select(p => topology.ConsumerName(d.Name, p)) : [topology.ConsumerName(d.Name, null)])];
+string[] consumers = [.. topology.ConsumerNames];
 foreach (int workers in workerCounts)
 {
     await using NatsCluster cluster = await NatsCluster.StartAsync();

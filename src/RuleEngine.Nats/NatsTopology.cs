@@ -74,6 +74,11 @@ internal sealed class NatsTopology
     public string ConsumerName(string dataset, int? partition) =>
         partition is { } p ? $"{Options.StreamPrefix}-{dataset}-p{p}" : $"{Options.StreamPrefix}-{dataset}";
 
+    /// <summary>Gets the name of every durable consumer of the deployment: one per stateless dataset, one per partition of a keyed one.</summary>
+    public IEnumerable<string> ConsumerNames => Evaluated.SelectMany(d => d.Keyed
+        ? Enumerable.Range(0, Options.Partitions).Select(p => ConsumerName(d.Name, p))
+        : [ConsumerName(d.Name, null)]);
+
     /// <summary>The field a dataset's records are partitioned by: the group_by of its window rules; none for other datasets.</summary>
     public string? PartitionKey(string dataset) => Evaluated.FirstOrDefault(d => d.Name == dataset)?.PartitionBy;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using NATS.Client.Core;
@@ -226,7 +225,7 @@ internal sealed class NatsCluster : IAsyncDisposable
             {
                 if (_log.Length < 64 * 1024)
                 {
-                    _log.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+                    _log.AppendLine(line);
                 }
             }
         }

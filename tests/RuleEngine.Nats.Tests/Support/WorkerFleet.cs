@@ -80,7 +80,7 @@ internal sealed class WorkerFleet(NatsCluster cluster, RuleSet rules, NatsOption
     public async Task WaitUntilDrainedAsync(INatsJSContext js, RuleSet ruleSet, NatsOptions natsOptions)
     {
         var topology = new NatsTopology(ruleSet, natsOptions);
-        string[] consumers = [.. topology.Evaluated.SelectMany(d => d.Keyed ? Enumerable.Range(0, natsOptions.Partitions).Select(p => topology.ConsumerName(d.Name, p)) : [topology.ConsumerName(d.Name, null)])];
+        string[] consumers = [.. topology.ConsumerNames];
         var deadline = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
