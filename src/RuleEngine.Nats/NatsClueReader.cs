@@ -50,8 +50,9 @@ public static class NatsClueReader
             yield break;
         }
 
-        INatsJSConsumer ordered = await JetStreamRetry.RunAsync(async token => await js.CreateOrderedConsumerAsync(stream, cancellationToken: token).ConfigureAwait(false), options, NullLogger.Instance, "read " + stream, cancellationToken).ConfigureAwait(false);
-        await foreach (INatsJSMsg<byte[]> message in ordered.ConsumeAsync<byte[]>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        // Through the reader with deadlines, not the client's ordered consumer, which can wait for ever on a consumer
+        // whose server was restarted.
+        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, stream, options.SubjectPrefix + (stream.EndsWith("_CLUES", StringComparison.Ordinal) ? ".clues.>" : ".dead.>"), 1, options, NullLogger.Instance, cancellationToken).ConfigureAwait(false))
         {
             yield return Encoding.UTF8.GetString(message.Data ?? []).TrimEnd('\n');
             if ((message.Metadata?.Sequence.Stream ?? last) >= last)
