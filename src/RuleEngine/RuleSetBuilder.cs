@@ -126,6 +126,7 @@ public sealed class RuleSetBuilder
             datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count)
             {
                 Exclude = exclusions.TryGetValue(schema.Name, out BoundExpression? exclusion) ? new ExpressionCompiler(layouts[schema.Name]).CompilePredicate(exclusion) : null,
+                ExcludeExpression = exclusion,
             };
         }
 
@@ -524,6 +525,8 @@ public sealed class RuleSetBuilder
             LeftKey = [.. j.Left.Select(context.CompileContextValue)],
             RightKey = [.. j.Right.Select(context.CompileContextValue)],
             Where = j.Where is null ? null : context.CompileContextPredicate(j.Where),
+            KeyExpressions = [.. j.Left.Zip(j.Right)],
+            WhereExpression = j.Where,
             LatestField = j.LatestField,
             IntervalStartField = j.Interval?.StartField ?? -1,
             IntervalProbeEnd = j.Interval is { } interval ? context.CompileContextValue(interval.ProbeEnd) : null,
@@ -540,6 +543,7 @@ public sealed class RuleSetBuilder
             Script = rule.Script,
             Joins = joins,
             ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
+            Condition = rule.Condition,
             Window = rule.Window is null ? null : CompileWindow(rule, sourceLayouts[0]),
             Sources = [.. rule.Sources.Select(s => (s.Schema.Name, s.Index == 0 ? rule.Definition.Alias : s.Aliases.Last()))],
             SubjectFields = rule.Clue.Subject,
@@ -594,6 +598,7 @@ public sealed class RuleSetBuilder
             Aggregates = [.. window.Aggregates],
             AggregateLayout = aggregateLayout,
             Having = new ExpressionCompiler(aggregateLayout).CompilePredicate(window.Having),
+            HavingExpression = window.Having,
             SnapshotFields = snapshot,
             SnapshotIndex = index,
         };

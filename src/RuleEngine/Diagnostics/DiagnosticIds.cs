@@ -6,7 +6,7 @@ namespace RuleEngine.Diagnostics;
 /// </summary>
 /// <remarks>
 /// RE11xx: expression syntax. RE2xxx: binding (names, types, functions).
-/// RE4xxx: evaluation of a rule on a record. RE5xxx: records and record sources.
+/// RE4xxx: evaluation of a rule on a record. RE5xxx: records and record sources. RE7xxx: the SQL back end.
 /// </remarks>
 public static class DiagnosticIds
 {
@@ -156,4 +156,13 @@ public static class DiagnosticIds
 
     /// <summary>A binary record batch that cannot be decoded (truncated, written for another schema, not a batch): one rejection for the whole batch.</summary>
     public const string MalformedBatch = "RE5016";
+
+    /// <summary>A construct that a SQL dialect cannot evaluate with the engine's meaning (RuleEngine.Sql): the rule is not run there, never run with the construct dropped.</summary>
+    public const string NotPushable = "RE7001";
+
+    /// <summary>A dataset that a rule reads has no table in the SQL back end.</summary>
+    public const string SqlTableMissing = "RE7002";
+
+    /// <summary>A query of the SQL back end failed in the database (an error in a row, a missing column): the run stops with the query's rules named.</summary>
+    public const string SqlQueryFailed = "RE7003";
 }

@@ -19,6 +19,12 @@ internal sealed class CompiledJoin
 
     public Func<Record[], bool>? Where { get; init; }
 
+    /// <summary>Gets the bound key expressions over the record context (left) and the reference (right), for SQL back ends.</summary>
+    public required (Language.BoundExpression Left, Language.BoundExpression Right)[] KeyExpressions { get; init; }
+
+    /// <summary>Gets the bound <c>where</c>, or <see langword="null"/>.</summary>
+    public Language.BoundExpression? WhereExpression { get; init; }
+
     /// <summary>Gets the reference field that orders matches for <see cref="JoinMatch.Latest"/>, or -1.</summary>
     public int LatestField { get; init; } = -1;
 

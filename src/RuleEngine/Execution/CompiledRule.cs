@@ -21,6 +21,9 @@ internal sealed class CompiledRule
 
     public Func<Record[], bool>? ContextPredicate { get; init; }
 
+    /// <summary>Gets the bound condition the delegates were compiled from, for back ends that compile it again (SQL).</summary>
+    public required Language.BoundExpression Condition { get; init; }
+
     public CompiledWindow? Window { get; init; }
 
     /// <summary>Gets the dataset and alias of each slot of the record context (slot 0 is the rule's own dataset).</summary>

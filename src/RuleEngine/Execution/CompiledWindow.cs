@@ -28,6 +28,9 @@ internal sealed class CompiledWindow
 
     public required Func<Record, bool> Having { get; init; }
 
+    /// <summary>Gets the bound <c>having</c> over the aggregate record, for SQL back ends.</summary>
+    public required Language.BoundExpression HavingExpression { get; init; }
+
     /// <summary>Gets the fields of the rule's dataset a member keeps (evidence, title, aggregate inputs).</summary>
     public required int[] SnapshotFields { get; init; }
 

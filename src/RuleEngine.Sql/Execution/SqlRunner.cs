@@ -1,0 +1,308 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using RuleEngine.Clues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Execution;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+using RuleEngine.Sql.Planning;
+
+namespace RuleEngine.Sql.Execution;
+
+/// <summary>
+/// Sends a plan's queries and turns the rows into clues with the engine's own clue factory, so subjects, evidence,
+/// masking and fingerprints are the in-process engine's. Scripts run on the rows their rule's condition let through;
+/// window rules' rows go, in input order, through the engine's window processor.
+/// </summary>
+internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> queries, IReadOnlyDictionary<string, SqlTable> tables, RunOptions options)
+{
+    private readonly ClueFactory _factory = new(options);
+
+    public async Task<RunSummary> RunAsync(DbConnection connection, IClueSink sink, IEnumerable<string> ruleIds, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var statistics = new RunStatistics(options, ruleIds);
+        foreach (string statement in syntax.Prelude)
+        {
+            await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (string dataset in queries.Select(q => q.Primary.Schema.Name).Distinct(StringComparer.Ordinal))
+        {
+            object? count = await ScalarAsync(connection, $"SELECT count(*) FROM {tables[dataset].Relation} AS t", dataset, cancellationToken).ConfigureAwait(false);
+            statistics.Read(dataset, Convert.ToInt64(count, CultureInfo.InvariantCulture));
+        }
+
+        bool stopped = false;
+        foreach (PlannedQuery query in queries)
+        {
+            stopped = query.Shape == QueryShape.Scan
+                ? await ScanAsync(connection, query, sink, statistics, cancellationToken).ConfigureAwait(false)
+                : await JoinAsync(connection, query, sink, statistics, cancellationToken).ConfigureAwait(false);
+            if (stopped)
+            {
+                break;
+            }
+        }
+
+        RunSummary summary = statistics.ToSummary(clock.Elapsed, stopped);
+        return stopped ? throw new BadRecordLimitExceededException(summary) : summary;
+    }
+
+    private async Task<bool> ScanAsync(DbConnection connection, PlannedQuery query, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        CompiledDataset dataset = query.Primary;
+        Dictionary<CompiledRule, WindowProcessor> windows = query.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
+        int fields = dataset.Schema.Fields.Count;
+        await using (DbDataReader reader = await ReadAsync(connection, query, cancellationToken).ConfigureAwait(false))
+        {
+            var columns = ColumnTypes(reader);
+            while (await NextAsync(reader, query, cancellationToken).ConfigureAwait(false))
+            {
+                Record record = dataset.CreateRecord();
+                if (Fill(reader, record, dataset.Schema, 0, columns) is { } rejection)
+                {
+                    if (statistics.Fail(rejection))
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                bool matched = false;
+                for (int i = 0; i < query.Rules.Length; i++)
+                {
+                    if (!reader.GetBoolean(1 + fields + i))
+                    {
+                        continue;
+                    }
+
+                    CompiledRule rule = query.Rules[i];
+                    if (!Passes(rule, record, statistics, out bool stop))
+                    {
+                        if (stop)
+                        {
+                            return true;
+                        }
+
+                        continue;
+                    }
+
+                    if (windows.TryGetValue(rule, out WindowProcessor? window))
+                    {
+                        List<WindowEpisode> closed = window.Add(record, out RecordRejection? late);
+                        if (late is not null && statistics.Fail(late))
+                        {
+                            return true;
+                        }
+
+                        await EmitEpisodesAsync(rule, closed, sink, statistics, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    await EmitAsync(_factory.Create(rule, record), sink, statistics, cancellationToken).ConfigureAwait(false);
+                    matched = true;
+                }
+
+                if (matched)
+                {
+                    statistics.Matched();
+                }
+            }
+        }
+
+        foreach ((CompiledRule rule, WindowProcessor window) in windows)
+        {
+            await EmitEpisodesAsync(rule, window.Flush(), sink, statistics, cancellationToken).ConfigureAwait(false);
+            statistics.WindowState(rule.Definition.Id, window.PeakState);
+        }
+
+        return false;
+    }
+
+    private async Task<bool> JoinAsync(DbConnection connection, PlannedQuery query, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        CompiledRule rule = query.Rules[0];
+        long lastPrimary = -1;
+        await using DbDataReader reader = await ReadAsync(connection, query, cancellationToken).ConfigureAwait(false);
+        var columns = ColumnTypes(reader);
+        while (await NextAsync(reader, query, cancellationToken).ConfigureAwait(false))
+        {
+            var context = new Record[query.SlotsRead.Length];
+            int ordinal = 0;
+            RecordRejection? rejection = null;
+            for (int slot = 0; slot < context.Length; slot++)
+            {
+                CompiledJoin? join = slot == 0 ? null : rule.Joins[slot - 1];
+                if (!query.SlotsRead[slot])
+                {
+                    context[slot] = join!.NullRecord;
+                    continue;
+                }
+
+                DatasetSchema schema = join?.Layout.Schema ?? query.Primary.Schema;
+                if (reader.IsDBNull(ordinal))
+                {
+                    // A left join without a match: the engine's all-NULL record.
+                    context[slot] = join!.NullRecord;
+                }
+                else
+                {
+                    Record record = join is null ? query.Primary.CreateRecord() : join.Layout.CreateRecord();
+                    rejection ??= Fill(reader, record, schema, ordinal, columns);
+                    context[slot] = record;
+                }
+
+                ordinal += 1 + schema.Fields.Count;
+            }
+
+            if (rejection is not null)
+            {
+                if (statistics.Fail(rejection))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (rule.Script is not null && !Passes(rule, context[0], statistics, out bool stop))
+            {
+                if (stop)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            await EmitAsync(_factory.Create(rule, context), sink, statistics, cancellationToken).ConfigureAwait(false);
+            if (context[0].Line != lastPrimary)
+            {
+                statistics.Matched();
+                lastPrimary = context[0].Line;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Runs the rule's script (its condition already held in SQL); a failure is the rule's error on that record, as in-process.</summary>
+    private static bool Passes(CompiledRule rule, Record record, RunStatistics statistics, out bool stop)
+    {
+        stop = false;
+        if (rule.Script is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return rule.Predicate(record);
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
+        {
+            stop = statistics.Fail(new RecordRejection(rule.Sources[0].Dataset, record.Line, code, message) { RuleId = rule.Definition.Id });
+            return false;
+        }
+    }
+
+    private async Task EmitEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        foreach (WindowEpisode episode in episodes)
+        {
+            await EmitAsync(_factory.CreateWindowClue(rule, episode), sink, statistics, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task EmitAsync(Clue clue, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not RuleEngineException)
+        {
+            throw new RunOutputException(DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) on a clue of rule '{clue.RuleId}' from {clue.Dataset}:{clue.Line}; the run stopped there.", e);
+        }
+
+        statistics.Clue(clue);
+    }
+
+    private static Type[] ColumnTypes(DbDataReader reader) => [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetFieldType)];
+
+    /// <summary>Reads a slot's line and fields (from <paramref name="ordinal"/> on) into <paramref name="record"/>, with the engine's conversions.</summary>
+    private static RecordRejection? Fill(DbDataReader reader, Record record, DatasetSchema schema, int ordinal, Type[] columns)
+    {
+        record.Line = reader.GetInt64(ordinal);
+        for (int f = 0; f < schema.Fields.Count; f++)
+        {
+            if (DataReaderFieldWriter.Write(reader, ordinal + 1 + f, columns[ordinal + 1 + f], f, schema.Fields[f], record) is { } failure)
+            {
+                return new RecordRejection(schema.Name, record.Line, failure.Code, failure.Message) { Field = schema.Fields[f].Name };
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<DbDataReader> ReadAsync(DbConnection connection, PlannedQuery query, CancellationToken cancellationToken)
+    {
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = query.Text;
+        command.CommandTimeout = 0;
+        try
+        {
+            return await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw Failed(query, e);
+        }
+    }
+
+    private static async Task<bool> NextAsync(DbDataReader reader, PlannedQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw Failed(query, e);
+        }
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, string sql, string dataset, CancellationToken cancellationToken)
+    {
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new SqlRunException(DiagnosticIds.SqlQueryFailed, $"Counting the records of dataset '{dataset}' failed in the database ({Describe(e)}); check its table.");
+        }
+    }
+
+    /// <summary>
+    /// A database error names the query's rules and the database's error class; neither its message nor the exception
+    /// travels on, because a database quotes the row value that failed (an ID number, a name).
+    /// </summary>
+    private static SqlRunException Failed(PlannedQuery query, DbException e) =>
+        new(DiagnosticIds.SqlQueryFailed, $"The query of rule(s) {string.Join(", ", query.Rules.Select(r => $"'{r.Definition.Id}'"))} over dataset '{query.Primary.Schema.Name}' failed in the database ({Describe(e)}); SqlPlan.Queries shows its text.");
+
+    private static string Describe(DbException e) => e.SqlState is { } state ? $"{e.GetType().Name}, SQLSTATE {state}" : e.GetType().Name;
+}
