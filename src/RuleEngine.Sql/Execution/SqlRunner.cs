@@ -233,8 +233,12 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 
     private static Type[] ColumnTypes(DbDataReader reader) => [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetFieldType)];
 
-    /// <summary>Reads a slot's line and fields (from <paramref name="ordinal"/> on) into <paramref name="record"/>, with the engine's conversions.</summary>
-    private static RecordRejection? Fill(DbDataReader reader, Record record, DatasetSchema schema, int ordinal, Type[] columns)
+    /// <summary>
+    /// Reads a slot's line and fields (from <paramref name="ordinal"/> on) into <paramref name="record"/>, with the
+    /// engine's conversions. Decimals from a fixed-scale column lose the trailing zeros the column added, so a title
+    /// shows 1500.5, not 1500.5000000000.
+    /// </summary>
+    private RecordRejection? Fill(DbDataReader reader, Record record, DatasetSchema schema, int ordinal, Type[] columns)
     {
         record.Line = reader.GetInt64(ordinal);
         for (int f = 0; f < schema.Fields.Count; f++)
@@ -242,6 +246,11 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
             if (DataReaderFieldWriter.Write(reader, ordinal + 1 + f, columns[ordinal + 1 + f], f, schema.Fields[f], record) is { } failure)
             {
                 return new RecordRejection(schema.Name, record.Line, failure.Code, failure.Message) { Field = schema.Fields[f].Name };
+            }
+
+            if (syntax.HasFixedDecimalScale && schema.Fields[f].Type == FieldType.Decimal && record.GetValue(f) is decimal value)
+            {
+                record.SetDecimal(f, value / 1.0000000000000000000000000000m);
             }
         }
 

@@ -14,20 +14,29 @@ internal sealed class DuckDbSyntax : SqlSyntax
 
     public override SqlDialect Dialect => SqlDialect.DuckDb;
 
+    /// <summary>
+    /// Macros expand as text, so one that uses its argument many times would copy an argument that is itself a macro
+    /// call many times over (an age from an ID number grows to thousands of calls). Each macro that repeats its
+    /// argument binds it once through a one-element list and a lambda: <c>list_transform([x], lambda v: …)[1]</c>.
+    /// </summary>
     public override IReadOnlyList<string> Prelude =>
     [
-        $"CREATE OR REPLACE TEMP MACRO re_id18(s) AS s || {IdCheckCharacter("s")}",
+        $"CREATE OR REPLACE TEMP MACRO re_id18(s) AS {Let("s", "v", $"v || {IdCheckCharacter("v")}")}",
         "CREATE OR REPLACE TEMP MACRO re_key_text(k) AS CASE WHEN regexp_full_match(k, '[0-9]{15}') THEN re_id18(substr(k, 1, 6) || '19' || substr(k, 7, 9)) ELSE k END",
-        $"CREATE OR REPLACE TEMP MACRO re_key(x) AS re_key_text({KeyText("CAST(x AS VARCHAR)")})",
+        $"CREATE OR REPLACE TEMP MACRO re_key(x) AS {Let(KeyText("CAST(x AS VARCHAR)"), "k", "re_key_text(k)")}",
         "CREATE OR REPLACE TEMP MACRO re_month_count(a, b) AS (year(b) - year(a)) * 12 + month(b) - month(a)",
-        "CREATE OR REPLACE TEMP MACRO re_full_months(a, b) AS CASE WHEN b >= a THEN re_month_count(a, b) - CASE WHEN re_month_count(a, b) > 0 AND a + to_months(CAST(re_month_count(a, b) AS INTEGER)) > b THEN 1 ELSE 0 END "
+        "CREATE OR REPLACE TEMP MACRO re_full_months_of(a, b) AS CASE WHEN b >= a THEN re_month_count(a, b) - CASE WHEN re_month_count(a, b) > 0 AND a + to_months(CAST(re_month_count(a, b) AS INTEGER)) > b THEN 1 ELSE 0 END "
             + "ELSE -(re_month_count(b, a) - CASE WHEN re_month_count(b, a) > 0 AND b + to_months(CAST(re_month_count(b, a) AS INTEGER)) > a THEN 1 ELSE 0 END) END",
+        $"CREATE OR REPLACE TEMP MACRO re_full_months(a, b) AS {Let("a", "x", Let("b", "y", "re_full_months_of(x, y)"))}",
         "CREATE OR REPLACE TEMP MACRO re_id_date(n) AS CASE WHEN CAST(substr(n, 11, 2) AS INTEGER) BETWEEN 1 AND 12 AND CAST(substr(n, 7, 4) AS INTEGER) >= 1890 "
             + "THEN CASE WHEN CAST(substr(n, 13, 2) AS INTEGER) BETWEEN 1 AND day(last_day(make_date(CAST(substr(n, 7, 4) AS INTEGER), CAST(substr(n, 11, 2) AS INTEGER), 1))) "
             + "THEN make_date(CAST(substr(n, 7, 4) AS INTEGER), CAST(substr(n, 11, 2) AS INTEGER), CAST(substr(n, 13, 2) AS INTEGER)) END END",
         $"CREATE OR REPLACE TEMP MACRO re_id_birth_n(n) AS CASE WHEN regexp_full_match(n, '[0-9]{{17}}[0-9X]') AND substr(n, 1, 2) IN ({ProvinceCodes}) AND {IdCheckCharacter("n")} = substr(n, 18, 1) THEN re_id_date(n) END",
-        "CREATE OR REPLACE TEMP MACRO re_id_birth(x) AS re_id_birth_n(re_key(x))",
+        $"CREATE OR REPLACE TEMP MACRO re_id_birth(x) AS {Let("re_key(x)", "n", "re_id_birth_n(n)")}",
     ];
+
+    /// <summary><paramref name="body"/> with <paramref name="name"/> bound once to <paramref name="value"/>.</summary>
+    private static string Let(string value, string name, string body) => $"list_transform([{value}], lambda {name}: {body})[1]";
 
     public override string ColumnType(FieldType type) => type switch
     {
@@ -79,6 +88,8 @@ internal sealed class DuckDbSyntax : SqlSyntax
     public override string ArrayLiteral(IEnumerable<string> quotedItems) => $"CAST([{string.Join(", ", quotedItems)}] AS VARCHAR[])";
 
     public override bool HasExactDivision => false;
+
+    public override bool HasFixedDecimalScale => true;
 
     public override bool HasNfkc => false;
 

@@ -29,9 +29,9 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
             + "THEN make_date(substr(n, 7, 4)::int, substr(n, 11, 2)::int, substr(n, 13, 2)::int) END END"),
         Function("re_id_birth_n", "n text", "date", $"CASE WHEN n ~ '^[0-9]{{17}}[0-9X]$' AND substr(n, 1, 2) IN ({ProvinceCodes}) AND {IdCheckCharacter("n")} = substr(n, 18, 1) THEN pg_temp.re_id_date(n) END"),
         Function("re_id_birth", "x text", "date", "pg_temp.re_id_birth_n(pg_temp.re_key(x))"),
-        Function("re_substr_range", "s text, f bigint, t bigint", "text", "CASE WHEN greatest(f, 0) >= least(t, char_length(s)) THEN '' ELSE substr(s, (greatest(f, 0) + 1)::int, (least(t, char_length(s)) - greatest(f, 0))::int) END"),
-        Function("re_substr_from", "s text, f bigint, n bigint", "text", "CASE WHEN n <= 0 THEN '' ELSE pg_temp.re_substr_range(s, f, f + n) END"),
-        Function("re_substr", "s text, start bigint, n bigint", "text", "pg_temp.re_substr_from(s, CASE WHEN start > 0 THEN start - 1 WHEN start = 0 THEN -1 ELSE char_length(s) + start END, n)"),
+        Function("re_substr_range", "s text, f bigint, t bigint", "text", "CASE WHEN greatest(f, 0) >= least(t, char_length(s)) THEN '' ELSE substr(s, (greatest(f, 0) + 1)::int, (least(t, char_length(s)) - greatest(f, 0))::int) END", strict: true),
+        Function("re_substr_from", "s text, f bigint, n bigint", "text", "CASE WHEN n <= 0 THEN '' ELSE pg_temp.re_substr_range(s, f, f + n) END", strict: true),
+        Function("re_substr", "s text, start bigint, n bigint", "text", "pg_temp.re_substr_from(s, CASE WHEN start > 0 THEN start - 1 WHEN start = 0 THEN -1 ELSE char_length(s) + start END, n)", strict: true),
     ];
 
     public override string ColumnType(FieldType type) => type switch
@@ -85,6 +85,8 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
 
     public override bool HasExactDivision => true;
 
+    public override bool HasFixedDecimalScale => false;
+
     public override bool HasNfkc => true;
 
     public override string OrderingCollation => " COLLATE \"C\"";
@@ -97,6 +99,11 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
 
     public override string Trim(string x) => $"btrim({x}, {Text(WhiteSpace)})";
 
-    private static string Function(string name, string parameters, string returns, string body) =>
-        $"CREATE OR REPLACE FUNCTION pg_temp.{name}({parameters}) RETURNS {returns} LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $re$SELECT {body}$re$";
+    /// <summary>
+    /// A helper: a one-expression SQL function, which the planner inlines into the query (so it costs what the
+    /// expression costs). Only the substring helpers are <c>STRICT</c> — their bodies are not NULL-safe — and so are
+    /// not inlined; a strict function's body must itself be strict to be inlined.
+    /// </summary>
+    private static string Function(string name, string parameters, string returns, string body, bool strict = false) =>
+        $"CREATE OR REPLACE FUNCTION pg_temp.{name}({parameters}) RETURNS {returns} LANGUAGE sql IMMUTABLE {(strict ? "STRICT " : string.Empty)}PARALLEL SAFE AS $re$SELECT {body}$re$";
 }

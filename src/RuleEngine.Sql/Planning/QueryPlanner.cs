@@ -212,16 +212,30 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 
     private static BoundExpression Strip(BoundExpression expression) => expression is BoundConvert { IsExplicit: false } convert ? Strip(convert.Operand) : expression;
 
+    /// <summary>
+    /// A join rule as a chain of stages, one per join, each a hash join of the previous stage's contexts with the
+    /// reference: <c>all</c> keeps every match; <c>any</c>, <c>exists</c> and <c>latest</c> keep the match the engine
+    /// picks (first in the reference's input order, or latest by the field) by ranking the matches of each context;
+    /// <c>not_exists</c> is an anti-join. Conjuncts of the condition that read only the rule's own record filter the
+    /// first stage; the whole condition filters the last.
+    /// </summary>
     private PlannedQuery? Join(CompiledDataset dataset, CompiledRule rule)
     {
         var nullSlots = new HashSet<int>(rule.Joins.Where(j => j.Definition.Kind == JoinKind.NotExists).Select(j => j.Source));
-        string Column(BoundField f) => nullSlots.Contains(f.Source)
+        bool[] read = [true, .. rule.Joins.Select(j => !nullSlots.Contains(j.Source))];
+        DatasetSchema[] schemas = [dataset.Schema, .. rule.Joins.Select(j => j.Layout.Schema)];
+        const string previous = "p";
+        string Carried(BoundField f) => nullSlots.Contains(f.Source)
             ? $"CAST(NULL AS {syntax.CastType(f.Type)})"
-            : $"s{f.Source}.{SqlSyntax.Quote(f.Field.Name)}";
+            : $"{previous}.{Column(f.Source, f.FieldIndex)}";
 
-        var from = new StringBuilder(From(dataset.Schema.Name, "s0"));
-        var where = new List<string>();
         bool ok = true;
+        string? early = EarlyConditions(rule, f => $"s0.{SqlSyntax.Quote(f.Field.Name)}");
+        var stages = new List<string>
+        {
+            $"re_stage0 AS (SELECT {SlotColumns(dataset.Schema.Name, schemas[0], "s0", 0)} FROM {From(dataset.Schema.Name, "s0")} WHERE {Excluded(dataset, "s0")}{early ?? "TRUE"})",
+        };
+        var carried = new List<string> { Carry(schemas[0], 0) };
         foreach (CompiledJoin join in rule.Joins)
         {
             if (Table(join.Definition.Dataset, rule) is null)
@@ -231,11 +245,12 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
             }
 
             string alias = $"s{join.Source}";
+            string Here(BoundField f) => f.Source == join.Source ? $"{alias}.{SqlSyntax.Quote(f.Field.Name)}" : Carried(f);
             var match = new List<string>();
             foreach ((BoundExpression left, BoundExpression right) in join.KeyExpressions)
             {
-                string? l = Write(left, rule, null, null, join.Definition.Location, Column);
-                string? r = Write(right, rule, null, null, join.Definition.Location, f => $"{alias}.{SqlSyntax.Quote(f.Field.Name)}");
+                string? l = Write(left, rule, null, null, join.Definition.Location, Carried);
+                string? r = Write(right, rule, null, null, join.Definition.Location, Here);
                 if (l is null || r is null)
                 {
                     ok = false;
@@ -247,8 +262,7 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 
             if (join.WhereExpression is { } whereExpression)
             {
-                // Inside the join, this join's own slot is a real row, even for not_exists.
-                string? condition = Write(whereExpression, rule, join.Definition.Where, join.Definition.WhereSource, join.Definition.Location, f => f.Source == join.Source ? $"{alias}.{SqlSyntax.Quote(f.Field.Name)}" : Column(f));
+                string? condition = Write(whereExpression, rule, join.Definition.Where, join.Definition.WhereSource, join.Definition.Location, Here);
                 if (condition is null)
                 {
                     ok = false;
@@ -259,60 +273,87 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
             }
 
             string matches = match.Count == 0 ? "TRUE" : string.Join(" AND ", match);
-            string line = Line(join.Definition.Dataset, alias);
+            string stage = $"re_stage{join.Source}";
+            string prior = $"re_stage{join.Source - 1}";
             string relation = From(join.Definition.Dataset, alias);
+            string keep = string.Join(", ", carried);
             switch (join.Definition.Kind, join.Definition.Match)
             {
                 case (JoinKind.NotExists, _):
-                    where.Add($"NOT EXISTS (SELECT 1 FROM {relation} WHERE {matches})");
+                    stages.Add($"{stage} AS (SELECT {keep} FROM {prior} AS {previous} WHERE NOT EXISTS (SELECT 1 FROM {relation} WHERE {matches}))");
                     break;
                 case (JoinKind.Inner or JoinKind.Left, JoinMatch.All):
-                    from.Append(join.Definition.Kind == JoinKind.Left ? " LEFT JOIN " : " JOIN ").Append(relation).Append(" ON ").Append(matches);
+                    stages.Add($"{stage} AS (SELECT {keep}, {SlotColumns(join.Definition.Dataset, schemas[join.Source], alias, join.Source)} FROM {prior} AS {previous} {(join.Definition.Kind == JoinKind.Left ? "LEFT JOIN" : "JOIN")} {relation} ON {matches})");
+                    carried.Add(Carry(schemas[join.Source], join.Source));
                     break;
                 default:
+                    string line = Line(join.Definition.Dataset, alias);
                     string order = join.Definition.Match == JoinMatch.Latest && join.LatestField >= 0
                         ? $"{alias}.{SqlSyntax.Quote(join.Layout.Schema.Fields[join.LatestField].Name)} DESC NULLS LAST, {line}"
                         : line;
-                    from.Append(join.Definition.Kind == JoinKind.Left ? " LEFT JOIN LATERAL " : " JOIN LATERAL ")
-                        .Append(CultureInfo.InvariantCulture, $"(SELECT * FROM {relation} WHERE {matches} ORDER BY {order} LIMIT 1) AS {alias} ON TRUE");
+                    string partition = string.Join(", ", Enumerable.Range(0, join.Source).Where(k => read[k]).Select(k => $"{previous}.re_l{k}"));
+                    stages.Add($"{stage} AS (SELECT {keep}, {Carry(schemas[join.Source], join.Source)} FROM (SELECT {keep}, {SlotColumns(join.Definition.Dataset, schemas[join.Source], alias, join.Source)}, "
+                        + $"row_number() OVER (PARTITION BY {partition} ORDER BY {order}) AS re_rank FROM {prior} AS {previous} {(join.Definition.Kind == JoinKind.Left ? "LEFT JOIN" : "JOIN")} {relation} ON {matches}) AS {previous} WHERE re_rank = 1)");
+                    carried.Add(Carry(schemas[join.Source], join.Source));
                     break;
             }
         }
 
-        string? condition0 = Write(rule.Condition, rule, rule.Definition.Condition, rule.Definition.ConditionSource, rule.Definition.Location, Column);
+        string? condition0 = Write(rule.Condition, rule, rule.Definition.Condition, rule.Definition.ConditionSource, rule.Definition.Location, Carried);
         if (!ok || condition0 is null)
         {
             return null;
         }
 
-        bool[] read = [true, .. rule.Joins.Select(j => !nullSlots.Contains(j.Source))];
-        var sql = new StringBuilder("SELECT ");
-        var order0 = new List<string>();
-        for (int slot = 0; slot < read.Length; slot++)
-        {
-            if (!read[slot])
-            {
-                continue;
-            }
-
-            string slotDataset = slot == 0 ? dataset.Schema.Name : rule.Joins[slot - 1].Definition.Dataset;
-            DatasetSchema schema = slot == 0 ? dataset.Schema : rule.Joins[slot - 1].Layout.Schema;
-            sql.Append(slot == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"{Line(slotDataset, $"s{slot}")} AS l{slot}");
-            AppendFields(sql, schema, $"s{slot}", slot);
-            order0.Add($"l{slot}");
-        }
-
-        sql.Append(" FROM ").Append(from);
-        sql.Append(" WHERE ").Append(Excluded(dataset, "s0"));
-        foreach (string clause in where)
-        {
-            sql.Append(clause).Append(" AND ");
-        }
-
-        sql.Append('(').Append(condition0).Append(") IS TRUE");
-        sql.Append(" ORDER BY ").Append(string.Join(", ", order0.Select(o => o + " NULLS FIRST")));
-        return new PlannedQuery { Shape = QueryShape.Join, Primary = dataset, Rules = [rule], Text = sql.ToString(), SlotsRead = read };
+        string last = $"re_stage{rule.Joins.Length}";
+        string lines = string.Join(", ", Enumerable.Range(0, read.Length).Where(k => read[k]).Select(k => $"re_l{k} NULLS FIRST"));
+        string sql = $"WITH {string.Join(", ", stages)} SELECT {string.Join(", ", carried)} FROM {last} AS {previous} WHERE ({condition0}) IS TRUE ORDER BY {lines}";
+        return new PlannedQuery { Shape = QueryShape.Join, Primary = dataset, Rules = [rule], Text = sql, SlotsRead = read };
     }
+
+    /// <summary>The conjuncts of a join rule's condition that read only its own record, for the first stage; <see langword="null"/> when none.</summary>
+    private string? EarlyConditions(CompiledRule rule, Func<BoundField, string> column)
+    {
+        IEnumerable<BoundExpression> conjuncts = rule.Condition is BoundLogical { IsAnd: true } and ? and.Operands : [rule.Condition];
+        var early = new List<string>();
+        foreach (BoundExpression conjunct in conjuncts.Where(c => ReadsOnlySlotZero(c)))
+        {
+            var writer = new ExpressionWriter(syntax, column);
+            string sql = writer.Write(conjunct);
+            if (writer.Problems.Count == 0)
+            {
+                early.Add($"({sql}) IS TRUE");
+            }
+        }
+
+        return early.Count == 0 ? null : string.Join(" AND ", early);
+    }
+
+    private static bool ReadsOnlySlotZero(BoundExpression expression) => expression switch
+    {
+        BoundField field => field.Source == 0,
+        BoundLiteral => true,
+        BoundUnary unary => ReadsOnlySlotZero(unary.Operand),
+        BoundBinary binary => ReadsOnlySlotZero(binary.Left) && ReadsOnlySlotZero(binary.Right),
+        BoundLogical logical => logical.Operands.All(ReadsOnlySlotZero),
+        BoundIsNull isNull => ReadsOnlySlotZero(isNull.Operand),
+        BoundIn @in => ReadsOnlySlotZero(@in.Value) && @in.Items.All(ReadsOnlySlotZero),
+        BoundLike like => ReadsOnlySlotZero(like.Value) && ReadsOnlySlotZero(like.Pattern),
+        BoundCase @case => @case.Branches.All(b => ReadsOnlySlotZero(b.When) && ReadsOnlySlotZero(b.Then)) && (@case.Else is null || ReadsOnlySlotZero(@case.Else)),
+        BoundCall call => call.Arguments.All(ReadsOnlySlotZero),
+        BoundConvert convert => ReadsOnlySlotZero(convert.Operand),
+        _ => false,
+    };
+
+    /// <summary>A slot's line and fields, read from the relation aliased <paramref name="alias"/>, named for the stages.</summary>
+    private string SlotColumns(string dataset, DatasetSchema schema, string alias, int slot) =>
+        string.Join(", ", schema.Fields.Select((f, i) => $"{alias}.{SqlSyntax.Quote(f.Name)} AS {Column(slot, i)}").Prepend($"{Line(dataset, alias)} AS re_l{slot}"));
+
+    /// <summary>A slot's line and fields as a later stage carries them on.</summary>
+    private static string Carry(DatasetSchema schema, int slot) =>
+        string.Join(", ", schema.Fields.Select((_, i) => $"p.{Column(slot, i)}").Prepend($"p.re_l{slot}"));
+
+    private static string Column(int slot, int field) => string.Create(CultureInfo.InvariantCulture, $"re_c{slot}_{field}");
 
     /// <summary>Key equality as the engine's join keys compare: text normalised (trimmed, width-folded, upper-cased, 15-digit ID numbers upgraded), other types by value.</summary>
     private string KeyEquals(string left, LanguageType leftType, string right, LanguageType rightType)

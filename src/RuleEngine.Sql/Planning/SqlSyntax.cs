@@ -58,6 +58,9 @@ internal abstract class SqlSyntax
     /// <summary>Whether the dialect divides decimals exactly (NUMERIC), as the engine does.</summary>
     public abstract bool HasExactDivision { get; }
 
+    /// <summary>Whether decimal columns have a fixed scale (DuckDB's DECIMAL(p, s)), so values read back carry trailing zeros the input did not have.</summary>
+    public abstract bool HasFixedDecimalScale { get; }
+
     /// <summary>Whether the dialect has Unicode NFKC normalisation.</summary>
     public abstract bool HasNfkc { get; }
 

@@ -9,7 +9,7 @@ namespace RuleEngine.Sql.Tests.Support;
 /// (a connection string; <c>.ci/run</c> starts a server on 127.0.0.1 and sets it). A PostgreSQL database works in a
 /// schema of its own, dropped on dispose, so tests never see each other's tables.
 /// </summary>
-internal sealed class TestDatabase : IAsyncDisposable
+public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "RE_POSTGRES";
 
