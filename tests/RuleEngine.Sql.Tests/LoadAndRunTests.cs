@@ -1,0 +1,83 @@
+using System.Text;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+using RuleEngine.Sql.Tests.Support;
+
+namespace RuleEngine.Sql.Tests;
+
+/// <summary>Loading records into a database through the engine's readers, and what a SQL run reports.</summary>
+public class LoadAndRunTests
+{
+    private static readonly DatasetSchema Cases = DatasetSchema.Create("cases")
+        .Add("case_no", FieldType.CaseNo)
+        .Add("person_id", FieldType.IdNumber, personal: PersonalDataKind.IdNumber)
+        .Add("name", FieldType.String, personal: PersonalDataKind.Name)
+        .Add("amount", FieldType.Decimal)
+        .Add("filed", FieldType.Date)
+        .Build();
+
+    private const string Csv =
+        "case_no,person_id,name,amount,filed\n" +
+        "(2024)浙0602刑初1号,130503670401001,张三,1500.50,2024-03-01\n" +
+        "(2024)浙0602刑初2号,11010519491231002X,李四,20,2024-02-30\n" +
+        "(2024)浙0602刑初3号,370101190102039973,王五,300,2024-04-01\n";
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Loader_ConvertsAsTheEngineReads_KeepsLines_AndCountsRejectedRecords(SqlDialect dialect)
+    {
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+
+        SqlLoadSummary loaded = await SqlTableLoader.LoadAsync(database.Connection, Source(), "cases");
+
+        Assert.Equal(2, loaded.RecordsLoaded);
+        Assert.Equal(1, loaded.RecordsRejected);
+        RecordRejection rejection = Assert.Single(loaded.Rejections);
+        Assert.Equal((3L, DiagnosticIds.InvalidValue, "filed"), (rejection.Line, rejection.Code, rejection.Field));
+        Assert.DoesNotContain("2024-02-30", rejection.Message, StringComparison.Ordinal);
+        Assert.Equal("130503196704010016", await database.ScalarAsync("SELECT person_id FROM cases WHERE _line = 2"));
+        Assert.Equal("（2024）浙0602刑初3号", await database.ScalarAsync("SELECT case_no FROM cases WHERE _line = 4"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Run_MasksPersonalData_AndReportsRecordsPerDataset(SqlDialect dialect)
+    {
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        await SqlTableLoader.LoadAsync(database.Connection, Source(), "cases");
+        RuleSet rules = new RuleSetBuilder().AddDataset(Cases).AddRule(new RuleDefinition("BIG", "cases", "amount >= 1000")
+        {
+            Clue = new ClueSpec { Title = "{name}: {amount}", SubjectKey = ["person_id"], Evidence = ["person_id", "amount"] },
+        }).Build();
+        var sink = new CollectingSink();
+
+        RunSummary summary = await SqlPlan.Create(rules, dialect, [new SqlTable("cases", "cases")]).RunAsync(database.Connection, sink);
+
+        Clues.Clue clue = Assert.Single(sink.Clues);
+        Assert.Equal(("130503********0016", 2L), (clue.SubjectKey, clue.Line));
+
+        // PostgreSQL's NUMERIC keeps the input's scale; a DuckDB DECIMAL column has a fixed one, read back without trailing zeros.
+        Assert.Equal(dialect == SqlDialect.PostgreSql ? "张*: 1500.50" : "张*: 1500.5", clue.Title);
+        Assert.Equal(2, summary.RecordsReadPerDataset["cases"]);
+        Assert.Equal(1, summary.CluesPerRule["BIG"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task QueryThatFailsInTheDatabase_StopsWithRE7003_AndNoRowValue(SqlDialect dialect)
+    {
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        await SqlTableLoader.LoadAsync(database.Connection, Source(), "cases");
+        RuleSet rules = new RuleSetBuilder().AddDataset(Cases).AddRule(new RuleDefinition("CAST", "cases", "CAST(name AS INT) > 3")).Build();
+
+        var error = await Assert.ThrowsAsync<SqlRunException>(() => SqlPlan.Create(rules, dialect, [new SqlTable("cases", "cases")]).RunAsync(database.Connection, new CollectingSink()));
+
+        Assert.Equal(DiagnosticIds.SqlQueryFailed, error.Code);
+        Assert.Contains("'CAST'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("张三", error.Message, StringComparison.Ordinal);
+        Assert.Null(error.InnerException);
+    }
+
+    private static RecordSource Source() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(Csv)), Cases);
+}
