@@ -16,16 +16,21 @@ public sealed record SqlTable(string Dataset, string Relation)
     public string LineColumn { get; init; } = "_line";
 
     /// <summary>
-    /// A Parquet file (or glob) read in place by DuckDB, with columns named as the schema's fields; a record's line is
-    /// its row number in the file, counted from 1 (as <c>RecordSource.Parquet</c> counts it).
+    /// A Parquet file (or glob) read in place by DuckDB, with columns named as the schema's fields. Each record's line
+    /// is the file's <c>_line</c> column (as an export of a <see cref="SqlTableLoader"/> table, or of any source, holds
+    /// it), or, with <paramref name="linesInFile"/> false, its row number in the file counted from 1 — the lines
+    /// <c>RuleEngine.Columnar</c> gives the same file, so both runs cite the same lines.
     /// </summary>
     /// <param name="dataset">The dataset's name.</param>
-    /// <param name="path">The file's path.</param>
+    /// <param name="path">The file's path, or a glob (<c>/data/cases/*.parquet</c>).</param>
+    /// <param name="linesInFile">Whether the file has a <c>_line</c> column.</param>
     /// <returns>The table.</returns>
-    public static SqlTable DuckDbParquet(string dataset, string path)
+    public static SqlTable DuckDbParquet(string dataset, string path, bool linesInFile = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string literal = "'" + path.Replace("'", "''", StringComparison.Ordinal) + "'";
-        return new SqlTable(dataset, string.Create(CultureInfo.InvariantCulture, $"(SELECT *, file_row_number + 1 AS _line FROM read_parquet({literal}, file_row_number = true))"));
+        return linesInFile
+            ? new SqlTable(dataset, $"read_parquet({literal})")
+            : new SqlTable(dataset, string.Create(CultureInfo.InvariantCulture, $"(SELECT *, file_row_number + 1 AS re_row_number FROM read_parquet({literal}, file_row_number = true))")) { LineColumn = "re_row_number" };
     }
 }

@@ -11,8 +11,8 @@ namespace RuleEngine.Sql.Planning;
 /// <summary>
 /// Turns a compiled rule set into queries. Per dataset: one scan evaluates every rule without joins (record rules,
 /// script rules' conditions, window rules' filters narrowed to keys that can reach the threshold); each join rule is
-/// one query in which joins are lateral subqueries that pick the match the engine picks. What cannot be written with
-/// the engine's meaning becomes an RE7001 diagnostic.
+/// one query, a chain of hash-join stages that pick the match the engine picks. What cannot be written with the
+/// engine's meaning becomes an RE7001 diagnostic.
 /// </summary>
 internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string, SqlTable> tables, DiagnosticBag diagnostics)
 {
@@ -82,6 +82,7 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
     {
         const string alias = "s0";
         var flags = new List<string>();
+        var narrowings = new StringBuilder();
         bool ok = true;
         foreach (CompiledRule rule in rules)
         {
@@ -92,9 +93,11 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
                 continue;
             }
 
-            if (rule.Window is { } window && WindowNarrowing(dataset, rule, window) is { } narrowing)
+            string keys = string.Create(CultureInfo.InvariantCulture, $"re_keys{flags.Count}");
+            if (rule.Window is { } window && WindowNarrowing(dataset, rule, window, keys) is { } narrowing)
             {
-                condition = $"({condition} AND {narrowing})";
+                narrowings.Append(narrowing);
+                condition = $"({condition} AND {keys}.re_key IS NOT NULL)";
             }
 
             flags.Add(condition);
@@ -113,7 +116,7 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
             sql.Append(CultureInfo.InvariantCulture, $", ({flags[i]}) IS TRUE AS m{i}");
         }
 
-        sql.Append(" FROM ").Append(From(dataset.Schema.Name, alias));
+        sql.Append(" FROM ").Append(From(dataset.Schema.Name, alias)).Append(narrowings);
         sql.Append(" WHERE ").Append(Excluded(dataset, alias)).Append('(').Append(string.Join(" OR ", flags.Select(f => $"({f}) IS TRUE"))).Append(')');
         sql.Append(" ORDER BY ").Append(LineAlias);
         return new PlannedQuery { Shape = QueryShape.Scan, Primary = dataset, Rules = rules, Text = sql.ToString() };
@@ -169,9 +172,11 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 
     /// <summary>
     /// Keys that cannot reach a <c>count() &gt;= n</c> in the window (fewer than n passing records in all) are left
-    /// out in SQL; the episodes themselves are formed by the engine's window processor over the rows returned.
+    /// out in SQL; the episodes themselves are formed by the engine's window processor over the rows returned. The
+    /// keys that can are a grouped subquery, hash-joined (as <paramref name="keys"/>) rather than tested with
+    /// <c>IN</c>, which PostgreSQL rescans per row once the keys outgrow its work memory.
     /// </summary>
-    private string? WindowNarrowing(CompiledDataset dataset, CompiledRule rule, CompiledWindow window)
+    private string? WindowNarrowing(CompiledDataset dataset, CompiledRule rule, CompiledWindow window, string keys)
     {
         long? threshold = CountThreshold(window.HavingExpression, window);
         if (threshold is not { } minimum || minimum <= 1)
@@ -187,8 +192,9 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
         }
 
         string group = SqlSyntax.Quote(dataset.Schema.Fields[window.GroupField].Name);
+        string text = syntax.CastType(LanguageType.Text);
         string exclusion = Excluded(dataset, inner);
-        return string.Create(CultureInfo.InvariantCulture, $"{syntax.Helper("re_key", $"CAST(s0.{group} AS {syntax.CastType(LanguageType.Text)})")} IN (SELECT {syntax.Helper("re_key", $"CAST({inner}.{group} AS {syntax.CastType(LanguageType.Text)})")} FROM {From(dataset.Schema.Name, inner)} WHERE {exclusion}({condition}) IS TRUE GROUP BY 1 HAVING count(*) >= {minimum})");
+        return string.Create(CultureInfo.InvariantCulture, $" LEFT JOIN (SELECT {syntax.Helper("re_key", $"CAST({inner}.{group} AS {text})")} AS re_key FROM {From(dataset.Schema.Name, inner)} WHERE {exclusion}({condition}) IS TRUE GROUP BY 1 HAVING count(*) >= {minimum}) AS {keys} ON {syntax.Helper("re_key", $"CAST(s0.{group} AS {text})")} = {keys}.re_key");
     }
 
     private static long? CountThreshold(BoundExpression having, CompiledWindow window)
