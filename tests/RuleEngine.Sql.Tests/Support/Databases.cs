@@ -5,14 +5,11 @@ using Npgsql;
 namespace RuleEngine.Sql.Tests.Support;
 
 /// <summary>
-/// A connection to one of the two back ends: DuckDB in memory, or the PostgreSQL server named by <c>RE_POSTGRES</c>
-/// (a connection string; <c>.ci/run</c> starts a server on 127.0.0.1 and sets it). A PostgreSQL database works in a
-/// schema of its own, dropped on dispose, so tests never see each other's tables.
+/// A connection to one of the two back ends: DuckDB in memory, or PostgreSQL (<see cref="PostgresServer"/>). A
+/// PostgreSQL database works in a schema of its own, dropped on dispose, so tests never see each other's tables.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    public const string PostgresVariable = "RE_POSTGRES";
-
     private readonly string? _schema;
 
     private TestDatabase(DbConnection connection, string? schema)
@@ -34,9 +31,7 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(duck, null);
         }
 
-        string connectionString = Environment.GetEnvironmentVariable(PostgresVariable)
-            ?? throw new InvalidOperationException($"Set {PostgresVariable} to a PostgreSQL connection string (Host=127.0.0.1;Port=…;Username=…;Database=…): the SQL tests need a real server. .ci/run starts one.");
-        var connection = new NpgsqlConnection(connectionString);
+        var connection = new NpgsqlConnection(await PostgresServer.ConnectionStringAsync());
         await connection.OpenAsync();
         string schema = "re_test_" + Guid.NewGuid().ToString("N");
         await ExecuteAsync(connection, $"CREATE SCHEMA {schema}; SET search_path TO {schema}");
