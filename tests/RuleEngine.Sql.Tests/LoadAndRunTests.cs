@@ -79,5 +79,35 @@ public class LoadAndRunTests
         Assert.Null(error.InnerException);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task ScriptThatFailsOnARow_IsThatRulesError_CountedAndDeadLettered(SqlDialect dialect)
+    {
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        await SqlTableLoader.LoadAsync(database.Connection, Source(), "cases");
+        RuleSet rules = new RuleSetBuilder().AddDataset(Cases).UseScriptCompiler(new Scripting.ScriptRuleCompiler())
+            .AddRule(new RuleDefinition("S", "cases", "amount > 0") { Script = "return r.Amount!.Value / 0m > 1m;" })
+            .Build();
+        var letters = new DeadLetterList();
+        var sink = new CollectingSink();
+
+        RunSummary summary = await SqlPlan.Create(rules, dialect, [new SqlTable("cases", "cases")]).RunAsync(database.Connection, sink, new RunOptions { DeadLetters = letters });
+
+        Assert.Empty(sink.Clues);
+        Assert.Equal(2, summary.RuleErrors);
+        Assert.Equal([(2L, "S", DiagnosticIds.DivisionByZero), (4L, "S", DiagnosticIds.DivisionByZero)], letters.Letters.Select(l => (l.Rejection.Line, l.Rejection.RuleId, l.Rejection.Code)));
+    }
+
+    private sealed class DeadLetterList : IDeadLetterSink
+    {
+        public List<DeadLetter> Letters { get; } = [];
+
+        public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken = default)
+        {
+            Letters.Add(letter);
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private static RecordSource Source() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(Csv)), Cases);
 }

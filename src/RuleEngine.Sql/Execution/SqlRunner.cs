@@ -30,8 +30,12 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 
         foreach (string dataset in queries.Select(q => q.Primary.Schema.Name).Distinct(StringComparer.Ordinal))
         {
-            object? count = await ScalarAsync(connection, $"SELECT count(*) FROM {tables[dataset].Relation} AS t", dataset, cancellationToken).ConfigureAwait(false);
-            statistics.Read(dataset, Convert.ToInt64(count, CultureInfo.InvariantCulture));
+            statistics.Read(dataset, await CountAsync(connection, dataset, cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (string dataset in queries.SelectMany(q => q.Rules).SelectMany(r => r.Joins).Select(j => j.Definition.Dataset).Distinct(StringComparer.Ordinal))
+        {
+            statistics.ReferenceRecords(dataset, await CountAsync(connection, dataset, cancellationToken).ConfigureAwait(false));
         }
 
         bool stopped = false;
@@ -63,7 +67,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                 Record record = dataset.CreateRecord();
                 if (Fill(reader, record, dataset.Schema, 0, columns) is { } rejection)
                 {
-                    if (statistics.Fail(rejection))
+                    if (await FailAsync(statistics, rejection, cancellationToken).ConfigureAwait(false))
                     {
                         return true;
                     }
@@ -80,9 +84,9 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                     }
 
                     CompiledRule rule = query.Rules[i];
-                    if (!Passes(rule, record, statistics, out bool stop))
+                    if (Script(rule, record, out bool passes) is { } failure)
                     {
-                        if (stop)
+                        if (await FailAsync(statistics, failure, cancellationToken).ConfigureAwait(false))
                         {
                             return true;
                         }
@@ -90,10 +94,15 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                         continue;
                     }
 
+                    if (!passes)
+                    {
+                        continue;
+                    }
+
                     if (windows.TryGetValue(rule, out WindowProcessor? window))
                     {
                         List<WindowEpisode> closed = window.Add(record, out RecordRejection? late);
-                        if (late is not null && statistics.Fail(late))
+                        if (late is not null && await FailAsync(statistics, late, cancellationToken).ConfigureAwait(false))
                         {
                             return true;
                         }
@@ -160,7 +169,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 
             if (rejection is not null)
             {
-                if (statistics.Fail(rejection))
+                if (await FailAsync(statistics, rejection, cancellationToken).ConfigureAwait(false))
                 {
                     return true;
                 }
@@ -168,13 +177,18 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                 continue;
             }
 
-            if (rule.Script is not null && !Passes(rule, context[0], statistics, out bool stop))
+            if (Script(rule, context[0], out bool passes) is { } failure)
             {
-                if (stop)
+                if (await FailAsync(statistics, failure, cancellationToken).ConfigureAwait(false))
                 {
                     return true;
                 }
 
+                continue;
+            }
+
+            if (!passes)
+            {
                 continue;
             }
 
@@ -189,24 +203,42 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         return false;
     }
 
-    /// <summary>Runs the rule's script (its condition already held in SQL); a failure is the rule's error on that record, as in-process.</summary>
-    private static bool Passes(CompiledRule rule, Record record, RunStatistics statistics, out bool stop)
+    /// <summary>
+    /// Runs the rule's script, if it has one, on a record its condition let through in SQL. A script that fails on the
+    /// record gives the rule's error for it (code and script line, never the message of the exception), as in-process.
+    /// </summary>
+    /// <returns><see langword="null"/> when the script ran (<paramref name="passes"/> is its answer), else the failure.</returns>
+    private static RecordRejection? Script(CompiledRule rule, Record record, out bool passes)
     {
-        stop = false;
+        passes = true;
         if (rule.Script is null)
         {
-            return true;
+            return null;
         }
 
         try
         {
-            return rule.Predicate(record);
+            passes = rule.Predicate(record);
+            return null;
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
         {
-            stop = statistics.Fail(new RecordRejection(rule.Sources[0].Dataset, record.Line, code, message) { RuleId = rule.Definition.Id });
-            return false;
+            passes = false;
+            return new RecordRejection(rule.Sources[0].Dataset, record.Line, code, message) { RuleId = rule.Definition.Id };
         }
+    }
+
+    /// <summary>Counts and lists a failure and hands it to the dead-letter sink; returns whether the bad-record policy stops the run.</summary>
+    private async ValueTask<bool> FailAsync(RunStatistics statistics, RecordRejection rejection, CancellationToken cancellationToken)
+    {
+        await DeadLetters.WriteAsync(options, rejection, cancellationToken).ConfigureAwait(false);
+        return statistics.Fail(rejection);
+    }
+
+    private async Task<long> CountAsync(DbConnection connection, string dataset, CancellationToken cancellationToken)
+    {
+        object? count = await ScalarAsync(connection, $"SELECT count(*) FROM {tables[dataset].Relation} AS t", dataset, cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(count, CultureInfo.InvariantCulture);
     }
 
     private async Task EmitEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
