@@ -16,6 +16,15 @@ public sealed record SqlTable(string Dataset, string Relation)
     public string LineColumn { get; init; } = "_line";
 
     /// <summary>
+    /// Gets a value indicating whether the relation's ID-number, credit-code and case-number columns hold the engine's
+    /// normalised form, as tables written by <see cref="SqlTableLoader"/> (and files exported from them) do. Join and
+    /// window keys between two such columns then compare as they are, instead of through the key normalisation, which
+    /// lets the database use plain hash joins on them.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: values are normalised in every comparison of keys.</value>
+    public bool ValuesNormalised { get; init; }
+
+    /// <summary>
     /// A Parquet file (or glob) read in place by DuckDB, with columns named as the schema's fields. Each record's line
     /// is the file's <c>_line</c> column (as an export of a <see cref="SqlTableLoader"/> table, or of any source, holds
     /// it), or, with <paramref name="linesInFile"/> false, its row number in the file counted from 1 — the lines

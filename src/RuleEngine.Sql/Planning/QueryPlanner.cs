@@ -191,10 +191,14 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
             return null;
         }
 
-        string group = SqlSyntax.Quote(dataset.Schema.Fields[window.GroupField].Name);
+        FieldDefinition groupField = dataset.Schema.Fields[window.GroupField];
+        string group = SqlSyntax.Quote(groupField.Name);
         string text = syntax.CastType(LanguageType.Text);
+        string Key(string alias) => Canonical(dataset.Schema.Name, groupField)
+            ? $"{alias}.{group}"
+            : syntax.Helper("re_key", $"CAST({alias}.{group} AS {text})");
         string exclusion = Excluded(dataset, inner);
-        return string.Create(CultureInfo.InvariantCulture, $" LEFT JOIN (SELECT {syntax.Helper("re_key", $"CAST({inner}.{group} AS {text})")} AS re_key FROM {From(dataset.Schema.Name, inner)} WHERE {exclusion}({condition}) IS TRUE GROUP BY 1 HAVING count(*) >= {minimum}) AS {keys} ON {syntax.Helper("re_key", $"CAST(s0.{group} AS {text})")} = {keys}.re_key");
+        return string.Create(CultureInfo.InvariantCulture, $" LEFT JOIN (SELECT {Key(inner)} AS re_key FROM {From(dataset.Schema.Name, inner)} WHERE {exclusion}({condition}) IS TRUE GROUP BY 1 HAVING count(*) >= {minimum}) AS {keys} ON {Key("s0")} = {keys}.re_key");
     }
 
     private static long? CountThreshold(BoundExpression having, CompiledWindow window)
@@ -263,7 +267,7 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
                     continue;
                 }
 
-                match.Add(KeyEquals(l, left.Type, r, right.Type));
+                match.Add(CanonicalPair(rule, left, right, join) ? $"{l} = {r}" : KeyEquals(l, left.Type, r, right.Type));
             }
 
             if (join.WhereExpression is { } whereExpression)
@@ -360,6 +364,26 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
         string.Join(", ", schema.Fields.Select((_, i) => $"p.{Column(slot, i)}").Prepend($"p.re_l{slot}"));
 
     private static string Column(int slot, int field) => string.Create(CultureInfo.InvariantCulture, $"re_c{slot}_{field}");
+
+    /// <summary>
+    /// Whether a field's values are already in the engine's canonical key form: an ID number, credit code or case
+    /// number in a table that <see cref="SqlTable.ValuesNormalised"/> declares normalised. Two such values are equal
+    /// exactly when their normalised keys are.
+    /// </summary>
+    private bool Canonical(string dataset, FieldDefinition field) =>
+        field.Type is FieldType.IdNumber or FieldType.CreditCode or FieldType.CaseNo && tables[dataset].ValuesNormalised;
+
+    /// <summary>Whether a join key pair is two canonical fields of one type, which compare as they are.</summary>
+    private bool CanonicalPair(CompiledRule rule, BoundExpression left, BoundExpression right, CompiledJoin join)
+    {
+        if (left is not BoundField l || right is not BoundField r || l.Field.Type != r.Field.Type)
+        {
+            return false;
+        }
+
+        string leftDataset = l.Source == 0 ? rule.Sources[0].Dataset : rule.Joins[l.Source - 1].Definition.Dataset;
+        return Canonical(leftDataset, l.Field) && Canonical(join.Definition.Dataset, r.Field);
+    }
 
     /// <summary>Key equality as the engine's join keys compare: text normalised (trimmed, width-folded, upper-cased, 15-digit ID numbers upgraded), other types by value.</summary>
     private string KeyEquals(string left, LanguageType leftType, string right, LanguageType rightType)

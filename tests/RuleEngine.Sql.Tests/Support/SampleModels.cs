@@ -44,15 +44,15 @@ public sealed class SampleModels : IDisposable
             .Where(d => File.Exists(Path.Combine(Folder, d.DataFileName)))
             .Select(d => d.Open(Path.Combine(Folder, d.DataFileName)));
 
-    /// <summary>Loads every generated dataset into a table named after it; returns the tables.</summary>
-    public async Task<List<SqlTable>> LoadAsync(TestDatabase database)
+    /// <summary>Loads every generated dataset into a table named after it; returns the tables, declared normalised or not.</summary>
+    public async Task<List<SqlTable>> LoadAsync(TestDatabase database, bool declareNormalised = false)
     {
         var tables = new List<SqlTable>();
         foreach (RecordSource source in Sources())
         {
             SqlLoadSummary loaded = await SqlTableLoader.LoadAsync(database.Connection, source, source.Schema.Name);
             Assert.True(loaded.RecordsLoaded > 0, $"{source.Schema.Name}: nothing loaded.");
-            tables.Add(new SqlTable(source.Schema.Name, loaded.Table));
+            tables.Add(new SqlTable(source.Schema.Name, loaded.Table) { ValuesNormalised = declareNormalised });
         }
 
         return tables;
