@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using RuleEngine.Diagnostics;
 using RuleEngine.Records;
 using RuleEngine.Schema;
@@ -7,10 +8,15 @@ namespace RuleEngine.Columnar;
 /// <summary>
 /// A columnar file read a batch at a time into pooled records. A record's line is the file's line column when it has
 /// one (<see cref="ColumnarSourceOptions.LineColumn"/>), else its row number counted from 1. A value that does not
-/// convert rejects its record (dataset, line, field, code; never the value); the rest of the batch goes on.
+/// convert rejects its record (dataset, line, field, code; never the value); the rest of the batch goes on. The next
+/// batch is decoded on another thread while this one is copied into records (at most <see cref="Prefetch"/> batches
+/// ahead), so decoding a row group and filling slots overlap.
 /// </summary>
 internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<CancellationToken, IAsyncEnumerable<ColumnBatch>> batches) : RecordSource(schema)
 {
+    /// <summary>How many decoded batches may wait for the cursor.</summary>
+    public const int Prefetch = 2;
+
     internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
 
     /// <summary>Finds each schema field's column by name (the field's source name first); a missing one fails the source with RE5002.</summary>
@@ -45,22 +51,25 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<Cancellati
     private sealed class Cursor(ColumnarRecordSource source) : RecordCursor
     {
         private readonly CancellationTokenSource _stop = new();
-        private IAsyncEnumerator<ColumnBatch>? _batches;
+        private readonly Channel<ColumnBatch> _decoded = Channel.CreateBounded<ColumnBatch>(new BoundedChannelOptions(Prefetch) { SingleReader = true, SingleWriter = true });
+        private Task? _decoder;
         private ColumnBatch? _batch;
         private int _row;
         private long _ordinal;
 
         public override async ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
         {
-            _batches ??= source.Batches(_stop.Token).GetAsyncEnumerator(_stop.Token);
+            _decoder ??= Task.Run(DecodeAsync, CancellationToken.None);
             while (_batch is null || _row >= _batch.Rows)
             {
-                if (!await _batches.MoveNextAsync().ConfigureAwait(false))
+                if (!await _decoded.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    // The decoder is done; its exception (a RecordSourceException for a broken file) surfaces here.
+                    await _decoder.ConfigureAwait(false);
                     return ReadOutcome.End;
                 }
 
-                _batch = _batches.Current;
+                _batch = await _decoded.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 _row = 0;
             }
 
@@ -87,12 +96,40 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<Cancellati
         public override async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync().ConfigureAwait(false);
-            if (_batches is not null)
+            if (_decoder is not null)
             {
-                await _batches.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await _decoder.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or RecordSourceException)
+                {
+                    // Stopped early, or already reported by ReadAsync.
+                }
             }
 
             _stop.Dispose();
+        }
+
+        private async Task DecodeAsync()
+        {
+            try
+            {
+                await foreach (ColumnBatch batch in source.Batches(_stop.Token).ConfigureAwait(false))
+                {
+                    await _decoded.Writer.WriteAsync(batch, _stop.Token).ConfigureAwait(false);
+                }
+
+                _decoded.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                _decoded.Writer.Complete();
+                if (e is not OperationCanceledException || !_stop.IsCancellationRequested)
+                {
+                    throw;
+                }
+            }
         }
     }
 

@@ -25,7 +25,7 @@ public static class ColumnarSource
     public static RecordSource Parquet(string path, DatasetSchema schema, ColumnarSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Parquet(() => File.OpenRead(path), schema, options);
+        return Parquet(() => File.OpenRead(path), schema, options, Math.Clamp(Environment.ProcessorCount, 1, 4));
     }
 
     /// <summary>Reads a Parquet file from a stream, which must be seekable; the source owns it and disposes it after the run.</summary>
@@ -36,7 +36,7 @@ public static class ColumnarSource
     public static RecordSource Parquet(Stream stream, DatasetSchema schema, ColumnarSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return Parquet(() => stream, schema, options);
+        return Parquet(() => stream, schema, options, decoders: 1);
     }
 
     /// <summary>Reads an Arrow IPC file (the random-access format) or stream (the streaming format), told apart by the file's magic bytes.</summary>
@@ -61,11 +61,11 @@ public static class ColumnarSource
         return ArrowIpc(() => stream, schema, options);
     }
 
-    private static ColumnarRecordSource Parquet(Func<Stream> open, DatasetSchema schema, ColumnarSourceOptions? options)
+    private static ColumnarRecordSource Parquet(Func<Stream> open, DatasetSchema schema, ColumnarSourceOptions? options, int decoders)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ColumnarSourceOptions settings = options ?? new ColumnarSourceOptions();
-        return new ColumnarRecordSource(schema, cancellationToken => ParquetBatches.ReadAsync(schema, open, settings, cancellationToken));
+        return new ColumnarRecordSource(schema, cancellationToken => ParquetBatches.ReadAsync(schema, open, settings, decoders, cancellationToken));
     }
 
     private static ColumnarRecordSource ArrowIpc(Func<Stream> open, DatasetSchema schema, ColumnarSourceOptions? options)

@@ -12,31 +12,86 @@ internal static class ParquetBatches
 {
     private static readonly ParquetOptions Options = new() { UseDateOnlyTypeForDates = true, TreatByteArrayAsString = true };
 
-    public static async IAsyncEnumerable<ColumnBatch> ReadAsync(DatasetSchema schema, Func<Stream> open, ColumnarSourceOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes the row groups in order. A file opened by path is decoded by up to <paramref name="decoders"/> readers
+    /// at once, each on its own stream and taking every n-th row group, because decoding (decompression, dictionaries,
+    /// UTF-8) costs more than copying values into slots; a caller's stream has one reader. At most one row group per
+    /// decoder is held beyond the one being read.
+    /// </summary>
+    public static async IAsyncEnumerable<ColumnBatch> ReadAsync(DatasetSchema schema, Func<Stream> open, ColumnarSourceOptions options, int decoders, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Stream stream = open();
-        await using ParquetReader reader = await Open(schema, stream, cancellationToken).ConfigureAwait(false);
-        DataField[] columns = reader.Schema.GetDataFields();
-        int[] map = ColumnarRecordSource.MapColumns(schema, [.. columns.Select(c => c.Name)]);
-        DataField? lineColumn = columns.FirstOrDefault(c => string.Equals(c.Name, options.LineColumn, StringComparison.OrdinalIgnoreCase));
-        foreach (int index in map.Where(i => columns[i].IsArray))
+        var readers = new List<ParquetReader> { await Open(schema, open(), cancellationToken).ConfigureAwait(false) };
+        var decoding = new List<Task>();
+        try
         {
-            throw new RecordSourceException(DiagnosticIds.InvalidValue, schema.Name, $"Column '{columns[index].Name}' is a list; list columns are read from Arrow IPC, CSV or JSON Lines, not yet from Parquet.");
-        }
-
-        for (int group = 0; group < reader.RowGroupCount; group++)
-        {
-            using ParquetRowGroupReader rows = reader.OpenRowGroupReader(group);
-            int count = checked((int)rows.RowCount);
-            var buffers = new ColumnBuffer[map.Length];
-            for (int f = 0; f < map.Length; f++)
+            DataField[] columns = readers[0].Schema.GetDataFields();
+            int[] map = ColumnarRecordSource.MapColumns(schema, [.. columns.Select(c => c.Name)]);
+            DataField? lineColumn = columns.FirstOrDefault(c => string.Equals(c.Name, options.LineColumn, StringComparison.OrdinalIgnoreCase));
+            foreach (int index in map.Where(i => columns[i].IsArray))
             {
-                buffers[f] = await ColumnAsync(rows, columns[map[f]], count, schema, cancellationToken).ConfigureAwait(false);
+                throw new RecordSourceException(DiagnosticIds.InvalidValue, schema.Name, $"Column '{columns[index].Name}' is a list; list columns are read from Arrow IPC, CSV or JSON Lines, not yet from Parquet.");
             }
 
-            long?[]? lines = lineColumn is null ? null : await LinesAsync(rows, lineColumn, count, cancellationToken).ConfigureAwait(false);
-            yield return new ColumnBatch(count, buffers, lines);
+            int groups = readers[0].RowGroupCount;
+            while (readers.Count < Math.Min(decoders, groups))
+            {
+                readers.Add(await Open(schema, open(), cancellationToken).ConfigureAwait(false));
+            }
+
+            // Row group g is decoded by reader g mod n; each reader decodes its groups one after another.
+            var previous = new Task[readers.Count];
+            Array.Fill(previous, Task.CompletedTask);
+            var pending = new Queue<Task<ColumnBatch>>();
+            for (int group = 0; group < groups; group++)
+            {
+                int k = group % readers.Count;
+                Task<ColumnBatch> next = DecodeAfterAsync(previous[k], readers[k], group, columns, map, lineColumn, schema, cancellationToken);
+                previous[k] = next;
+                pending.Enqueue(next);
+                decoding.Add(next);
+                if (pending.Count > readers.Count)
+                {
+                    yield return await pending.Dequeue().ConfigureAwait(false);
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                yield return await pending.Dequeue().ConfigureAwait(false);
+            }
         }
+        finally
+        {
+            // A reader is disposed only after the decodes that use it have ended (the caller may stop early).
+            try
+            {
+                await Task.WhenAll(decoding).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RecordSourceException or IOException)
+            {
+            }
+
+            foreach (ParquetReader reader in readers)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<ColumnBatch> DecodeAfterAsync(Task previous, ParquetReader reader, int group, DataField[] columns, int[] map, DataField? lineColumn, DatasetSchema schema, CancellationToken cancellationToken)
+    {
+        await previous.ConfigureAwait(false);
+        await Task.Yield();
+        using ParquetRowGroupReader rows = reader.OpenRowGroupReader(group);
+        int count = checked((int)rows.RowCount);
+        var buffers = new ColumnBuffer[map.Length];
+        for (int f = 0; f < map.Length; f++)
+        {
+            buffers[f] = await ColumnAsync(rows, columns[map[f]], count, schema, cancellationToken).ConfigureAwait(false);
+        }
+
+        long?[]? lines = lineColumn is null ? null : await LinesAsync(rows, lineColumn, count, cancellationToken).ConfigureAwait(false);
+        return new ColumnBatch(count, buffers, lines);
     }
 
     private static async Task<ParquetReader> Open(DatasetSchema schema, Stream stream, CancellationToken cancellationToken)

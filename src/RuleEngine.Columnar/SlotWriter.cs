@@ -113,8 +113,29 @@ internal static class SlotWriter
         }
     }
 
-    public static (string Code, string Message)? Write(Record record, int field, FieldDefinition definition, string value) =>
-        Text(record, field, definition, value);
+    /// <summary>
+    /// Text: a plain string field, or an ID number already in its normalised 18-character form, keeps the string it
+    /// was read as (no copy); everything else goes through the CSV cell parser.
+    /// </summary>
+    public static (string Code, string Message)? Write(Record record, int field, FieldDefinition definition, string value)
+    {
+        bool asIs = value.Length > 0 && definition.Type switch
+        {
+            FieldType.String => !value.Contains('\uFFFD', StringComparison.Ordinal),
+            FieldType.IdNumber => IsCanonicalIdNumber(value),
+            _ => false,
+        };
+        if (asIs)
+        {
+            record.SetString(field, value);
+            return null;
+        }
+
+        return Text(record, field, definition, value);
+    }
+
+    private static bool IsCanonicalIdNumber(string value) =>
+        value.Length == 18 && !value.AsSpan(0, 17).ContainsAnyExceptInRange('0', '9') && (char.IsAsciiDigit(value[17]) || value[17] == 'X');
 
     public static (string Code, string Message)? Write(Record record, int field, FieldDefinition definition, string[] items)
     {
