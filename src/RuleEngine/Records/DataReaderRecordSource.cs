@@ -1,6 +1,4 @@
 using System.Data;
-using System.Data.Common;
-using System.Globalization;
 using RuleEngine.Diagnostics;
 using RuleEngine.Schema;
 
