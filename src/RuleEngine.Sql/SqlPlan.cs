@@ -82,7 +82,11 @@ public sealed class SqlPlan
     /// <param name="sink">Receives the clues.</param>
     /// <param name="options">Fingerprint key, masking, the bad-record policy; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    /// <returns>The run's summary: records per dataset, clues per rule, rejections.</returns>
+    /// <returns>
+    /// The run's summary: records per dataset (evaluated and joined), clues per rule, rejections. A record that
+    /// rules of more than one query matched (a record rule and a join rule) counts once per query in
+    /// <see cref="RunSummary.RecordsMatched"/>.
+    /// </returns>
     /// <exception cref="RuleCompilationException">The plan has errors (<see cref="Diagnostics"/>).</exception>
     /// <exception cref="SqlRunException">The database failed a query (RE7003).</exception>
     /// <exception cref="BadRecordLimitExceededException">More rows failed than the bad-record policy allows.</exception>

@@ -1,3 +1,4 @@
+using RuleEngine.Records;
 using RuleEngine.Sql.Tests.Support;
 using Xunit.Abstractions;
 
@@ -38,6 +39,45 @@ public class ParityTests(SampleModels samples, ITestOutputHelper output) : IClas
         Assert.True(missing.Length == 0 && extra.Length == 0, $"missing:\n{string.Join("\n", missing)}\nextra:\n{string.Join("\n", extra)}");
         Assert.Equal(samples.ExpectedClues.Count, actual.Count);
         Assert.Equal(samples.InProcessSummary.CluesPerRule, summary.CluesPerRule);
+    }
+
+    /// <param name="linesInFile">Whether the files carry each record's original line, or lines are row numbers (both paths must number rows alike).</param>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EverySampleModel_OnParquetReadInPlaceByDuckDb_GivesTheInProcessParquetClues(bool linesInFile)
+    {
+        string folder = Directory.CreateTempSubdirectory("re-sql-parquet-").FullName;
+        try
+        {
+            await using TestDatabase database = await TestDatabase.OpenAsync(SqlDialect.DuckDb);
+            var tables = new List<SqlTable>();
+            var sources = new List<RecordSource>();
+            foreach (SqlTable loaded in await samples.LoadAsync(database))
+            {
+                string file = Path.Combine(folder, loaded.Dataset + ".parquet");
+                string columns = linesInFile ? "*" : "* EXCLUDE (_line)";
+                await database.ExecuteAsync($"COPY (SELECT {columns} FROM {loaded.Relation} ORDER BY _line) TO '{file}' (FORMAT parquet)");
+                tables.Add(SqlTable.DuckDbParquet(loaded.Dataset, file, linesInFile) with { ValuesNormalised = true });
+                sources.Add(Columnar.ColumnarSource.Parquet(file, samples.Rules.Datasets[loaded.Dataset]));
+            }
+
+            var inProcess = new CollectingSink();
+            await samples.Rules.RunAsync(sources, inProcess);
+            var pushedDown = new CollectingSink();
+            await SqlPlan.Create(samples.Rules, SqlDialect.DuckDb, tables).RunAsync(database.Connection, pushedDown);
+
+            Assert.Equal(samples.ExpectedClues.Count, inProcess.Clues.Count);
+            Assert.Equal(inProcess.Canonical(), pushedDown.Canonical());
+            if (linesInFile)
+            {
+                Assert.Equal(samples.ExpectedClues, pushedDown.Canonical());
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
