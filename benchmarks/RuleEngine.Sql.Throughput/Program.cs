@@ -89,6 +89,9 @@ try
             }
         }
 
+        long csvBytes = datasets.Sum(d => new FileInfo(Csv(d)).Length);
+        long parquetBytes = datasets.Sum(d => new FileInfo(Parquet(d)).Length);
+        Console.WriteLine($"files: CSV and JSON Lines {csvBytes / 1e6:N0} MB, Parquet {parquetBytes / 1e6:N0} MB");
         foreach ((string name, Func<DatasetDefinition, RecordSource> open) in new (string, Func<DatasetDefinition, RecordSource>)[] { ("CSV", d => d.Open(Csv(d))), ("Parquet", d => ColumnarSource.Parquet(Parquet(d), d.Schema)) })
         {
             watch.Restart();
