@@ -15,6 +15,7 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     GenerateCommands.Compare(),
     ReportCommand.Create(),
     ExplainCommand.Create(),
+    SqlCommand.Create(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -255,7 +255,8 @@ internal static class RunCommand
         return ExitCodes.Success;
     }
 
-    private static void PrintSummary(RunSummary summary)
+    /// <summary>Prints a run's summary; <paramref name="references"/> says where joined datasets were held.</summary>
+    internal static void PrintSummary(RunSummary summary, string references = "held in memory for joins")
     {
         var culture = CultureInfo.InvariantCulture;
         Console.WriteLine();
@@ -269,7 +270,7 @@ internal static class RunCommand
 
         foreach ((string dataset, long count) in summary.ReferenceRecordsPerDataset)
         {
-            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} held in memory for joins"));
+            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} {references}"));
         }
 
         foreach ((string rule, long peak) in summary.PeakWindowStatePerRule)
@@ -299,7 +300,7 @@ internal static class RunCommand
 
     private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string[] Exclusions, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery);
 
-    private sealed class ConsoleClueSink : IClueSink
+    internal sealed class ConsoleClueSink : IClueSink
     {
         public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
         {

@@ -72,4 +72,28 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Matches("--(format|record|clues): ", output);
     }
+
+    [Fact]
+    public void Sql_on_an_embedded_DuckDB_finds_the_clues_of_run()
+    {
+        (int run, string runOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--scripts", "trusted");
+        (int sql, string sqlOutput) = Runner.RuleRunner("sql", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--scripts", "trusted");
+
+        Assert.True(run == 0 && sql == 0, runOutput + sqlOutput);
+        string clues = Assert.Single(runOutput.Split('\n'), l => l.StartsWith("Clues: ", StringComparison.Ordinal));
+        Assert.Contains(clues, sqlOutput, StringComparison.Ordinal);
+        Assert.Contains("loaded lending_suits: 49 records, 1 rejected", sqlOutput, StringComparison.Ordinal);
+        Assert.Contains("joined in the database", sqlOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sql_plan_prints_the_queries_and_refuses_a_script_that_would_run_in_a_worker()
+    {
+        (int exitCode, string output) = Runner.RuleRunner("sql", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--plan");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("-- dui_cases: M02.R1, M02.R2, M02.DQ", output, StringComparison.Ordinal);
+        Assert.Contains("WITH re_stage0 AS", output, StringComparison.Ordinal);
+        Assert.Contains("m14-lpr-interest-cap.csx(25,7): error RE7001", output, StringComparison.Ordinal);
+    }
 }
