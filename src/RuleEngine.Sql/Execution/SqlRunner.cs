@@ -54,72 +54,58 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         return stopped ? throw new BadRecordLimitExceededException(summary) : summary;
     }
 
+    /// <summary>Rows handed to a worker at a time.</summary>
+    private const int ChunkRows = 256;
+
     private async Task<bool> ScanAsync(DbConnection connection, PlannedQuery query, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
     {
         CompiledDataset dataset = query.Primary;
         Dictionary<CompiledRule, WindowProcessor> windows = query.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
         int fields = dataset.Schema.Fields.Count;
+        bool stopped;
         await using (DbDataReader reader = await ReadAsync(connection, query, cancellationToken).ConfigureAwait(false))
         {
-            var columns = ColumnTypes(reader);
-            while (await NextAsync(reader, query, cancellationToken).ConfigureAwait(false))
+            Type[] columns = ColumnTypes(reader);
+            Row ReadRow()
             {
                 Record record = dataset.CreateRecord();
                 if (Fill(reader, record, dataset.Schema, 0, columns) is { } rejection)
                 {
-                    if (await FailAsync(statistics, rejection, cancellationToken).ConfigureAwait(false))
+                    return new Row([record], [], rejection);
+                }
+
+                return new Row([record], [.. query.Rules.Where((_, i) => reader.GetBoolean(1 + fields + i))], null);
+            }
+
+            async ValueTask<bool> HandOnAsync(Outcome outcome)
+            {
+                if (outcome.Kind == OutcomeKind.Window)
+                {
+                    List<WindowEpisode> closed = windows[outcome.Rule!].Add(outcome.Record!, out RecordRejection? late);
+                    if (late is not null && await FailAsync(statistics, late, cancellationToken).ConfigureAwait(false))
                     {
                         return true;
                     }
 
-                    continue;
+                    await EmitEpisodesAsync(outcome.Rule!, closed, sink, statistics, cancellationToken).ConfigureAwait(false);
+                    return false;
                 }
 
-                bool matched = false;
-                for (int i = 0; i < query.Rules.Length; i++)
-                {
-                    if (!reader.GetBoolean(1 + fields + i))
-                    {
-                        continue;
-                    }
-
-                    CompiledRule rule = query.Rules[i];
-                    if (Script(rule, record, out bool passes) is { } failure)
-                    {
-                        if (await FailAsync(statistics, failure, cancellationToken).ConfigureAwait(false))
-                        {
-                            return true;
-                        }
-
-                        continue;
-                    }
-
-                    if (!passes)
-                    {
-                        continue;
-                    }
-
-                    if (windows.TryGetValue(rule, out WindowProcessor? window))
-                    {
-                        List<WindowEpisode> closed = window.Add(record, out RecordRejection? late);
-                        if (late is not null && await FailAsync(statistics, late, cancellationToken).ConfigureAwait(false))
-                        {
-                            return true;
-                        }
-
-                        await EmitEpisodesAsync(rule, closed, sink, statistics, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    await EmitAsync(_factory.Create(rule, record), sink, statistics, cancellationToken).ConfigureAwait(false);
-                    matched = true;
-                }
-
-                if (matched)
+                if (outcome.Kind == OutcomeKind.Matched)
                 {
                     statistics.Matched();
+                    return false;
                 }
+
+                return await EmitOutcomeAsync(outcome, sink, statistics, cancellationToken).ConfigureAwait(false);
             }
+
+            stopped = await PipelineAsync(reader, query, ReadRow, HandOnAsync, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (stopped)
+        {
+            return true;
         }
 
         foreach ((CompiledRule rule, WindowProcessor window) in windows)
@@ -134,10 +120,11 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
     private async Task<bool> JoinAsync(DbConnection connection, PlannedQuery query, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
     {
         CompiledRule rule = query.Rules[0];
+        CompiledRule[] rules = [rule];
         long lastPrimary = -1;
         await using DbDataReader reader = await ReadAsync(connection, query, cancellationToken).ConfigureAwait(false);
-        var columns = ColumnTypes(reader);
-        while (await NextAsync(reader, query, cancellationToken).ConfigureAwait(false))
+        Type[] columns = ColumnTypes(reader);
+        Row ReadRow()
         {
             var context = new Record[query.SlotsRead.Length];
             int ordinal = 0;
@@ -167,39 +154,135 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                 ordinal += 1 + schema.Fields.Count;
             }
 
-            if (rejection is not null)
+            return new Row(context, rejection is null ? rules : [], rejection);
+        }
+
+        ValueTask<bool> HandOnAsync(Outcome outcome)
+        {
+            if (outcome.Kind == OutcomeKind.Matched)
             {
-                if (await FailAsync(statistics, rejection, cancellationToken).ConfigureAwait(false))
+                // A record with several matches has several rows, next to each other (ordered by its line first).
+                if (outcome.Record!.Line != lastPrimary)
+                {
+                    statistics.Matched();
+                    lastPrimary = outcome.Record.Line;
+                }
+
+                return ValueTask.FromResult(false);
+            }
+
+            return EmitOutcomeAsync(outcome, sink, statistics, cancellationToken);
+        }
+
+        return await PipelineAsync(reader, query, ReadRow, HandOnAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads rows on this thread (a data reader is not thread-safe), has chunks of them evaluated on the thread pool —
+    /// scripts and clue building, the costly part — at most a few chunks at once, and hands the outcomes on strictly
+    /// in row order, so output, window episodes and the bad-record policy are as if one thread did everything.
+    /// </summary>
+    /// <returns>Whether the bad-record policy stopped the run.</returns>
+    private async Task<bool> PipelineAsync(DbDataReader reader, PlannedQuery query, Func<Row> readRow, Func<Outcome, ValueTask<bool>> emit, CancellationToken cancellationToken)
+    {
+        int inFlight = Math.Max(1, options.MaxDegreeOfParallelism) + 1;
+        var pending = new Queue<Task<List<Outcome>>>();
+        var chunk = new List<Row>(ChunkRows);
+        async ValueTask<bool> DrainOneAsync()
+        {
+            foreach (Outcome outcome in await pending.Dequeue().ConfigureAwait(false))
+            {
+                if (await emit(outcome).ConfigureAwait(false))
                 {
                     return true;
                 }
-
-                continue;
             }
 
-            if (Script(rule, context[0], out bool passes) is { } failure)
-            {
-                if (await FailAsync(statistics, failure, cancellationToken).ConfigureAwait(false))
-                {
-                    return true;
-                }
+            return false;
+        }
 
-                continue;
-            }
-
-            if (!passes)
+        while (await NextAsync(reader, query, cancellationToken).ConfigureAwait(false))
+        {
+            chunk.Add(readRow());
+            if (chunk.Count < ChunkRows)
             {
                 continue;
             }
 
-            await EmitAsync(_factory.Create(rule, context), sink, statistics, cancellationToken).ConfigureAwait(false);
-            if (context[0].Line != lastPrimary)
+            List<Row> rows = chunk;
+            pending.Enqueue(Task.Run(() => Evaluate(rows), cancellationToken));
+            chunk = new List<Row>(ChunkRows);
+            if (pending.Count >= inFlight && await DrainOneAsync().ConfigureAwait(false))
             {
-                statistics.Matched();
-                lastPrimary = context[0].Line;
+                return true;
             }
         }
 
+        if (chunk.Count > 0)
+        {
+            List<Row> rows = chunk;
+            pending.Enqueue(Task.Run(() => Evaluate(rows), cancellationToken));
+        }
+
+        while (pending.Count > 0)
+        {
+            if (await DrainOneAsync().ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What a chunk of rows gives, in row order: failures, clues made, records for windows, and a mark after each matched record.</summary>
+    private List<Outcome> Evaluate(List<Row> rows)
+    {
+        var outcomes = new List<Outcome>(rows.Count);
+        foreach (Row row in rows)
+        {
+            Record record = row.Context[0];
+            if (row.Failure is not null)
+            {
+                outcomes.Add(new Outcome(OutcomeKind.Failure, null, record, null, row.Failure));
+                continue;
+            }
+
+            bool matched = false;
+            foreach (CompiledRule rule in row.Rules)
+            {
+                if (Script(rule, record, out bool passes) is { } failure)
+                {
+                    outcomes.Add(new Outcome(OutcomeKind.Failure, rule, record, null, failure));
+                }
+                else if (passes && rule.Window is not null)
+                {
+                    outcomes.Add(new Outcome(OutcomeKind.Window, rule, record, null, null));
+                }
+                else if (passes)
+                {
+                    outcomes.Add(new Outcome(OutcomeKind.Clue, rule, record, _factory.Create(rule, row.Context), null));
+                    matched = true;
+                }
+            }
+
+            if (matched)
+            {
+                outcomes.Add(new Outcome(OutcomeKind.Matched, null, record, null, null));
+            }
+        }
+
+        return outcomes;
+    }
+
+    private async ValueTask<bool> EmitOutcomeAsync(Outcome outcome, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        if (outcome.Kind == OutcomeKind.Failure)
+        {
+            return await FailAsync(statistics, outcome.Failure!, cancellationToken).ConfigureAwait(false);
+        }
+
+        await EmitAsync(outcome.Clue!, sink, statistics, cancellationToken).ConfigureAwait(false);
         return false;
     }
 
@@ -346,4 +429,18 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         new(DiagnosticIds.SqlQueryFailed, $"The query of rule(s) {string.Join(", ", query.Rules.Select(r => $"'{r.Definition.Id}'"))} over dataset '{query.Primary.Schema.Name}' failed in the database ({Describe(e)}); SqlPlan.Queries shows its text.");
 
     private static string Describe(DbException e) => e.SqlState is { } state ? $"{e.GetType().Name}, SQLSTATE {state}" : e.GetType().Name;
+
+    /// <summary>A row read back: its record context, the rules whose condition held on it, or why it could not be read.</summary>
+    private sealed record Row(Record[] Context, CompiledRule[] Rules, RecordRejection? Failure);
+
+    private enum OutcomeKind
+    {
+        Clue,
+        Failure,
+        Window,
+        Matched,
+    }
+
+    /// <summary>One outcome of a row, handed on in row order.</summary>
+    private readonly record struct Outcome(OutcomeKind Kind, CompiledRule? Rule, Record? Record, Clue? Clue, RecordRejection? Failure);
 }
