@@ -4,7 +4,6 @@ using System.Text;
 using DuckDB.NET.Data;
 using Npgsql;
 using NpgsqlTypes;
-using RuleEngine.Diagnostics;
 using RuleEngine.Records;
 using RuleEngine.Schema;
 using RuleEngine.Sql.Planning;

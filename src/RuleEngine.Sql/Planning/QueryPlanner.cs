@@ -3,7 +3,6 @@ using System.Text;
 using RuleEngine.Diagnostics;
 using RuleEngine.Execution;
 using RuleEngine.Language;
-using RuleEngine.Records;
 using RuleEngine.Schema;
 
 namespace RuleEngine.Sql.Planning;
