@@ -58,7 +58,7 @@ internal static class SlotWriter
     /// </summary>
     public static (string Code, string Message)? Write(Record record, int field, FieldDefinition definition, decimal value)
     {
-        value /= 1.0000000000000000000000000000m;
+        value = DecimalScale.WithoutTrailingZeros(value);
         switch (definition.Type)
         {
             case FieldType.Decimal:

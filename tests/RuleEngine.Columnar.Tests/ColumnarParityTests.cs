@@ -52,7 +52,7 @@ public sealed class ColumnarParityTests : IDisposable
         Assert.Equal(0, summary.RecordsRejected);
         List<string> lines = [.. sink.Clues.Select(c => JsonLinesClueSink.Format(c with
         {
-            Evidence = [.. c.Evidence.Select(e => e.Value is decimal d ? e with { Value = d / 1.0000000000000000000000000000m } : e)],
+            Evidence = [.. c.Evidence.Select(e => e.Value is decimal d ? e with { Value = DecimalScale.WithoutTrailingZeros(d) } : e)],
         }))];
         lines.Sort(StringComparer.Ordinal);
         return lines;

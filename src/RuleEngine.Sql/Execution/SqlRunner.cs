@@ -334,15 +334,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 
     private static async Task EmitAsync(Clue clue, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
     {
-        try
-        {
-            await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not RuleEngineException)
-        {
-            throw new RunOutputException(DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) on a clue of rule '{clue.RuleId}' from {clue.Dataset}:{clue.Line}; the run stopped there.", e);
-        }
-
+        await ClueOutput.WriteAsync(sink, clue, cancellationToken).ConfigureAwait(false);
         statistics.Clue(clue);
     }
 
@@ -365,7 +357,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 
             if (syntax.HasFixedDecimalScale && schema.Fields[f].Type == FieldType.Decimal && record.GetValue(f) is decimal value)
             {
-                record.SetDecimal(f, value / 1.0000000000000000000000000000m);
+                record.SetDecimal(f, DecimalScale.WithoutTrailingZeros(value));
             }
         }
 

@@ -456,18 +456,8 @@ internal static class RunPipeline
         private ValueTask DeadLetterAsync(RecordRejection rejection, CancellationToken cancellationToken) =>
             DeadLetters.WriteAsync(Options, rejection, cancellationToken);
 
-        /// <summary>Hands a clue to the sink; a sink that fails stops the run with a code (never a silently lost clue).</summary>
-        private async ValueTask WriteClueAsync(Clue clue, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
-            {
-                throw new RunOutputException(Diagnostics.DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) on a clue of rule '{clue.RuleId}' from {clue.Dataset}:{clue.Line}; the run stopped there.", e);
-            }
-        }
+        private ValueTask WriteClueAsync(Clue clue, CancellationToken cancellationToken) =>
+            ClueOutput.WriteAsync(sink, clue, cancellationToken);
 
         public async Task WriteEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, CancellationToken cancellationToken)
         {
@@ -529,6 +519,22 @@ internal static class RunPipeline
 }
 
 /// <summary>Hands failures to a run's dead-letter sink, with the raw record only as the host protected it.</summary>
+/// <summary>Hands a clue to the sink; a sink that fails stops the run with RE5013 (never a silently lost clue).</summary>
+internal static class ClueOutput
+{
+    public static async ValueTask WriteAsync(IClueSink sink, Clue clue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.WriteAsync(clue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
+        {
+            throw new RunOutputException(Diagnostics.DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) on a clue of rule '{clue.RuleId}' from {clue.Dataset}:{clue.Line}; the run stopped there.", e);
+        }
+    }
+}
+
 internal static class DeadLetters
 {
     public static async ValueTask WriteAsync(RunOptions options, RecordRejection rejection, CancellationToken cancellationToken)

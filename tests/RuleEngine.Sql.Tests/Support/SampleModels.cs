@@ -91,7 +91,7 @@ internal sealed class CollectingSink : IClueSink
     {
         List<string> lines = [.. Clues.Select(c => JsonLinesClueSink.Format(c with
         {
-            Evidence = [.. c.Evidence.Select(e => e.Value is decimal d ? e with { Value = d / 1.0000000000000000000000000000m } : e)],
+            Evidence = [.. c.Evidence.Select(e => e.Value is decimal d ? e with { Value = DecimalScale.WithoutTrailingZeros(d) } : e)],
         }))];
         lines.Sort(StringComparer.Ordinal);
         return lines;
