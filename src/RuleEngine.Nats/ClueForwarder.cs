@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using RuleEngine.Clues;
@@ -16,7 +15,7 @@ namespace RuleEngine.Nats;
 /// fingerprint (a business key twice in the input, a join with several matches) both stay.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore has no wait handle to free; publishes still in flight after the loop ends release it.")]
-internal sealed class ClueForwarder(INatsJSContext js, NatsTopology topology, string dataset, Func<bool> suppressed, WorkerCounters counters, ILogger logger, CancellationToken stopping)
+internal sealed class ClueForwarder(INatsJSContext js, NatsTopology topology, string dataset, Func<bool> suppressed, WorkerCounters counters, ClusterHealth health, CancellationToken stopping)
     : IClueSink, IDeadLetterSink
 {
     private const int MaxInFlight = 4096;
@@ -86,7 +85,7 @@ internal sealed class ClueForwarder(INatsJSContext js, NatsTopology topology, st
                     return NatsStreams.Stored(response);
                 },
                 topology.Options,
-                logger,
+                health,
                 "publish " + subject,
                 stopping).ConfigureAwait(false);
             counters.Published(isClue, ack.Duplicate);

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using RuleEngine.Records;
@@ -24,7 +23,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     private readonly RunOptions _runOptions;
     private readonly ReferenceCache _references;
     private readonly WorkerCounters _counters;
-    private readonly ILogger _logger;
+    private readonly ClusterHealth _health;
     private readonly string _name;
     private readonly Queue<PendingMessage> _queue = new();
     private readonly Lock _gate = new();
@@ -38,7 +37,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     private ulong _lastSequence;
     private IAsyncEnumerator<INatsJSMsg<byte[]>>? _replay;
 
-    public ConsumerLoop(INatsJSContext js, RuleSet rules, NatsTopology topology, NatsTopology.DatasetPlan plan, int? partition, RunOptions runOptions, ReferenceCache references, WorkerCounters counters, ILogger logger)
+    public ConsumerLoop(INatsJSContext js, RuleSet rules, NatsTopology topology, NatsTopology.DatasetPlan plan, int? partition, RunOptions runOptions, ReferenceCache references, WorkerCounters counters, ClusterHealth health)
     {
         _js = js;
         _rules = rules;
@@ -48,7 +47,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
         _runOptions = runOptions;
         _references = references;
         _counters = counters;
-        _logger = logger;
+        _health = health;
         _name = topology.ConsumerName(plan.Name, partition);
     }
 
@@ -71,7 +70,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _forwarder = new ClueForwarder(_js, _topology, _plan.Name, () => Suppressed, _counters, _logger, stop.Token);
+        _forwarder = new ClueForwarder(_js, _topology, _plan.Name, () => Suppressed, _counters, _health, stop.Token);
         var config = new ConsumerConfig(_name)
         {
             DurableName = _name,
@@ -81,14 +80,14 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
             AckWait = Options.AckWait,
             MaxAckPending = _plan.Keyed ? 1 : Options.MaxAckPending,
         };
-        _consumer = await JetStreamRetry.RunAsync(async token => await _js.CreateOrUpdateConsumerAsync(_topology.RecordsStream, config, token).ConfigureAwait(false), Options, _logger, "create consumer " + _name, stop.Token).ConfigureAwait(false);
+        _consumer = await JetStreamRetry.RunAsync(async token => await _js.CreateOrUpdateConsumerAsync(_topology.RecordsStream, config, token).ConfigureAwait(false), Options, _health, "create consumer " + _name, stop.Token).ConfigureAwait(false);
         if (_plan.Keyed)
         {
-            await JetStreamRetry.RunAsync(token => _consumer.RefreshAsync(token), Options, _logger, "consumer info " + _name, stop.Token).ConfigureAwait(false);
+            await JetStreamRetry.RunAsync(token => _consumer.RefreshAsync(token), Options, _health, "consumer info " + _name, stop.Token).ConfigureAwait(false);
             _replayTo = _consumer.Info.AckFloor.StreamSeq;
             if (_replayTo > 0)
             {
-                Log.Replaying(_logger, _name, (long)_consumer.Info.AckFloor.ConsumerSeq, _replayTo);
+                Log.Replaying(_health.Logger, _name, (long)_consumer.Info.AckFloor.ConsumerSeq, _replayTo);
             }
         }
 
@@ -123,13 +122,13 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
                 if (!_endIsReplay)
                 {
                     _counters.LoadFinished(peak);
-                    Log.LoadFinished(_logger, _name, summary.RecordsRead, summary.RecordsRejected, summary.CluesEmitted, peak);
+                    Log.LoadFinished(_health.Logger, _name, summary.RecordsRead, summary.RecordsRejected, summary.CluesEmitted, peak);
                 }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Log.ConsumerFailed(_logger, _name, e.GetType().Name);
+            Log.ConsumerFailed(_health.Logger, _name, e.GetType().Name);
             throw;
         }
         finally
@@ -296,7 +295,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     }
 
     private IAsyncEnumerator<INatsJSMsg<byte[]>> OpenReplay(CancellationToken cancellationToken) =>
-        SubjectReader.ReadAsync(_js, _topology.RecordsStream, Subject, 1, Options, _logger, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        SubjectReader.ReadAsync(_js, _topology.RecordsStream, Subject, 1, Options, _health, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     private async ValueTask EndReplayAsync()
     {
@@ -309,7 +308,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     }
 
     private Task<List<INatsJSMsg<byte[]>>> FetchAsync(CancellationToken cancellationToken) =>
-        JetStreamRetry.RunAsync(async token => await Fetch.BatchAsync(_consumer!, _plan.Keyed ? 1 : 16, token).ConfigureAwait(false), Options, _logger, "fetch " + _name, cancellationToken);
+        JetStreamRetry.RunAsync(async token => await Fetch.BatchAsync(_consumer!, _plan.Keyed ? 1 : 16, token).ConfigureAwait(false), Options, _health, "fetch " + _name, cancellationToken);
 
     /// <summary>Acknowledges messages in the order their results were emitted, each after the clues before it are stored.</summary>
     private async Task AcknowledgeAsync(CancellationToken cancellationToken)
@@ -319,7 +318,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
             await Task.WhenAll(work.Clues).ConfigureAwait(false);
             foreach (INatsJSMsg<byte[]> message in work.Messages)
             {
-                await JetStreamRetry.RunAsync(token => message.AckAsync(cancellationToken: token), Options, _logger, "ack " + _name, cancellationToken).ConfigureAwait(false);
+                await JetStreamRetry.RunAsync(token => message.AckAsync(cancellationToken: token), Options, _health, "ack " + _name, cancellationToken).ConfigureAwait(false);
                 _counters.Acknowledged();
             }
 

@@ -6,32 +6,55 @@ namespace RuleEngine.Nats;
 
 /// <summary>
 /// Retries a JetStream call through what a cluster does while it heals: a stream or consumer leader election (the API
-/// answers 503 or not at all for a few seconds), a reconnect to another server. Errors that retrying cannot fix
-/// (a refused configuration, a payload too large) are thrown at once.
+/// answers 503 or not at all for a few seconds), a reconnect to another server, a server restarting. Waits grow
+/// exponentially with full jitter (so thousands of calls failing together do not retry in step) up to a cap, and go on
+/// until the caller cancels or <see cref="NatsOptions.RetryFor"/> has passed (by default: for ever). Errors that
+/// retrying cannot fix (a refused configuration, a payload too large) are thrown at once. Each attempt is logged at
+/// Debug only; the change of state (degraded, recovered) is logged once by <see cref="ClusterHealth"/>.
 /// </summary>
 internal static class JetStreamRetry
 {
-    public static async Task<T> RunAsync<T>(Func<CancellationToken, ValueTask<T>> call, NatsOptions options, ILogger logger, string what, CancellationToken cancellationToken)
+    /// <summary>The longest wait between two attempts of one call.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(100);
+
+    public static async Task<T> RunAsync<T>(Func<CancellationToken, ValueTask<T>> call, NatsOptions options, ClusterHealth health, string what, CancellationToken cancellationToken)
     {
-        TimeProvider time = TimeProvider.System;
-        long started = time.GetTimestamp();
-        TimeSpan wait = TimeSpan.FromMilliseconds(100);
-        for (int attempt = 1; ; attempt++)
+        long started = health.Time.GetTimestamp();
+        TimeSpan ceiling = FirstWait;
+        bool failing = false;
+        bool answered = false;
+        try
         {
-            try
+            for (int attempt = 1; ; attempt++)
             {
-                return await call(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    T result = await call(cancellationToken).ConfigureAwait(false);
+                    answered = true;
+                    return result;
+                }
+                catch (Exception e) when (IsTransient(e, cancellationToken) && WithinRetryTime(options, health.Time.GetElapsedTime(started)))
+                {
+                    TimeSpan wait = Jittered(ceiling);
+                    health.Failed(what, e, attempt, wait, firstOfCall: !failing);
+                    failing = true;
+                    await Task.Delay(wait, health.Time, cancellationToken).ConfigureAwait(false);
+                    ceiling = TimeSpan.FromTicks(Math.Min(ceiling.Ticks * 2, MaxWait.Ticks));
+                }
             }
-            catch (Exception e) when (IsTransient(e, cancellationToken) && time.GetElapsedTime(started) < options.RetryFor)
+        }
+        finally
+        {
+            if (failing)
             {
-                Log.Retrying(logger, what, attempt, e.GetType().Name, wait.TotalMilliseconds);
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-                wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 2000));
+                health.CallEnded(answered);
             }
         }
     }
 
-    public static Task RunAsync(Func<CancellationToken, ValueTask> call, NatsOptions options, ILogger logger, string what, CancellationToken cancellationToken) =>
+    public static Task RunAsync(Func<CancellationToken, ValueTask> call, NatsOptions options, ClusterHealth health, string what, CancellationToken cancellationToken) =>
         RunAsync(
             async token =>
             {
@@ -39,7 +62,7 @@ internal static class JetStreamRetry
                 return true;
             },
             options,
-            logger,
+            health,
             what,
             cancellationToken);
 
@@ -52,12 +75,81 @@ internal static class JetStreamRetry
         NatsException or TimeoutException or IOException or System.Net.Sockets.SocketException => true,
         _ => false,
     };
+
+    private static bool WithinRetryTime(NatsOptions options, TimeSpan elapsed) =>
+        options.RetryFor == Timeout.InfiniteTimeSpan || elapsed < options.RetryFor;
+
+    /// <summary>"Full jitter": a wait drawn evenly between a tenth of the ceiling and the ceiling.</summary>
+    /// <remarks>Jitter must differ between processes and calls, so it draws from the shared, unseeded generator: it decides only when to retry, never a result.</remarks>
+    private static TimeSpan Jittered(TimeSpan ceiling)
+    {
+#pragma warning disable RS0030 // Random.Shared is banned for results; a retry's wait is not one.
+        double draw = Random.Shared.NextDouble();
+#pragma warning restore RS0030
+        return TimeSpan.FromTicks((long)(ceiling.Ticks * (0.1 + (0.9 * draw))));
+    }
+}
+
+/// <summary>
+/// Whether the JetStream calls of one worker (or publisher, or reader) are failing, as one state for all its calls:
+/// degraded while at least one call is between a failed attempt and its end. The first call to fail while all were
+/// well logs "degraded" once (Warning); the last failing call to be answered logs "recovered" once (Information),
+/// with how long it lasted and how many attempts failed. Single attempts are logged at Debug. A cluster electing a
+/// leader for ten seconds under four thousand clue publishes in flight gives two lines, not a hundred thousand.
+/// </summary>
+internal sealed class ClusterHealth(ILogger logger, TimeProvider time)
+{
+    private int _failingCalls;
+    private long _degradedSince;
+    private long _failedAttempts;
+    private long _outages;
+
+    public ClusterHealth(ILogger logger)
+        : this(logger, TimeProvider.System)
+    {
+    }
+
+    public ILogger Logger { get; } = logger;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>Gets whether some call is failing now.</summary>
+    public bool IsDegraded => Volatile.Read(ref _failingCalls) > 0;
+
+    /// <summary>Gets how many attempts have failed with a transient error.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>Gets how many times the state went from healthy to degraded.</summary>
+    public long Outages => Interlocked.Read(ref _outages);
+
+    /// <summary>An attempt of a call failed with a transient error; <paramref name="firstOfCall"/> when the call had not failed before.</summary>
+    public void Failed(string what, Exception error, int attempt, TimeSpan wait, bool firstOfCall)
+    {
+        Interlocked.Increment(ref _failedAttempts);
+        if (firstOfCall && Interlocked.Increment(ref _failingCalls) == 1)
+        {
+            Volatile.Write(ref _degradedSince, Time.GetTimestamp());
+            Interlocked.Increment(ref _outages);
+            Log.Degraded(Logger, what, error.GetType().Name);
+        }
+
+        Log.Retrying(Logger, what, attempt, error.GetType().Name, wait.TotalMilliseconds);
+    }
+
+    /// <summary>A call that had failed ended: answered, or given up (cancelled, out of retry time).</summary>
+    public void CallEnded(bool answered)
+    {
+        if (Interlocked.Decrement(ref _failingCalls) == 0 && answered)
+        {
+            Log.Recovered(Logger, Time.GetElapsedTime(Volatile.Read(ref _degradedSince)).TotalSeconds, Interlocked.Read(ref _failedAttempts));
+        }
+    }
 }
 
 /// <summary>The library's log messages (source-generated; they name datasets, subjects and counts, never record values).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Warning, "JetStream call '{What}' failed ({Error}), attempt {Attempt}; retrying in {WaitMs} ms")]
+    [LoggerMessage(1, LogLevel.Debug, "JetStream call '{What}' failed ({Error}), attempt {Attempt}; retrying in {WaitMs:F0} ms")]
     public static partial void Retrying(ILogger logger, string what, int attempt, string error, double waitMs);
 
     [LoggerMessage(2, LogLevel.Information, "Consumer {Consumer}: rebuilding window state from {Messages} acknowledged messages (stream sequence up to {Sequence})")]
@@ -74,4 +166,10 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "Published dataset {Dataset}: {Records} entries in {Messages} messages over {Partitions} partitions")]
     public static partial void Published(ILogger logger, string dataset, long records, long messages, int partitions);
+
+    [LoggerMessage(7, LogLevel.Warning, "JetStream degraded: '{What}' failed ({Error}); calls are retried with backoff until the cluster answers")]
+    public static partial void Degraded(ILogger logger, string what, string error);
+
+    [LoggerMessage(8, LogLevel.Information, "JetStream recovered after {Seconds:F1} s ({FailedAttempts} failed attempts in all so far)")]
+    public static partial void Recovered(ILogger logger, double seconds, long failedAttempts);
 }

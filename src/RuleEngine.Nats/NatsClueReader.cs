@@ -43,7 +43,8 @@ public static class NatsClueReader
     {
         ArgumentNullException.ThrowIfNull(connection);
         var js = new NatsJSContext(connection);
-        INatsJSStream info = await JetStreamRetry.RunAsync(async token => await js.GetStreamAsync(stream, cancellationToken: token).ConfigureAwait(false), options, NullLogger.Instance, "stream info " + stream, cancellationToken).ConfigureAwait(false);
+        var health = new ClusterHealth(NullLogger.Instance);
+        INatsJSStream info = await JetStreamRetry.RunAsync(async token => await js.GetStreamAsync(stream, cancellationToken: token).ConfigureAwait(false), options, health, "stream info " + stream, cancellationToken).ConfigureAwait(false);
         ulong last = info.Info.State.LastSeq;
         if (info.Info.State.Messages == 0)
         {
@@ -52,7 +53,7 @@ public static class NatsClueReader
 
         // Through the reader with deadlines, not the client's ordered consumer, which can wait for ever on a consumer
         // whose server was restarted.
-        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, stream, options.SubjectPrefix + (stream.EndsWith("_CLUES", StringComparison.Ordinal) ? ".clues.>" : ".dead.>"), 1, options, NullLogger.Instance, cancellationToken).ConfigureAwait(false))
+        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, stream, options.SubjectPrefix + (stream.EndsWith("_CLUES", StringComparison.Ordinal) ? ".clues.>" : ".dead.>"), 1, options, health, cancellationToken).ConfigureAwait(false))
         {
             yield return Encoding.UTF8.GetString(message.Data ?? []).TrimEnd('\n');
             if ((message.Metadata?.Sequence.Stream ?? last) >= last)

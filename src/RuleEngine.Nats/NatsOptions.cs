@@ -50,9 +50,13 @@ public sealed record NatsOptions
     /// <value>The default is 64.</value>
     public int MaxAckPending { get; init; } = 64;
 
-    /// <summary>Gets how long a JetStream call is retried (through a leader election, a server restart) before the worker or publisher gives up.</summary>
-    /// <value>The default is 2 minutes.</value>
-    public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// Gets how long a JetStream call that fails with a transient error (a timeout, no responders, a leader election, a
+    /// lost connection) is retried before the worker or publisher gives up. Waits between attempts grow to 5 seconds
+    /// with jitter; the state change (degraded, recovered) is logged once, not each attempt.
+    /// </summary>
+    /// <value>The default is <see cref="Timeout.InfiniteTimeSpan"/>: retry until cancelled, so a cluster that heals is ridden through, however long it takes.</value>
+    public TimeSpan RetryFor { get; init; } = Timeout.InfiniteTimeSpan;
 
     internal void Validate()
     {
@@ -62,6 +66,10 @@ public sealed record NatsOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(Replicas, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(RecordsPerMessage, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAckPending, 1);
+        if (RetryFor != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryFor, TimeSpan.Zero);
+        }
         if (!NatsTopology.IsToken(SubjectPrefix) || !NatsTopology.IsToken(StreamPrefix))
         {
             throw new ArgumentException("Subject and stream prefixes must be single NATS tokens: letters, digits, '-' and '_'.");

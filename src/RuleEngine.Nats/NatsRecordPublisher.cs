@@ -18,7 +18,7 @@ public sealed class NatsRecordPublisher
 {
     private readonly INatsJSContext _js;
     private readonly NatsTopology _topology;
-    private readonly ILogger _logger;
+    private readonly ClusterHealth _health;
     private bool _streamsReady;
 
     /// <summary>Initializes a new instance of the <see cref="NatsRecordPublisher"/> class.</summary>
@@ -31,7 +31,7 @@ public sealed class NatsRecordPublisher
         ArgumentNullException.ThrowIfNull(connection);
         _topology = new NatsTopology(rules, options ?? new NatsOptions());
         _js = new NatsJSContext(connection);
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _health = new ClusterHealth(logger ?? (ILogger)NullLogger.Instance);
     }
 
     /// <summary>Publishes every record of a source, then an end-of-load marker on each of the dataset's partitions.</summary>
@@ -57,7 +57,7 @@ public sealed class NatsRecordPublisher
         NatsOptions nats = _topology.Options;
         if (!_streamsReady)
         {
-            await NatsStreams.EnsureAsync(_js, _topology, _logger, cancellationToken).ConfigureAwait(false);
+            await NatsStreams.EnsureAsync(_js, _topology, _health, cancellationToken).ConfigureAwait(false);
             _streamsReady = true;
         }
 
@@ -86,7 +86,7 @@ public sealed class NatsRecordPublisher
             await PublishAsync(_topology.RecordSubject(dataset, partition), ReadOnlyMemory<byte>.Empty, $"{load}.{dataset}.{partition}.end", headers, cancellationToken).ConfigureAwait(false);
         }
 
-        Log.Published(_logger, dataset, entries, messages, nats.Partitions);
+        Log.Published(_health.Logger, dataset, entries, messages, nats.Partitions);
         return new NatsPublishSummary(dataset, entries, messages, nats.Partitions);
     }
 
@@ -97,7 +97,7 @@ public sealed class NatsRecordPublisher
                 NatsStreams.Stored(await _js.PublishAsync(subject, payload, opts: new NatsJSPubOpts { MsgId = id }, headers: headers, cancellationToken: token).ConfigureAwait(false));
             },
             _topology.Options,
-            _logger,
+            _health,
             "publish " + subject,
             cancellationToken);
 }

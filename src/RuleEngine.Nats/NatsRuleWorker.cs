@@ -20,7 +20,7 @@ public sealed class NatsRuleWorker
     private readonly RuleSet _rules;
     private readonly NatsWorkerOptions _options;
     private readonly NatsTopology _topology;
-    private readonly ILogger _logger;
+    private readonly ClusterHealth _health;
     private readonly WorkerCounters _counters = new();
 
     /// <summary>Initializes a new instance of the <see cref="NatsRuleWorker"/> class.</summary>
@@ -39,41 +39,42 @@ public sealed class NatsRuleWorker
         _js = new NatsJSContext(connection);
         _rules = rules;
         _options = options;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _health = new ClusterHealth(logger ?? (ILogger)NullLogger.Instance);
     }
 
     /// <summary>Gets what the worker has done so far.</summary>
     public NatsWorkerStatistics Statistics => _counters.Snapshot();
 
     /// <summary>
-    /// Runs until cancelled. A consumer that fails for good (JetStream unreachable beyond
-    /// <see cref="NatsOptions.RetryFor"/>, a bad-record policy that stops) stops the others and its error is thrown;
-    /// what was not acknowledged is redelivered to the next worker.
+    /// Runs until cancelled. Transient cluster errors (timeouts, no responders, leader elections, lost connections) are
+    /// retried until cancelled (or for <see cref="NatsOptions.RetryFor"/>, when set), logging "degraded" and
+    /// "recovered" once each. A consumer that fails for good (an error retrying cannot fix, a bad-record policy that
+    /// stops) stops the others and its error is thrown; what was not acknowledged is redelivered to the next worker.
     /// </summary>
     /// <param name="cancellationToken">Stops the worker.</param>
     /// <returns>A task that ends when the worker stops.</returns>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await NatsStreams.EnsureAsync(_js, _topology, _logger, cancellationToken).ConfigureAwait(false);
-        var references = new ReferenceCache(_js, _topology, _logger);
+        await NatsStreams.EnsureAsync(_js, _topology, _health, cancellationToken).ConfigureAwait(false);
+        var references = new ReferenceCache(_js, _topology, _health);
         var loops = new List<ConsumerLoop>();
         int keyed = 0;
         foreach (NatsTopology.DatasetPlan plan in _topology.Evaluated)
         {
             if (!plan.Keyed)
             {
-                loops.Add(new ConsumerLoop(_js, _rules, _topology, plan, null, _options.Run, references, _counters, _logger));
+                loops.Add(new ConsumerLoop(_js, _rules, _topology, plan, null, _options.Run, references, _counters, _health));
                 continue;
             }
 
             for (int partition = _options.WorkerIndex; partition < _options.Nats.Partitions; partition += _options.WorkerCount)
             {
-                loops.Add(new ConsumerLoop(_js, _rules, _topology, plan, partition, _options.Run, references, _counters, _logger));
+                loops.Add(new ConsumerLoop(_js, _rules, _topology, plan, partition, _options.Run, references, _counters, _health));
                 keyed++;
             }
         }
 
-        Log.WorkerStarted(_logger, _options.WorkerIndex, _options.WorkerCount, loops.Count, keyed);
+        Log.WorkerStarted(_health.Logger, _options.WorkerIndex, _options.WorkerCount, loops.Count, keyed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = loops.Select(loop => Task.Run(() => loop.RunAsync(stop.Token), CancellationToken.None)).ToList();
         Exception? failure = null;

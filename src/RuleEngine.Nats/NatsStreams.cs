@@ -11,7 +11,7 @@ internal static class NatsStreams
     /// <summary>The header that marks the end of a load on one partition: no records follow in this load.</summary>
     public const string EndHeader = "RE-End";
 
-    public static async Task EnsureAsync(INatsJSContext js, NatsTopology topology, ILogger logger, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(INatsJSContext js, NatsTopology topology, ClusterHealth health, CancellationToken cancellationToken)
     {
         NatsOptions options = topology.Options;
         (string Name, string Subjects)[] streams =
@@ -29,7 +29,7 @@ internal static class NatsStreams
                 NumReplicas = options.Replicas,
                 DuplicateWindow = options.DuplicateWindow,
             };
-            await JetStreamRetry.RunAsync(async token => await js.CreateOrUpdateStreamAsync(config, token).ConfigureAwait(false), options, logger, "create stream " + name, cancellationToken).ConfigureAwait(false);
+            await JetStreamRetry.RunAsync(async token => await js.CreateOrUpdateStreamAsync(config, token).ConfigureAwait(false), options, health, "create stream " + name, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
 
 namespace RuleEngine.Nats;
@@ -9,7 +8,7 @@ namespace RuleEngine.Nats;
 /// The reference datasets a worker's rules join, read whole from the records stream once (up to the end marker of
 /// every partition) and kept as their compact batches; each run decodes them into its own join indexes.
 /// </summary>
-internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, ILogger logger)
+internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, ClusterHealth health)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<List<byte[]>>>> _datasets = new(StringComparer.Ordinal);
 
@@ -26,7 +25,7 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, I
     {
         var batches = new List<byte[]>();
         var ended = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, logger, cancellationToken).ConfigureAwait(false))
+        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, health, cancellationToken).ConfigureAwait(false))
         {
             if (NatsStreams.IsEnd(message.Headers))
             {

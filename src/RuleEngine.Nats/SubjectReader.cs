@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
@@ -13,39 +12,32 @@ namespace RuleEngine.Nats;
 /// </summary>
 internal static class SubjectReader
 {
-    public static async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadAsync(INatsJSContext js, string stream, string filter, ulong fromSequence, NatsOptions options, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadAsync(INatsJSContext js, string stream, string filter, ulong fromSequence, NatsOptions options, ClusterHealth health, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ulong next = Math.Max(1, fromSequence);
         INatsJSConsumer? consumer = null;
         while (true)
         {
-            if (consumer is null)
-            {
-                var config = new ConsumerConfig("re-read-" + Guid.NewGuid().ToString("N"))
+            // One retried call makes the consumer (again, after the last message read, if it was lost) and pulls from it.
+            List<INatsJSMsg<byte[]>> messages = await JetStreamRetry.RunAsync(
+                async token =>
                 {
-                    FilterSubject = filter,
-                    AckPolicy = ConsumerConfigAckPolicy.None,
-                    DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
-                    OptStartSeq = next,
-                    InactiveThreshold = TimeSpan.FromMinutes(1),
-                    NumReplicas = 1,
-                    MemStorage = true,
-                };
-                consumer = await JetStreamRetry.RunAsync(async token => await js.CreateOrUpdateConsumerAsync(stream, config, token).ConfigureAwait(false), options, logger, "read " + filter, cancellationToken).ConfigureAwait(false);
-            }
-
-            List<INatsJSMsg<byte[]>> messages;
-            try
-            {
-                messages = await Fetch.BatchAsync(consumer, 256, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (JetStreamRetry.IsTransient(e, cancellationToken))
-            {
-                // The consumer's server may be gone: read on from the next message through a new consumer.
-                Log.Retrying(logger, "read " + filter, 1, e.GetType().Name, 0);
-                consumer = null;
-                continue;
-            }
+                    consumer ??= await js.CreateOrUpdateConsumerAsync(stream, Config(filter, next), token).ConfigureAwait(false);
+                    try
+                    {
+                        return await Fetch.BatchAsync(consumer, 256, token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (JetStreamRetry.IsTransient(e, token))
+                    {
+                        // The consumer's server may be gone: read on from the next message through a new consumer.
+                        consumer = null;
+                        throw;
+                    }
+                },
+                options,
+                health,
+                "read " + filter,
+                cancellationToken).ConfigureAwait(false);
 
             foreach (INatsJSMsg<byte[]> message in messages)
             {
@@ -60,6 +52,17 @@ internal static class SubjectReader
             }
         }
     }
+
+    private static ConsumerConfig Config(string filter, ulong from) => new("re-read-" + Guid.NewGuid().ToString("N"))
+    {
+        FilterSubject = filter,
+        AckPolicy = ConsumerConfigAckPolicy.None,
+        DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
+        OptStartSeq = from,
+        InactiveThreshold = TimeSpan.FromMinutes(1),
+        NumReplicas = 1,
+        MemStorage = true,
+    };
 }
 
 /// <summary>
