@@ -425,6 +425,12 @@ internal sealed class ExpressionCompiler
     private static Expression EmitExtreme(List<Expression> arguments, LanguageType type, bool least)
     {
         Type clr = type.ClrType();
+        if (type == LanguageType.Null)
+        {
+            // Every argument is the NULL literal: the least (or greatest) of nothing is NULL; there is nothing to compare.
+            return Constant(null, clr);
+        }
+
         ParameterExpression best = Variable(clr, "best");
         ParameterExpression next = Variable(clr, "next");
         var body = new List<Expression> { Assign(best, Convert(arguments[0], clr)) };
