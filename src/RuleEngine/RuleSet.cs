@@ -143,6 +143,8 @@ public sealed class RuleSet
     private static async Task<ReferenceTable?> LoadReferenceAsync(RecordSource source, CompiledDataset dataset, RunStatistics statistics, RunOptions options, long alreadyHeld, CancellationToken cancellationToken)
     {
         var table = new ReferenceTable(dataset.Schema.Name, dataset.Layout);
+        long readBefore = statistics.RecordsRead;
+        long rejectedBefore = statistics.RecordsRejected;
         RecordCursor cursor = source.Open(dataset.Layout);
         await using (cursor.ConfigureAwait(false))
         {
@@ -153,6 +155,12 @@ public sealed class RuleSet
                 ReadOutcome outcome = await cursor.ReadAsync(record, cancellationToken).ConfigureAwait(false);
                 if (outcome == ReadOutcome.End)
                 {
+                    statistics.Lines(dataset.Schema.Name, cursor.Lines);
+                    if (cursor.Lines is not null)
+                    {
+                        RunPipeline.ThrowIfAllRejected(dataset.Schema.Name, statistics.RecordsRead - readBefore, statistics.RecordsRejected - rejectedBefore);
+                    }
+
                     return table;
                 }
 

@@ -39,6 +39,12 @@ public sealed record RunSummary
     /// <summary>Gets the number of records read per dataset, ordered by dataset name.</summary>
     public IReadOnlyDictionary<string, long> RecordsReadPerDataset { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets where the physical lines of each dataset's text inputs (CSV, JSON Lines) went — header, records, blank —
+    /// ordered by dataset name. A source read to its end accounts for every line (<see cref="LineAccount.Unaccounted"/> is 0).
+    /// </summary>
+    public IReadOnlyDictionary<string, LineAccount> LinesPerDataset { get; init; } = new SortedDictionary<string, LineAccount>(StringComparer.Ordinal);
+
     /// <summary>Gets the number of clues per rule id, ordered by rule id; rules without clues show 0.</summary>
     public IReadOnlyDictionary<string, long> CluesPerRule { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 

@@ -65,6 +65,7 @@ public class ModelDiagnosticsTests
     [InlineData("dataset: cases\nformat: xml\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 9)]
     [InlineData("dataset: cases\nencoding: big5\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 11)]
     [InlineData("dataset: cases\nseparator: ';;'\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 12)]
+    [InlineData("dataset: cases\nformat: jsonl\nseparator: ';'\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 3, 12)]
     [InlineData("dataset: cases\nkey: [b]\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 6)]
     [InlineData("dataset: cases\nfields:\n  - {name: a, type: int}\n  - {name: a, type: long}\n", ModelDiagnosticIds.DuplicateId, 4, 12)]
     [InlineData("dataset: cases\n", ModelDiagnosticIds.MissingKey, 1, 1)]

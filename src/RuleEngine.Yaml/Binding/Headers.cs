@@ -114,6 +114,9 @@ internal sealed class DatasetHeaderValidator : AbstractValidator<DatasetHeader>
         RuleFor(d => d.Separator).Must(s => s is null || s.Length == 1)
             .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => $"Separator '{d.Separator}' is not a single character.")
             .WithState(d => new FailureState(d.Locate("separator"), "Write one character in quotes, such as ',' or '|'."));
+        RuleFor(d => d.Separator).Null().When(d => d.Format == "jsonl")
+            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => "'separator' applies to CSV files; a JSON Lines dataset has no field separator.")
+            .WithState(d => new FailureState(d.Locate("separator"), "Remove 'separator', or set 'format: csv' if the files are CSV."));
     }
 }
 

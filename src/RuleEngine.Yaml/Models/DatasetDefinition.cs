@@ -24,7 +24,7 @@ public sealed record DatasetDefinition
     /// <summary>Gets the format of the dataset's files.</summary>
     public DataFormat Format { get; init; } = DataFormat.Csv;
 
-    /// <summary>Gets the encoding of CSV files: <see langword="null"/> to detect (UTF-8 or GB18030), or a name such as <c>gb18030</c>.</summary>
+    /// <summary>Gets the encoding of the dataset's files (CSV and JSON Lines alike): <see langword="null"/> to detect (UTF-8 or GB18030), or a name such as <c>gb18030</c>.</summary>
     public string? Encoding { get; init; }
 
     /// <summary>Gets the CSV field separator.</summary>
@@ -52,20 +52,20 @@ public sealed record DatasetDefinition
     {
         ArgumentException.ThrowIfNullOrEmpty(dataPath);
         return Format == DataFormat.JsonLines
-            ? RecordSource.JsonLines(dataPath, Schema, new JsonLinesSourceOptions { ArraySeparator = ArraySeparator })
+            ? RecordSource.JsonLines(dataPath, Schema, JsonLinesOptions())
             : RecordSource.Csv(dataPath, Schema, CsvOptions());
     }
 
-    internal CsvSourceOptions CsvOptions()
+    internal CsvSourceOptions CsvOptions() => new() { Encoding = TextEncoding(), Separator = Separator, ArraySeparator = ArraySeparator };
+
+    internal JsonLinesSourceOptions JsonLinesOptions() => new() { Encoding = TextEncoding(), ArraySeparator = ArraySeparator };
+
+    private Encoding? TextEncoding() => Encoding?.ToLowerInvariant() switch
     {
-        Encoding? encoding = Encoding?.ToLowerInvariant() switch
-        {
-            null or "auto" => null,
-            "utf-8" or "utf8" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-            _ => GetCodePage(Encoding),
-        };
-        return new CsvSourceOptions { Encoding = encoding, Separator = Separator, ArraySeparator = ArraySeparator };
-    }
+        null or "auto" => null,
+        "utf-8" or "utf8" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        _ => GetCodePage(Encoding),
+    };
 
     private static Encoding GetCodePage(string name)
     {

@@ -157,6 +157,12 @@ public static class DiagnosticIds
     /// <summary>A binary record batch that cannot be decoded (truncated, written for another schema, not a batch): one rejection for the whole batch.</summary>
     public const string MalformedBatch = "RE5016";
 
+    /// <summary>
+    /// Every record of a file source (CSV, JSON Lines) was rejected: the wrong encoding, separator or format, most
+    /// likely. An error whatever the bad-record policy: the run stops (<see cref="Records.RecordSourceException"/>).
+    /// </summary>
+    public const string AllRecordsRejected = "RE5017";
+
     /// <summary>A construct that a SQL dialect cannot evaluate with the engine's meaning (RuleEngine.Sql): the rule is not run there, never run with the construct dropped.</summary>
     public const string NotPushable = "RE7001";
 

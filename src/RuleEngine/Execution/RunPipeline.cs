@@ -48,9 +48,16 @@ internal static class RunPipeline
             Options = options,
         };
         bool stopped = false;
+        long readBefore = statistics.RecordsRead;
+        long rejectedBefore = statistics.RecordsRejected;
         try
         {
             stopped = await emitter.EmitAsync(ordered.Reader, pool.Writer, cancellationToken).ConfigureAwait(false);
+            if (!stopped && !alreadyCounted && cursor.Lines is not null)
+            {
+                ThrowIfAllRejected(dataset.Schema.Name, statistics.RecordsRead - readBefore, statistics.RecordsRejected - rejectedBefore);
+            }
+
             if (!stopped && emitter.Consumed == 0 && skipped == 0 && !alreadyCounted)
             {
                 statistics.Warn(new RecordRejection(dataset.Schema.Name, 0, Diagnostics.DiagnosticIds.NoRecords, $"The source of dataset '{dataset.Schema.Name}' has no records; was the export empty?"));
@@ -73,6 +80,7 @@ internal static class RunPipeline
                 await Quietly(evaluator).ConfigureAwait(false);
             }
 
+            statistics.Lines(dataset.Schema.Name, cursor.Lines);
             await cursor.DisposeAsync().ConfigureAwait(false);
             foreach ((CompiledRule rule, WindowProcessor processor) in windows)
             {
@@ -81,6 +89,18 @@ internal static class RunPipeline
         }
 
         return stopped;
+    }
+
+    /// <summary>A file source of which every record was rejected is an error in any bad-record policy: its data was not read at all.</summary>
+    internal static void ThrowIfAllRejected(string dataset, long read, long rejected)
+    {
+        if (read > 0 && rejected == read)
+        {
+            throw new RecordSourceException(
+                Diagnostics.DiagnosticIds.AllRecordsRejected,
+                dataset,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Every record of the source of dataset '{dataset}' was rejected ({read} of {read}): the wrong encoding, separator or format, perhaps. The rejections say why, record by record."));
+        }
     }
 
     private static async Task ReadAsync(RecordCursor cursor, ChannelReader<Batch> pool, ChannelWriter<Batch> ordered, ChannelWriter<Batch> work, CancellationToken cancellationToken)

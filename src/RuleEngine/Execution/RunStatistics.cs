@@ -8,6 +8,7 @@ internal sealed class RunStatistics
     private readonly RunOptions _options;
     private readonly SortedDictionary<string, long> _cluesPerRule = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _readPerDataset = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, LineAccount> _linesPerDataset = new(StringComparer.Ordinal);
     private readonly List<RecordRejection> _rejections = [];
     private readonly SortedDictionary<string, long> _referenceRecords = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _peakWindowState = new(StringComparer.Ordinal);
@@ -49,6 +50,15 @@ internal sealed class RunStatistics
     }
 
     public void Matched() => RecordsMatched++;
+
+    /// <summary>Adds where the lines of one text input went (called once per source, after it was read).</summary>
+    public void Lines(string dataset, LineAccount? lines)
+    {
+        if (lines is not null)
+        {
+            _linesPerDataset[dataset] = _linesPerDataset.TryGetValue(dataset, out LineAccount? sum) ? sum.Add(lines) : lines;
+        }
+    }
 
     public void ReferenceRecords(string dataset, long count) => _referenceRecords[dataset] = count;
 
@@ -126,6 +136,7 @@ internal sealed class RunStatistics
         RepeatedClues = RepeatedClues,
         CluesEmitted = CluesEmitted,
         RecordsReadPerDataset = new SortedDictionary<string, long>(_readPerDataset, StringComparer.Ordinal),
+        LinesPerDataset = new SortedDictionary<string, LineAccount>(_linesPerDataset, StringComparer.Ordinal),
         CluesPerRule = new SortedDictionary<string, long>(_cluesPerRule, StringComparer.Ordinal),
         Rejections = [.. _rejections],
         ReferenceRecordsPerDataset = new SortedDictionary<string, long>(_referenceRecords, StringComparer.Ordinal),

@@ -5,7 +5,11 @@ using RuleEngine.Schema;
 
 namespace RuleEngine.Records;
 
-/// <summary>CSV through Sep: RFC 4180 quoting and embedded newlines, fields mapped by header, cells parsed from spans.</summary>
+/// <summary>
+/// CSV through Sep: RFC 4180 quoting and embedded newlines, fields mapped by header, cells parsed from spans. The text
+/// reaches Sep through a <see cref="CsvRowGuard"/>, which hands on whole rows only and turns a stray quote or a giant
+/// line into one rejected line, so the rest of the file is still read and every physical line is accounted for.
+/// </summary>
 internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStream, bool ownsStream, CsvSourceOptions options)
     : RecordSource(schema)
 {
@@ -18,18 +22,19 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
     private sealed class Cursor : RecordCursor
     {
         private readonly CsvRecordSource _source;
-        private readonly RowBoundedReader _text;
+        private readonly CsvRowGuard _text;
         private readonly SepReader _reader;
         private readonly int[] _columnOfField;
         private readonly int _headerCount;
-        private long _lastLine = 1;
+        private long _recordLines;
+        private bool _empty;
 
         public Cursor(CsvRecordSource source, RecordLayout layout)
         {
             _source = source;
             Stream stream = source._openStream();
             Track(stream);
-            _text = new RowBoundedReader(TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream), source._options.MaxRecordChars);
+            _text = new CsvRowGuard(TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream), source._options.Separator, source._options.MaxRecordChars, source._options.MaxRecordLines);
             try
             {
                 _reader = new SepReaderOptions(new Sep(source._options.Separator))
@@ -40,16 +45,20 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
                     CultureInfo = CultureInfo.InvariantCulture,
                 }.From(_text);
             }
-            catch (RowTooLongException)
-            {
-                _text.Dispose();
-                throw TooLong(source, 1);
-            }
             catch (ArgumentException)
             {
                 // Sep refuses a header that names a column twice (found by the fuzz test); which value would the field take?
                 _text.Dispose();
                 throw new RecordSourceException(DiagnosticIds.DuplicateColumn, source.Dataset, $"The CSV header of dataset '{source.Dataset}' names a column twice; the file cannot be read.");
+            }
+
+            if (_text.Lines == 0)
+            {
+                // A file without a single line (not even a header) is an empty export: the run warns (RE5015).
+                _empty = true;
+                _headerCount = 0;
+                _columnOfField = [];
+                return;
             }
 
             IReadOnlyList<string> columns = _reader.Header.ColNames;
@@ -89,23 +98,20 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
 
         public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
         {
-            _text.NextRow();
-            try
+            if (_empty || !_reader.MoveNext())
             {
-                if (!_reader.MoveNext())
-                {
-                    return ValueTask.FromResult(ReadOutcome.End);
-                }
-            }
-            catch (RowTooLongException)
-            {
-                throw TooLong(_source, _lastLine + 1);
+                return ValueTask.FromResult(ReadOutcome.End);
             }
 
             SepReader.Row row = _reader.Current;
             long line = row.LineNumberFrom;
-            _lastLine = row.LineNumberToExcl - 1;
+            _recordLines += row.LineNumberToExcl - row.LineNumberFrom;
             string dataset = _source.Dataset;
+            if (_text.TryTakeRejection(line, out GuardedLine guarded))
+            {
+                return ValueTask.FromResult(Reject(dataset, line, (guarded.Code, guarded.Message), raw: guarded.Raw));
+            }
+
             if (row.ColCount != _headerCount)
             {
                 return ValueTask.FromResult(Reject(dataset, line, (DiagnosticIds.WrongFieldCount, $"The row has {row.ColCount} field(s); the header has {_headerCount}."), raw: row.Span.ToString()));
@@ -124,8 +130,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
             return ValueTask.FromResult(ReadOutcome.Record);
         }
 
-        private static RecordSourceException TooLong(CsvRecordSource source, long line) =>
-            new(DiagnosticIds.RecordTooLarge, source.Dataset, $"The CSV row from line {line} of dataset '{source.Dataset}' is longer than {source._options.MaxRecordChars} characters (an unclosed quote, perhaps); the file cannot be read past it.");
+        public override LineAccount? Lines => new(_text.Lines, _text.Lines > 0 ? 1 : 0, _recordLines, 0);
 
         public override ValueTask DisposeAsync()
         {

@@ -29,19 +29,22 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
         private const int MaxNameLength = 256;
         private readonly JsonLinesRecordSource _source;
         private readonly Stream _stream;
+        private readonly Stream _utf8;
         private readonly LineSplitter _lines;
         private readonly PathNode _root = new();
         private readonly bool[] _seen;
         private readonly JsonReaderOptions _readerOptions;
         private char[] _text = new char[256];
         private bool _first = true;
+        private long _blankLines;
 
         public Cursor(JsonLinesRecordSource source)
         {
             _source = source;
             _stream = source._openStream();
             Track(_stream);
-            _lines = new LineSplitter(_stream, source._options.MaxRecordBytes);
+            _utf8 = TextEncodingDetector.OpenUtf8(_stream, source._options.Encoding, leaveOpen: true);
+            _lines = new LineSplitter(_utf8, source._options.MaxRecordBytes);
             _readerOptions = new JsonReaderOptions { MaxDepth = source._options.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
             IReadOnlyList<FieldDefinition> fields = source.Schema.Fields;
             _seen = new bool[fields.Count];
@@ -84,6 +87,7 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
 
                 if (line.Trim((ReadOnlySpan<byte>)[(byte)' ', (byte)'\t']).IsEmpty)
                 {
+                    _blankLines++;
                     continue;
                 }
 
@@ -93,8 +97,11 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
             return ValueTask.FromResult(ReadOutcome.End);
         }
 
+        public override LineAccount? Lines => new(_lines.LineNumber, 0, _lines.LineNumber - _blankLines, _blankLines);
+
         public override ValueTask DisposeAsync()
         {
+            _utf8.Dispose();
             if (_source._ownsStream)
             {
                 _stream.Dispose();

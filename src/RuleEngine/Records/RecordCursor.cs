@@ -43,6 +43,9 @@ internal abstract class RecordCursor : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets where the physical lines of a text input read so far went; <see langword="null"/> for inputs without lines.</summary>
+    public virtual LineAccount? Lines => null;
+
     /// <summary>Lets <see cref="Fraction"/> follow the position of the cursor's input.</summary>
     protected void Track(Stream input) => _input = input;
 

@@ -37,6 +37,37 @@ internal static class TextEncodingDetector
         return new StreamReader(replay, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false);
     }
 
+    /// <summary>
+    /// Opens <paramref name="stream"/> as UTF-8 bytes: as it is when it is UTF-8 (declared or detected; a byte-order mark
+    /// is left for the reader), converted to UTF-8 as it is read otherwise (GB18030, UTF-16). Bytes invalid in the
+    /// source encoding become U+FFFD.
+    /// </summary>
+    public static Stream OpenUtf8(Stream stream, Encoding? declared, bool leaveOpen)
+    {
+        Encoding encoding;
+        Stream replay;
+        if (declared is not null)
+        {
+            encoding = declared;
+            replay = leaveOpen ? new PrefixedStream(ReadOnlyMemory<byte>.Empty, stream, leaveOpen: true) : stream;
+        }
+        else
+        {
+            byte[] sample = new byte[SampleSize];
+            int length = 0;
+            int read;
+            while (length < sample.Length && (read = stream.Read(sample, length, sample.Length - length)) > 0)
+            {
+                length += read;
+            }
+
+            encoding = Detect(sample.AsSpan(0, length), endOfStream: length < sample.Length);
+            replay = new PrefixedStream(sample.AsMemory(0, length), stream, leaveOpen);
+        }
+
+        return encoding.CodePage == Encoding.UTF8.CodePage ? replay : Encoding.CreateTranscodingStream(replay, encoding, new UTF8Encoding(false), leaveOpen: false);
+    }
+
     public static Encoding Detect(ReadOnlySpan<byte> sample, bool endOfStream)
     {
         if (sample.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))

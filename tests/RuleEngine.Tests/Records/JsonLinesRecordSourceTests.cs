@@ -105,10 +105,11 @@ public class JsonLinesRecordSourceTests
     }
 
     [Fact]
-    public async Task Read_InvalidUtf8InAString_RejectsOnlyThatRecord()
+    public async Task Read_InvalidUtf8InAString_OfAFileDeclaredUtf8_RejectsOnlyThatRecord()
     {
+        // Undeclared, such a file is detected as GB18030 (as CSV is); declared UTF-8, the bad bytes reject their record.
         byte[] bytes = [.. "{\"caseNo\":\"A1\"}\n{\"caseNo\":\""u8, 0xC3, 0x28, .. "\"}\n{\"caseNo\":\"A3\"}\n"u8];
-        var (records, rejections) = await SourceReader.ReadAllAsync(RecordSource.JsonLines(new MemoryStream(bytes), Judgments));
+        var (records, rejections) = await SourceReader.ReadAllAsync(RecordSource.JsonLines(new MemoryStream(bytes), Judgments, new JsonLinesSourceOptions { Encoding = new System.Text.UTF8Encoding(false) }));
         Assert.Equal(2L, Assert.Single(rejections).Line);
         Assert.Equal(2, records.Count);
     }
