@@ -252,7 +252,26 @@ internal static class RunCommand
 
         printer?.Finish();
         PrintSummary(summary);
-        return ExitCodes.Success;
+        return LossExitCode(summary);
+    }
+
+    /// <summary>
+    /// <see cref="ExitCodes.CompletedWithLoss"/> when the run finished but did not evaluate everything it read —
+    /// rejected records, rule errors, quarantined rules, input lines unaccounted for — after saying so on standard error;
+    /// otherwise <see cref="ExitCodes.Success"/>.
+    /// </summary>
+    internal static int LossExitCode(RunSummary summary)
+    {
+        long unaccounted = summary.LinesPerDataset.Values.Sum(l => l.Unaccounted);
+        if (summary.RecordsRejected == 0 && summary.RuleErrors == 0 && summary.QuarantinedRules.Count == 0 && unaccounted == 0)
+        {
+            return ExitCodes.Success;
+        }
+
+        Console.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Finished with loss (exit code {ExitCodes.CompletedWithLoss}): {summary.RecordsRejected} record(s) rejected, {summary.RuleErrors} rule error(s), {summary.QuarantinedRules.Count} rule(s) quarantined, {unaccounted} input line(s) unaccounted for. The clues of what was read are written; the rest is listed above and in the dead letters."));
+        return ExitCodes.CompletedWithLoss;
     }
 
     /// <summary>Prints a run's summary; <paramref name="references"/> says where joined datasets were held.</summary>
@@ -265,7 +284,12 @@ internal static class RunCommand
             + (summary.RecordsExcluded > 0 ? string.Create(culture, $", excluded: {summary.RecordsExcluded}") : string.Empty));
         foreach ((string dataset, long count) in summary.RecordsReadPerDataset)
         {
-            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} read"));
+            string lines = summary.LinesPerDataset.TryGetValue(dataset, out LineAccount? account)
+                ? string.Create(culture, $" from {account.Lines} line(s): {account.HeaderLines} header, {account.RecordLines} in records")
+                    + (account.BlankLines > 0 ? string.Create(culture, $", {account.BlankLines} blank") : string.Empty)
+                    + (account.Unaccounted != 0 ? string.Create(culture, $", {account.Unaccounted} UNACCOUNTED") : string.Empty)
+                : string.Empty;
+            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} read{lines}"));
         }
 
         foreach ((string dataset, long count) in summary.ReferenceRecordsPerDataset)

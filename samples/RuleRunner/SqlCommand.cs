@@ -122,7 +122,7 @@ internal static class SqlCommand
             }
 
             RunCommand.PrintSummary(summary, "joined in the database");
-            return ExitCodes.Success;
+            return RunCommand.LossExitCode(summary);
         }
         catch (Exception e) when (e is SqlRunException or RecordSourceException or BadRecordLimitExceededException or RunOutputException)
         {

@@ -34,6 +34,41 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_over_clean_data_exits_0_and_accounts_for_every_line()
+    {
+        (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("dui_cases: 40 read from 41 line(s): 1 header, 40 in records", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("UNACCOUNTED", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_with_a_stray_quote_reads_the_rest_of_the_file_and_exits_3()
+    {
+        string data = Path.Combine(_folder, "data");
+        Directory.CreateDirectory(data);
+        foreach (string file in Directory.GetFiles(Runner.SampleData))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        // One unbalanced quote at the start of a field on line 4 of dui_cases.csv.
+        string[] lines = File.ReadAllLines(Path.Combine(data, "dui_cases.csv"));
+        int comma = lines[3].IndexOf(',', StringComparison.Ordinal);
+        lines[3] = lines[3][..(comma + 1)] + "\"" + lines[3][(comma + 1)..];
+        File.WriteAllLines(Path.Combine(data, "dui_cases.csv"), lines);
+
+        (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", data, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off");
+
+        Assert.True(exitCode == 3, output);
+        Assert.Contains("dui_cases: 40 read from 41 line(s): 1 header, 40 in records", output, StringComparison.Ordinal);
+        Assert.Contains("dui_cases:4", output, StringComparison.Ordinal);
+        Assert.Contains("RE5001", output, StringComparison.Ordinal);
+        Assert.Contains("Finished with loss (exit code 3): 1 record(s) rejected", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_writes_csv_clues_with_the_same_rows_as_json_lines()
     {
         string jsonl = Path.Combine(_folder, "clues.jsonl");
@@ -82,7 +117,7 @@ public sealed class CommandTests : IDisposable
         Assert.True(run == 0 && sql == 0, runOutput + sqlOutput);
         string clues = Assert.Single(runOutput.Split('\n'), l => l.StartsWith("Clues: ", StringComparison.Ordinal));
         Assert.Contains(clues, sqlOutput, StringComparison.Ordinal);
-        Assert.Contains("loaded lending_suits: 49 records, 1 rejected", sqlOutput, StringComparison.Ordinal);
+        Assert.Contains("loaded lending_suits: 50 records, 0 rejected", sqlOutput, StringComparison.Ordinal);
         Assert.Contains("joined in the database", sqlOutput, StringComparison.Ordinal);
     }
 
