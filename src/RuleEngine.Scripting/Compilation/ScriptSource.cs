@@ -114,7 +114,7 @@ internal sealed class ScriptSource
         text.Append($"        {ViewStruct} r = new {ViewStruct}(new {Runtime}.ScriptRecord(__reRecordObject));");
         if (guard is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $" {Runtime}.ScriptGuard {GuardName} = {Runtime}.ScriptGuard.Begin({guard.MaxSteps}L, {guard.MaxCallDepth}, {guard.MaxAllocatedBytes}L, {guard.MaxArrayLength});");
+            text.Append(CultureInfo.InvariantCulture, $" {Runtime}.ScriptGuard {GuardName} = {Runtime}.ScriptGuard.Begin({guard.MaxSteps}L, {guard.MaxCallDepth}, {guard.MaxAllocatedBytes}L, {guard.MaxArrayLength}, {guard.ProcessCeiling}L);");
         }
 
         text.Append('\n');
@@ -143,10 +143,16 @@ internal sealed class ScriptSource
         return source;
     }
 
-    /// <summary>Whether a script can loop or call itself, and so needs a guard; straight-line code always ends.</summary>
+    /// <summary>
+    /// Whether a script needs a guard: it can loop or call itself, or it calls methods, creates objects or concatenates
+    /// text (straight-line code that can allocate without bound: nine chained <c>Replace</c> calls reach gigabytes).
+    /// A script of comparisons and field reads alone needs none.
+    /// </summary>
     public static bool NeedsGuard(CompilationUnitSyntax script) => script.DescendantNodes().Any(n => n is WhileStatementSyntax or DoStatementSyntax
         or ForStatementSyntax or CommonForEachStatementSyntax or LocalFunctionStatementSyntax or MethodDeclarationSyntax
-        or AnonymousFunctionExpressionSyntax or ArrayCreationExpressionSyntax or GotoStatementSyntax);
+        or AnonymousFunctionExpressionSyntax or ArrayCreationExpressionSyntax or GotoStatementSyntax
+        or InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or FinallyClauseSyntax
+        or BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } or AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression });
 
     /// <summary>Maps a span of the generated text to the author's text; <see langword="null"/> for generated code.</summary>
     public (int Start, int Length)? ToOriginal(int start, int length)

@@ -11,6 +11,9 @@ namespace RuleEngine.Scripting.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ScriptGuard
 {
+    /// <summary>How many bytes this thread allocates between two looks at the process's heap.</summary>
+    private const long CeilingCheckEvery = 4L * 1024 * 1024;
+
     [ThreadStatic]
     private static ScriptGuard? t_current;
 
@@ -21,10 +24,15 @@ public sealed class ScriptGuard
     private long _startBytes;
     private long _maxBytes;
     private int _maxLength;
+    private long _processCeiling;
+    private long _lastCeilingCheck;
     private string? _tripped;
 
     /// <summary>Gets a value indicating whether a <c>catch</c> of the script may run: false once the budget is spent.</summary>
     public bool CanCatch => _tripped is null;
+
+    /// <summary>Gets a value indicating whether a <c>finally</c> block of the script may run: false once the budget is spent.</summary>
+    public bool Proceed => _tripped is null;
 
     /// <summary>Starts the budget of one evaluation on this thread.</summary>
     /// <param name="maxSteps">Loop iterations and calls allowed.</param>
@@ -32,7 +40,8 @@ public sealed class ScriptGuard
     /// <param name="maxBytes">Bytes the evaluation may allocate.</param>
     /// <param name="maxLength">Elements an array the script creates may have.</param>
     /// <returns>This thread's guard, reset.</returns>
-    public static ScriptGuard Begin(long maxSteps, int maxDepth, long maxBytes, int maxLength)
+    /// <param name="processCeiling">The process's managed heap above which every script step fails (RE6303).</param>
+    public static ScriptGuard Begin(long maxSteps, int maxDepth, long maxBytes, int maxLength, long processCeiling)
     {
         ScriptGuard guard = t_current ??= new ScriptGuard();
         guard._steps = 0;
@@ -42,7 +51,9 @@ public sealed class ScriptGuard
         guard._maxBytes = maxBytes;
         guard._maxLength = maxLength;
         guard._tripped = null;
+        guard._processCeiling = processCeiling;
         guard._startBytes = GC.GetAllocatedBytesForCurrentThread();
+        guard._lastCeilingCheck = guard._startBytes - CeilingCheckEvery;
         return guard;
     }
 
@@ -59,10 +70,58 @@ public sealed class ScriptGuard
             Trip(ScriptDiagnosticIds.StepBudgetExceeded);
         }
 
-        if (GC.GetAllocatedBytesForCurrentThread() - _startBytes > _maxBytes)
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        if (allocated - _startBytes > _maxBytes)
         {
             Trip(ScriptDiagnosticIds.AllocationBudgetExceeded);
         }
+
+        if (allocated - _lastCeilingCheck >= CeilingCheckEvery)
+        {
+            // The second line: whatever each script's budget, the process as a whole stays under its ceiling.
+            _lastCeilingCheck = allocated;
+            if (GC.GetTotalMemory(forceFullCollection: false) > _processCeiling)
+            {
+                Trip(ScriptDiagnosticIds.AllocationBudgetExceeded);
+            }
+        }
+    }
+
+    /// <summary>Counts a step after a call, object creation or concatenation of the script, so its allocation is checked in straight-line code too.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">What the call returned.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    public T Checked<T>(T value)
+        where T : allows ref struct
+    {
+        Step();
+        return value;
+    }
+
+    /// <summary>Checks a size a call of the script is asked for (a count, a capacity, a width) before the call allocates it.</summary>
+    /// <param name="size">The size.</param>
+    /// <returns><paramref name="size"/>.</returns>
+    public int Size(int size)
+    {
+        if (size > _maxLength)
+        {
+            Trip(ScriptDiagnosticIds.AllocationBudgetExceeded);
+        }
+
+        return size;
+    }
+
+    /// <summary>Checks a size a call of the script is asked for before the call allocates it.</summary>
+    /// <param name="size">The size.</param>
+    /// <returns><paramref name="size"/>.</returns>
+    public long Size(long size)
+    {
+        if (size > _maxLength)
+        {
+            Trip(ScriptDiagnosticIds.AllocationBudgetExceeded);
+        }
+
+        return size;
     }
 
     /// <summary>Counts a call; throws when calls nest deeper than the budget.</summary>
