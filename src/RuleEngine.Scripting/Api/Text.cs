@@ -88,7 +88,13 @@ public static class Text
             return regex;
         }
 
-        regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, MatchTimeout);
+        // The condition language's one dialect (code points, '$' at the end only, ASCII \d \w \s), as in 'when:'.
+        if (!Language.RegexDialect.TryTranslate(pattern, Language.RegexTarget.DotNet, out string translated, out (string Message, int Offset)? refused))
+        {
+            throw new ArgumentException($"{refused!.Value.Message} (at offset {refused.Value.Offset} of the pattern)", nameof(pattern));
+        }
+
+        regex = new Regex(translated, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, MatchTimeout);
         if (Patterns.Count < MaxCachedPatterns)
         {
             Patterns.TryAdd(pattern, regex);

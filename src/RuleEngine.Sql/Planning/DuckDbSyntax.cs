@@ -76,6 +76,8 @@ internal sealed class DuckDbSyntax : SqlSyntax
 
     public override string EndsWith(string text, string suffix) => $"ends_with({text}, {suffix})";
 
+    public override RegexTarget RegexTarget => RegexTarget.Re2;
+
     public override string RegexLike(string text, string pattern) => $"regexp_matches({text}, {pattern})";
 
     public override string RegexExtract(string text, string pattern, long group) =>

@@ -191,6 +191,9 @@ internal sealed class ExpressionWriter(SqlSyntax syntax, Func<BoundField, string
         string Strict(string sql) => a.Length == 0 ? sql : $"CASE WHEN {string.Join(" OR ", a.Select(x => x + " IS NULL"))} THEN NULL ELSE {sql} END";
         long LiteralInt(int index) => call.Arguments[index] is BoundLiteral { Value: { } v } ? System.Convert.ToInt64(v, CultureInfo.InvariantCulture) : 0;
         string LiteralText(int index) => call.Arguments[index] is BoundLiteral { Value: string s } ? s : string.Empty;
+
+        // The binder accepted the pattern in the language's one dialect; each engine gets its own spelling of it.
+        string Pattern() => RegexDialect.TryTranslate(LiteralText(1), syntax.RegexTarget, out string translated, out _) ? SqlSyntax.Text(translated) : a[1];
         switch (call.Function.Name)
         {
             case "length":
@@ -210,9 +213,9 @@ internal sealed class ExpressionWriter(SqlSyntax syntax, Func<BoundField, string
             case "ends_with":
                 return syntax.EndsWith(a[0], a[1]);
             case "regexp_like":
-                return syntax.RegexLike(a[0], a[1]);
+                return syntax.RegexLike(a[0], Pattern());
             case "regexp_extract":
-                return syntax.RegexExtract(a[0], a[1], a.Length > 2 ? LiteralInt(2) : 0);
+                return syntax.RegexExtract(a[0], Pattern(), a.Length > 2 ? LiteralInt(2) : 0);
             case "round" when call.Arguments[0].Type != LanguageType.Double:
                 return $"round({string.Join(", ", a.Select((x, i) => i == 1 ? $"CAST({x} AS INTEGER)" : x))})";
             case "coalesce" or "least" or "greatest":

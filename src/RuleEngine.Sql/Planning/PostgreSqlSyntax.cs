@@ -72,6 +72,8 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
 
     public override string EndsWith(string text, string suffix) => $"(right({text}, char_length({suffix})) = {suffix})";
 
+    public override RegexTarget RegexTarget => RegexTarget.PostgreSql;
+
     public override string RegexLike(string text, string pattern) => $"({text} ~ {pattern})";
 
     public override string RegexExtract(string text, string pattern, long group) =>

@@ -42,6 +42,9 @@ internal abstract class SqlSyntax
 
     public abstract string ContainsText(string text, string part);
 
+    /// <summary>Gets the regular-expression engine of the database, for which patterns are translated (<see cref="RegexDialect"/>).</summary>
+    public abstract RegexTarget RegexTarget { get; }
+
     public abstract string EndsWith(string text, string suffix);
 
     public abstract string RegexLike(string text, string pattern);

@@ -619,9 +619,15 @@ internal sealed class Binder
 
     private Regex? CompileRegex(string pattern, TextSpan span)
     {
+        if (!RegexDialect.TryTranslate(pattern, RegexTarget.DotNet, out string translated, out (string Message, int Offset)? refused))
+        {
+            Error(DiagnosticIds.InvalidRegex, string.Create(CultureInfo.InvariantCulture, $"{refused!.Value.Message} (at offset {refused.Value.Offset} of the pattern)"), span, "Patterns run on linear-time engines and mean the same in-process, on DuckDB and on PostgreSQL; docs/language.md (\"Regular expressions\") lists what they may use.");
+            return null;
+        }
+
         try
         {
-            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, RegexConstructionTimeout);
+            return new Regex(translated, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, RegexConstructionTimeout);
         }
         catch (ArgumentException e) when (e is not RegexParseException)
         {
@@ -630,7 +636,8 @@ internal sealed class Binder
         }
         catch (NotSupportedException)
         {
-            Error(DiagnosticIds.InvalidRegex, "The pattern uses a construct the safe regex engine lacks (backreferences, lookarounds, atomic groups).", span, "Patterns run on a linear-time engine; rewrite without those constructs.");
+            // Backreferences, lookarounds and atomic groups are refused by the dialect above: what is left is size.
+            Error(DiagnosticIds.InvalidRegex, "The pattern is too large for the linear-time engine: nested repetitions such as '(a{1000}){1000}' unroll into millions of states.", span, "Use smaller counts, or '+' and '*' instead of large '{n}' counts.");
             return null;
         }
         catch (RegexParseException e)

@@ -26,6 +26,8 @@ public class BinderTests
     [InlineData("regexp_like(s, u)", DiagnosticIds.ArgumentMustBeLiteral, 1, 16, null)]
     [InlineData("regexp_like(s, '(a')", DiagnosticIds.InvalidRegex, 1, 16, null)]
     [InlineData("regexp_like(s, '(a)\\1')", DiagnosticIds.InvalidRegex, 1, 16, "linear-time")]
+    [InlineData("regexp_like(s, '(a{1000}){1000}')", DiagnosticIds.InvalidRegex, 1, 16, "smaller counts")]
+    [InlineData("regexp_like(s, '\\bword\\b')", DiagnosticIds.InvalidRegex, 1, 16, "DuckDB and on PostgreSQL")]
     [InlineData("date_add(dt, 1, 'week') > dt", DiagnosticIds.TypeMismatch, 1, 17, "'day', 'month' or 'year'")]
     [InlineData("dt >= '2024-02-30'", DiagnosticIds.InvalidLiteral, 1, 7, null)]
     [InlineData("s IN ('a', 1)", DiagnosticIds.TypeMismatch, 1, 12, null)]

@@ -8,7 +8,7 @@ internal sealed class ConditionGenerator(Random random)
 {
     private static readonly string[] Alphabet = ["a", "b", "A", "张", "三", " ", "%", "_"];
     private static readonly string[] Patterns = ["%", "a%", "%a", "%张%", "_", "a_", "_%_", "%三", "A%b", "%\\%", "张__"];
-    private static readonly string[] Regexes = ["a", "^a", "b$", "a.b", "[张三]+", "^[ab]*$", "a|b"];
+    private static readonly string[] Regexes = ["a", "^a", "b$", "a.b", "[张三]+", "^[ab]*$", "a|b", "^.$", "^..$", "[^a]", "\\w", "^\\S+$", "\\s"];
 
     public static string RandomText(Random random)
     {
@@ -88,8 +88,11 @@ internal sealed class ConditionGenerator(Random random)
             case 13:
             {
                 var a = Text(depth - 1);
-                string pattern = Quote(Regexes[random.Next(Regexes.Length)]);
-                return ($"regexp_like({a.Engine}, {pattern})", $"regexp_matches({a.DuckDb}, {pattern})");
+                string regex = Regexes[random.Next(Regexes.Length)];
+
+                // DuckDB gets the pattern as the SQL back end writes it: the language's one dialect, spelled for RE2.
+                RuleEngine.Language.RegexDialect.TryTranslate(regex, RuleEngine.Language.RegexTarget.Re2, out string re2, out _);
+                return ($"regexp_like({a.Engine}, {Quote(regex)})", $"regexp_matches({a.DuckDb}, {Quote(re2)})");
             }
 
             case 14:
