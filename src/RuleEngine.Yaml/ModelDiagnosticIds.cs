@@ -77,4 +77,7 @@ public static class ModelDiagnosticIds
 
     /// <summary>A <c>.csx</c> model file without its metadata comment, or with a rule list instead of one rule.</summary>
     public const string InvalidScriptModel = "RE1024";
+
+    /// <summary>Information: a linked folder leads back to a folder already being read (a symbolic-link loop); it is not read again.</summary>
+    public const string FolderLoop = "RE1025";
 }

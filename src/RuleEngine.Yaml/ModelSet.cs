@@ -304,11 +304,38 @@ public sealed class ModelSet
     internal static string ShortId(RuleDefinition rule) =>
         rule.ModelId is not null && rule.Id.StartsWith(rule.ModelId + ".", StringComparison.Ordinal) ? rule.Id[(rule.ModelId.Length + 1)..] : rule.Id;
 
+    /// <summary>
+    /// Lists a folder's files and its subfolders' in turn, following linked folders once each: a link that leads back
+    /// to a folder already being read (a loop) is reported (RE1025) and not followed again.
+    /// </summary>
+    /// <param name="folder">The folder.</param>
+    /// <param name="shown">The folder's path as the caller spelled it (relative paths stay relative in diagnostics).</param>
+    /// <param name="seen">The real folders already read.</param>
+    /// <param name="files">Where the files found go.</param>
+    /// <param name="diagnostics">Where a loop is reported.</param>
+    private static void Walk(DirectoryInfo folder, string shown, HashSet<string> seen, List<string> files, DiagnosticList diagnostics)
+    {
+        string real = folder.LinkTarget is null ? folder.FullName : (folder.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder.FullName);
+        if (!seen.Add(Path.TrimEndingDirectorySeparator(real)))
+        {
+            diagnostics.Info(ModelDiagnosticIds.FolderLoop, $"The linked folder '{shown}' leads back to '{real}', which is already being read; it is not read again.", SourceLocation.At(shown, 0, 0));
+            return;
+        }
+
+        files.AddRange(folder.EnumerateFiles().Select(f => Path.Combine(shown, f.Name)));
+        foreach (DirectoryInfo subfolder in folder.EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            Walk(subfolder, Path.Combine(shown, subfolder.Name), seen, files, diagnostics);
+        }
+    }
+
     private static IEnumerable<string> FilesToLoad(string path, DiagnosticList diagnostics)
     {
         if (Directory.Exists(path))
         {
-            return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            var found = new List<string>();
+            Walk(new DirectoryInfo(path), path, new HashSet<string>(StringComparer.Ordinal), found, diagnostics);
+            return found
                 .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csx", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal)
                 .ToList();

@@ -82,6 +82,21 @@ public class ModelDiagnosticsTests
     }
 
     [Fact]
+    public void Load_FolderWithASymbolicLinkLoop_ReadsEachFolderOnceAndSaysSo()
+    {
+        using var folder = new ModelFolder(("datasets/cases.yaml", ModelFolder.Cases), ("m.yaml", Header + "from: cases\nwhen: amount > 1\n"));
+        Directory.CreateSymbolicLink(System.IO.Path.Combine(folder.Path, "loop"), folder.Path);
+        Directory.CreateSymbolicLink(System.IO.Path.Combine(folder.Path, "datasets", "up"), System.IO.Path.Combine(folder.Path, "datasets", ".."));
+
+        ModelSet models = ModelSet.Load(folder.Path);
+
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+        Assert.Equal(2, models.Diagnostics.Count(d => d.Id == ModelDiagnosticIds.FolderLoop));
+        Assert.DoesNotContain(models.Diagnostics, d => d.Id == ModelDiagnosticIds.DuplicateId);
+        Assert.Single(models.Compile().Rules);
+    }
+
+    [Fact]
     public void Load_MissingFolder_ReportsFileNotFound() =>
         Assert.Equal(ModelDiagnosticIds.FileNotFound, Assert.Single(ModelSet.Load("/nonexistent/models").Diagnostics).Id);
 

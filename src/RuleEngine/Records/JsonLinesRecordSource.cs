@@ -258,6 +258,17 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
                 case FieldType.Double when reader.TryGetDouble(out double dbl) && double.IsFinite(dbl):
                     target.SetDouble(field, dbl);
                     return null;
+                case FieldType.Int or FieldType.Long when reader.TryGetDecimal(out decimal whole) && whole == decimal.Truncate(whole):
+                    // 1.0 or 1e3 for a whole number, as spreadsheets and pandas write them: taken when it fits.
+                    if (whole < (definition.Type == FieldType.Int ? int.MinValue : long.MinValue) || whole > (definition.Type == FieldType.Int ? int.MaxValue : long.MaxValue))
+                    {
+                        return OutOfRange(definition);
+                    }
+
+                    target.SetInt64(field, (long)whole);
+                    return null;
+                case FieldType.Int or FieldType.Long when reader.TryGetDecimal(out _):
+                    return (DiagnosticIds.InvalidValue, $"Field '{definition.Name}' of type {definition.Type} holds a whole number; this one has a fraction.");
                 case FieldType.Int or FieldType.Long or FieldType.Decimal or FieldType.Double:
                     return OutOfRange(definition);
                 case FieldType.Bool when reader.TryGetInt32(out int flag) && flag is 0 or 1:

@@ -70,7 +70,7 @@ public class JsonLinesRecordSourceTests
     [InlineData("{\"caseNo\":\"A\"} trailing", DiagnosticIds.MalformedRecord)]
     [InlineData("{\"caseNo\":\"A\",\"caseNo\":\"B\"}", DiagnosticIds.MalformedRecord)]
     [InlineData("{\"meta\":{\"term_of_imprisonment\":{\"imprisonment\":\"six\"}}}", DiagnosticIds.InvalidValue)]
-    [InlineData("{\"meta\":{\"term_of_imprisonment\":{\"imprisonment\":1.5}}}", DiagnosticIds.ValueOutOfRange)]
+    [InlineData("{\"meta\":{\"term_of_imprisonment\":{\"imprisonment\":1.5}}}", DiagnosticIds.InvalidValue)]
     [InlineData("{\"meta\":{\"term_of_imprisonment\":{\"imprisonment\":99999999999}}}", DiagnosticIds.ValueOutOfRange)]
     [InlineData("{\"bac\":1e400}", DiagnosticIds.ValueOutOfRange)]
     [InlineData("{\"meta\":{\"punish_of_money\":99999999999999999999999999999999}}", DiagnosticIds.ValueOutOfRange)]
