@@ -66,13 +66,21 @@ internal sealed class ScriptFaults(string ruleId, ScriptSource source, SourceMap
     /// <summary>The message of a fault: the rule, what the script did, and where in its file.</summary>
     public string Describe(string what, bool fromScript, int line, int column)
     {
-        string where = fromScript ? " in its script" : string.Empty;
+        string where = fromScript ? $" in its script (which starts at {map.Locate(code, 0, 0)}; optimised code did not keep the line)" : string.Empty;
         if (line > 0 && line <= _generated.Lines.Count)
         {
-            int offset = _generated.Lines[line - 1].Start + Math.Max(0, column - 1);
-            if (source.ToOriginal(offset, 0) is { } original)
+            // The budget's code is put into lines of the author's without line breaks, so the line is right while the
+            // column counts the inserted characters too: the fault is reported at the first of the author's
+            // characters on that line.
+            _ = column;
+            TextLine generatedLine = _generated.Lines[line - 1];
+            for (int offset = generatedLine.Start; offset < generatedLine.End; offset++)
             {
-                where = " at " + map.Locate(code, original.Start, 0);
+                if (source.ToOriginal(offset, 0) is { } original)
+                {
+                    where = " at " + map.Locate(code, original.Start, 0);
+                    break;
+                }
             }
         }
 

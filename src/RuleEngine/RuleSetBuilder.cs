@@ -158,7 +158,13 @@ public sealed class RuleSetBuilder
                 continue;
             }
 
-            if (BindRule(rule, diagnostics) is { } boundRule)
+            int before = diagnostics.Count;
+            BoundRule? boundRule = BindRule(rule, diagnostics);
+
+            // Every diagnostic of a rule names it, parse errors of a condition given as a string included: a host that
+            // builds rules from its own data must be able to tell which rule failed.
+            diagnostics.NameRule(before, rule.Id);
+            if (boundRule is not null)
             {
                 bound.Add(boundRule);
             }

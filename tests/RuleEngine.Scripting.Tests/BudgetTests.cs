@@ -102,6 +102,17 @@ public sealed class BudgetTests
         Assert.Equal(0, summary.RuleErrors);
     }
 
+    [Theory]
+    [InlineData("var s = \"ab\";\n  while (true) { s += s; }", ScriptDiagnosticIds.AllocationBudgetExceeded, " at <expression>(2,")]
+    [InlineData("var s = \"a\";\n  s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\"); s = s.Replace(\"a\", \"aaaaaaaaaa\");", ScriptDiagnosticIds.AllocationBudgetExceeded, " at <expression>(2,")]
+    [InlineData("int x = 1;\n  x = int.MaxValue + r.Months!.Value;", RuleEngine.Diagnostics.DiagnosticIds.ArithmeticOverflow, " in its script (which starts at <expression>(1,")]
+    public async Task A_fault_says_where_in_the_script_it_happened(string hostile, string code, string where)
+    {
+        RecordRejection error = AssertNotEvaluatedOnFirstRecordOnly(await RunAsync(hostile), code);
+
+        Assert.Contains(where, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_step_budget_of_the_host_s_choosing_applies()
     {

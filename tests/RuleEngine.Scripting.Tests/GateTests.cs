@@ -79,6 +79,15 @@ public sealed class GateTests
     }
 
     [Fact]
+    public void Each_denied_call_is_reported_once_where_it_is_made()
+    {
+        (ScriptCondition? condition, List<RuleEngine.Diagnostics.Diagnostic> diagnostics) = Scripts.Compile("var l = new List<string> { \"a\" }; var m = l.Concat(l); var n = l.Concat(m); return n.Any();");
+
+        Assert.Null(condition);
+        Assert.Equal(2, diagnostics.Count(d => d.Id == ScriptDiagnosticIds.SymbolNotAllowed));
+    }
+
+    [Fact]
     public void Refusal_names_the_symbol_and_points_at_its_column()
     {
         Diagnostic diagnostic = Scripts.Rejected("var ok = true;\nreturn ok && System.IO.File.Exists(\"x\");", ScriptDiagnosticIds.SymbolNotAllowed);

@@ -21,6 +21,7 @@ internal sealed class ScriptGate
     private readonly Action<string, string, TextSpan, string?> _report;
     private readonly TextSpan[] _userSpans;
     private readonly HashSet<int> _reported = [];
+    private readonly List<(TextSpan Span, string Message)> _reportedMessages = [];
     private readonly Dictionary<ITypeSymbol, bool> _checkedTypes = new(SymbolEqualityComparer.Default);
 
     private ScriptGate(CSharpCompilation compilation, SyntaxTree tree, ScriptSource source, AllowList allowList, Action<string, string, TextSpan, string?> report)
@@ -403,10 +404,21 @@ internal sealed class ScriptGate
         };
     }
 
+    /// <summary>
+    /// Reports a problem once: the same symbol is seen by the syntax walk (its name) and by the operation walk (the
+    /// call around it), so a message already reported on a span that contains this one, or lies inside it, is not
+    /// repeated.
+    /// </summary>
     private void Report(string code, string message, TextSpan span, string? hint)
     {
+        if (_reportedMessages.Exists(r => r.Message == message && (r.Span.Contains(span) || span.Contains(r.Span))))
+        {
+            return;
+        }
+
         if (_reported.Add(span.Start))
         {
+            _reportedMessages.Add((span, message));
             _report(code, message, span, hint);
         }
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace RuleEngine.Scripting.Runtime;
 
@@ -58,6 +59,7 @@ public sealed class ScriptGuard
     }
 
     /// <summary>Counts one step; throws when the step or allocation budget is spent.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public void Step()
     {
         if (_tripped is not null)
@@ -91,6 +93,7 @@ public sealed class ScriptGuard
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="value">What the call returned.</param>
     /// <returns><paramref name="value"/>.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public T Checked<T>(T value)
         where T : allows ref struct
     {
@@ -101,6 +104,7 @@ public sealed class ScriptGuard
     /// <summary>Checks a size a call of the script is asked for (a count, a capacity, a width) before the call allocates it.</summary>
     /// <param name="size">The size.</param>
     /// <returns><paramref name="size"/>.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public int Size(int size)
     {
         if (size > _maxLength)
@@ -114,6 +118,7 @@ public sealed class ScriptGuard
     /// <summary>Checks a size a call of the script is asked for before the call allocates it.</summary>
     /// <param name="size">The size.</param>
     /// <returns><paramref name="size"/>.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public long Size(long size)
     {
         if (size > _maxLength)
@@ -125,6 +130,7 @@ public sealed class ScriptGuard
     }
 
     /// <summary>Counts a call; throws when calls nest deeper than the budget.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public void Enter()
     {
         Step();
@@ -140,6 +146,7 @@ public sealed class ScriptGuard
     /// <summary>Checks the length of an array the script creates.</summary>
     /// <param name="length">The length.</param>
     /// <returns><paramref name="length"/>.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public int Length(int length)
     {
         Step();
@@ -154,6 +161,7 @@ public sealed class ScriptGuard
     /// <summary>Checks the length of an array the script creates.</summary>
     /// <param name="length">The length.</param>
     /// <returns><paramref name="length"/>.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a call the script makes stays a frame of its own: its line is where the fault is reported
     public long Length(long length)
     {
         Step();

@@ -32,7 +32,11 @@ public sealed record Diagnostic(string Id, DiagnosticSeverity Severity, string M
             DiagnosticSeverity.Warning => "warning",
             _ => "info",
         };
-        string text = string.Create(CultureInfo.InvariantCulture, $"{Location}: {severity} {Id}: {Message}");
+        // A condition given as a string has no file: the rule it belongs to says where to look.
+        string where = Location.Path is null && RuleId is not null
+            ? string.Create(CultureInfo.InvariantCulture, $"rule '{RuleId}'{(Location.IsKnown ? $"({Location.Line},{Location.Column})" : string.Empty)}")
+            : Location.ToString();
+        string text = string.Create(CultureInfo.InvariantCulture, $"{where}: {severity} {Id}: {Message}");
         return Hint is null ? text : text + " " + Hint;
     }
 }

@@ -15,6 +15,18 @@ internal sealed class DiagnosticBag
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
 
+    /// <summary>Names <paramref name="ruleId"/> on the diagnostics from index <paramref name="from"/> on that name no rule yet.</summary>
+    public void NameRule(int from, string ruleId)
+    {
+        for (int i = from; i < _items.Count; i++)
+        {
+            if (_items[i].RuleId is null)
+            {
+                _items[i] = _items[i] with { RuleId = ruleId };
+            }
+        }
+    }
+
     public void Error(string id, string message, SourceLocation location, string? hint = null, string? ruleId = null) =>
         _items.Add(new Diagnostic(id, DiagnosticSeverity.Error, message, location, hint) { RuleId = ruleId });
 }
