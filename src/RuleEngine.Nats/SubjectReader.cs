@@ -7,17 +7,31 @@ namespace RuleEngine.Nats;
 /// <summary>
 /// Reads one subject of a stream from a sequence on, in order, through a short-lived consumer that needs no
 /// acknowledgements; if the consumer is lost (its server killed) or stops answering, a new one starts after the
-/// last message read. (The client's ordered consumer filters with <c>filter_subjects</c>, which servers before 2.10
-/// ignore: it would read every subject of the stream.)
+/// last message read. A consumer that has handed out nothing for <see cref="StallAfter"/> pulls in a row is replaced
+/// too: a single-replica consumer can land on a server whose copy of the stream stopped catching up after a restart
+/// (seen with nats-server 2.9: it served the 366,508 clues it had of 473,336 and then waited for ever), and a new one
+/// may land on a current server. (The client's ordered consumer filters with <c>filter_subjects</c>, which servers
+/// before 2.10 ignore: it would read every subject of the stream.)
 /// </summary>
 internal static class SubjectReader
 {
+    /// <summary>How many empty pulls in a row (each waits up to 2 seconds) make the reader try a new consumer.</summary>
+    public const int StallAfter = 5;
+
     public static async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadAsync(INatsJSContext js, string stream, string filter, ulong fromSequence, NatsOptions options, ClusterHealth health, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ulong next = Math.Max(1, fromSequence);
         INatsJSConsumer? consumer = null;
+        int emptyPulls = 0;
         while (true)
         {
+            if (emptyPulls >= StallAfter)
+            {
+                // Nothing new for a while: a new consumer (the old one expires by itself) reads on from the same place.
+                consumer = null;
+                emptyPulls = 0;
+            }
+
             // One retried call makes the consumer (again, after the last message read, if it was lost) and pulls from it.
             List<INatsJSMsg<byte[]>> messages = await JetStreamRetry.RunAsync(
                 async token =>
@@ -39,6 +53,7 @@ internal static class SubjectReader
                 "read " + filter,
                 cancellationToken).ConfigureAwait(false);
 
+            emptyPulls = messages.Count == 0 ? emptyPulls + 1 : 0;
             foreach (INatsJSMsg<byte[]> message in messages)
             {
                 ulong sequence = message.Metadata?.Sequence.Stream ?? next;

@@ -109,18 +109,24 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
             + $"first extra: {extra.Concat(duplicates).FirstOrDefault()}";
     }
 
+    // The library retries a healing cluster until cancelled; the tests give each step a deadline, so a cluster that
+    // does not heal fails the test with the step named instead of hanging the run.
+    private static readonly TimeSpan StepDeadline = TimeSpan.FromMinutes(5);
+
     private async Task PublishAllAsync(NatsRecordPublisher publisher)
     {
+        using var deadline = new CancellationTokenSource(StepDeadline);
         foreach (RecordSource source in load.Sources())
         {
-            await publisher.PublishAsync(source, new NatsPublishOptions { LoadId = "load1" });
+            await publisher.PublishAsync(source, new NatsPublishOptions { LoadId = "load1" }, deadline.Token);
         }
     }
 
     private static async Task<List<string>> ReadCluesAsync(NatsConnection connection)
     {
+        using var deadline = new CancellationTokenSource(StepDeadline);
         var lines = new List<string>();
-        await foreach (string line in NatsClueReader.ReadCluesAsync(connection, Options))
+        await foreach (string line in NatsClueReader.ReadCluesAsync(connection, Options, deadline.Token))
         {
             lines.Add(line);
         }
@@ -130,8 +136,9 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
 
     private static async Task<List<string>> ReadDeadLettersAsync(NatsConnection connection)
     {
+        using var deadline = new CancellationTokenSource(StepDeadline);
         var lines = new List<string>();
-        await foreach (string line in NatsClueReader.ReadDeadLettersAsync(connection, Options))
+        await foreach (string line in NatsClueReader.ReadDeadLettersAsync(connection, Options, deadline.Token))
         {
             lines.Add(line);
         }

@@ -69,8 +69,8 @@ public sealed class WorkerTopologyTests
         var worker = new NatsRuleWorker(connection, rules, new NatsWorkerOptions { Nats = options });
         Task running = worker.RunAsync(stop.Token);
 
-        List<string> clues = await ReadWhenAsync(() => NatsClueReader.ReadCluesAsync(connection, options), 1);
-        List<string> dead = await ReadWhenAsync(() => NatsClueReader.ReadDeadLettersAsync(connection, options), 1);
+        List<string> clues = await ReadWhenAsync(token => NatsClueReader.ReadCluesAsync(connection, options, token), 1);
+        List<string> dead = await ReadWhenAsync(token => NatsClueReader.ReadDeadLettersAsync(connection, options, token), 1);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
 
@@ -83,7 +83,7 @@ public sealed class WorkerTopologyTests
     }
 
     /// <summary>Reads a stream until it holds at least <paramref name="count"/> messages (the worker is still on its way).</summary>
-    private static async Task<List<string>> ReadWhenAsync(Func<IAsyncEnumerable<string>> read, int count)
+    private static async Task<List<string>> ReadWhenAsync(Func<CancellationToken, IAsyncEnumerable<string>> read, int count)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (true)
@@ -91,7 +91,7 @@ public sealed class WorkerTopologyTests
             var lines = new List<string>();
             try
             {
-                await foreach (string line in read())
+                await foreach (string line in read(deadline.Token))
                 {
                     lines.Add(line);
                 }
