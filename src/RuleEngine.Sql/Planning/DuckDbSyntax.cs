@@ -33,6 +33,10 @@ internal sealed class DuckDbSyntax : SqlSyntax
             + "THEN make_date(CAST(substr(n, 7, 4) AS INTEGER), CAST(substr(n, 11, 2) AS INTEGER), CAST(substr(n, 13, 2) AS INTEGER)) END END",
         $"CREATE OR REPLACE TEMP MACRO re_id_birth_n(n) AS CASE WHEN regexp_full_match(n, '[0-9]{{17}}[0-9X]') AND substr(n, 1, 2) IN ({ProvinceCodes}) AND {IdCheckCharacter("n")} = substr(n, 18, 1) THEN re_id_date(n) END",
         $"CREATE OR REPLACE TEMP MACRO re_id_birth(x) AS {Let("re_key(x)", "n", "re_id_birth_n(n)")}",
+
+        // DuckDB's substr with a negative length takes characters to the left of the start; the language's is empty.
+        // (Parameter names no table uses: a macro's body would otherwise bind a column of the same name.)
+        "CREATE OR REPLACE TEMP MACRO re_substr(re_text, re_from, re_count) AS CASE WHEN re_text IS NULL OR re_from IS NULL THEN NULL WHEN re_count <= 0 THEN '' ELSE substr(re_text, re_from, re_count) END",
     ];
 
     /// <summary><paramref name="body"/> with <paramref name="name"/> bound once to <paramref name="value"/>.</summary>
@@ -102,7 +106,7 @@ internal sealed class DuckDbSyntax : SqlSyntax
     public override string IntegerDivide(string dividend, string divisor) =>
         $"CAST(trunc(CAST({dividend} AS DOUBLE) / {divisor}) AS BIGINT)";
 
-    public override string Substr(string text, string start, string? length) => length is null ? $"substr({text}, {start})" : $"substr({text}, {start}, {length})";
+    public override string Substr(string text, string start, string? length) => length is null ? $"substr({text}, {start})" : $"re_substr({text}, {start}, {length})";
 
     public override string Trim(string x) => $"trim({x}, {Text(WhiteSpace)})";
 }

@@ -298,7 +298,8 @@ internal sealed class Binder
                 return new BoundBinary(LanguageType.Text, span, op, ConvertTo(left, LanguageType.Text), ConvertTo(right, LanguageType.Text), LanguageType.Text);
         }
 
-        if (left.Type == LanguageType.Date && op is BinaryOperator.Add or BinaryOperator.Subtract && LanguageTypes.ConvertsImplicitly(right.Type, LanguageType.Int) && right.Type != LanguageType.Null)
+        // date ± days; date ± NULL is a NULL date (NULL propagates, as documented), never a type error.
+        if (left.Type == LanguageType.Date && op is BinaryOperator.Add or BinaryOperator.Subtract && LanguageTypes.ConvertsImplicitly(right.Type, LanguageType.Int))
         {
             return new BoundBinary(LanguageType.Date, span, op, left, ConvertTo(right, LanguageType.Int), LanguageType.Date);
         }

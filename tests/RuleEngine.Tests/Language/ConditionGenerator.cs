@@ -263,8 +263,13 @@ internal sealed class ConditionGenerator(Random random)
             case 6:
             {
                 int start = random.Next(-3, 5);
-                string length = random.Next(2) == 0 ? string.Empty : ", " + random.Next(0, 4).ToString(CultureInfo.InvariantCulture);
-                return Map(Text(depth - 1), x => $"substr({x}, {start}{length})");
+                // Negative lengths included: the language gives '' (DuckDB's own substr would read to the left).
+                int? count = random.Next(2) == 0 ? null : random.Next(-2, 4);
+                string length = count is { } c ? ", " + c.ToString(CultureInfo.InvariantCulture) : string.Empty;
+                return Map(
+                    Text(depth - 1),
+                    x => $"substr({x}, {start}{length})",
+                    x => count <= 0 ? $"(CASE WHEN {x} IS NULL THEN NULL ELSE '' END)" : $"substr({x}, {start}{length})");
             }
 
             case 7:

@@ -94,6 +94,18 @@ public sealed class NullArgumentPropertyTests
         }
     }
 
+    [Theory]
+    [InlineData("filing_date + NULL IS NULL")]
+    [InlineData("filing_date - NULL IS NULL")]
+    [InlineData("filing_date + CAST(NULL AS INT) IS NULL")]
+    [InlineData("(DATE '2024-02-29' + months) IS NULL OR months IS NOT NULL")]
+    public async Task Date_arithmetic_with_null_is_null_as_documented(string condition)
+    {
+        (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await TestRules.RunAsync(TestRules.Build(TestRules.Rule(condition)), TestRules.Csv(Records));
+
+        Assert.Equal((3, 0L), (clues.Count, summary.RuleErrors));
+    }
+
     private static string Argument(Random random, FunctionDefinition function, int index, LanguageType type) =>
         function.LiteralParameters.Contains(index) ? (function.IsRegex ? "'^[0-9]+$'" : "'day'") : Pick(random, type);
 
