@@ -119,20 +119,26 @@ internal sealed class CsvRowGuard : TextReader
         int lastOpen = -1;        // offset from the row's start of the quote that opened the current quoted text
         int spanOpen = -1;        // offset of the quote that opened the quoted text spanning the row's first line break
         int pos = start;
+
+        // Reads more text; what was handed on already moves out of the buffer, and every position here moves with it.
+        void Refill()
+        {
+            int shift = Fill(ref start);
+            pos -= shift;
+            if (firstBreak >= 0)
+            {
+                firstBreak -= shift;
+                firstBreakEnd -= shift;
+            }
+        }
+
         while (true)
         {
             if (pos == _end)
             {
                 if (!_eof)
                 {
-                    int shift = Fill(ref start);
-                    pos -= shift;
-                    if (firstBreak >= 0)
-                    {
-                        firstBreak -= shift;
-                        firstBreakEnd -= shift;
-                    }
-
+                    Refill();
                     continue;
                 }
 
@@ -181,14 +187,7 @@ internal sealed class CsvRowGuard : TextReader
             // A line break: \r\n is one; at the end of the read text a \r waits to see whether \n follows.
             if (c == '\r' && pos + 1 == _end && !_eof)
             {
-                int shift = Fill(ref start);
-                pos -= shift;
-                if (firstBreak >= 0)
-                {
-                    firstBreak -= shift;
-                    firstBreakEnd -= shift;
-                }
-
+                Refill();
                 continue;
             }
 

@@ -92,6 +92,22 @@ public sealed class CsvResyncTests
     }
 
     [Fact]
+    public async Task A_stray_quote_whose_lines_outgrow_the_read_buffer_still_costs_one_line()
+    {
+        // 100-character rows: the 1,000 lines the open quote may span are more than one read of the file (64 Ki characters).
+        string padding = new('备', 80);
+        string csv = File(5000, i => i == 7 ? $"A7,\"{padding},,,,7,,,,," : $"A{i},{padding},,,,{i},,,,,");
+
+        (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await RunAsync(csv);
+
+        RecordRejection rejection = Assert.Single(summary.Rejections);
+        Assert.Equal(8L, rejection.Line);
+        Assert.Contains("within 1000 lines", rejection.Message, StringComparison.Ordinal);
+        Assert.Equal(4999, clues.Count);
+        Assert.Equal(new LineAccount(5001, 1, 5000, 0), summary.LinesPerDataset["judgments"]);
+    }
+
+    [Fact]
     public async Task A_quoted_field_with_line_breaks_is_still_one_record()
     {
         string csv = File(5, i => i == 2 ? "A2,\"盗窃罪\n第二行\n第三行\",,,,2,,,,," : null!);
