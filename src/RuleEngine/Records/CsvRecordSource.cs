@@ -27,6 +27,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
         private readonly int[] _columnOfField;
         private readonly int _headerCount;
         private long _recordLines;
+        private long? _headerLines;
         private bool _empty;
 
         public Cursor(CsvRecordSource source, RecordLayout layout)
@@ -105,6 +106,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
 
             SepReader.Row row = _reader.Current;
             long line = row.LineNumberFrom;
+            _headerLines ??= line - 1;
             _recordLines += row.LineNumberToExcl - row.LineNumberFrom;
             string dataset = _source.Dataset;
             if (_text.TryTakeRejection(line, out GuardedLine guarded))
@@ -130,7 +132,8 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
             return ValueTask.FromResult(ReadOutcome.Record);
         }
 
-        public override LineAccount? Lines => new(_text.Lines, _text.Lines > 0 ? 1 : 0, _recordLines, 0);
+        // The header's lines are those before the first row (a quoted header name may span lines); without rows, all of them.
+        public override LineAccount? Lines => new(_text.Lines, _headerLines ?? _text.Lines, _recordLines, 0);
 
         public override ValueTask DisposeAsync()
         {

@@ -164,6 +164,18 @@ public sealed class CsvResyncTests
     }
 
     [Fact]
+    public async Task A_header_with_a_quoted_line_break_is_accounted_as_header_lines()
+    {
+        // An extra column the schema does not read, whose quoted name holds a line break.
+        string csv = Header + ",\"no\nte\"\n" + Row(1) + ",\n" + Row(2) + ",\n";
+
+        (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await RunAsync(csv);
+
+        Assert.Equal(2, clues.Count);
+        Assert.Equal(new LineAccount(4, 2, 2, 0), summary.LinesPerDataset["judgments"]);
+    }
+
+    [Fact]
     public async Task An_empty_file_is_a_warning_not_a_missing_column()
     {
         (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await RunAsync(string.Empty);
