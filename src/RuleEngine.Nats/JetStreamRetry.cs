@@ -25,6 +25,7 @@ internal static class JetStreamRetry
         TimeSpan ceiling = FirstWait;
         bool failing = false;
         bool answered = false;
+        long firstFailure = 0;
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -38,7 +39,12 @@ internal static class JetStreamRetry
                 catch (Exception e) when (IsTransient(e, cancellationToken) && WithinRetryTime(options, health.Time.GetElapsedTime(started)))
                 {
                     TimeSpan wait = Jittered(ceiling);
-                    health.Failed(what, e, attempt, wait, firstOfCall: !failing);
+                    if (!failing)
+                    {
+                        firstFailure = health.Time.GetTimestamp();
+                    }
+
+                    health.Failed(what, e, attempt, wait, firstOfCall: !failing, failingFor: health.Time.GetElapsedTime(firstFailure));
                     failing = true;
                     await Task.Delay(wait, health.Time, cancellationToken).ConfigureAwait(false);
                     ceiling = TimeSpan.FromTicks(Math.Min(ceiling.Ticks * 2, MaxWait.Ticks));
@@ -50,6 +56,10 @@ internal static class JetStreamRetry
             if (failing)
             {
                 health.CallEnded(answered);
+            }
+            else if (answered)
+            {
+                health.Answered();
             }
         }
     }
@@ -91,15 +101,21 @@ internal static class JetStreamRetry
 }
 
 /// <summary>
-/// Whether the JetStream calls of one worker (or publisher, or reader) are failing, as one state for all its calls:
-/// degraded while at least one call is between a failed attempt and its end. The first call to fail while all were
-/// well logs "degraded" once (Warning); the last failing call to be answered logs "recovered" once (Information),
-/// with how long it lasted and how many attempts failed. Single attempts are logged at Debug. A cluster electing a
-/// leader for ten seconds under four thousand clue publishes in flight gives two lines, not a hundred thousand.
+/// Whether the JetStream calls of one worker (or publisher, or reader) are failing, as one state for all its calls.
+/// It turns degraded — logged once, as a Warning — when some call has kept failing for a second (a blip that a retry
+/// mends within the second, such as the 503s of a forming cluster, is logged at Debug only), and recovered — logged
+/// once, as Information, with how long it lasted and how many attempts failed — when a call is answered and no call
+/// is failing any more. Calls that give up (cancelled: a worker stopping) leave the state as it is. Single attempts
+/// are logged at Debug. A cluster electing a leader for ten seconds under four thousand clue publishes in flight gives
+/// two lines, not a hundred thousand.
 /// </summary>
 internal sealed class ClusterHealth(ILogger logger, TimeProvider time)
 {
+    /// <summary>How long a call must keep failing before the state is degraded.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(1);
+
     private int _failingCalls;
+    private int _degraded;
     private long _degradedSince;
     private long _failedAttempts;
     private long _outages;
@@ -113,8 +129,8 @@ internal sealed class ClusterHealth(ILogger logger, TimeProvider time)
 
     public TimeProvider Time { get; } = time;
 
-    /// <summary>Gets whether some call is failing now.</summary>
-    public bool IsDegraded => Volatile.Read(ref _failingCalls) > 0;
+    /// <summary>Gets whether the calls are degraded now.</summary>
+    public bool IsDegraded => Volatile.Read(ref _degraded) == 1;
 
     /// <summary>Gets how many attempts have failed with a transient error.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
@@ -122,11 +138,16 @@ internal sealed class ClusterHealth(ILogger logger, TimeProvider time)
     /// <summary>Gets how many times the state went from healthy to degraded.</summary>
     public long Outages => Interlocked.Read(ref _outages);
 
-    /// <summary>An attempt of a call failed with a transient error; <paramref name="firstOfCall"/> when the call had not failed before.</summary>
-    public void Failed(string what, Exception error, int attempt, TimeSpan wait, bool firstOfCall)
+    /// <summary>An attempt of a call failed with a transient error; the call has been failing for <paramref name="failingFor"/>.</summary>
+    public void Failed(string what, Exception error, int attempt, TimeSpan wait, bool firstOfCall, TimeSpan failingFor)
     {
         Interlocked.Increment(ref _failedAttempts);
-        if (firstOfCall && Interlocked.Increment(ref _failingCalls) == 1)
+        if (firstOfCall)
+        {
+            Interlocked.Increment(ref _failingCalls);
+        }
+
+        if (failingFor >= Patience && Interlocked.CompareExchange(ref _degraded, 1, 0) == 0)
         {
             Volatile.Write(ref _degradedSince, Time.GetTimestamp());
             Interlocked.Increment(ref _outages);
@@ -140,6 +161,23 @@ internal sealed class ClusterHealth(ILogger logger, TimeProvider time)
     public void CallEnded(bool answered)
     {
         if (Interlocked.Decrement(ref _failingCalls) == 0 && answered)
+        {
+            Recover();
+        }
+    }
+
+    /// <summary>A call was answered at its first attempt.</summary>
+    public void Answered()
+    {
+        if (Volatile.Read(ref _degraded) == 1 && Volatile.Read(ref _failingCalls) == 0)
+        {
+            Recover();
+        }
+    }
+
+    private void Recover()
+    {
+        if (Interlocked.CompareExchange(ref _degraded, 0, 1) == 1)
         {
             Log.Recovered(Logger, Time.GetElapsedTime(Volatile.Read(ref _degradedSince)).TotalSeconds, Interlocked.Read(ref _failedAttempts));
         }

@@ -34,6 +34,54 @@ public sealed class JetStreamRetryTests
     }
 
     [Fact]
+    public async Task ABlipMendedWithinASecond_IsLoggedAtDebugOnly()
+    {
+        var time = new InstantTime();
+        var log = new ListLogger();
+        var health = new ClusterHealth(log, time);
+        int calls = 0;
+
+        // Two failures: the waits (at most 100 and 200 ms) end well within the second of patience.
+        await JetStreamRetry.RunAsync(_ => ++calls <= 2 ? throw new TimeoutException() : ValueTask.FromResult(true), Options, health, "create stream test", CancellationToken.None);
+
+        Assert.DoesNotContain(log.Lines, l => l.Level > LogLevel.Debug);
+        Assert.Equal((2L, 0L), (health.FailedAttempts, health.Outages));
+    }
+
+    [Fact]
+    public async Task CallsThatGiveUp_LeaveTheStateDegradedUntilACallIsAnswered()
+    {
+        var time = new InstantTime();
+        var log = new ListLogger();
+        var health = new ClusterHealth(log, time);
+        using var stop = new CancellationTokenSource();
+        int calls = 0;
+        Task<bool> failing = JetStreamRetry.RunAsync<bool>(
+            _ =>
+            {
+                if (++calls == 30)
+                {
+                    stop.Cancel();
+                }
+
+                throw new TimeoutException();
+            },
+            Options,
+            health,
+            "fetch test",
+            stop.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => failing);
+        Assert.True(health.IsDegraded);
+        Assert.DoesNotContain(log.Lines, l => l.Text.Contains("recovered", StringComparison.Ordinal));
+
+        await JetStreamRetry.RunAsync(_ => ValueTask.FromResult(true), Options, health, "ack test", CancellationToken.None);
+
+        Assert.False(health.IsDegraded);
+        Assert.Single(log.Lines, l => l.Text.Contains("degraded", StringComparison.Ordinal));
+        Assert.Single(log.Lines, l => l.Text.Contains("recovered", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Waits_GrowToTheCeiling_WithJitter()
     {
         var time = new InstantTime();
