@@ -68,18 +68,24 @@ internal sealed class CsvRowGuard : TextReader
             return 0;
         }
 
-        while (_emit == _committed)
+        // As many whole rows as fit: the parser reads in blocks, and a block of one row would cost it a refill per row.
+        // A row is scanned only once everything committed before it has been handed on (a rejected line is cut out
+        // of the buffer where the next row starts).
+        int written = 0;
+        while (written < buffer.Length)
         {
-            if (!CommitNextRow())
+            if (_emit == _committed && !CommitNextRow())
             {
-                return 0;
+                break;
             }
+
+            int count = Math.Min(buffer.Length - written, _committed - _emit);
+            _buffer.AsSpan(_emit, count).CopyTo(buffer[written..]);
+            _emit += count;
+            written += count;
         }
 
-        int count = Math.Min(buffer.Length, _committed - _emit);
-        _buffer.AsSpan(_emit, count).CopyTo(buffer);
-        _emit += count;
-        return count;
+        return written;
     }
 
     public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
