@@ -295,7 +295,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
     }
 
     private IAsyncEnumerator<INatsJSMsg<byte[]>> OpenReplay(CancellationToken cancellationToken) =>
-        SubjectReader.ReadAsync(_js, _topology.RecordsStream, Subject, 1, Options, _health, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        SubjectReader.ReadAsync(_js, _topology.RecordsStream, Subject, 1, Options, _health, wholeStream: false, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     private async ValueTask EndReplayAsync()
     {

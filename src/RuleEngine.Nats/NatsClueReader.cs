@@ -53,7 +53,7 @@ public static class NatsClueReader
 
         // Through the reader with deadlines, not the client's ordered consumer, which can wait for ever on a consumer
         // whose server was restarted.
-        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, stream, options.SubjectPrefix + (stream.EndsWith("_CLUES", StringComparison.Ordinal) ? ".clues.>" : ".dead.>"), 1, options, health, cancellationToken).ConfigureAwait(false))
+        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, stream, options.SubjectPrefix + (stream.EndsWith("_CLUES", StringComparison.Ordinal) ? ".clues.>" : ".dead.>"), 1, options, health, wholeStream: true, cancellationToken).ConfigureAwait(false))
         {
             yield return Encoding.UTF8.GetString(message.Data ?? []).TrimEnd('\n');
             if ((message.Metadata?.Sequence.Stream ?? last) >= last)

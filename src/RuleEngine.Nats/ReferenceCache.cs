@@ -25,7 +25,7 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
     {
         var batches = new List<byte[]>();
         var ended = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, health, cancellationToken).ConfigureAwait(false))
+        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, health, wholeStream: false, cancellationToken).ConfigureAwait(false))
         {
             if (NatsStreams.IsEnd(message.Headers))
             {

@@ -18,11 +18,29 @@ internal static class SubjectReader
     /// <summary>How many empty pulls in a row (each waits up to 2 seconds) make the reader try a new consumer.</summary>
     public const int StallAfter = 5;
 
-    public static async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadAsync(INatsJSContext js, string stream, string filter, ulong fromSequence, NatsOptions options, ClusterHealth health, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>How many times a read of a whole stream starts again from the last message it read when the stream's sequence jumps.</summary>
+    public const int GapRetries = 30;
+
+    /// <param name="js">The JetStream context.</param>
+    /// <param name="stream">The stream.</param>
+    /// <param name="filter">The subject filter.</param>
+    /// <param name="fromSequence">The first stream sequence to read.</param>
+    /// <param name="options">The deployment's options.</param>
+    /// <param name="health">The caller's cluster health.</param>
+    /// <param name="wholeStream">
+    /// Whether <paramref name="filter"/> covers every subject of the stream, so that every sequence must be read: a
+    /// consumer on a replica still catching up after a restart passes over the messages its copy lacks as if they were
+    /// deleted (the soak lost 167 clues this way). A jump in the sequence then starts the read again from the last
+    /// message read, through a new consumer, up to <see cref="GapRetries"/> times with growing waits; a gap that stays
+    /// is taken for deleted messages.
+    /// </param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public static async IAsyncEnumerable<INatsJSMsg<byte[]>> ReadAsync(INatsJSContext js, string stream, string filter, ulong fromSequence, NatsOptions options, ClusterHealth health, bool wholeStream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ulong next = Math.Max(1, fromSequence);
         INatsJSConsumer? consumer = null;
         int emptyPulls = 0;
+        int gaps = 0;
         while (true)
         {
             if (emptyPulls >= StallAfter)
@@ -54,6 +72,7 @@ internal static class SubjectReader
                 cancellationToken).ConfigureAwait(false);
 
             emptyPulls = messages.Count == 0 ? emptyPulls + 1 : 0;
+            bool gap = false;
             foreach (INatsJSMsg<byte[]> message in messages)
             {
                 ulong sequence = message.Metadata?.Sequence.Stream ?? next;
@@ -62,8 +81,23 @@ internal static class SubjectReader
                     continue;
                 }
 
+                if (wholeStream && sequence > next && gaps < GapRetries)
+                {
+                    gap = true;
+                    break;
+                }
+
+                gaps = sequence == next ? 0 : gaps;
                 next = sequence + 1;
                 yield return message;
+            }
+
+            if (gap)
+            {
+                // Read again from the last message read, through a new consumer that may land on a current server.
+                gaps++;
+                consumer = null;
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * gaps)), health.Time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
