@@ -73,7 +73,7 @@ internal sealed class CompiledScriptCondition : ScriptCondition
 
     internal override bool TryClassify(Exception exception, out string code, out string message)
     {
-        (bool fromScript, int line, int column) = ScriptFaults.Locate(exception, Namespace);
+        (bool fromScript, int line, _) = ScriptFaults.Locate(exception, Namespace);
         if (ScriptFaults.BelongsToCondition(exception, fromScript))
         {
             (code, message) = (string.Empty, string.Empty);
@@ -81,7 +81,7 @@ internal sealed class CompiledScriptCondition : ScriptCondition
         }
 
         (code, string what) = ScriptFaults.Classify(exception);
-        message = _faults.Describe(what, fromScript, line, column);
+        message = _faults.Describe(what, fromScript, line);
         return true;
     }
 }

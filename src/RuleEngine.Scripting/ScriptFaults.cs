@@ -64,7 +64,7 @@ internal sealed class ScriptFaults(string ruleId, ScriptSource source, SourceMap
         !fromScript && exception is EvaluationException or OverflowException or DivideByZeroException or ArgumentOutOfRangeException;
 
     /// <summary>The message of a fault: the rule, what the script did, and where in its file.</summary>
-    public string Describe(string what, bool fromScript, int line, int column)
+    public string Describe(string what, bool fromScript, int line)
     {
         string where = fromScript ? $" in its script (which starts at {map.Locate(code, 0, 0)}; optimised code did not keep the line)" : string.Empty;
         if (line > 0 && line <= _generated.Lines.Count)
@@ -72,7 +72,6 @@ internal sealed class ScriptFaults(string ruleId, ScriptSource source, SourceMap
             // The budget's code is put into lines of the author's without line breaks, so the line is right while the
             // column counts the inserted characters too: the fault is reported at the first of the author's
             // characters on that line.
-            _ = column;
             TextLine generatedLine = _generated.Lines[line - 1];
             for (int offset = generatedLine.Start; offset < generatedLine.End; offset++)
             {

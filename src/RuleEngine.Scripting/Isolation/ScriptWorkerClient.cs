@@ -91,8 +91,8 @@ internal sealed class ScriptWorkerClient(ScriptWorkerOptions options, DatasetSch
         string what = reader.ReadString();
         bool fromScript = reader.ReadBoolean();
         int line = reader.ReadInt32();
-        int column = reader.ReadInt32();
-        return new ScriptOutcome(false, code, faults.Describe(what, fromScript, line, column));
+        _ = reader.ReadInt32(); // the column: positions are reported by line (ScriptFaults.Describe)
+        return new ScriptOutcome(false, code, faults.Describe(what, fromScript, line));
     }
 
     private (BinaryWriter Writer, BinaryReader Reader) Start()

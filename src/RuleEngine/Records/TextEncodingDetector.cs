@@ -24,16 +24,7 @@ internal static class TextEncodingDetector
             return new StreamReader(stream, declared, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: leaveOpen);
         }
 
-        byte[] sample = new byte[SampleSize];
-        int length = 0;
-        int read;
-        while (length < sample.Length && (read = stream.Read(sample, length, sample.Length - length)) > 0)
-        {
-            length += read;
-        }
-
-        Encoding encoding = Detect(sample.AsSpan(0, length), endOfStream: length < sample.Length);
-        var replay = new PrefixedStream(sample.AsMemory(0, length), stream, leaveOpen);
+        (Encoding encoding, Stream replay) = Sample(stream, leaveOpen);
         return new StreamReader(replay, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false);
     }
 
@@ -53,19 +44,24 @@ internal static class TextEncodingDetector
         }
         else
         {
-            byte[] sample = new byte[SampleSize];
-            int length = 0;
-            int read;
-            while (length < sample.Length && (read = stream.Read(sample, length, sample.Length - length)) > 0)
-            {
-                length += read;
-            }
-
-            encoding = Detect(sample.AsSpan(0, length), endOfStream: length < sample.Length);
-            replay = new PrefixedStream(sample.AsMemory(0, length), stream, leaveOpen);
+            (encoding, replay) = Sample(stream, leaveOpen);
         }
 
         return encoding.CodePage == Encoding.UTF8.CodePage ? replay : Encoding.CreateTranscodingStream(replay, encoding, new UTF8Encoding(false), leaveOpen: false);
+    }
+
+    /// <summary>Reads the start of the stream, detects its encoding there, and gives a stream that replays the start and then reads on.</summary>
+    private static (Encoding Encoding, Stream Replay) Sample(Stream stream, bool leaveOpen)
+    {
+        byte[] sample = new byte[SampleSize];
+        int length = 0;
+        int read;
+        while (length < sample.Length && (read = stream.Read(sample, length, sample.Length - length)) > 0)
+        {
+            length += read;
+        }
+
+        return (Detect(sample.AsSpan(0, length), endOfStream: length < sample.Length), new PrefixedStream(sample.AsMemory(0, length), stream, leaveOpen));
     }
 
     public static Encoding Detect(ReadOnlySpan<byte> sample, bool endOfStream)
