@@ -95,7 +95,7 @@ internal sealed class ConsumerLoop : IProgress<RunProgress>
         Task<RunSummary>? run = null;
         try
         {
-            RunOptions options = _runOptions with { Progress = this, DeadLetters = _forwarder };
+            RunOptions options = _runOptions with { Progress = this, DeadLetters = _forwarder, WindowOrder = WindowOrder.Arrival };
             while (true)
             {
                 List<RecordSource> sources = [.. _plan.References.Select(r => RecordSource.FromBatches(_topology.Schemas[r], _references.ReplayAsync(r, stop.Token)))];

@@ -20,7 +20,9 @@ public sealed record NatsWorkerOptions
     /// <summary>
     /// Gets the options of each run: the fingerprint key (every worker must use the same one), whether personal data is
     /// revealed, limits, the bad-record policy. <see cref="RunOptions.Progress"/> and <see cref="RunOptions.DeadLetters"/>
-    /// are the worker's own (dead letters go to the dead-letter stream).
+    /// are the worker's own (dead letters go to the dead-letter stream), and window rules always run in
+    /// <see cref="WindowOrder.Arrival"/>: a stream of messages has no end to sort at, so records must come in date order
+    /// within their key, give or take <see cref="RunOptions.WindowLatenessDays"/>, and a later one is a rule error (RE5009).
     /// </summary>
     public RunOptions Run { get; init; } = new();
 

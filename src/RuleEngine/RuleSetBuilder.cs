@@ -416,9 +416,9 @@ public sealed class RuleSetBuilder
             return null;
         }
 
-        if (schema.Fields[over].Type != FieldType.Date || window.Days < 0)
+        if (schema.Fields[over].Type is not (FieldType.Date or FieldType.DateTime) || window.Days < 0)
         {
-            diagnostics.Error(DiagnosticIds.TypeMismatch, $"The window of rule '{rule.Id}' runs over '{window.Over}', which must be a date field, for a number of days of at least 0.", at, null, rule.Id);
+            diagnostics.Error(DiagnosticIds.TypeMismatch, $"The window of rule '{rule.Id}' runs over '{window.Over}', which must be a date or datetime field, for a number of days of at least 0.", at, null, rule.Id);
             return null;
         }
 

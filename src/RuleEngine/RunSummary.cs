@@ -57,6 +57,9 @@ public sealed record RunSummary
     /// <summary>Gets the largest number of records each window rule held at once, by rule id.</summary>
     public IReadOnlyDictionary<string, long> PeakWindowStatePerRule { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>Gets, by rule id, what sorting their counted records cost the window rules (<see cref="WindowOrder.Exact"/>).</summary>
+    public IReadOnlyDictionary<string, WindowSortFigures> WindowSortsPerRule { get; init; } = new SortedDictionary<string, WindowSortFigures>(StringComparer.Ordinal);
+
     /// <summary>Gets the rules taken out of the run because they failed on too many records, in the order it happened.</summary>
     public IReadOnlyList<RuleQuarantine> QuarantinedRules { get; init; } = [];
 
@@ -77,3 +80,9 @@ public sealed record RunSummary
 /// <param name="Errors">How many records the rule had failed on.</param>
 /// <param name="RecordsRead">How many records of the dataset had been read.</param>
 public sealed record RuleQuarantine(string RuleId, string Dataset, long Line, long Errors, long RecordsRead);
+
+/// <summary>What sorting a window rule's counted records by date cost (<see cref="WindowOrder.Exact"/>).</summary>
+/// <param name="Records">The records sorted.</param>
+/// <param name="SpilledRuns">How many sorted runs were written to spill files (0: the sort fit in memory).</param>
+/// <param name="SpilledBytes">How many bytes the spill files took.</param>
+public sealed record WindowSortFigures(long Records, int SpilledRuns, long SpilledBytes);

@@ -59,8 +59,24 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 
     private async Task<bool> ScanAsync(DbConnection connection, PlannedQuery query, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
     {
-        CompiledDataset dataset = query.Primary;
         Dictionary<CompiledRule, WindowProcessor> windows = query.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
+        try
+        {
+            return await ScanAsync(connection, query, windows, sink, statistics, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach ((CompiledRule rule, WindowProcessor window) in windows)
+            {
+                statistics.Window(rule.Definition.Id, window);
+                window.Dispose();
+            }
+        }
+    }
+
+    private async Task<bool> ScanAsync(DbConnection connection, PlannedQuery query, Dictionary<CompiledRule, WindowProcessor> windows, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        CompiledDataset dataset = query.Primary;
         int fields = dataset.Schema.Fields.Count;
         bool stopped;
         await using (DbDataReader reader = await ReadAsync(connection, query, cancellationToken).ConfigureAwait(false))
@@ -111,7 +127,6 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         foreach ((CompiledRule rule, WindowProcessor window) in windows)
         {
             await EmitEpisodesAsync(rule, window.Flush(), sink, statistics, cancellationToken).ConfigureAwait(false);
-            statistics.WindowState(rule.Definition.Id, window.PeakState);
         }
 
         return false;
@@ -324,7 +339,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         return Convert.ToInt64(count, CultureInfo.InvariantCulture);
     }
 
-    private async Task EmitEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    private async Task EmitEpisodesAsync(CompiledRule rule, IEnumerable<WindowEpisode> episodes, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
     {
         foreach (WindowEpisode episode in episodes)
         {

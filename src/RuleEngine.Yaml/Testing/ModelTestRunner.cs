@@ -94,7 +94,7 @@ public static class ModelTestRunner
         }
 
         var sink = new CollectingSink();
-        RunSummary summary = await rules.RunAsync(sources.Select(s => s.Source), sink, new RunOptions { RevealPersonalData = true, MaxDegreeOfParallelism = 1, WindowLatenessDays = 36_500 }, cancellationToken).ConfigureAwait(false);
+        RunSummary summary = await rules.RunAsync(sources.Select(s => s.Source), sink, new RunOptions { RevealPersonalData = true, MaxDegreeOfParallelism = 1 }, cancellationToken).ConfigureAwait(false);
         foreach (RecordRejection rejection in summary.Rejections)
         {
             failures.Add($"{Describe(sources, rejection.Dataset, rejection.Line)} was {(rejection.RuleId is null ? "rejected" : $"not evaluated by rule {rejection.RuleId}")}: {rejection.Code}: {rejection.Message}");

@@ -84,7 +84,8 @@ internal static class RunPipeline
             await cursor.DisposeAsync().ConfigureAwait(false);
             foreach ((CompiledRule rule, WindowProcessor processor) in windows)
             {
-                statistics.WindowState(rule.Definition.Id, processor.PeakState);
+                statistics.Window(rule.Definition.Id, processor);
+                processor.Dispose();
             }
         }
 
@@ -479,7 +480,7 @@ internal static class RunPipeline
         private ValueTask WriteClueAsync(Clue clue, CancellationToken cancellationToken) =>
             ClueOutput.WriteAsync(sink, clue, cancellationToken);
 
-        public async Task WriteEpisodesAsync(CompiledRule rule, List<WindowEpisode> episodes, CancellationToken cancellationToken)
+        public async Task WriteEpisodesAsync(CompiledRule rule, IEnumerable<WindowEpisode> episodes, CancellationToken cancellationToken)
         {
             foreach (WindowEpisode episode in episodes)
             {

@@ -12,6 +12,7 @@ internal sealed class RunStatistics
     private readonly List<RecordRejection> _rejections = [];
     private readonly SortedDictionary<string, long> _referenceRecords = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _peakWindowState = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, WindowSortFigures> _windowSorts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _errorsPerRule = new(StringComparer.Ordinal);
     private readonly List<RuleQuarantine> _quarantined = [];
     private readonly HashSet<UInt128> _fingerprints = [];
@@ -62,7 +63,17 @@ internal sealed class RunStatistics
 
     public void ReferenceRecords(string dataset, long count) => _referenceRecords[dataset] = count;
 
-    public void WindowState(string ruleId, long peak) => _peakWindowState[ruleId] = Math.Max(peak, _peakWindowState.GetValueOrDefault(ruleId));
+    /// <summary>Records what a window rule held at most and what sorting its records cost.</summary>
+    public void Window(string ruleId, WindowProcessor processor)
+    {
+        _peakWindowState[ruleId] = Math.Max(processor.PeakState, _peakWindowState.GetValueOrDefault(ruleId));
+        if (processor.SortFigures is { } sort)
+        {
+            _windowSorts[ruleId] = _windowSorts.TryGetValue(ruleId, out WindowSortFigures? before)
+                ? new WindowSortFigures(before.Records + sort.Records, before.SpilledRuns + sort.SpilledRuns, before.SpilledBytes + sort.SpilledBytes)
+                : sort;
+        }
+    }
 
     public long RepeatedClues { get; private set; }
 
@@ -141,6 +152,7 @@ internal sealed class RunStatistics
         Rejections = [.. _rejections],
         ReferenceRecordsPerDataset = new SortedDictionary<string, long>(_referenceRecords, StringComparer.Ordinal),
         PeakWindowStatePerRule = new SortedDictionary<string, long>(_peakWindowState, StringComparer.Ordinal),
+        WindowSortsPerRule = new SortedDictionary<string, WindowSortFigures>(_windowSorts, StringComparer.Ordinal),
         QuarantinedRules = [.. _quarantined],
         StoppedByPolicy = stoppedByPolicy,
         Elapsed = elapsed,

@@ -6,48 +6,116 @@ using RuleEngine.Schema;
 namespace RuleEngine.Execution;
 
 /// <summary>
-/// The state of one window rule during a run, fed in input order by the run's ordered emitter. Per key it keeps the
-/// members inside the window (pruned as the window moves) and the open episode (members capped for evidence). Records
-/// need only be in date order within their key (exports grouped by person are fine). A key whose latest date is more
-/// than the window plus the allowed lateness behind the latest date seen is closed and dropped, so state follows the
-/// data's density, not its length; its last date is remembered, so a record that comes back for a closed window is
-/// reported as late (RE5009), never miscounted. State is bounded; its peak is reported.
+/// The state of one window rule during a run, fed in input order by the run's ordered emitter. In
+/// <see cref="WindowOrder.Exact"/> (file runs) the counted records go through a <see cref="WindowSorter"/> and are
+/// placed in windows by date when the input ends, so the clues do not depend on the input's order. In
+/// <see cref="WindowOrder.Arrival"/> (unbounded sources) they are placed as they come: records need only be in date
+/// order within their key, and a key whose latest date is more than the window plus the allowed lateness behind the
+/// latest date seen is closed and dropped; its last date is remembered, so a record that comes back for a closed window
+/// is reported as late (RE5009), never miscounted. Either way, per key the processor keeps the members inside the
+/// window (pruned as the window moves) and the open episode (members capped for evidence), so state follows the data's
+/// density, not its length; it is bounded and its peak is reported.
 /// </summary>
-internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
+internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : IDisposable
 {
+    private static readonly List<WindowEpisode> NoEpisodes = [];
+
     private readonly CompiledWindow _window = rule.Window!;
     private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, int> _idle = new();
     private readonly Dictionary<string, int> _evicted = new(StringComparer.Ordinal);
     private readonly Record _aggregates = rule.Window!.AggregateLayout.CreateRecord();
+    private readonly WindowSorter? _sorter = options.WindowOrder == WindowOrder.Exact ? new WindowSorter(options.WindowSortBufferRecords, options.SpillDirectory) : null;
     private int _maxDay = int.MinValue;
     private long _sequence;
     private long _state;
 
     public long PeakState { get; private set; }
 
+    /// <summary>Gets what sorting the counted records cost, in <see cref="WindowOrder.Exact"/>.</summary>
+    public WindowSortFigures? SortFigures => _sorter is null ? null : new WindowSortFigures(_sorter.Records, _sorter.SpilledRuns, _sorter.SpilledBytes);
 
-    /// <summary>Counts a record that met the rule's condition; returns the episodes that closed, and a rejection for a late record.</summary>
+    /// <summary>
+    /// Counts a record that met the rule's condition; returns the episodes that closed (none while sorting), and a
+    /// rejection for a late record.
+    /// </summary>
     public List<WindowEpisode> Add(Record record, out RecordRejection? late)
     {
         late = null;
-        var closed = new List<WindowEpisode>();
         if (record.Nulls[_window.OverField] || JoinKeys.Normalize(record.GetValue(_window.GroupField)) is not { } key)
         {
-            return closed;
+            return NoEpisodes;
         }
 
-        int day = (int)record.Int64s[record.Layout.Slots[_window.OverField]];
+        long moment = record.Int64s[record.Layout.Slots[_window.OverField]];
+        int day = _window.Schema.Fields[_window.OverField].Type == FieldType.DateTime ? (int)(moment / TimeSpan.TicksPerDay) : (int)moment;
+        var entry = new WindowEntry(key, day, record.Line, [.. _window.SnapshotFields.Select(record.GetValue)]);
+        if (_sorter is not null)
+        {
+            _sorter.Add(entry);
+            return NoEpisodes;
+        }
+
+        var closed = new List<WindowEpisode>();
+        late = Place(entry, closed);
+        return closed;
+    }
+
+    /// <summary>
+    /// Places the sorted records (in <see cref="WindowOrder.Exact"/>) and closes every open episode at the end of the
+    /// input; episodes come out as they close, then the open ones in order of their first member.
+    /// </summary>
+    public IEnumerable<WindowEpisode> Flush()
+    {
+        if (_sorter is not null)
+        {
+            var closed = new List<WindowEpisode>();
+            foreach (WindowEntry entry in _sorter.Drain())
+            {
+                // Sorted by date, nothing is late: a key closed for going quiet cannot be reached by a later date.
+                _ = Place(entry, closed);
+                foreach (WindowEpisode episode in closed)
+                {
+                    yield return episode;
+                }
+
+                closed.Clear();
+            }
+        }
+
+        var open = new List<WindowEpisode>();
+        foreach (KeyState state in _keys.Values)
+        {
+            if (state.Episode is { } episode)
+            {
+                open.Add(episode);
+                state.Episode = null;
+            }
+        }
+
+        _keys.Clear();
+        _state = 0;
+        open.Sort((a, b) => a.FirstSequence.CompareTo(b.FirstSequence));
+        foreach (WindowEpisode episode in open)
+        {
+            yield return episode;
+        }
+    }
+
+    public void Dispose() => _sorter?.Dispose();
+
+    private RecordRejection? Place(WindowEntry entry, List<WindowEpisode> closed)
+    {
+        (string key, int day, long line, object?[] values) = entry;
         _keys.TryGetValue(key, out KeyState? state);
         int? closedUntil = state is null && _evicted.TryGetValue(key, out int last) ? last + _window.Definition.Days : null;
         if ((state is not null && day < state.Latest - _window.Definition.Days) || day <= closedUntil)
         {
-            late = new RecordRejection(rule.Sources[0].Dataset, record.Line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' falls in a window of its key that was already counted; order the input by date (or by key and date), or allow more lateness.")
+            return new RecordRejection(rule.Sources[0].Dataset, line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' falls in a window of its key that was already counted; order the input by date (or by key and date), or allow more lateness.")
             {
                 RuleId = rule.Definition.Id,
                 Field = _window.Schema.Fields[_window.OverField].Name,
             };
-            return closed;
         }
 
         _maxDay = Math.Max(_maxDay, day);
@@ -58,7 +126,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
             _keys.Add(key, state);
         }
 
-        var member = new WindowMember(day, _sequence++, record.Line, [.. _window.SnapshotFields.Select(record.GetValue)]);
+        var member = new WindowMember(day, _sequence++, line, values);
         int at = state.Window.FindLastIndex(m => m.Day <= day) + 1;
         state.Window.Insert(at, member);
         Grow(1);
@@ -77,26 +145,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
         }
 
         Evaluate(key, state, closed);
-        return closed;
-    }
-
-    /// <summary>Closes every open episode at the end of the input, in order of their first member.</summary>
-    public List<WindowEpisode> Flush()
-    {
-        var closed = new List<WindowEpisode>();
-        foreach (KeyState state in _keys.Values)
-        {
-            if (state.Episode is { } episode)
-            {
-                closed.Add(episode);
-                state.Episode = null;
-            }
-        }
-
-        _keys.Clear();
-        _state = 0;
-        closed.Sort((a, b) => a.FirstSequence.CompareTo(b.FirstSequence));
-        return closed;
+        return null;
     }
 
     private void Evaluate(string key, KeyState state, List<WindowEpisode> closed)
@@ -133,7 +182,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options)
 
     private void EvictIdle(List<WindowEpisode> closed)
     {
-        int horizon = _maxDay - options.WindowLatenessDays - _window.Definition.Days;
+        int horizon = _maxDay - (_sorter is null ? options.WindowLatenessDays : 0) - _window.Definition.Days;
         var evicted = new List<WindowEpisode>();
         while (_idle.TryPeek(out string? key, out int latest) && latest < horizon)
         {

@@ -216,30 +216,41 @@ public class MultiSourceTests
         string csv = "plaintiff_id,case_no,filing_date,amount,defendant\n"
             + "11010519491231002X,A1,2024-06-01,1,D\n11010519491231002X,A2,2024-06-02,1,D\n11010519491231002X,A3,2024-06-03,1,D\n"
             + "370101190102039973,B1,2023-01-01,1,D\n370101190102039973,B2,2023-01-02,1,D\n370101190102039973,B3,2023-01-03,1,D\n";
-        var (clues, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"), new RunOptions { WindowLatenessDays = 3650 });
+        var (clues, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"));
         Assert.Equal(2, clues.Count);
         Assert.Empty(summary.Rejections);
     }
 
     [Fact]
-    public async Task Window_RecordBeforeItsKeysWindow_IsReportedAsLate()
+    public async Task Window_InputGroupedByKey_InArrivalOrder_IsCountedExactlyWithEnoughLateness()
+    {
+        string csv = "plaintiff_id,case_no,filing_date,amount,defendant\n"
+            + "11010519491231002X,A1,2024-06-01,1,D\n11010519491231002X,A2,2024-06-02,1,D\n11010519491231002X,A3,2024-06-03,1,D\n"
+            + "370101190102039973,B1,2023-01-01,1,D\n370101190102039973,B2,2023-01-02,1,D\n370101190102039973,B3,2023-01-03,1,D\n";
+        var (clues, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"), new RunOptions { WindowOrder = WindowOrder.Arrival, WindowLatenessDays = 3650 });
+        Assert.Equal(2, clues.Count);
+        Assert.Empty(summary.Rejections);
+    }
+
+    [Fact]
+    public async Task Window_RecordBeforeItsKeysWindow_InArrivalOrder_IsReportedAsLate()
     {
         string csv = "plaintiff_id,case_no,filing_date,amount,defendant\n11010519491231002X,A1,2024-06-01,1,D\n11010519491231002X,A2,2024-01-01,1,D\n";
-        var (_, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"));
+        var (_, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"), new RunOptions { WindowOrder = WindowOrder.Arrival });
         RecordRejection late = Assert.Single(summary.Rejections);
         Assert.Equal((DiagnosticIds.LateRecord, 3L, "W"), (late.Code, late.Line, late.RuleId));
         Assert.Equal(1L, summary.RuleErrors);
     }
 
     [Fact]
-    public async Task Window_RecordForAKeyAlreadyClosed_IsReportedAsLateNotMiscounted()
+    public async Task Window_RecordForAKeyAlreadyClosed_InArrivalOrder_IsReportedAsLateNotMiscounted()
     {
         string csv = "plaintiff_id,case_no,filing_date,amount,defendant\n"
             + "11010519491231002X,A1,2024-01-01,1,D\n"
             + "370101190102039973,B1,2024-06-01,1,D\n"
             + "11010519491231002X,A2,2024-01-15,1,D\n"
             + "11010519491231002X,A3,2024-09-01,1,D\n";
-        var (_, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"), new RunOptions { WindowLatenessDays = 31 });
+        var (_, summary) = await RunWindow(csv, new WindowDefinition("plaintiff_id", "filing_date", 30, "count() >= 3"), new RunOptions { WindowOrder = WindowOrder.Arrival, WindowLatenessDays = 31 });
         Assert.Equal([4L], summary.Rejections.Select(r => r.Line));
     }
 
