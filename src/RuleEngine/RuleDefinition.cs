@@ -34,6 +34,16 @@ public sealed record RuleDefinition(string Id, string Dataset, string Condition)
     public ClueSpec Clue { get; init; } = new();
 
     /// <summary>
+    /// Gets a value indicating whether an ID number that fails its check (length, region, birth date, check character)
+    /// still identifies a person in the rule's join keys, window key and clue subject, by its text.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: such a value is NULL there — it joins nothing, is counted in no
+    /// window, and the clue's subject is empty (its identity is its line) — so two equally wrong numbers never stand
+    /// for one person. Conditions always see the text (<c>NOT id_valid(person_id)</c> finds them), and every such value
+    /// is a field warning (RE5012) of its dataset.</value>
+    public bool KeepInvalidIdNumbers { get; init; }
+
+    /// <summary>
     /// Gets the values of the parameters the condition names as <c>$name</c>: <see cref="long"/>, <see cref="int"/>,
     /// <see cref="decimal"/>, <see cref="double"/>, <see cref="string"/>, <see cref="bool"/>, <see cref="DateOnly"/>,
     /// <see cref="DateTime"/>, or a list of one of them (for <c>cause IN $causes</c>).

@@ -149,6 +149,7 @@ public sealed class RuleSet
         await using (cursor.ConfigureAwait(false))
         {
             Record record = dataset.Layout.CreateRecord();
+            int[] idFields = IdNumberCheck.FieldsOf(dataset.Schema);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -185,6 +186,36 @@ public sealed class RuleSet
                 {
                     // A sealed record is never joined either.
                     statistics.Excluded();
+                    continue;
+                }
+
+                // An ID number that fails its check is a field warning here too (it will join nothing), or a rejection.
+                bool rejectedForId = false;
+                foreach (int field in idFields)
+                {
+                    if (IdNumberCheck.Check(dataset.Schema, record, field) is not { } problem)
+                    {
+                        continue;
+                    }
+
+                    await DeadLetters.WriteAsync(options, problem, cancellationToken).ConfigureAwait(false);
+                    if (!options.RejectInvalidIdNumbers)
+                    {
+                        statistics.Warn(problem);
+                        continue;
+                    }
+
+                    if (statistics.Fail(problem))
+                    {
+                        return null;
+                    }
+
+                    rejectedForId = true;
+                    break;
+                }
+
+                if (rejectedForId)
+                {
                     continue;
                 }
 

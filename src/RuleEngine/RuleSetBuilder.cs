@@ -519,6 +519,13 @@ public sealed class RuleSetBuilder
         return ok ? new ClueFields(subject, evidence, title) : null;
     }
 
+    /// <summary>A join key part; an ID-number field's value that fails its check joins nothing, unless the rule keeps such numbers.</summary>
+    private static Func<Record[], object?> KeyPart(BoundExpression expression, ExpressionCompiler context, bool keepInvalidIdNumbers)
+    {
+        Func<Record[], object?> part = context.CompileContextValue(expression);
+        return !keepInvalidIdNumbers && expression is BoundField { Field.Type: FieldType.IdNumber } ? JoinKeys.CheckedIdNumber(part) : part;
+    }
+
     private static CompiledRule Compile(BoundRule rule, Dictionary<string, RecordLayout> layouts, IReadOnlyDictionary<string, SharedSlot> shared)
     {
         RecordLayout[] sourceLayouts = [.. rule.Sources.Select(s => layouts[s.Schema.Name])];
@@ -528,8 +535,8 @@ public sealed class RuleSetBuilder
             Definition = j.Definition,
             Source = j.Slot,
             Layout = sourceLayouts[j.Slot],
-            LeftKey = [.. j.Left.Select(context.CompileContextValue)],
-            RightKey = [.. j.Right.Select(context.CompileContextValue)],
+            LeftKey = [.. j.Left.Select(e => KeyPart(e, context, rule.Definition.KeepInvalidIdNumbers))],
+            RightKey = [.. j.Right.Select(e => KeyPart(e, context, rule.Definition.KeepInvalidIdNumbers))],
             Where = j.Where is null ? null : context.CompileContextPredicate(j.Where),
             KeyExpressions = [.. j.Left.Zip(j.Right)],
             WhereExpression = j.Where,

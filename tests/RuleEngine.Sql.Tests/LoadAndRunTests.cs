@@ -65,6 +65,42 @@ public class LoadAndRunTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Join_EquallyInvalidIdNumbers_JoinNothing_AsInProcess(SqlDialect dialect)
+    {
+        DatasetSchema payments = DatasetSchema.Create("payments").Add("person_id", FieldType.IdNumber).Add("paid_on", FieldType.Date).Build();
+        DatasetSchema deaths = DatasetSchema.Create("deaths").Add("person_id", FieldType.IdNumber).Add("died_on", FieldType.Date).Build();
+
+        // 110105194912310021 fails its check (the valid number ends in 002X); both datasets hold it.
+        const string Payments = "person_id,paid_on\n110105194912310021,2024-05-01\n11010519491231002X,2024-05-01\n";
+        const string Deaths = "person_id,died_on\n110105194912310021,2024-01-01\n11010519491231002X,2024-01-01\n";
+        RecordSource Open(string text, DatasetSchema schema) => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(text)), schema);
+        foreach (bool keep in new[] { false, true })
+        {
+            RuleSet rules = new RuleSetBuilder().AddDataset(payments).AddDataset(deaths)
+                .AddRule(new RuleDefinition("P", "payments", "paid_on > d.died_on")
+                {
+                    Joins = [new JoinDefinition("deaths", "d", JoinKind.Inner) { On = [("person_id", "person_id")] }],
+                    Clue = new ClueSpec { SubjectKey = ["person_id"] },
+                    KeepInvalidIdNumbers = keep,
+                })
+                .Build();
+            var inProcess = new CollectingSink();
+            await rules.RunAsync([Open(Payments, payments), Open(Deaths, deaths)], inProcess, new RunOptions { RevealPersonalData = true });
+
+            await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+            await SqlTableLoader.LoadAsync(database.Connection, Open(Payments, payments), "payments");
+            await SqlTableLoader.LoadAsync(database.Connection, Open(Deaths, deaths), "deaths");
+            var pushedDown = new CollectingSink();
+            await SqlPlan.Create(rules, dialect, [new SqlTable("payments", "payments"), new SqlTable("deaths", "deaths")])
+                .RunAsync(database.Connection, pushedDown, new RunOptions { RevealPersonalData = true });
+
+            Assert.Equal(keep ? 2 : 1, inProcess.Clues.Count);
+            Assert.Equal(inProcess.Clues.Select(c => c.SubjectKey).Order(), pushedDown.Clues.Select(c => c.SubjectKey).Order());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task QueryThatFailsInTheDatabase_StopsWithRE7003_AndNoRowValue(SqlDialect dialect)
     {
         await using TestDatabase database = await TestDatabase.OpenAsync(dialect);

@@ -29,6 +29,7 @@ public class DocumentationTests
         AssertKeys(ModelReader.TestKeys, definitions.GetProperty("test"));
         AssertKeys(ModelReader.LegalBasisKeys, root.GetProperty("properties").GetProperty("legal_basis").GetProperty("items"));
         AssertKeys(ModelReader.ExpectKeys, definitions.GetProperty("test").GetProperty("properties").GetProperty("expect").GetProperty("items"));
+        AssertKeys(ModelReader.WarningKeys, definitions.GetProperty("test").GetProperty("properties").GetProperty("warnings").GetProperty("items"));
         AssertKeys(ModelReader.JoinKeys, definitions.GetProperty("joins").GetProperty("items"));
         AssertKeys(ModelReader.WindowKeys, definitions.GetProperty("window"));
         AssertKeys(ModelReader.DeadlineKeys, definitions.GetProperty("deadline"));

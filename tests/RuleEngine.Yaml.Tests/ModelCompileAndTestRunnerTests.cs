@@ -111,6 +111,60 @@ public class ModelCompileAndTestRunnerTests
             f => Assert.Equal("unexpected clue: rule M12, subject 370101190102039973, from record 2 of 'cases' (line 33)", f));
     }
 
+    private const string BadIds = """
+        id: M30
+        version: "1.0.0"
+        name: 身份证号校验
+        from: cases
+        when: amount > 0
+        tests:
+          - name: states its warning
+            records:
+              cases:
+                - {person_id: 110105194912310021, cause: 盗窃, amount: 10}
+            expect:
+              - {subject: ""}
+            warnings:
+              - {dataset: cases, field: person_id}
+          - name: states a warning that does not come
+            records:
+              cases:
+                - {person_id: 11010519491231002X, cause: 盗窃, amount: 10}
+            expect:
+              - {subject: 11010519491231002X}
+            warnings:
+              - {dataset: cases, field: person_id, code: RE5012}
+          - name: fails and the warning says why
+            records:
+              cases:
+                - {person_id: 110105194912310021, cause: 盗窃, amount: 10}
+            expect:
+              - {subject: 110105194912310021}
+        """;
+
+    [Fact]
+    public async Task TestRunner_RecordsWithInvalidIdNumbers_AreAllowedAndTheirWarningsAsserted()
+    {
+        ModelTestReport report = await ModelTestRunner.RunAsync(ModelFolder.LoadModel(BadIds));
+
+        Assert.Equal([true, false, false], report.Results.Select(r => r.Passed));
+        Assert.Equal("missing warning: RE5012 on field 'person_id' of 'cases' (expected at line 22)", Assert.Single(report.Results[1].Failures));
+        Assert.Collection(
+            report.Results[2].Failures,
+            f => Assert.StartsWith("missing clue: rule M30, subject 110105194912310021", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("unexpected clue: rule M30, subject , from record 1 of 'cases'", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("warning: record 1 of 'cases' (line 26): RE5012: Field 'person_id' is not a valid ID number", f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task KeepInvalidIds_MakesTheRuleNameItsSubjectByTheText()
+    {
+        string model = BadIds.Replace("when: amount > 0", "when: amount > 0\nkeep_invalid_ids: true", StringComparison.Ordinal);
+        ModelTestReport report = await ModelTestRunner.RunAsync(ModelFolder.LoadModel(model));
+
+        Assert.Equal([false, false, true], report.Results.Select(r => r.Passed));
+    }
+
     [Fact]
     public async Task TestRunner_ModelSetWithErrors_Throws() =>
         await Assert.ThrowsAsync<RuleCompilationException>(() => ModelTestRunner.RunAsync(ModelFolder.LoadModel("id: M1\n")));

@@ -267,6 +267,15 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
                 }
 
                 match.Add(CanonicalPair(rule, left, right, join) ? $"{l} = {r}" : KeyEquals(l, left.Type, r, right.Type));
+
+                // As in-process: an ID-number field whose value fails its check joins nothing, unless the rule keeps such numbers.
+                foreach ((BoundExpression side, string written) in new[] { (left, l), (right, r) })
+                {
+                    if (!rule.Definition.KeepInvalidIdNumbers && side is BoundField { Field.Type: FieldType.IdNumber })
+                    {
+                        match.Add($"{syntax.Helper("re_id_birth", written)} IS NOT NULL");
+                    }
+                }
             }
 
             if (join.WhereExpression is { } whereExpression)

@@ -10,10 +10,10 @@ internal sealed class ModelReader
     internal static readonly string[] Keys =
     [
         "id", "version", "name", "status", "branch", "supervision_point", "legal_basis", "owner_org", "region", "authors",
-        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "script", "clue", "tests",
+        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "tests",
     ];
 
-    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "description"];
+    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "description"];
     internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by"];
     internal static readonly string[] WindowKeys = ["group_by", "over", "days", "having", "max_evidence"];
     internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
@@ -22,7 +22,8 @@ internal sealed class ModelReader
     internal static readonly string[] ParameterKeys = ["type", "default", "justification", "description", "regions"];
     internal static readonly string[] LegalBasisKeys = ["law", "article", "text"];
     private static readonly string[] FromKeys = ["dataset", "as"];
-    internal static readonly string[] TestKeys = ["name", "region", "parameters", "records", "expect"];
+    internal static readonly string[] TestKeys = ["name", "region", "parameters", "records", "expect", "warnings"];
+    internal static readonly string[] WarningKeys = ["dataset", "field", "code"];
     internal static readonly string[] ExpectKeys = ["rule", "subject", "evidence"];
 
     private readonly YamlFile _file;
@@ -291,6 +292,7 @@ internal sealed class ModelReader
         }
 
         WindowDefinition? window = ReadWindow(rule, ruleId, defaults);
+        bool keepInvalidIds = rule.Bool("keep_invalid_ids") ?? false;
         if (dataset is null || when is null)
         {
             return null;
@@ -331,6 +333,7 @@ internal sealed class ModelReader
             ConditionSource = map,
             Script = script,
             ScriptSource = scriptMap,
+            KeepInvalidIdNumbers = keepInvalidIds,
             Location = fromLocation,
         };
     }
@@ -663,6 +666,7 @@ internal sealed class ModelReader
             }
 
             List<ExpectedClue> expected = ReadExpected(expect);
+            List<ExpectedWarning> warnings = ReadWarnings(test.Sequence("warnings"));
             test.Finish();
             result.Add(new ModelTest
             {
@@ -671,6 +675,7 @@ internal sealed class ModelReader
                 Location = mapping.Location,
                 Records = records,
                 Expected = expected,
+                Warnings = warnings,
                 ParameterOverrides = overrides,
             });
         }
@@ -763,6 +768,31 @@ internal sealed class ModelReader
 
             result.Add(new ExpectedClue(clue.Text("rule"), subject ?? string.Empty, evidence, mapping.Location));
             clue.Finish();
+        }
+
+        return result;
+    }
+
+    private List<ExpectedWarning> ReadWarnings(YamlSequence? sequence)
+    {
+        var result = new List<ExpectedWarning>();
+        foreach (YamlNode item in sequence?.Items ?? [])
+        {
+            if (item is not YamlMapping mapping)
+            {
+                _diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"An expected warning should be a mapping with dataset and field (and code), not {item.Kind}.", item.Location);
+                continue;
+            }
+
+            var warning = new MappingReader(mapping, WarningKeys, _diagnostics, "expected warning");
+            string? dataset = warning.Text("dataset", required: true);
+            string? field = warning.Text("field", required: true);
+            string code = warning.Text("code") ?? DiagnosticIds.InvalidIdNumber;
+            warning.Finish();
+            if (dataset is not null && field is not null)
+            {
+                result.Add(new ExpectedWarning(dataset, field, code, mapping.Location));
+            }
         }
 
         return result;

@@ -21,6 +21,8 @@ public sealed record ModelTest
 
     internal IReadOnlyList<ExpectedClue> Expected { get; init; } = [];
 
+    internal IReadOnlyList<ExpectedWarning> Warnings { get; init; } = [];
+
     internal IReadOnlyDictionary<string, string> ParameterOverrides { get; init; } = new Dictionary<string, string>();
 }
 
@@ -37,3 +39,6 @@ internal sealed record TestRecord(IReadOnlyDictionary<string, object?> Values, S
 
 /// <summary>A clue a test expects: its rule (optional when the model has one), its subject, and evidence values to check.</summary>
 internal sealed record ExpectedClue(string? Rule, string Subject, IReadOnlyDictionary<string, object?> Evidence, SourceLocation Location);
+
+/// <summary>A field warning a test expects its records to raise: the dataset, the field and the code (RE5012 by default).</summary>
+internal sealed record ExpectedWarning(string Dataset, string Field, string Code, SourceLocation Location);

@@ -19,12 +19,13 @@ internal sealed class ClueFactory(RunOptions options)
     public Clue Create(CompiledRule rule, Record[] context)
     {
         Record primary = context[0];
-        string rawSubject = rule.SubjectFields.Length == 0
+        string?[] subject = [.. rule.SubjectFields.Select(f => SubjectPart(rule, Definition(context, f), Value(context, f)))];
+        string rawSubject = subject.All(p => p is null)
             ? string.Create(CultureInfo.InvariantCulture, $"line:{primary.Line}")
-            : string.Join('|', rule.SubjectFields.Select(f => Format(Value(context, f))));
+            : string.Join('|', subject.Select(p => p ?? string.Empty));
         string shownSubject = rule.SubjectFields.Length == 0
             ? rawSubject
-            : string.Join('|', rule.SubjectFields.Select(f => Shown(Definition(context, f), Value(context, f))));
+            : string.Join('|', rule.SubjectFields.Select((f, i) => subject[i] is null ? string.Empty : Shown(Definition(context, f), subject[i])));
         string identity = context.Length == 1 ? rawSubject : rawSubject + "|" + string.Join('|', context.Skip(1).Select(r => r.Line.ToString(CultureInfo.InvariantCulture)));
 
         var evidence = new EvidenceValue[rule.EvidenceFields.Length];
@@ -98,6 +99,18 @@ internal sealed class ClueFactory(RunOptions options)
             Explanation = [new ConditionOutcome(rule.Definition.Window!.Having, true), .. episode.FilterLeaves],
         };
     }
+
+    /// <summary>
+    /// One part of a clue's subject, normalised as window and join keys are (so every rule kind names a subject the
+    /// same way): text trimmed, width-folded and upper-cased, other values formatted; NULL for an ID number that fails
+    /// its check, unless the rule keeps such numbers.
+    /// </summary>
+    private static string? SubjectPart(CompiledRule rule, FieldDefinition field, object? value) => value switch
+    {
+        null => null,
+        string => JoinKeys.OfField(field, value, rule.Definition.KeepInvalidIdNumbers),
+        _ => Format(value),
+    };
 
     private static object? Value(Record[] context, (int Source, int Field) field) => context[field.Source].GetValue(field.Field);
 

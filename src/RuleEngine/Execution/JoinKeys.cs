@@ -39,6 +39,21 @@ internal static class JoinKeys
         return builder.ToString();
     }
 
+    /// <summary>A key part that is NULL where an ID-number field's value fails its check.</summary>
+    public static Func<Records.Record[], object?> CheckedIdNumber(Func<Records.Record[], object?> part) =>
+        context =>
+        {
+            object? value = part(context);
+            return value is string text && !IdNumber.IsValid(text) ? null : value;
+        };
+
+    /// <summary>
+    /// A field's value as a key (join, window, subject): NULL for an ID number that fails its check, unless the rule
+    /// keeps such numbers; normalised like every key.
+    /// </summary>
+    public static string? OfField(Schema.FieldDefinition field, object? value, bool keepInvalidIdNumbers) =>
+        !keepInvalidIdNumbers && field.Type == Schema.FieldType.IdNumber && value is string text && !IdNumber.IsValid(text) ? null : Normalize(value);
+
     public static string? Normalize(object? value) => value switch
     {
         null => null,

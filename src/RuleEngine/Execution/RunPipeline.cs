@@ -179,7 +179,7 @@ internal static class RunPipeline
         int[] isolated = [.. Enumerable.Range(0, rules.Length).Where(r => rules[r].Script is { RunsInWorker: true })];
         var outcomes = new ScriptOutcome[rules.Length][];
         int[] positions = [];
-        int[] idFields = [.. dataset.Schema.Fields.Select((f, i) => (f, i)).Where(x => x.f.Type == Schema.FieldType.IdNumber).Select(x => x.i)];
+        int[] idFields = IdNumberCheck.FieldsOf(dataset.Schema);
         await foreach (Batch batch in work.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -283,16 +283,11 @@ internal static class RunPipeline
     {
         foreach (int field in idFields)
         {
-            if (record.Nulls[field] || record.Strings[record.Layout.Slots[field]] is not { } value || ChineseData.IdNumber.IsValid(value))
+            if (IdNumberCheck.Check(dataset.Schema, record, field) is not { } problem)
             {
                 continue;
             }
 
-            string name = dataset.Schema.Fields[field].Name;
-            string message = value.Contains('E', StringComparison.OrdinalIgnoreCase) && value.Contains('+', StringComparison.Ordinal)
-                ? $"Field '{name}' holds a number in scientific notation, as a spreadsheet writes a long number: the ID number's digits are lost."
-                : $"Field '{name}' is not a valid ID number (length, region, birth date or check character).";
-            var problem = new RecordRejection(dataset.Schema.Name, record.Line, Diagnostics.DiagnosticIds.InvalidIdNumber, message) { Field = name };
             results.Add(new BatchResult(position, -1, null, problem, Warning: !rejectRecord));
             if (rejectRecord)
             {
@@ -408,12 +403,18 @@ internal static class RunPipeline
 
                         if (item.Rule < 0)
                         {
+                            // A reference dataset that is also evaluated reported its records' problems when it was loaded.
+                            if (alreadyCounted)
+                            {
+                                continue;
+                            }
+
                             await DeadLetterAsync(item.Error!, cancellationToken).ConfigureAwait(false);
                             if (item.Warning)
                             {
                                 statistics.Warn(item.Error!);
                             }
-                            else if (!alreadyCounted)
+                            else
                             {
                                 stop |= statistics.Fail(item.Error!);
                             }

@@ -42,7 +42,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
     public List<WindowEpisode> Add(Record record, out RecordRejection? late)
     {
         late = null;
-        if (record.Nulls[_window.OverField] || JoinKeys.Normalize(record.GetValue(_window.GroupField)) is not { } key)
+        if (record.Nulls[_window.OverField] || JoinKeys.OfField(_window.Schema.Fields[_window.GroupField], record.GetValue(_window.GroupField), rule.Definition.KeepInvalidIdNumbers) is not { } key)
         {
             return NoEpisodes;
         }

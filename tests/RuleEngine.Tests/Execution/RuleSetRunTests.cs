@@ -138,21 +138,21 @@ public class RuleSetRunTests
         {
             Clue = new ClueSpec { Title = "{plaintiff_name}（{plaintiff_id}）起诉", Evidence = ["plaintiff_id", "plaintiff_name", "phone", "amount"] },
         });
-        string csv = Header + "A1,c,110105199001011234,张三丰,13800138000,5,,,,,\n";
+        string csv = Header + "A1,c,110105199001011232,张三丰,13800138000,5,,,,,\n";
         var (masked, _) = await TestRules.RunAsync(rules, TestRules.Csv(csv));
         var (revealed, _) = await TestRules.RunAsync(rules, TestRules.Csv(csv), new RunOptions { RevealPersonalData = true });
 
         Clue clue = Assert.Single(masked);
-        Assert.Equal("110105********1234", clue.SubjectKey);
-        Assert.Equal("张*丰（110105********1234）起诉", clue.Title);
-        Assert.Equal(["110105********1234", "张*丰", "138****8000", 5m], clue.Evidence.Select(e => e.Value));
+        Assert.Equal("110105********1232", clue.SubjectKey);
+        Assert.Equal("张*丰（110105********1232）起诉", clue.Title);
+        Assert.Equal(["110105********1232", "张*丰", "138****8000", 5m], clue.Evidence.Select(e => e.Value));
         string json = JsonLinesClueSink.Format(clue);
-        Assert.DoesNotContain("110105199001011234", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("110105199001011232", json, StringComparison.Ordinal);
         Assert.DoesNotContain("张三丰", json, StringComparison.Ordinal);
         Assert.DoesNotContain("13800138000", json, StringComparison.Ordinal);
 
-        Assert.Equal("110105199001011234", revealed[0].SubjectKey);
-        Assert.Equal(["110105199001011234", "张三丰", "13800138000", 5m], revealed[0].Evidence.Select(e => e.Value));
+        Assert.Equal("110105199001011232", revealed[0].SubjectKey);
+        Assert.Equal(["110105199001011232", "张三丰", "13800138000", 5m], revealed[0].Evidence.Select(e => e.Value));
     }
 
     [Fact]
