@@ -400,12 +400,6 @@ public sealed class RuleSetBuilder
     {
         WindowDefinition window = rule.Window!;
         SourceLocation at = window.Location.IsKnown ? window.Location : rule.Location;
-        if (rule.Joins.Count > 0)
-        {
-            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' both joins and counts in a window; count in a rule of its own.", at, null, rule.Id);
-            return null;
-        }
-
         int group = schema.IndexOf(window.GroupBy);
         int over = schema.IndexOf(window.Over);
         if (group < 0 || over < 0)
@@ -503,16 +497,19 @@ public sealed class RuleSetBuilder
             ? subject.Concat(referenced)
             : [(0, window.Over), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
         (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, "evidence") : [.. defaults.Distinct()];
-        if (window is not null && evidence.Any(f => f.Source != 0))
-        {
-            ok = false;
-        }
-
         var unknown = new List<string>();
         TitleTemplate title = TitleTemplate.Parse(rule.Clue.Title ?? rule.Id, Find, unknown);
         foreach (string name in unknown)
         {
             diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of the rule's datasets.", clueLocation, null, rule.Id);
+            ok = false;
+        }
+
+        // A window clue lists the records it counted; a joined record is a filter of the count, not a member.
+        foreach ((int source, int field) in window is null ? [] : evidence.Concat(title.Fields.Select(f => (f.Source, f.Field))).Where(f => f.Source != 0).Distinct())
+        {
+            ScopeSource joined = sources[source];
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' counts its own records in a window, so its clue can show their fields only, not '{joined.Aliases.Last()}.{joined.Schema.Fields[field].Name}' of a joined dataset.", clueLocation, "List fields of the rule's dataset in evidence and title; the joined records decide which records are counted.", rule.Id);
             ok = false;
         }
 

@@ -84,6 +84,21 @@ public class PlanTests
     }
 
     [Fact]
+    public void WindowRuleThatJoins_IsNotPushable_AtTheWindow()
+    {
+        var window = new WindowDefinition("person_id", "filed", 30, "count() >= 3") { Location = new SourceLocation("m.yaml", 12, 3, 12, 9) };
+        RuleSet rules = Build(new RuleDefinition("A", "cases", "amount > 0")
+        {
+            Joins = [new JoinDefinition("licences", "l", JoinKind.Exists) { On = [("person_id", "person_id")] }],
+            Window = window,
+        });
+
+        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.DuckDb, Tables).Diagnostics);
+
+        Assert.Equal((DiagnosticIds.NotPushable, 12, 3), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    [Fact]
     public void DatasetWithoutTable_IsReported()
     {
         RuleSet rules = Build(new RuleDefinition("A", "cases", "amount > 0")

@@ -53,6 +53,13 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 
     private bool Supported(CompiledRule rule)
     {
+        if (rule.Window is not null && rule.Joins.Length > 0)
+        {
+            WindowDefinition window = rule.Window.Definition;
+            diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' joins and counts in a window; the SQL back end runs such rules in-process only.", window.Location.IsKnown ? window.Location : rule.Definition.Location, "Run this model in-process (rulerunner run), or count in a rule of its own over a joined table.") { RuleId = rule.Definition.Id });
+            return false;
+        }
+
         if (rule.Script is { RunsInWorker: true })
         {
             diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' has a script that runs in a worker process; the SQL back end runs scripts in the host only.", rule.Definition.Location, "Run scripts in the trusted tier for SQL runs, or run this model in-process.") { RuleId = rule.Definition.Id });

@@ -55,10 +55,20 @@ internal static class RuleExplainer
             List<Record[]>? contexts = JoinEvaluator.Evaluate(rule, record, indexes);
             bool clue = contexts is { Count: > 0 };
             Record[] context = clue ? contexts![0] : [record, .. rule.Joins.Select(j => j.NullRecord)];
+            string? none = clue ? null : "No joined record makes the condition true; the conditions shown are with the joined fields empty.";
+            if (rule.Window is not null)
+            {
+                return new RuleExplanation(id, clue ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
+                {
+                    ModelId = rule.Definition.ModelId,
+                    Note = clue ? $"A joined record makes the condition true, so the record counts once in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; whether that makes a clue depends on the other records in the window (run the model)." : none,
+                };
+            }
+
             return new RuleExplanation(id, clue ? RuleVerdict.Clue : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
             {
                 ModelId = rule.Definition.ModelId,
-                Note = clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : clue ? null : "No joined record makes the condition true; the conditions shown are with the joined fields empty.",
+                Note = clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : none,
             };
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))

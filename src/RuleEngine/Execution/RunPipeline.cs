@@ -221,7 +221,8 @@ internal static class RunPipeline
                         {
                             if (rule.Window is not null)
                             {
-                                if (Test(rule, outcomes[index], record, i))
+                                // A window rule that joins counts each record once when some joined context makes it true.
+                                if (rule.Joins.Length > 0 ? JoinEvaluator.Evaluate(rule, record, indexes) is { Count: > 0 } : Test(rule, outcomes[index], record, i))
                                 {
                                     batch.Results.Add(new BatchResult(i, index, null, null, Window: true));
                                 }
