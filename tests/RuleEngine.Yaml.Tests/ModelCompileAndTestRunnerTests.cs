@@ -166,6 +166,58 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task JoinedWindow_AsDocumented_CountsOnlyPaymentsAfterDeath()
+    {
+        const string Payments = """
+            dataset: allowance_payments
+            key: [person_id]
+            fields:
+              - {name: person_id, type: id_number}
+              - {name: paid_on, type: date}
+              - {name: amount, type: decimal}
+            """;
+        const string Deaths = """
+            dataset: deaths
+            key: [person_id]
+            fields:
+              - {name: person_id, type: id_number}
+              - {name: death_date, type: date}
+            """;
+        const string Model = """
+            id: M31
+            version: "1.0.0"
+            name: 死亡后仍领取补贴
+            from: allowance_payments
+            join:
+              - {dataset: deaths, as: d, on: {person_id: person_id}, where: "paid_on > d.death_date"}
+            when: amount > 0
+            window: {group_by: person_id, over: paid_on, days: 365, having: "count() >= 3"}
+            tests:
+              - name: three after death, one before
+                records:
+                  allowance_payments:
+                    - {person_id: 11010519491231002X, paid_on: 2024-04-05, amount: 800}
+                    - {person_id: 11010519491231002X, paid_on: 2024-01-05, amount: 800}
+                    - {person_id: 11010519491231002X, paid_on: 2024-03-05, amount: 800}
+                    - {person_id: 11010519491231002X, paid_on: 2024-02-05, amount: 800}
+                    - {person_id: 370101190102039973, paid_on: 2024-02-05, amount: 800}
+                    - {person_id: 370101190102039973, paid_on: 2024-03-05, amount: 800}
+                  deaths:
+                    - {person_id: 11010519491231002X, death_date: 2024-01-20}
+                    - {person_id: 370101190102039973, death_date: 2024-01-20}
+                expect:
+                  - {subject: 11010519491231002X, evidence: {"count()": 3}}
+            """;
+        using var folder = new ModelFolder(("datasets/payments.yaml", Payments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
+        ModelSet models = folder.Load();
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+
+        ModelTestReport report = await ModelTestRunner.RunAsync(models);
+
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+    }
+
+    [Fact]
     public async Task TestRunner_ModelSetWithErrors_Throws() =>
         await Assert.ThrowsAsync<RuleCompilationException>(() => ModelTestRunner.RunAsync(ModelFolder.LoadModel("id: M1\n")));
 
