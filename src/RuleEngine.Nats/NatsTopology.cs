@@ -26,6 +26,12 @@ internal sealed class NatsTopology
         var evaluated = new List<DatasetPlan>();
         foreach (IGrouping<string, RuleDefinition> group in rules.Rules.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            if (group.FirstOrDefault(r => r.Window is { Over: null }) is { } whole)
+            {
+                throw new NotSupportedException(
+                    $"Rule '{whole.Id}' counts each key's records over the whole input (a window without 'over'); a stream of messages has no whole, so run it in-process or in SQL.");
+            }
+
             string[] keys = [.. group.Where(r => r.Window is not null).Select(r => r.Window!.GroupBy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             if (keys.Length > 1)
             {

@@ -401,16 +401,16 @@ public sealed class RuleSetBuilder
         WindowDefinition window = rule.Window!;
         SourceLocation at = window.Location.IsKnown ? window.Location : rule.Location;
         int group = schema.IndexOf(window.GroupBy);
-        int over = schema.IndexOf(window.Over);
-        if (group < 0 || over < 0)
+        int over = window.Over is null ? -1 : schema.IndexOf(window.Over);
+        if (group < 0 || (over < 0 && window.Over is not null))
         {
-            string missing = group < 0 ? window.GroupBy : window.Over;
+            string missing = group < 0 ? window.GroupBy : window.Over!;
             string? suggestion = NameSuggester.Closest(missing, schema.Fields.Select(f => f.Name));
             diagnostics.Error(DiagnosticIds.UnknownField, $"The window of rule '{rule.Id}' names field '{missing}', which dataset '{schema.Name}' lacks.", at, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
             return null;
         }
 
-        if (schema.Fields[over].Type is not (FieldType.Date or FieldType.DateTime) || window.Days < 0)
+        if (over >= 0 && (schema.Fields[over].Type is not (FieldType.Date or FieldType.DateTime) || window.Days < 0))
         {
             diagnostics.Error(DiagnosticIds.TypeMismatch, $"The window of rule '{rule.Id}' runs over '{window.Over}', which must be a date or datetime field, for a number of days of at least 0.", at, null, rule.Id);
             return null;
@@ -495,7 +495,7 @@ public sealed class RuleSetBuilder
 
         IEnumerable<(int Source, int Field)> defaults = window is null
             ? subject.Concat(referenced)
-            : [(0, window.Over), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
+            : [.. window.Over >= 0 ? [(0, window.Over)] : Array.Empty<(int, int)>(), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
         (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, "evidence") : [.. defaults.Distinct()];
         var unknown = new List<string>();
         TitleTemplate title = TitleTemplate.Parse(rule.Clue.Title ?? rule.Id, Find, unknown);
@@ -586,7 +586,7 @@ public sealed class RuleSetBuilder
     private static CompiledWindow CompileWindow(BoundRule rule, RecordLayout layout)
     {
         BoundWindow window = rule.Window!;
-        int[] snapshot = [.. new[] { window.Group, window.Over }
+        int[] snapshot = [.. new[] { window.Group, window.Over }.Where(f => f >= 0)
             .Concat(rule.Clue.Evidence.Select(f => f.Field))
             .Concat(rule.Clue.Title.Fields.Select(f => f.Field))
             .Concat(window.Aggregates.Where(a => a.Field >= 0).Select(a => a.Field))

@@ -3,18 +3,21 @@ using RuleEngine.Diagnostics;
 namespace RuleEngine;
 
 /// <summary>
-/// Counting per key over a rolling window of days: the records that meet a rule's condition are grouped by
-/// <see cref="GroupBy"/>, and a clue is raised for each key and episode in which some window of
-/// <see cref="Days"/> days meets <see cref="Having"/> (such as <c>count() &gt;= 10</c>).
+/// Counting per key: the records that meet a rule's condition are grouped by <see cref="GroupBy"/>, and a clue is
+/// raised for each key and episode in which some window of <see cref="Days"/> days meets <see cref="Having"/> (such as
+/// <c>count() &gt;= 10</c>) — or, without <see cref="Over"/>, for each key whose records over the whole input meet it.
 /// </summary>
 /// <param name="GroupBy">The field the records are grouped by: a person's ID number, a company's credit code.</param>
-/// <param name="Over">The date field that places each record in time.</param>
-/// <param name="Days">The window's span: records at most this many days apart share a window (730 days: day 0 and day 730 do, day 731 does not).</param>
+/// <param name="Over">
+/// The date or datetime field that places each record in time (a datetime counts by its calendar day); <see langword="null"/>
+/// to count each key's records over the whole input, as one group.
+/// </param>
+/// <param name="Days">The window's span: records at most this many days apart share a window (730 days: day 0 and day 730 do, day 731 does not). Unused without <see cref="Over"/>.</param>
 /// <param name="Having">
 /// A condition over aggregates of a window's records: <c>count()</c>, <c>count_distinct(field)</c>,
 /// <c>sum(field)</c>, <c>min(field)</c>, <c>max(field)</c>, and parameters.
 /// </param>
-public sealed record WindowDefinition(string GroupBy, string Over, int Days, string Having)
+public sealed record WindowDefinition(string GroupBy, string? Over, int Days, string Having)
 {
     /// <summary>Gets how many member records a clue lists as evidence; the clue always gives the total.</summary>
     /// <value>The default is 50.</value>
@@ -22,6 +25,14 @@ public sealed record WindowDefinition(string GroupBy, string Over, int Days, str
 
     /// <summary>Gets where <see cref="Having"/>'s characters stand in their file.</summary>
     public SourceMap? HavingSource { get; init; }
+
+    /// <summary>Initializes a new instance of the <see cref="WindowDefinition"/> class that counts each key's records over the whole input.</summary>
+    /// <param name="groupBy">The field the records are grouped by.</param>
+    /// <param name="having">A condition over aggregates of a key's records.</param>
+    public WindowDefinition(string groupBy, string having)
+        : this(groupBy, null, 0, having)
+    {
+    }
 
     /// <summary>Gets where the window is declared.</summary>
     public SourceLocation Location { get; init; }

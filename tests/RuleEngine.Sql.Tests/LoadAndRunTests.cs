@@ -101,6 +101,34 @@ public class LoadAndRunTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task GroupOverTheWholeInput_GivesTheInProcessClues(SqlDialect dialect)
+    {
+        DatasetSchema suits = DatasetSchema.Create("suits").Add("plaintiff", FieldType.String).Add("defendant", FieldType.String).Add("amount", FieldType.Decimal).Build();
+        var csv = new StringBuilder("plaintiff,defendant,amount\n");
+        for (int i = 0; i < 60; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"P{i % 7},D{i % 5},{100 + (i * 37 % 900)}\n");
+        }
+
+        RecordSource Open() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), suits);
+        RuleSet rules = new RuleSetBuilder().AddDataset(suits)
+            .AddRule(new RuleDefinition("G", "suits", "amount >= 200") { Window = new WindowDefinition("plaintiff", "count() >= 8 AND sum(amount) > 4000"), Clue = new ClueSpec { SubjectKey = ["plaintiff"] } })
+            .Build();
+        var inProcess = new CollectingSink();
+        await rules.RunAsync(Open(), inProcess);
+
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        await SqlTableLoader.LoadAsync(database.Connection, Open(), "suits");
+        var pushedDown = new CollectingSink();
+        await SqlPlan.Create(rules, dialect, [new SqlTable("suits", "suits")]).RunAsync(database.Connection, pushedDown);
+
+        Assert.NotEmpty(inProcess.Clues);
+        Assert.True(inProcess.Clues.Count < 7, $"Some plaintiffs should fall short; {inProcess.Clues.Count} did not.");
+        Assert.Equal(inProcess.Clues.Select(Clues.JsonLinesClueSink.Format), pushedDown.Clues.Select(Clues.JsonLinesClueSink.Format));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task QueryThatFailsInTheDatabase_StopsWithRE7003_AndNoRowValue(SqlDialect dialect)
     {
         await using TestDatabase database = await TestDatabase.OpenAsync(dialect);

@@ -218,6 +218,48 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task WindowWithoutOver_CountsEachKeyOverTheWholeInput()
+    {
+        const string Model = """
+            id: M32
+            version: "1.0.0"
+            name: 历史累计
+            from: cases
+            when: cause = '盗窃'
+            window: {group_by: person_id, having: "sum(amount) > 2000 AND count() >= 3"}
+            tests:
+              - name: years apart still add up
+                records:
+                  cases:
+                    - {person_id: 11010519491231002X, cause: 盗窃, amount: 900, filing_date: 2024-01-01}
+                    - {person_id: 370101190102039973, cause: 盗窃, amount: 3000, filing_date: 2024-01-01}
+                    - {person_id: 11010519491231002X, cause: 盗窃, amount: 900, filing_date: 2014-01-01}
+                    - {person_id: 11010519491231002X, cause: 诈骗, amount: 900, filing_date: 2019-01-01}
+                    - {person_id: 11010519491231002X, cause: 盗窃, amount: 900, filing_date: 2004-01-01}
+                expect:
+                  - {subject: 11010519491231002X, evidence: {"sum(amount)": 2700, members: 3}}
+            """;
+        ModelTestReport report = await ModelTestRunner.RunAsync(ModelFolder.LoadModel(Model));
+
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+    }
+
+    [Fact]
+    public void WindowWithOverButNoDays_IsReported()
+    {
+        ModelSet models = ModelFolder.LoadModel("""
+            id: M33
+            version: "1.0.0"
+            name: 缺少天数
+            from: cases
+            when: amount > 0
+            window: {group_by: person_id, over: filing_date, having: "count() >= 3"}
+            """);
+
+        Assert.Contains(models.Diagnostics, d => d.IsError && d.Message.Contains("days", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TestRunner_ModelSetWithErrors_Throws() =>
         await Assert.ThrowsAsync<RuleCompilationException>(() => ModelTestRunner.RunAsync(ModelFolder.LoadModel("id: M1\n")));
 

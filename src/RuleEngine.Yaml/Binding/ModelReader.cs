@@ -488,8 +488,10 @@ internal sealed class ModelReader
 
         var window = new MappingReader(mapping, WindowKeys, _diagnostics, "window");
         string? groupBy = window.Text("group_by", required: true);
-        string? over = window.Text("over", required: true);
-        string? daysText = window.Text("days", required: true);
+        // Without over and days, a key's records are counted over the whole input.
+        bool grouped = !window.Has("over") && !window.Has("days");
+        string? over = grouped ? null : window.Text("over", required: true);
+        string? daysText = grouped ? null : window.Text("days", required: true);
         (string? having, SourceMap? havingMap) = Condition(window, "having");
         if (having is null)
         {
@@ -528,12 +530,12 @@ internal sealed class ModelReader
         }
 
         window.Finish();
-        if (groupBy is null || over is null || days is null || having is null)
+        if (groupBy is null || having is null || (!grouped && (over is null || days is null)))
         {
             return null;
         }
 
-        return new WindowDefinition(groupBy, over, days.Value, having) { MaxEvidence = maxEvidence, HavingSource = havingMap, Location = window.Location };
+        return new WindowDefinition(groupBy, over, days ?? 0, having) { MaxEvidence = maxEvidence, HavingSource = havingMap, Location = window.Location };
     }
 
     private (string? Dataset, string? Alias, SourceLocation Location) ReadFrom(MappingReader rule)

@@ -70,8 +70,13 @@ internal sealed class ClueFactory(RunOptions options)
         }
 
         evidence.Add(new EvidenceValue("members", episode.Total, dataset, 0));
-        evidence.Add(new EvidenceValue("episode_start", DateOnly.FromDayNumber(episode.FirstDay), dataset, 0));
-        evidence.Add(new EvidenceValue("episode_end", DateOnly.FromDayNumber(episode.LastDay), dataset, 0));
+        bool grouped = window.OverField < 0;
+        if (!grouped)
+        {
+            evidence.Add(new EvidenceValue("episode_start", DateOnly.FromDayNumber(episode.FirstDay), dataset, 0));
+            evidence.Add(new EvidenceValue("episode_end", DateOnly.FromDayNumber(episode.LastDay), dataset, 0));
+        }
+
         foreach (WindowMember member in episode.Members)
         {
             foreach ((int _, int field) in rule.EvidenceFields)
@@ -91,7 +96,7 @@ internal sealed class ClueFactory(RunOptions options)
             Dataset = dataset,
             Line = first.Line,
             SubjectKey = Shown(groupField, episode.Key),
-            Fingerprint = Fingerprint(rule.Definition.Id, episode.Key + "|" + DateOnly.FromDayNumber(episode.FirstDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Fingerprint = Fingerprint(rule.Definition.Id, grouped ? episode.Key : episode.Key + "|" + DateOnly.FromDayNumber(episode.FirstDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             Title = rule.Title.Render(f => Shown(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])),
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,

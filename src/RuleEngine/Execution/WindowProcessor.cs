@@ -25,7 +25,9 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
     private readonly PriorityQueue<string, int> _idle = new();
     private readonly Dictionary<string, int> _evicted = new(StringComparer.Ordinal);
     private readonly Record _aggregates = rule.Window!.AggregateLayout.CreateRecord();
-    private readonly WindowSorter? _sorter = options.WindowOrder == WindowOrder.Exact ? new WindowSorter(options.WindowSortBufferRecords, options.SpillDirectory) : null;
+    private readonly WindowSorter? _sorter = options.WindowOrder == WindowOrder.Exact || rule.Window!.OverField < 0
+        ? new WindowSorter(options.WindowSortBufferRecords, options.SpillDirectory, byKey: rule.Window!.OverField < 0)
+        : null;
     private int _maxDay = int.MinValue;
     private long _sequence;
     private long _state;
@@ -42,13 +44,14 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
     public List<WindowEpisode> Add(Record record, out RecordRejection? late)
     {
         late = null;
-        if (record.Nulls[_window.OverField] || JoinKeys.OfField(_window.Schema.Fields[_window.GroupField], record.GetValue(_window.GroupField), rule.Definition.KeepInvalidIdNumbers) is not { } key)
+        bool grouped = _window.OverField < 0;
+        if ((!grouped && record.Nulls[_window.OverField]) || JoinKeys.OfField(_window.Schema.Fields[_window.GroupField], record.GetValue(_window.GroupField), rule.Definition.KeepInvalidIdNumbers) is not { } key)
         {
             return NoEpisodes;
         }
 
-        long moment = record.Int64s[record.Layout.Slots[_window.OverField]];
-        int day = _window.Schema.Fields[_window.OverField].Type == FieldType.DateTime ? (int)(moment / TimeSpan.TicksPerDay) : (int)moment;
+        long moment = grouped ? 0 : record.Int64s[record.Layout.Slots[_window.OverField]];
+        int day = !grouped && _window.Schema.Fields[_window.OverField].Type == FieldType.DateTime ? (int)(moment / TimeSpan.TicksPerDay) : (int)moment;
         var entry = new WindowEntry(key, day, record.Line, [.. _window.SnapshotFields.Select(record.GetValue)]);
         if (_sorter is not null)
         {
@@ -67,6 +70,16 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
     /// </summary>
     public IEnumerable<WindowEpisode> Flush()
     {
+        if (_window.OverField < 0)
+        {
+            foreach (WindowEpisode episode in FlushGroups())
+            {
+                yield return episode;
+            }
+
+            yield break;
+        }
+
         if (_sorter is not null)
         {
             var closed = new List<WindowEpisode>();
@@ -103,6 +116,58 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
     }
 
     public void Dispose() => _sorter?.Dispose();
+
+    /// <summary>
+    /// A group over the whole input: the records come sorted by key, so one key's records are held at a time, and
+    /// <c>having</c> is judged once over all of them; one clue per key that meets it, in key order.
+    /// </summary>
+    private IEnumerable<WindowEpisode> FlushGroups()
+    {
+        var members = new List<WindowMember>();
+        string? current = null;
+        foreach (WindowEntry entry in _sorter!.Drain())
+        {
+            if (current is not null && entry.Key != current && CloseGroup(current, members) is { } episode)
+            {
+                yield return episode;
+            }
+
+            if (entry.Key != current)
+            {
+                Grow(-members.Count);
+                members.Clear();
+                current = entry.Key;
+            }
+
+            members.Add(new WindowMember(entry.Day, _sequence++, entry.Line, entry.Values));
+            Grow(1);
+        }
+
+        if (current is not null && CloseGroup(current, members) is { } last)
+        {
+            yield return last;
+        }
+
+        Grow(-members.Count);
+    }
+
+    private WindowEpisode? CloseGroup(string key, List<WindowMember> members)
+    {
+        long count = WriteAggregates(members);
+        if (!_window.Having(_aggregates))
+        {
+            return null;
+        }
+
+        var episode = new WindowEpisode(key, members[0])
+        {
+            Total = count,
+            PeakCount = count,
+            PeakAggregates = [.. _window.Aggregates.Select((a, i) => (a.Text, _aggregates.GetValue(i)))],
+        };
+        episode.Members.AddRange(members.Take(_window.Definition.MaxEvidence));
+        return episode;
+    }
 
     private RecordRejection? Place(WindowEntry entry, List<WindowEpisode> closed)
     {

@@ -16,7 +16,10 @@ internal readonly record struct WindowEntry(string Key, int Day, long Line, obje
 /// readable by the owner only, unlinked at once where the platform allows (so nothing is left behind even by a
 /// crash), and deleted on close elsewhere.
 /// </summary>
-internal sealed class WindowSorter(int memoryRecords, string? spillDirectory) : IDisposable
+/// <param name="memoryRecords">How many records are sorted in memory before a run is spilled.</param>
+/// <param name="spillDirectory">Where spill files go; <see langword="null"/> for the system's temporary folder.</param>
+/// <param name="byKey">Whether records are sorted by key first (a group over the whole input), then by day.</param>
+internal sealed class WindowSorter(int memoryRecords, string? spillDirectory, bool byKey = false) : IDisposable
 {
     private const int SpillBufferBytes = 1 << 16;
 
@@ -42,7 +45,7 @@ internal sealed class WindowSorter(int memoryRecords, string? spillDirectory) : 
         }
     }
 
-    /// <summary>Hands every record out by day, ties in the order they were added; the sorter is empty afterwards.</summary>
+    /// <summary>Hands every record out by day (or by key, then day), ties in the order they were added; the sorter is empty afterwards.</summary>
     public IEnumerable<WindowEntry> Drain()
     {
         SortBuffer();
@@ -67,12 +70,12 @@ internal sealed class WindowSorter(int memoryRecords, string? spillDirectory) : 
             }
 
             readers.Add(new MemoryRunReader(_buffer));
-            var heads = new PriorityQueue<int, (int Day, long Sequence)>();
+            var heads = new PriorityQueue<int, (WindowEntry Entry, long Sequence)>(Comparer<(WindowEntry Entry, long Sequence)>.Create(Compare));
             for (int i = 0; i < readers.Count; i++)
             {
                 if (readers[i].MoveNext())
                 {
-                    heads.Enqueue(i, (readers[i].Current.Entry.Day, readers[i].Current.Sequence));
+                    heads.Enqueue(i, readers[i].Current);
                 }
             }
 
@@ -82,7 +85,7 @@ internal sealed class WindowSorter(int memoryRecords, string? spillDirectory) : 
                 yield return reader.Current.Entry;
                 if (reader.MoveNext())
                 {
-                    heads.Enqueue(next, (reader.Current.Entry.Day, reader.Current.Sequence));
+                    heads.Enqueue(next, reader.Current);
                 }
             }
         }
@@ -114,7 +117,18 @@ internal sealed class WindowSorter(int memoryRecords, string? spillDirectory) : 
         _runs.Clear();
     }
 
-    private void SortBuffer() => _buffer.Sort(static (a, b) => a.Entry.Day != b.Entry.Day ? a.Entry.Day.CompareTo(b.Entry.Day) : a.Sequence.CompareTo(b.Sequence));
+    private void SortBuffer() => _buffer.Sort(Compare);
+
+    private int Compare((WindowEntry Entry, long Sequence) a, (WindowEntry Entry, long Sequence) b)
+    {
+        int order = byKey ? string.CompareOrdinal(a.Entry.Key, b.Entry.Key) : 0;
+        if (order == 0)
+        {
+            order = a.Entry.Day.CompareTo(b.Entry.Day);
+        }
+
+        return order != 0 ? order : a.Sequence.CompareTo(b.Sequence);
+    }
 
     private void Spill()
     {

@@ -100,6 +100,29 @@ public class WindowOrderTests
     }
 
     [Fact]
+    public async Task Group_OverTheWholeInput_JudgesEachKeyOnceOverAllItsRecords_InAnyOrderAndThroughSpills()
+    {
+        List<string> rows = GenerateSuits(seed: 9);
+        var group = new WindowDefinition("plaintiff_id", "count() >= 20 AND count_distinct(defendant) >= 4");
+        var (sorted, _) = await Run(Csv(rows), new RunOptions(), group);
+        var (shuffled, summary) = await Run(Csv(Shuffle(rows, seed: 10)), new RunOptions { WindowSortBufferRecords = 300 }, group);
+
+        // Who should be flagged, counted by hand from the rows.
+        string[] expected = [.. rows.Select(r => r.Split(',')).GroupBy(f => f[0])
+            .Where(g => g.Count() >= 20 && g.Select(f => f[4]).Distinct().Count() >= 4)
+            .Select(g => g.Key).Order(StringComparer.Ordinal)];
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, sorted.Select(c => c.SubjectKey));
+        Assert.Equal(Episodes(sorted), Episodes(shuffled));
+        Assert.True(summary.WindowSortsPerRule["W"].SpilledRuns > 0);
+        Assert.All(sorted, c => Assert.DoesNotContain(c.Evidence, e => e.Field == "episode_start"));
+        Clue first = sorted[0];
+        long count = rows.Count(r => r.StartsWith(first.SubjectKey + ",", StringComparison.Ordinal));
+        Assert.Equal(count, first.Evidence.Single(e => e.Field == "count()").Value);
+        Assert.Equal(count, first.Evidence.Single(e => e.Field == "members").Value);
+    }
+
+    [Fact]
     public void Sorter_SpilledValuesOfEveryType_ComeBackEqualByDayThenArrival()
     {
         object?[][] values =
@@ -174,11 +197,11 @@ public class WindowOrderTests
         [.. clues.Select(c => c.Fingerprint + " " + string.Join(";", c.Evidence.Where(e => e.Line == 0).Select(e => $"{e.Field}={Convert.ToString(e.Value, CultureInfo.InvariantCulture)}")))
             .Order(StringComparer.Ordinal)];
 
-    private static async Task<(List<Clue> Clues, RunSummary Summary)> Run(string csv, RunOptions options)
+    private static async Task<(List<Clue> Clues, RunSummary Summary)> Run(string csv, RunOptions options, WindowDefinition? window = null)
     {
-        RuleSet rules = new RuleSetBuilder().AddDataset(Suits).AddRule(new RuleDefinition("W", "suits", "amount > 0") { Window = Lender }).Build();
+        RuleSet rules = new RuleSetBuilder().AddDataset(Suits).AddRule(new RuleDefinition("W", "suits", "amount > 0") { Window = window ?? Lender }).Build();
         var sink = new CollectingSink();
-        RunSummary summary = await rules.RunAsync(RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Suits), sink, options);
+        RunSummary summary = await rules.RunAsync(RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(csv)), Suits), sink, options with { RevealPersonalData = true });
         return (sink.Clues, summary);
     }
 
