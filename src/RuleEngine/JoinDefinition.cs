@@ -57,9 +57,32 @@ public sealed record JoinDefinition(string Dataset, string Alias, JoinKind Kind)
     /// <summary>Gets the reference field that orders matches for <see cref="JoinMatch.Latest"/>.</summary>
     public string? LatestBy { get; init; }
 
+    /// <summary>
+    /// Gets aggregates over every match (after <see cref="Where"/>) that replace the matches in the rule's scope: the
+    /// alias then names one record whose fields are the aggregates (<c>a.accidents</c>), so the rule sees each of its
+    /// records once, with how many matched and what they held, and gives at most one clue per record.
+    /// </summary>
+    /// <value>The default is none: the rule sees the matches themselves.</value>
+    public IReadOnlyList<JoinAggregate> Aggregates { get; init; } = [];
+
     /// <summary>Gets where <see cref="Where"/>'s characters stand in their file.</summary>
     public SourceMap? WhereSource { get; init; }
 
     /// <summary>Gets where the join is declared.</summary>
     public SourceLocation Location { get; init; }
+}
+
+/// <summary>
+/// One aggregate of a join's matches (<see cref="JoinDefinition.Aggregates"/>): <c>count()</c>,
+/// <c>count_distinct(x)</c>, <c>sum(x)</c> (exact for decimals), <c>min(x)</c>, <c>max(x)</c>, or <c>list(x)</c>
+/// (the values as text, in match order, at most <see cref="JoinAggregate.MaxListItems"/>), where <c>x</c> is an
+/// expression over the rule's record, earlier joins and this join's match, such as
+/// <c>min(days_between(a.accident_date, claim_date))</c>.
+/// </summary>
+/// <param name="Name">The aggregate's name: a field of the join's alias in the rule's condition, evidence and title.</param>
+/// <param name="Expression">The aggregate, as in <c>count_distinct(a.case_no)</c>.</param>
+public sealed record JoinAggregate(string Name, string Expression)
+{
+    /// <summary>The most values <c>list(x)</c> keeps; the count is always exact.</summary>
+    public const int MaxListItems = 50;
 }

@@ -242,6 +242,12 @@ public sealed class RuleSetBuilder
             if (BindJoin(rule, rule.Joins[j], sources, j + 1, diagnostics) is { } boundJoin)
             {
                 joins.Add(boundJoin);
+
+                // From here on (later joins, the condition, the clue) an aggregating join's alias names its aggregates.
+                if (boundJoin.Aggregates is { } aggregates)
+                {
+                    sources[j + 1] = sources[j + 1] with { Schema = aggregates.Schema };
+                }
             }
         }
 
@@ -354,8 +360,90 @@ public sealed class RuleSetBuilder
             }
         }
 
-        return new BoundJoin(join, slot, left, right, where, latest, FindInterval(where, slot));
+        BoundJoinAggregates? aggregates = join.Aggregates.Count == 0 ? null : BindAggregates(rule, join, sources, slot, at, diagnostics);
+        if (join.Aggregates.Count > 0 && aggregates is null)
+        {
+            return null;
+        }
+
+        return new BoundJoin(join, slot, left, right, where, latest, FindInterval(where, slot)) { Aggregates = aggregates };
     }
+
+    private static readonly string[] JoinAggregateFunctions = ["count", "count_distinct", "sum", "min", "max", "list"];
+
+    /// <summary>Binds a join's aggregates over its matches: each a call of an aggregate function on an expression of the record context.</summary>
+    private static BoundJoinAggregates? BindAggregates(RuleDefinition rule, JoinDefinition join, List<ScopeSource> sources, int slot, SourceLocation at, DiagnosticBag diagnostics)
+    {
+        if (join.Kind == JoinKind.NotExists)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' aggregates its matches, but a not_exists join has none.", at, "Use kind: left and test the aggregate (a.matches = 0), or drop the aggregates.", rule.Id);
+            return null;
+        }
+
+        var scope = new BindingScope(sources.Take(slot + 1).ToList(), rule.Parameters);
+        var schema = DatasetSchema.Create(join.Dataset);
+        var items = new List<BoundJoinAggregate>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        int errors = diagnostics.Items.Count(d => d.IsError);
+        foreach (JoinAggregate aggregate in join.Aggregates)
+        {
+            if (!names.Add(aggregate.Name) || aggregate.Name.Length == 0 || char.IsAsciiDigit(aggregate.Name[0]) || !aggregate.Name.All(c => char.IsLetterOrDigit(c) || c == '_'))
+            {
+                diagnostics.Error(DiagnosticIds.InvalidRule, $"Aggregate '{aggregate.Name}' of the join of '{join.Dataset}' in rule '{rule.Id}' needs a name of its own: letters, digits and '_'.", at, null, rule.Id);
+                continue;
+            }
+
+            var text = new ExpressionText(aggregate.Expression, SourceMap.StartingAt(at));
+            if (Parser.Parse(text, diagnostics, LanguageLimits.Default) is not { } syntax)
+            {
+                continue;
+            }
+
+            if (syntax is not CallSyntax call || !JoinAggregateFunctions.Contains(call.Name) || call.Arguments.Count != (call.Name == "count" ? 0 : 1))
+            {
+                diagnostics.Error(DiagnosticIds.UnknownFunction, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' is '{aggregate.Expression}'; an aggregate of matches is count(), count_distinct(x), sum(x), min(x), max(x) or list(x).", at, "Write one aggregate call, such as min(days_between(a.accident_date, claim_date)).", rule.Id);
+                continue;
+            }
+
+            BoundExpression? argument = call.Arguments.Count == 0 ? null : new Binder(text, scope, diagnostics, rule.Id).BindValue(call.Arguments[0]);
+            LanguageType type = argument?.Type ?? LanguageType.Int;
+            FieldType? result = call.Name switch
+            {
+                "count" or "count_distinct" => FieldType.Long,
+                "list" => FieldType.StringArray,
+                "sum" when type.IsNumeric() => FieldTypeOf(type),
+                "min" or "max" when type is not (LanguageType.TextArray or LanguageType.Bool or LanguageType.Null) => FieldTypeOf(type),
+                _ => null,
+            };
+            if (type == LanguageType.Error)
+            {
+                continue;
+            }
+
+            if (result is null)
+            {
+                diagnostics.Error(DiagnosticIds.TypeMismatch, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' takes {call.Name} of a {type.Display()} value, which it cannot.", at, call.Name == "sum" ? "sum() adds numbers." : "min() and max() compare numbers, dates and text.", rule.Id);
+                continue;
+            }
+
+            schema.Add(aggregate.Name, result.Value);
+            items.Add(new BoundJoinAggregate(call.Name, argument, result.Value));
+        }
+
+        return diagnostics.Items.Count(d => d.IsError) > errors ? null : new BoundJoinAggregates(schema.Build(), items);
+    }
+
+    private static FieldType FieldTypeOf(LanguageType type) => type switch
+    {
+        LanguageType.Int => FieldType.Long,
+        LanguageType.Decimal => FieldType.Decimal,
+        LanguageType.Double => FieldType.Double,
+        LanguageType.Date => FieldType.Date,
+        LanguageType.Timestamp => FieldType.DateTime,
+        LanguageType.Bool => FieldType.Bool,
+        LanguageType.TextArray => FieldType.StringArray,
+        _ => FieldType.String,
+    };
 
     /// <summary>A top-level <c>overlaps(a_start, a_end, b_start, b_end)</c> whose b side is the join's own dates: the interval to index.</summary>
     private static (BoundExpression ProbeEnd, int StartField)? FindInterval(BoundExpression? where, int slot)
@@ -525,22 +613,31 @@ public sealed class RuleSetBuilder
 
     private static CompiledRule Compile(BoundRule rule, Dictionary<string, RecordLayout> layouts, IReadOnlyDictionary<string, SharedSlot> shared)
     {
-        RecordLayout[] sourceLayouts = [.. rule.Sources.Select(s => layouts[s.Schema.Name])];
+        // An aggregating join's slot holds its aggregates for the condition and the clue, and its matches inside the join.
+        RecordLayout[] sourceLayouts = [.. rule.Sources.Select((s, i) => rule.Joins.Find(j => j.Slot == i)?.Aggregates is { } a ? new RecordLayout(a.Schema) : layouts[s.Schema.Name])];
         var context = new ExpressionCompiler(sourceLayouts);
-        var joins = rule.Joins.Select(j => new CompiledJoin
+        var joins = rule.Joins.Select(j =>
         {
-            Definition = j.Definition,
-            Source = j.Slot,
-            Layout = sourceLayouts[j.Slot],
-            LeftKey = [.. j.Left.Select(e => KeyPart(e, context, rule.Definition.KeepInvalidIdNumbers))],
-            RightKey = [.. j.Right.Select(e => KeyPart(e, context, rule.Definition.KeepInvalidIdNumbers))],
-            Where = j.Where is null ? null : context.CompileContextPredicate(j.Where),
-            KeyExpressions = [.. j.Left.Zip(j.Right)],
-            WhereExpression = j.Where,
-            LatestField = j.LatestField,
-            IntervalStartField = j.Interval?.StartField ?? -1,
-            IntervalProbeEnd = j.Interval is { } interval ? context.CompileContextValue(interval.ProbeEnd) : null,
-            NullRecord = NullRecord(sourceLayouts[j.Slot]),
+            RecordLayout matches = layouts[j.Definition.Dataset];
+            var inJoin = j.Aggregates is null ? context : new ExpressionCompiler([.. sourceLayouts.Select((l, i) => i == j.Slot ? matches : l)]);
+            return new CompiledJoin
+            {
+                Definition = j.Definition,
+                Source = j.Slot,
+                Layout = matches,
+                LeftKey = [.. j.Left.Select(e => KeyPart(e, inJoin, rule.Definition.KeepInvalidIdNumbers))],
+                RightKey = [.. j.Right.Select(e => KeyPart(e, inJoin, rule.Definition.KeepInvalidIdNumbers))],
+                Where = j.Where is null ? null : inJoin.CompileContextPredicate(j.Where),
+                KeyExpressions = [.. j.Left.Zip(j.Right)],
+                WhereExpression = j.Where,
+                LatestField = j.LatestField,
+                IntervalStartField = j.Interval?.StartField ?? -1,
+                IntervalProbeEnd = j.Interval is { } interval ? inJoin.CompileContextValue(interval.ProbeEnd) : null,
+                NullRecord = NullRecord(j.Aggregates is null ? matches : sourceLayouts[j.Slot]),
+                Aggregates = j.Aggregates is { } aggregates
+                    ? new JoinAggregation(sourceLayouts[j.Slot], [.. aggregates.Items.Select(a => new JoinAggregation.Item(a.Function, a.Argument is null ? null : inJoin.CompileContextValue(a.Argument), a.Argument?.Type ?? LanguageType.Int, a.Type))])
+                    : null,
+            };
         }).ToArray();
 
         // A script in a worker process is evaluated a batch at a time by the run; its clue only exists when it said true.
@@ -623,7 +720,15 @@ public sealed class RuleSetBuilder
 
     private sealed record ClueFields((int Source, int Field)[] Subject, (int Source, int Field)[] Evidence, TitleTemplate Title);
 
-    private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField, (BoundExpression ProbeEnd, int StartField)? Interval);
+    private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField, (BoundExpression ProbeEnd, int StartField)? Interval)
+    {
+        public BoundJoinAggregates? Aggregates { get; init; }
+    }
+
+    private sealed record BoundJoinAggregate(string Function, BoundExpression? Argument, FieldType Type);
+
+    /// <summary>An aggregating join's aggregates, and the schema of the record that holds them in the join's slot.</summary>
+    private sealed record BoundJoinAggregates(DatasetSchema Schema, List<BoundJoinAggregate> Items);
 
     private sealed record BoundWindow(int Group, int Over, List<AggregateSpec> Aggregates, DatasetSchema AggregateSchema, BoundExpression Having);
 

@@ -99,6 +99,19 @@ public class PlanTests
     }
 
     [Fact]
+    public void AggregatingJoin_IsNotPushable_AtTheJoin()
+    {
+        RuleSet rules = Build(new RuleDefinition("A", "cases", "l.n > 1")
+        {
+            Joins = [new JoinDefinition("licences", "l", JoinKind.Inner) { On = [("person_id", "person_id")], Aggregates = [new JoinAggregate("n", "count()")], Location = new SourceLocation("m.yaml", 7, 5, 7, 12) }],
+        });
+
+        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.PostgreSql, Tables).Diagnostics);
+
+        Assert.Equal((DiagnosticIds.NotPushable, 7, 5), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    [Fact]
     public void DatasetWithoutTable_IsReported()
     {
         RuleSet rules = Build(new RuleDefinition("A", "cases", "amount > 0")

@@ -260,6 +260,64 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task AggregatingJoin_AsDocumented_GivesOneCluePerClaimWithTheAggregates()
+    {
+        const string Claims = """
+            dataset: medical_claims
+            key: [claim_no]
+            fields:
+              - {name: claim_no, type: string}
+              - {name: person_id, type: id_number}
+              - {name: claim_date, type: date}
+            """;
+        const string Accidents = """
+            dataset: traffic_accidents
+            fields:
+              - {name: case_no, type: string}
+              - {name: person_id, type: id_number}
+              - {name: accident_date, type: date}
+            """;
+        const string Model = """
+            id: M34
+            version: "1.0.0"
+            name: 医保基金支付交通事故伤害
+            from: medical_claims
+            join:
+              - dataset: traffic_accidents
+                as: a
+                on: {person_id: person_id}
+                where: a.accident_date <= claim_date
+                aggregate:
+                  accidents: count()
+                  nearest_gap: min(days_between(a.accident_date, claim_date))
+                  numbers: list(a.case_no)
+            when: a.nearest_gap <= 30
+            clue:
+              title: "{claim_no}：{a.accidents} 起事故"
+              evidence: [claim_no, a.accidents, a.nearest_gap, a.numbers]
+            tests:
+              - name: two accidents, one claim
+                records:
+                  medical_claims:
+                    - {claim_no: C1, person_id: 11010519491231002X, claim_date: 2024-03-01}
+                    - {claim_no: C2, person_id: 370101190102039973, claim_date: 2024-03-01}
+                  traffic_accidents:
+                    - {case_no: A1, person_id: 11010519491231002X, accident_date: 2024-02-20}
+                    - {case_no: A2, person_id: 11010519491231002X, accident_date: 2023-12-01}
+                    - {case_no: B1, person_id: 370101190102039973, accident_date: 2023-01-01}
+                expect:
+                  - {subject: C1, evidence: {a.accidents: 2, a.nearest_gap: 10, a.numbers: [A1, A2]}}
+            """;
+        using var folder = new ModelFolder(("datasets/claims.yaml", Claims), ("datasets/accidents.yaml", Accidents), ("m.yaml", Model));
+        ModelSet models = folder.Load();
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+
+        ModelTestReport report = await ModelTestRunner.RunAsync(models);
+
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+    }
+
+    [Fact]
     public async Task TestRunner_ModelSetWithErrors_Throws() =>
         await Assert.ThrowsAsync<RuleCompilationException>(() => ModelTestRunner.RunAsync(ModelFolder.LoadModel("id: M1\n")));
 

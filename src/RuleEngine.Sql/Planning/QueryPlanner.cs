@@ -53,6 +53,13 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 
     private bool Supported(CompiledRule rule)
     {
+        if (rule.Joins.FirstOrDefault(j => j.Aggregates is not null) is { } aggregating)
+        {
+            JoinDefinition join = aggregating.Definition;
+            diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' aggregates the matches of its join of '{join.Dataset}'; the SQL back end does not run aggregating joins yet.", join.Location.IsKnown ? join.Location : rule.Definition.Location, "Run this model in-process (rulerunner run).") { RuleId = rule.Definition.Id });
+            return false;
+        }
+
         if (rule.Window is not null && rule.Joins.Length > 0)
         {
             WindowDefinition window = rule.Window.Definition;

@@ -14,7 +14,7 @@ internal sealed class ModelReader
     ];
 
     internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "description"];
-    internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by"];
+    internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by", "aggregate"];
     internal static readonly string[] WindowKeys = ["group_by", "over", "days", "having", "max_evidence"];
     internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
     internal static readonly string[] FollowUpKeys = ["dataset", "as", "on", "date", "where"];
@@ -382,6 +382,15 @@ internal sealed class ModelReader
             (string? where, SourceMap? whereMap) = Condition(join, "where");
             List<(string, string)> on = ReadOn(join);
             string? latestBy = join.Text("latest_by");
+            var aggregates = new List<JoinAggregate>();
+            foreach ((YamlScalar name, YamlNode value) in join.Mapping("aggregate")?.Entries ?? [])
+            {
+                if (ScalarValues.Text(value, $"Aggregate '{name.Value}'", _diagnostics) is { } expression)
+                {
+                    aggregates.Add(new JoinAggregate(name.Value, expression));
+                }
+            }
+
             join.Finish();
             if (dataset is null || alias is null || parsedKind is null || parsedMatch is null)
             {
@@ -395,6 +404,7 @@ internal sealed class ModelReader
                 WhereSource = whereMap,
                 Match = parsedMatch.Value,
                 LatestBy = latestBy,
+                Aggregates = aggregates,
                 Location = join.LocationOf("dataset"),
             });
         }

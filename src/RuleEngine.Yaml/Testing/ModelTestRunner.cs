@@ -141,7 +141,7 @@ public static class ModelTestRunner
                 {
                     failures.Add($"clue {rule.Id} {subject} has no evidence field '{field}' (it shows {string.Join(", ", clue.Evidence.Select(e => e.Field))})");
                 }
-                else if (schema.TryGetField(field, out FieldDefinition? definition) && !Matches(actual.Value, value, definition))
+                else if (!Matches(actual.Value, value, schema.TryGetField(field, out FieldDefinition? definition) ? definition : new FieldDefinition(field, FieldType.String)))
                 {
                     failures.Add($"wrong evidence in clue {rule.Id} {subject}: {field} is {Format(actual.Value)}, expected {Format(value)}");
                 }

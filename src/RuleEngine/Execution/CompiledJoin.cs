@@ -39,4 +39,7 @@ internal sealed class CompiledJoin
 
     /// <summary>Gets the all-NULL record that stands in for a missing match.</summary>
     public required Record NullRecord { get; init; }
+
+    /// <summary>Gets the aggregates that replace the matches in the context, for an aggregating join; otherwise <see langword="null"/>.</summary>
+    public JoinAggregation? Aggregates { get; init; }
 }

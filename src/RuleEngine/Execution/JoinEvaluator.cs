@@ -11,6 +11,21 @@ internal static class JoinEvaluator
 {
     public static List<Record[]>? Evaluate(CompiledRule rule, Record primary, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes)
     {
+        List<Record[]>? fired = null;
+        foreach (Record[] context in Join(rule, primary, indexes) ?? [])
+        {
+            if (rule.ContextPredicate!(context))
+            {
+                (fired ??= []).Add(context);
+            }
+        }
+
+        return fired;
+    }
+
+    /// <summary>The record contexts the joins make of a record, before the rule's condition; <see langword="null"/> when a join leaves none.</summary>
+    public static List<Record[]>? Join(CompiledRule rule, Record primary, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes)
+    {
         int size = rule.Joins.Length + 1;
         var first = new Record[size];
         first[0] = primary;
@@ -21,6 +36,17 @@ internal static class JoinEvaluator
             foreach (Record[] context in contexts)
             {
                 List<Record> matches = Matches(join, context, indexes[join]);
+                if (join.Aggregates is { } aggregates)
+                {
+                    // One context whatever the number of matches: an inner join still needs one, a left join none.
+                    if (matches.Count > 0 || join.Definition.Kind == JoinKind.Left)
+                    {
+                        next.Add(With(context, join.Source, aggregates.Aggregate(context, join.Source, matches)));
+                    }
+
+                    continue;
+                }
+
                 switch (join.Definition.Kind)
                 {
                     case JoinKind.NotExists:
@@ -58,16 +84,7 @@ internal static class JoinEvaluator
             contexts = next;
         }
 
-        List<Record[]>? fired = null;
-        foreach (Record[] context in contexts)
-        {
-            if (rule.ContextPredicate!(context))
-            {
-                (fired ??= []).Add(context);
-            }
-        }
-
-        return fired;
+        return contexts;
     }
 
     private static List<Record> Matches(CompiledJoin join, Record[] context, Dictionary<string, List<Record>> index)

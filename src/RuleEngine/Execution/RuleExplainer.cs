@@ -54,8 +54,12 @@ internal static class RuleExplainer
         {
             List<Record[]>? contexts = JoinEvaluator.Evaluate(rule, record, indexes);
             bool clue = contexts is { Count: > 0 };
-            Record[] context = clue ? contexts![0] : [record, .. rule.Joins.Select(j => j.NullRecord)];
-            string? none = clue ? null : "No joined record makes the condition true; the conditions shown are with the joined fields empty.";
+            // Without a clue, show the conditions on what the joins made of the record (an aggregating join's counts), if anything.
+            Record[]? joined = clue ? contexts![0] : JoinEvaluator.Join(rule, record, indexes)?[0];
+            Record[] context = joined ?? [record, .. rule.Joins.Select(j => j.NullRecord)];
+            string? none = clue ? null
+                : joined is null ? "No record matches the joins; the conditions shown are with the joined fields empty."
+                : "No joined record makes the condition true; the conditions shown are for the first.";
             if (rule.Window is not null)
             {
                 return new RuleExplanation(id, clue ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
