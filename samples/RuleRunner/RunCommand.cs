@@ -297,6 +297,11 @@ internal static class RunCommand
             Console.WriteLine(string.Create(culture, $"  {dataset}: {count} {references}"));
         }
 
+        foreach ((string dataset, long count) in summary.DerivedRecordsPerDataset)
+        {
+            Console.WriteLine(string.Create(culture, $"  {dataset}: {count} derived in the run"));
+        }
+
         foreach ((string rule, long peak) in summary.PeakWindowStatePerRule)
         {
             string sorted = summary.WindowSortsPerRule.TryGetValue(rule, out WindowSortFigures? sort)

@@ -23,6 +23,12 @@ internal sealed class NatsTopology
             }
         }
 
+        if (rules.Rules.FirstOrDefault(r => r.Derive is not null) is { } deriving)
+        {
+            throw new NotSupportedException(
+                $"Rule '{deriving.Id}' derives dataset '{deriving.Derive!.Dataset}'; the NATS workers do not run multi-stage models yet, so run it in-process.");
+        }
+
         var evaluated = new List<DatasetPlan>();
         foreach (IGrouping<string, RuleDefinition> group in rules.Rules.GroupBy(r => r.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -55,4 +55,10 @@ public enum RuleVerdict
 
     /// <summary>A window rule's filter holds: the record counts in its key's window, and whether that makes a clue depends on the other records of the window.</summary>
     CountsInWindow,
+
+    /// <summary>
+    /// A deriving rule's condition holds: the record becomes a record of the rule's derived dataset (a stage), and the
+    /// rules that read that dataset decide whether it leads to a clue.
+    /// </summary>
+    Derives,
 }

@@ -34,6 +34,12 @@ public sealed record RuleDefinition(string Id, string Dataset, string Condition)
     public ClueSpec Clue { get; init; } = new();
 
     /// <summary>
+    /// Gets the dataset the rule derives: when set, the rule publishes a record of it for every record context it
+    /// matches instead of a clue, and rules that read that dataset run after it is complete.
+    /// </summary>
+    public DeriveDefinition? Derive { get; init; }
+
+    /// <summary>
     /// Gets a value indicating whether an ID number that fails its check (length, region, birth date, check character)
     /// still identifies a person in the rule's join keys, window key and clue subject, by its text.
     /// </summary>

@@ -64,14 +64,28 @@ public sealed class RuleSet
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         var plan = sources.Select(source => (Source: source, Dataset: Resolve(source))).ToList();
-        var provided = plan.Select(p => p.Dataset.Schema.Name).ToHashSet(StringComparer.Ordinal);
-        var references = new SortedSet<string>(plan.SelectMany(p => p.Dataset.Rules).SelectMany(r => r.Joins).Select(j => j.Definition.Dataset), StringComparer.Ordinal);
-        foreach (string missing in references.Where(r => !provided.Contains(r)))
+        if (plan.FirstOrDefault(p => p.Dataset.DerivedBy is not null) is { Dataset: { } given })
         {
-            string needing = string.Join(", ", plan.SelectMany(p => p.Dataset.Rules).Where(r => r.Joins.Any(j => j.Definition.Dataset == missing)).Select(r => r.Definition.Id));
+            throw new ArgumentException($"Dataset '{given.Schema.Name}' is derived by rule '{given.DerivedBy}' during the run; give the sources of what it is derived from instead.", nameof(sources));
+        }
+
+        var provided = plan.Select(p => p.Dataset.Schema.Name).ToHashSet(StringComparer.Ordinal);
+        bool Provides(string name) => provided.Contains(name) || (_datasets.TryGetValue(name, out CompiledDataset? d) && d.DerivedBy is { } rule && Provides(ProducerOf(rule)));
+        IEnumerable<CompiledDataset> Reached() => _datasets.Values.Where(d => provided.Contains(d.Schema.Name) || (d.DerivedBy is not null && Provides(d.Schema.Name)));
+        var joined = new SortedSet<string>(Reached().SelectMany(d => d.Rules).SelectMany(r => r.Joins).Select(j => j.Definition.Dataset), StringComparer.Ordinal);
+        foreach (string missing in joined.Where(r => !Provides(r)))
+        {
+            string needing = string.Join(", ", Reached().SelectMany(d => d.Rules).Where(r => r.Joins.Any(j => j.Definition.Dataset == missing)).Select(r => r.Definition.Id));
             throw new ArgumentException($"Rule(s) {needing} join dataset '{missing}', but no source of it was given.", nameof(sources));
         }
 
+        bool staged = _datasets.Values.Any(d => d.DerivedBy is not null);
+        if (staged && options.ResumeFrom is { } resume && (resume.SourceIndex > 0 || resume.SourceRecords > 0))
+        {
+            throw new ArgumentException("A run with derived datasets (stages) cannot resume from a position; run it from the start.", nameof(options));
+        }
+
+        var references = new SortedSet<string>(joined.Where(provided.Contains), StringComparer.Ordinal);
         var statistics = new RunStatistics(options, _datasets.Values.SelectMany(d => d.Rules).Select(r => r.Definition.Id));
         long started = options.TimeProvider.GetTimestamp();
         RunSummary Summary(bool stopped) => statistics.ToSummary(options.TimeProvider.GetElapsedTime(started), stoppedByPolicy: stopped);
@@ -88,30 +102,75 @@ public sealed class RuleSet
                 statistics.ReferenceRecords(dataset.Schema.Name, table.Records.Count);
             }
 
+            // Stages: each source runs in the order given unless its rules join a derived dataset not yet complete;
+            // a derived dataset is complete when the dataset its rule reads has run, and then runs (or is joined) itself.
+            var derived = new DerivedRecords(options.MaxReferenceRecords) { ReferenceRecords = referenceRecords };
             var indexes = new Dictionary<CompiledJoin, Dictionary<string, List<Record>>>();
-            foreach (CompiledRule rule in plan.SelectMany(p => p.Dataset.Rules).Distinct())
+            var waiting = plan.Select((p, index) => (p.Source, p.Dataset, Index: index)).ToList();
+            var derivedToRun = new List<CompiledDataset>();
+            bool Ready(CompiledDataset dataset) => dataset.Rules.SelectMany(r => r.Joins).All(j => tables.ContainsKey(j.Definition.Dataset));
+            void Complete(string name)
             {
-                foreach (CompiledJoin join in rule.Joins)
+                foreach (CompiledDataset next in _datasets.Values.Where(d => d.DerivedBy is { } rule && ProducerOf(rule) == name))
                 {
-                    indexes[join] = tables[join.Definition.Dataset].IndexFor(join, rule.Joins.Length + 1);
+                    List<Record> records = derived.Of(next.Schema.Name);
+                    if (joined.Contains(next.Schema.Name))
+                    {
+                        var table = new ReferenceTable(next.Schema.Name, next.Layout);
+                        table.Records.AddRange(records);
+                        tables[next.Schema.Name] = table;
+                    }
+
+                    if (next.Rules.Length > 0)
+                    {
+                        derivedToRun.Add(next);
+                    }
                 }
             }
 
-            for (int index = 0; index < plan.Count; index++)
+            int stage = plan.Count;
+            while (waiting.Count > 0 || derivedToRun.Count > 0)
             {
-                (RecordSource source, CompiledDataset dataset) = plan[index];
-                bool loaded = tables.TryGetValue(dataset.Schema.Name, out ReferenceTable? table);
-                if ((loaded && dataset.Rules.Length == 0) || index < (options.ResumeFrom?.SourceIndex ?? 0))
+                int at = waiting.FindIndex(w => Ready(w.Dataset));
+                int derivedAt = at >= 0 ? -1 : derivedToRun.FindIndex(Ready);
+                if (at < 0 && derivedAt < 0)
                 {
-                    continue;
+                    throw new InvalidOperationException("The run's stages cannot be ordered: a dataset waits for a derived dataset that is never produced.");
                 }
 
-                long skip = index == options.ResumeFrom?.SourceIndex ? options.ResumeFrom.SourceRecords : 0;
-                RecordSource input = loaded ? new MemoryRecordSource(dataset.Schema, table!.Records) : source;
-                input = skip > 0 ? new SkippingRecordSource(input, skip) : input;
-                if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded, cancellationToken, index, skip).ConfigureAwait(false))
+                (RecordSource source, CompiledDataset dataset, int index) = at >= 0 ? waiting[at] : (new MemoryRecordSource(derivedToRun[derivedAt].Schema, derived.Of(derivedToRun[derivedAt].Schema.Name)), derivedToRun[derivedAt], stage++);
+                bool isDerived = at < 0;
+                if (isDerived)
                 {
-                    throw new BadRecordLimitExceededException(Summary(stopped: true));
+                    derivedToRun.RemoveAt(derivedAt);
+                }
+                else
+                {
+                    waiting.RemoveAt(at);
+                }
+
+                foreach (CompiledJoin join in dataset.Rules.SelectMany(r => r.Joins))
+                {
+                    indexes[join] = tables[join.Definition.Dataset].IndexFor(join, dataset.Rules.First(r => r.Joins.Contains(join)).Joins.Length + 1);
+                }
+
+                ReferenceTable? table = null;
+                bool loaded = !isDerived && tables.TryGetValue(dataset.Schema.Name, out table);
+                bool skipped = (loaded && dataset.Rules.Length == 0) || (!isDerived && index < (options.ResumeFrom?.SourceIndex ?? 0));
+                if (!skipped)
+                {
+                    long skip = index == options.ResumeFrom?.SourceIndex ? options.ResumeFrom.SourceRecords : 0;
+                    RecordSource input = loaded ? new MemoryRecordSource(dataset.Schema, table!.Records) : source;
+                    input = skip > 0 ? new SkippingRecordSource(input, skip) : input;
+                    if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded || isDerived, cancellationToken, index, skip, derived).ConfigureAwait(false))
+                    {
+                        throw new BadRecordLimitExceededException(Summary(stopped: true));
+                    }
+                }
+
+                if (isDerived || !waiting.Exists(w => w.Dataset == dataset))
+                {
+                    Complete(dataset.Schema.Name);
                 }
             }
         }
@@ -126,6 +185,9 @@ public sealed class RuleSet
 
         return Summary(stopped: false);
     }
+
+    /// <summary>The dataset read by the rule that derives a dataset.</summary>
+    private string ProducerOf(string ruleId) => _datasets.Values.SelectMany(d => d.Rules).First(r => r.Definition.Id == ruleId).Definition.Dataset;
 
     /// <summary>Whether the host's exclusion keeps a reference record out; one it cannot evaluate is kept out too.</summary>
     private static bool Excluded(Func<Record, bool> exclude, Record record)

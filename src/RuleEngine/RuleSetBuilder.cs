@@ -14,6 +14,9 @@ namespace RuleEngine;
 public sealed class RuleSetBuilder
 {
     private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
+
+    /// <summary>The datasets rules may read while a build binds them: the declared ones and those derived so far.</summary>
+    private Dictionary<string, DatasetSchema> _known = new(StringComparer.Ordinal);
     private readonly List<RuleDefinition> _rules = [];
     private IScriptConditionCompiler? _scriptCompiler;
     private readonly Dictionary<string, string> _exclusions = new(StringComparer.Ordinal);
@@ -113,9 +116,9 @@ public sealed class RuleSetBuilder
             throw new RuleCompilationException(diagnostics.Items);
         }
 
-        var layouts = _datasets.Values.ToDictionary(s => s.Name, s => new RecordLayout(s), StringComparer.Ordinal);
+        var layouts = _known.Values.ToDictionary(s => s.Name, s => new RecordLayout(s), StringComparer.Ordinal);
         var datasets = new Dictionary<string, CompiledDataset>(StringComparer.Ordinal);
-        foreach (DatasetSchema schema in _datasets.Values)
+        foreach (DatasetSchema schema in _known.Values)
         {
             BoundRule[] own = [.. bound.Where(b => b.Sources[0].Schema == schema)];
             IReadOnlyDictionary<string, SharedSlot> shared = ShareSubexpressions
@@ -125,6 +128,7 @@ public sealed class RuleSetBuilder
             RuleDispatch dispatch = RuleDispatch.Build([.. rules.Select((r, i) => (r, (BoundExpression?)own[i].Condition))], layouts[schema.Name]);
             datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count)
             {
+                DerivedBy = bound.FirstOrDefault(b => b.Derived?.Schema == schema)?.Definition.Id,
                 Exclude = exclusions.TryGetValue(schema.Name, out BoundExpression? exclusion) ? new ExpressionCompiler(layouts[schema.Name]).CompilePredicate(exclusion) : null,
                 ExcludeExpression = exclusion,
             };
@@ -135,6 +139,7 @@ public sealed class RuleSetBuilder
 
     private DiagnosticBag Bind(out List<BoundRule> bound)
     {
+        _known = new Dictionary<string, DatasetSchema>(_datasets, StringComparer.Ordinal);
         var diagnostics = new DiagnosticBag();
         bound = [];
         if (_rules.Count > MaxRules)
@@ -144,7 +149,7 @@ public sealed class RuleSetBuilder
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (RuleDefinition rule in _rules)
+        foreach (RuleDefinition rule in OrderByStage(diagnostics))
         {
             if (string.IsNullOrWhiteSpace(rule.Id))
             {
@@ -167,10 +172,63 @@ public sealed class RuleSetBuilder
             if (boundRule is not null)
             {
                 bound.Add(boundRule);
+                if (boundRule.Derived is { } derived)
+                {
+                    _known[derived.Schema.Name] = derived.Schema;
+                }
             }
         }
 
         return diagnostics;
+    }
+
+    /// <summary>
+    /// Orders the rules so that a rule that derives a dataset is bound before the rules that read it; rules that read
+    /// derived datasets in a cycle are reported (RE2020) and left out.
+    /// </summary>
+    private List<RuleDefinition> OrderByStage(DiagnosticBag diagnostics)
+    {
+        var producers = new Dictionary<string, RuleDefinition>(StringComparer.Ordinal);
+        foreach (RuleDefinition rule in _rules.Where(r => r.Derive is not null))
+        {
+            string name = rule.Derive!.Dataset;
+            SourceLocation at = rule.Derive.Location.IsKnown ? rule.Derive.Location : rule.Location;
+            if (_datasets.ContainsKey(name) || !producers.TryAdd(name, rule))
+            {
+                diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' derives dataset '{name}', which {(_datasets.ContainsKey(name) ? "is declared as an input" : $"rule '{producers[name].Id}' derives too")}.", at, "Give each derived dataset a name of its own.", rule.Id);
+            }
+        }
+
+        IEnumerable<string> Reads(RuleDefinition rule) => [rule.Dataset, .. rule.Joins.Select(j => j.Dataset)];
+        var ordered = new List<RuleDefinition>();
+        var ready = new HashSet<string>(_datasets.Keys, StringComparer.Ordinal);
+        var pending = new List<RuleDefinition>(_rules);
+        while (pending.Count > 0)
+        {
+            List<RuleDefinition> next = [.. pending.Where(r => Reads(r).All(d => ready.Contains(d) || !producers.ContainsKey(d)))];
+            if (next.Count == 0)
+            {
+                foreach (RuleDefinition rule in pending)
+                {
+                    string waits = Reads(rule).First(d => !ready.Contains(d) && producers.ContainsKey(d));
+                    diagnostics.Error(DiagnosticIds.StageCycle, $"Rule '{rule.Id}' reads dataset '{waits}', which is derived from what the rule itself leads to: the stages form a cycle.", rule.Location, "A derived dataset must not feed, directly or through other stages, the rule that derives it.", rule.Id);
+                }
+
+                break;
+            }
+
+            foreach (RuleDefinition rule in next)
+            {
+                ordered.Add(rule);
+                pending.Remove(rule);
+                if (rule.Derive is { } derive && producers.GetValueOrDefault(derive.Dataset) == rule)
+                {
+                    ready.Add(derive.Dataset);
+                }
+            }
+        }
+
+        return ordered;
     }
 
     private Dictionary<string, BoundExpression> BindExclusions(DiagnosticBag diagnostics)
@@ -200,12 +258,12 @@ public sealed class RuleSetBuilder
 
     private DatasetSchema? FindDataset(string name, RuleDefinition rule, SourceLocation location, DiagnosticBag diagnostics)
     {
-        if (_datasets.TryGetValue(name, out DatasetSchema? schema))
+        if (_known.TryGetValue(name, out DatasetSchema? schema))
         {
             return schema;
         }
 
-        string? suggestion = NameSuggester.Closest(name, _datasets.Keys);
+        string? suggestion = NameSuggester.Closest(name, _known.Keys);
         diagnostics.Error(DiagnosticIds.UnknownDataset, $"Rule '{rule.Id}' reads dataset '{name}', which is not declared.", location, suggestion is null ? "Declare the dataset's schema first." : $"Did you mean '{suggestion}'?", rule.Id);
         return null;
     }
@@ -283,12 +341,13 @@ public sealed class RuleSetBuilder
 
         BoundWindow? window = rule.Window is null ? null : BindWindow(rule, schema, diagnostics);
         ClueFields? clue = ResolveClue(rule, sources, referenced, window, diagnostics);
-        if (diagnostics.Items.Count(d => d.IsError) > errors || condition.Type == LanguageType.Error || clue is null)
+        BoundDerive? derived = rule.Derive is null ? null : BindDerive(rule, sources, diagnostics);
+        if (diagnostics.Items.Count(d => d.IsError) > errors || condition.Type == LanguageType.Error || clue is null || (rule.Derive is not null && derived is null))
         {
             return null;
         }
 
-        return new BoundRule(rule, sources, condition, leaves, clue, joins, window) { Script = script };
+        return new BoundRule(rule, sources, condition, leaves, clue, joins, window) { Script = script, Derived = derived };
     }
 
     private ScriptCondition? BindScript(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
@@ -367,6 +426,74 @@ public sealed class RuleSetBuilder
         }
 
         return new BoundJoin(join, slot, left, right, where, latest, FindInterval(where, slot)) { Aggregates = aggregates };
+    }
+
+    /// <summary>Binds the fields of a derived dataset over the rule's record context and builds its schema.</summary>
+    private static BoundDerive? BindDerive(RuleDefinition rule, List<ScopeSource> sources, DiagnosticBag diagnostics)
+    {
+        DeriveDefinition derive = rule.Derive!;
+        SourceLocation at = derive.Location.IsKnown ? derive.Location : rule.Location;
+        if (rule.Window is not null)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' both counts in a window and derives dataset '{derive.Dataset}'; derive the records, and count them in a rule that reads '{derive.Dataset}'.", at, null, rule.Id);
+            return null;
+        }
+
+        if (derive.Fields.Count == 0)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' derives dataset '{derive.Dataset}' without fields.", at, "List the fields it carries, such as person_id: person_id.", rule.Id);
+            return null;
+        }
+
+        var scope = new BindingScope(sources, rule.Parameters);
+        var schema = DatasetSchema.Create(derive.Dataset);
+        var fields = new List<BoundExpression>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var copiedKeys = new List<string>();
+        int errors = diagnostics.Items.Count(d => d.IsError);
+        foreach (DerivedField field in derive.Fields)
+        {
+            if (!names.Add(field.Name))
+            {
+                diagnostics.Error(DiagnosticIds.InvalidRule, $"Derived dataset '{derive.Dataset}' has field '{field.Name}' twice.", at, null, rule.Id);
+                continue;
+            }
+
+            BoundExpression value = BindValue(field.Expression, scope, at, rule.Id, diagnostics);
+            if (value.Type is LanguageType.Error)
+            {
+                continue;
+            }
+
+            // A copied field keeps what the schema says of it (ID number, personal kind, Chinese name).
+            if (value is BoundField copied)
+            {
+                schema.Add(copied.Field with { Name = field.Name, Source = null });
+                if (copied.Source == 0 && sources[0].Schema.KeyFields.Contains(copied.Field.Name))
+                {
+                    copiedKeys.Add(field.Name);
+                }
+            }
+            else
+            {
+                schema.Add(field.Name, value.Type == LanguageType.Null ? FieldType.String : FieldTypeOf(value.Type));
+            }
+
+            fields.Add(value);
+        }
+
+        foreach (string key in derive.Key.Where(k => !names.Contains(k)))
+        {
+            diagnostics.Error(DiagnosticIds.UnknownField, $"The key of derived dataset '{derive.Dataset}' names '{key}', which is not one of its fields.", at, null, rule.Id);
+        }
+
+        if (diagnostics.Items.Count(d => d.IsError) > errors)
+        {
+            return null;
+        }
+
+        schema.Key([.. derive.Key.Count > 0 ? derive.Key : copiedKeys]);
+        return new BoundDerive(schema.Build(), fields);
     }
 
     private static readonly string[] JoinAggregateFunctions = ["count", "count_distinct", "sum", "min", "max", "list"];
@@ -652,6 +779,7 @@ public sealed class RuleSetBuilder
             ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
             Condition = rule.Condition,
             Window = rule.Window is null ? null : CompileWindow(rule, sourceLayouts[0]),
+            Derive = rule.Derived is { } derived ? new DerivedOutput(layouts[derived.Schema.Name], [.. derived.Fields.Select(context.CompileContextValue)]) : null,
             Sources = [.. rule.Sources.Select(s => (s.Schema.Name, s.Index == 0 ? rule.Definition.Alias : s.Aliases.Last()))],
             SubjectFields = rule.Clue.Subject,
             EvidenceFields = rule.Clue.Evidence,
@@ -735,5 +863,10 @@ public sealed class RuleSetBuilder
     private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window)
     {
         public ScriptCondition? Script { get; init; }
+
+        public BoundDerive? Derived { get; init; }
     }
+
+    /// <summary>A derived dataset's schema and its fields' values over the deriving rule's record context.</summary>
+    private sealed record BoundDerive(DatasetSchema Schema, List<BoundExpression> Fields);
 }

@@ -57,6 +57,9 @@ public sealed record RunSummary
     /// <summary>Gets the largest number of records each window rule held at once, by rule id.</summary>
     public IReadOnlyDictionary<string, long> PeakWindowStatePerRule { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>Gets how many records each derived dataset (a stage of a multi-stage model) received, by name.</summary>
+    public IReadOnlyDictionary<string, long> DerivedRecordsPerDataset { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
     /// <summary>Gets, by rule id, what sorting their counted records cost the window rules (<see cref="WindowOrder.Exact"/>).</summary>
     public IReadOnlyDictionary<string, WindowSortFigures> WindowSortsPerRule { get; init; } = new SortedDictionary<string, WindowSortFigures>(StringComparer.Ordinal);
 

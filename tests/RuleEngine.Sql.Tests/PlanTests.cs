@@ -112,6 +112,18 @@ public class PlanTests
     }
 
     [Fact]
+    public void DerivingRule_IsNotPushable_AtItsDerive_AndItsReadersAddNoCascade()
+    {
+        var derive = new RuleDefinition("S", "cases", "amount > 0") { Derive = new DeriveDefinition("big", [new("person_id", "person_id")]) { Location = new SourceLocation("m.yaml", 9, 5, 9, 11) } };
+        var reader = new RuleDefinition("R", "licences", "TRUE") { Joins = [new JoinDefinition("big", "b", JoinKind.Inner) { On = [("person_id", "person_id")] }] };
+        RuleSet rules = new RuleSetBuilder().AddDataset(Cases).AddDataset(Licences).AddRule(derive).AddRule(reader).Build();
+
+        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.DuckDb, Tables).Diagnostics);
+
+        Assert.Equal((DiagnosticIds.NotPushable, 9, 5), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    [Fact]
     public void DatasetWithoutTable_IsReported()
     {
         RuleSet rules = Build(new RuleDefinition("A", "cases", "amount > 0")

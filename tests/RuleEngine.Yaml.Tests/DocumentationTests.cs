@@ -32,6 +32,7 @@ public class DocumentationTests
         AssertKeys(ModelReader.WarningKeys, definitions.GetProperty("test").GetProperty("properties").GetProperty("warnings").GetProperty("items"));
         AssertKeys(ModelReader.JoinKeys, definitions.GetProperty("joins").GetProperty("items"));
         AssertKeys(ModelReader.WindowKeys, definitions.GetProperty("window"));
+        AssertKeys(ModelReader.DeriveKeys, definitions.GetProperty("derive"));
         AssertKeys(ModelReader.DeadlineKeys, definitions.GetProperty("deadline"));
         AssertKeys(ModelReader.FollowUpKeys, definitions.GetProperty("deadline").GetProperty("properties").GetProperty("follow_up"));
     }

@@ -318,6 +318,73 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task Stages_AsDocumented_DeriveThenSumPerPerson_InOneModelFile()
+    {
+        const string Payments = """
+            dataset: allowance_payments
+            key: [person_id]
+            fields:
+              - {name: person_id, type: id_number}
+              - {name: paid_on, type: date}
+              - {name: amount, type: decimal}
+            """;
+        const string Deaths = """
+            dataset: deaths
+            key: [person_id]
+            fields:
+              - {name: person_id, type: id_number}
+              - {name: death_date, type: date}
+            """;
+        const string Model = """
+            id: M35
+            version: "1.0.0"
+            name: 死亡后冒领补贴累计
+            parameters:
+              threshold: {type: decimal, default: 2000, justification: 立案追诉标准}
+            rules:
+              - id: S1
+                from: allowance_payments
+                join:
+                  - {dataset: deaths, as: d, on: {person_id: person_id}}
+                when: paid_on > d.death_date
+                derive:
+                  dataset: paid_after_death
+                  fields:
+                    person_id: person_id
+                    paid_on: paid_on
+                    amount: amount
+                    days_after: days_between(d.death_date, paid_on)
+              - id: R1
+                from: paid_after_death
+                when: amount > 0
+                window: {group_by: person_id, having: "sum(amount) > $threshold"}
+                clue:
+                  evidence: [paid_on, amount, days_after]
+            tests:
+              - name: only payments after death add up
+                records:
+                  allowance_payments:
+                    - {person_id: 11010519491231002X, paid_on: 2024-04-05, amount: 900}
+                    - {person_id: 11010519491231002X, paid_on: 2024-01-05, amount: 900}
+                    - {person_id: 11010519491231002X, paid_on: 2024-02-05, amount: 900}
+                    - {person_id: 11010519491231002X, paid_on: 2024-03-05, amount: 900}
+                    - {person_id: 370101190102039973, paid_on: 2024-03-05, amount: 1500}
+                  deaths:
+                    - {person_id: 11010519491231002X, death_date: 2024-01-20}
+                    - {person_id: 370101190102039973, death_date: 2024-02-01}
+                expect:
+                  - {rule: R1, subject: 11010519491231002X, evidence: {"sum(amount)": 2700}}
+            """;
+        using var folder = new ModelFolder(("datasets/payments.yaml", Payments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
+        ModelSet models = folder.Load();
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+
+        ModelTestReport report = await ModelTestRunner.RunAsync(models);
+
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+    }
+
+    [Fact]
     public async Task TestRunner_ModelSetWithErrors_Throws() =>
         await Assert.ThrowsAsync<RuleCompilationException>(() => ModelTestRunner.RunAsync(ModelFolder.LoadModel("id: M1\n")));
 

@@ -28,18 +28,21 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
                 continue;
             }
 
-            if (Table(name, dataset.Rules[0]) is null)
+            // A derived dataset has no table; the rule that derives it is reported instead.
+            if (dataset.DerivedBy is not null || Table(name, dataset.Rules[0]) is null)
             {
                 continue;
             }
 
+            // A rule that joins a derived dataset waits for a stage the back end does not run; its deriving rule is reported.
+            bool ReadsStage(CompiledRule rule) => rule.Joins.Any(j => rules.Compiled(j.Definition.Dataset).DerivedBy is not null);
             CompiledRule[] scanned = [.. dataset.Rules.Where(r => r.Joins.Length == 0 && Supported(r))];
             if (scanned.Length > 0 && Scan(dataset, scanned) is { } scan)
             {
                 queries.Add(scan);
             }
 
-            foreach (CompiledRule rule in dataset.Rules.Where(r => r.Joins.Length > 0 && Supported(r)))
+            foreach (CompiledRule rule in dataset.Rules.Where(r => r.Joins.Length > 0 && !ReadsStage(r) && Supported(r)))
             {
                 if (Join(dataset, rule) is { } join)
                 {
@@ -53,6 +56,12 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 
     private bool Supported(CompiledRule rule)
     {
+        if (rule.Definition.Derive is { } derive)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' derives dataset '{derive.Dataset}'; the SQL back end does not run multi-stage models yet.", derive.Location.IsKnown ? derive.Location : rule.Definition.Location, "Run this model in-process (rulerunner run).") { RuleId = rule.Definition.Id });
+            return false;
+        }
+
         if (rule.Joins.FirstOrDefault(j => j.Aggregates is not null) is { } aggregating)
         {
             JoinDefinition join = aggregating.Definition;

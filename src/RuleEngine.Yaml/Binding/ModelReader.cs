@@ -10,10 +10,11 @@ internal sealed class ModelReader
     internal static readonly string[] Keys =
     [
         "id", "version", "name", "status", "branch", "supervision_point", "legal_basis", "owner_org", "region", "authors",
-        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "tests",
+        "description", "datasets", "parameters", "rules", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "derive", "tests",
     ];
 
-    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "description"];
+    internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "derive", "description"];
+    internal static readonly string[] DeriveKeys = ["dataset", "key", "fields"];
     internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by", "aggregate"];
     internal static readonly string[] WindowKeys = ["group_by", "over", "days", "having", "max_evidence"];
     internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
@@ -293,6 +294,7 @@ internal sealed class ModelReader
 
         WindowDefinition? window = ReadWindow(rule, ruleId, defaults);
         bool keepInvalidIds = rule.Bool("keep_invalid_ids") ?? false;
+        DeriveDefinition? derive = ReadDerive(rule);
         if (dataset is null || when is null)
         {
             return null;
@@ -334,6 +336,7 @@ internal sealed class ModelReader
             Script = script,
             ScriptSource = scriptMap,
             KeepInvalidIdNumbers = keepInvalidIds,
+            Derive = derive,
             Location = fromLocation,
         };
     }
@@ -486,6 +489,29 @@ internal sealed class ModelReader
             WhereSource = SourceMap.StartingAt(deadline.LocationOf("within")),
         };
         return (join, asOf is null ? string.Empty : $"days_between({after}, {asOf}) > {within}");
+    }
+
+    private DeriveDefinition? ReadDerive(MappingReader rule)
+    {
+        if (rule.Mapping("derive") is not { } mapping)
+        {
+            return null;
+        }
+
+        var derive = new MappingReader(mapping, DeriveKeys, _diagnostics, "derive");
+        string? dataset = derive.Text("dataset", required: true);
+        IReadOnlyList<string> key = derive.TextList("key");
+        var fields = new List<DerivedField>();
+        foreach ((YamlScalar name, YamlNode value) in derive.Mapping("fields", required: true)?.Entries ?? [])
+        {
+            if (ScalarValues.Text(value, $"Derived field '{name.Value}'", _diagnostics) is { } expression)
+            {
+                fields.Add(new DerivedField(name.Value, expression));
+            }
+        }
+
+        derive.Finish();
+        return dataset is null ? null : new DeriveDefinition(dataset, fields) { Key = key, Location = mapping.Location };
     }
 
     private WindowDefinition? ReadWindow(MappingReader rule, string ruleId, Dictionary<string, object?> parameters)

@@ -61,6 +61,10 @@ public static class ModelDataGenerator
         var identities = new Identities(random);
         var writers = new Dictionary<string, DatasetWriter>(StringComparer.Ordinal);
         var expected = new List<(string, string)>();
+
+        // A rule that reads a derived dataset (a stage) names its subject in that dataset's fields.
+        RuleSet? compiled = null;
+        DatasetSchema SchemaOf(string dataset) => models.Datasets.TryGetValue(dataset, out DatasetDefinition? declared) ? declared.Schema : (compiled ??= models.Compile()).Datasets[dataset];
         try
         {
             foreach (SupervisionModel model in models.Models.Where(m => m.Status != ModelStatus.Retired))
@@ -97,7 +101,7 @@ public static class ModelDataGenerator
                         foreach (ExpectedClue clue in test.Expected)
                         {
                             RuleDefinition rule = model.Rules.First(r => clue.Rule is null || ModelSet.ShortId(r) == clue.Rule || r.Id == clue.Rule);
-                            expected.Add((rule.Id, RemapSubject(clue.Subject, rule, models.Datasets[rule.Dataset].Schema, map)));
+                            expected.Add((rule.Id, RemapSubject(clue.Subject, rule, SchemaOf(rule.Dataset), map)));
                         }
                     }
                 }

@@ -123,7 +123,7 @@ public static class ModelTestRunner
         foreach (ExpectedClue expected in test.Expected)
         {
             RuleDefinition rule = model.Rules.First(r => expected.Rule is null || ModelSet.ShortId(r) == expected.Rule || r.Id == expected.Rule);
-            DatasetSchema schema = models.Datasets[rule.Dataset].Schema;
+            DatasetSchema schema = rules.Datasets[rule.Dataset];
             string subject = NormalizeSubject(expected.Subject, rule, schema);
             Clue? clue = unmatched.Find(c => c.RuleId == rule.Id && c.SubjectKey == subject);
             if (clue is null)

@@ -88,6 +88,9 @@ public static class DiagnosticIds
     /// <summary>A rule set with more rules than <see cref="RuleSetBuilder.MaxRules"/>.</summary>
     public const string TooManyRules = "RE2019";
 
+    /// <summary>Derived datasets whose stages form a cycle: a rule reads, directly or through other stages, what it derives.</summary>
+    public const string StageCycle = "RE2020";
+
     /// <summary>Arithmetic overflowed its type on a record.</summary>
     public const string ArithmeticOverflow = "RE4001";
 

@@ -28,6 +28,9 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
     /// <summary>Gets the host's exclusion: TRUE for a record no rule may see (<see cref="RuleSetBuilder.Exclude"/>).</summary>
     public Func<Record, bool>? Exclude { get; init; }
 
+    /// <summary>Gets the id of the rule that derives this dataset during a run, or <see langword="null"/> for a dataset read from a source.</summary>
+    public string? DerivedBy { get; init; }
+
     /// <summary>Gets the bound exclusion, for SQL back ends.</summary>
     public Language.BoundExpression? ExcludeExpression { get; init; }
 }

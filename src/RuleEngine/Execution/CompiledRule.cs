@@ -19,6 +19,9 @@ internal sealed class CompiledRule
 
     public CompiledJoin[] Joins { get; init; } = [];
 
+    /// <summary>Gets what the rule derives instead of clues, or <see langword="null"/>.</summary>
+    public DerivedOutput? Derive { get; init; }
+
     public Func<Record[], bool>? ContextPredicate { get; init; }
 
     /// <summary>Gets the bound condition the delegates were compiled from, for back ends that compile it again (SQL).</summary>

@@ -33,13 +33,22 @@ internal static class RuleExplainer
                     ModelId = rule.Definition.ModelId,
                     Note = holds ? $"The record counts in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; whether that makes a clue depends on the other records in the window (run the model)." : null,
                 }
-                : new RuleExplanation(id, holds ? RuleVerdict.Clue : RuleVerdict.NoClue, conditions) { ModelId = rule.Definition.ModelId };
+                : new RuleExplanation(id, holds ? Matched(rule) : RuleVerdict.NoClue, conditions)
+                {
+                    ModelId = rule.Definition.ModelId,
+                    Note = holds && rule.Derive is not null ? DerivesNote(rule) : null,
+                };
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
         {
             return new RuleExplanation(id, RuleVerdict.NotEvaluated, conditions) { ModelId = rule.Definition.ModelId, ErrorCode = code, Note = message };
         }
     }
+
+    private static RuleVerdict Matched(CompiledRule rule) => rule.Derive is null ? RuleVerdict.Clue : RuleVerdict.Derives;
+
+    private static string DerivesNote(CompiledRule rule) =>
+        $"The record becomes a record of derived dataset '{rule.Definition.Derive!.Dataset}'; the rules that read it decide whether that leads to a clue (run the model).";
 
     private static RuleExplanation ExplainJoin(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables)
     {
@@ -69,10 +78,11 @@ internal static class RuleExplainer
                 };
             }
 
-            return new RuleExplanation(id, clue ? RuleVerdict.Clue : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
+            return new RuleExplanation(id, clue ? Matched(rule) : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
             {
                 ModelId = rule.Definition.ModelId,
-                Note = clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : none,
+                Note = clue && rule.Derive is not null ? DerivesNote(rule)
+                    : clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : none,
             };
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))

@@ -22,7 +22,8 @@ internal static class RunPipeline
         bool alreadyCounted,
         CancellationToken cancellationToken,
         int sourceIndex = 0,
-        long skipped = 0)
+        long skipped = 0,
+        DerivedRecords? derived = null)
     {
         int workers = options.MaxDegreeOfParallelism;
         int poolSize = (workers * 2) + 1;
@@ -44,6 +45,7 @@ internal static class RunPipeline
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
         var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
         {
+            Derived = derived,
             Progress = options.Progress is { } progress ? consumed => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction) { Position = new RunPosition(sourceIndex, skipped + consumed) }) : null,
             Options = options,
         };
@@ -231,12 +233,16 @@ internal static class RunPipeline
                             {
                                 foreach (Record[] context in JoinEvaluator.Evaluate(rule, record, indexes) ?? [])
                                 {
-                                    batch.Results.Add(new BatchResult(i, index, factory.Create(rule, context), null));
+                                    batch.Results.Add(rule.Derive is { } derive
+                                        ? new BatchResult(i, index, null, null, Derived: derive.Create(context))
+                                        : new BatchResult(i, index, factory.Create(rule, context), null));
                                 }
                             }
                             else if (Test(rule, outcomes[index], record, i))
                             {
-                                batch.Results.Add(new BatchResult(i, index, factory.Create(rule, record), null));
+                                batch.Results.Add(rule.Derive is { } derive
+                                    ? new BatchResult(i, index, null, null, Derived: derive.Create([record]))
+                                    : new BatchResult(i, index, factory.Create(rule, record), null));
                             }
                         }
                         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
@@ -352,6 +358,9 @@ internal static class RunPipeline
 
         public required RunOptions Options { get; init; }
 
+        /// <summary>Gets where deriving rules' records go.</summary>
+        public DerivedRecords? Derived { get; init; }
+
         public async Task<bool> EmitAsync(ChannelReader<Batch> ordered, ChannelWriter<Batch> pool, CancellationToken cancellationToken)
         {
             string name = dataset.Schema.Name;
@@ -428,7 +437,13 @@ internal static class RunPipeline
                             continue;
                         }
 
-                        if (item.Clue is { } clue)
+                        if (item.Derived is { } record)
+                        {
+                            // A stage's output: held for the rules that read the derived dataset, not a clue.
+                            Derived!.Add(dataset.Rules[item.Rule].Definition.Derive!.Dataset, record);
+                            statistics.Derived(dataset.Rules[item.Rule].Definition.Derive!.Dataset);
+                        }
+                        else if (item.Clue is { } clue)
                         {
                             await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
                             statistics.Clue(clue);
@@ -508,7 +523,7 @@ internal static class RunPipeline
     private const int ExcludedRecord = -2;
 
     /// <remarks>A field warning or a record rejected by the workers has no rule (<see cref="Rule"/> is -1); an excluded record is -2.</remarks>
-    private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false, bool Warning = false);
+    private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false, bool Warning = false, Record? Derived = null);
 
     private sealed class Batch
     {

@@ -13,6 +13,7 @@ internal sealed class RunStatistics
     private readonly SortedDictionary<string, long> _referenceRecords = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _peakWindowState = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, WindowSortFigures> _windowSorts = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _derived = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _errorsPerRule = new(StringComparer.Ordinal);
     private readonly List<RuleQuarantine> _quarantined = [];
     private readonly HashSet<UInt128> _fingerprints = [];
@@ -62,6 +63,9 @@ internal sealed class RunStatistics
     }
 
     public void ReferenceRecords(string dataset, long count) => _referenceRecords[dataset] = count;
+
+    /// <summary>Counts a record a deriving rule published.</summary>
+    public void Derived(string dataset) => _derived[dataset] = _derived.GetValueOrDefault(dataset) + 1;
 
     /// <summary>Records what a window rule held at most and what sorting its records cost.</summary>
     public void Window(string ruleId, WindowProcessor processor)
@@ -153,6 +157,7 @@ internal sealed class RunStatistics
         ReferenceRecordsPerDataset = new SortedDictionary<string, long>(_referenceRecords, StringComparer.Ordinal),
         PeakWindowStatePerRule = new SortedDictionary<string, long>(_peakWindowState, StringComparer.Ordinal),
         WindowSortsPerRule = new SortedDictionary<string, WindowSortFigures>(_windowSorts, StringComparer.Ordinal),
+        DerivedRecordsPerDataset = new SortedDictionary<string, long>(_derived, StringComparer.Ordinal),
         QuarantinedRules = [.. _quarantined],
         StoppedByPolicy = stoppedByPolicy,
         Elapsed = elapsed,

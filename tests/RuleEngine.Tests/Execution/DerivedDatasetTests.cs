@@ -1,0 +1,139 @@
+using System.Text;
+using RuleEngine.Clues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+using RuleEngine.Tests.Support;
+
+namespace RuleEngine.Tests.Execution;
+
+/// <summary>Multi-stage models: a rule derives a dataset, other rules read it or join it, in one run.</summary>
+public class DerivedDatasetTests
+{
+    private const string Heavy = "11010519491231002X";
+    private const string Light = "370101190102039973";
+    private const string Living = "513101198201130014";
+
+    private static readonly DatasetSchema Payments = DatasetSchema.Create("payments")
+        .Add("person_id", FieldType.IdNumber).Add("paid_on", FieldType.Date).Add("amount", FieldType.Decimal).Key("person_id").Build();
+
+    private static readonly DatasetSchema Deaths = DatasetSchema.Create("deaths")
+        .Add("person_id", FieldType.IdNumber).Add("death_date", FieldType.Date).Key("person_id").Build();
+
+    // Heavy: 3 × 900 after death (2,700), one before. Light: 2 × 500 after death. Living: paid, never dead.
+    private const string PaymentsCsv = "person_id,paid_on,amount\n"
+        + $"{Heavy},2024-04-05,900\n{Living},2024-03-05,700\n{Heavy},2024-01-05,900\n{Light},2024-03-05,500\n"
+        + $"{Heavy},2024-02-05,900\n{Light},2024-04-05,500\n{Heavy},2024-03-05,900\n";
+
+    private const string DeathsCsv = "person_id,death_date\n" + $"{Heavy},2024-01-20\n{Light},2024-02-01\n";
+
+    private static readonly RuleDefinition PaidAfterDeath = new("S1", "payments", "paid_on > d.death_date")
+    {
+        Joins = [new JoinDefinition("deaths", "d", JoinKind.Inner) { On = [("person_id", "person_id")] }],
+        Derive = new DeriveDefinition("paid_after_death", [new("person_id", "person_id"), new("paid_on", "paid_on"), new("amount", "amount"), new("days_after", "days_between(d.death_date, paid_on)")]),
+    };
+
+    private static readonly RuleDefinition SumPerPerson = new("R1", "paid_after_death", "TRUE")
+    {
+        Window = new WindowDefinition("person_id", "sum(amount) > 2000"),
+        Clue = new ClueSpec { Evidence = ["paid_on", "amount", "days_after"] },
+    };
+
+    [Fact]
+    public async Task TwoStages_JoinThenGroup_GiveTheCluesOfOneRun()
+    {
+        var (clues, summary) = await Run([PaidAfterDeath, SumPerPerson], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
+
+        Clue clue = Assert.Single(clues);
+        Assert.Equal(("R1", Heavy, "paid_after_death"), (clue.RuleId, clue.SubjectKey, clue.Dataset));
+        Assert.Equal(2700m, clue.Evidence.Single(e => e.Field == "sum(amount)").Value);
+        Assert.Equal([2L, 6L, 8L], clue.Evidence.Where(e => e.Field == "amount").Select(e => e.Line));
+        Assert.Contains(clue.Evidence, e => e.Field == "days_after" && (long?)e.Value == 16L);
+        Assert.Equal(5L, summary.DerivedRecordsPerDataset["paid_after_death"]);
+        Assert.Equal(9L, summary.RecordsRead);
+        Assert.Equal(1L, summary.CluesEmitted);
+    }
+
+    [Fact]
+    public void DerivedField_CopiedFromAField_KeepsItsTypeAndPersonalKind_AndTheKey()
+    {
+        RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);
+
+        DatasetSchema derived = rules.Datasets["paid_after_death"];
+        Assert.Equal(FieldType.IdNumber, derived.Fields[0].Type);
+        Assert.Equal(PersonalDataKind.IdNumber, derived.Fields[0].Personal);
+        Assert.Equal(FieldType.Long, derived.Fields[3].Type);
+        Assert.Equal(["person_id"], derived.KeyFields);
+    }
+
+    [Fact]
+    public async Task DerivedDataset_JoinedByAnotherDataset_RunsBeforeItWhateverTheSourceOrder()
+    {
+        var dead = new RuleDefinition("S1", "deaths", "TRUE")
+        {
+            Derive = new DeriveDefinition("dead", [new("person_id", "person_id"), new("died", "death_date")]),
+        };
+        var paid = new RuleDefinition("R1", "payments", "paid_on > x.died")
+        {
+            Joins = [new JoinDefinition("dead", "x", JoinKind.Inner) { On = [("person_id", "person_id")] }],
+        };
+
+        var (clues, _) = await Run([dead, paid], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
+
+        Assert.Equal(5, clues.Count);
+        Assert.All(clues, c => Assert.Equal("payments", c.Dataset));
+    }
+
+    [Fact]
+    public void Stages_InACycle_AreReported()
+    {
+        var a = new RuleDefinition("A", "d2", "TRUE") { Derive = new DeriveDefinition("d1", [new("person_id", "person_id")]) };
+        var b = new RuleDefinition("B", "d1", "TRUE") { Derive = new DeriveDefinition("d2", [new("person_id", "person_id")]) };
+
+        var error = Assert.Throws<RuleCompilationException>(() => new RuleSetBuilder().AddDataset(Payments).AddRule(a).AddRule(b).Build());
+
+        Assert.Equal([("A", DiagnosticIds.StageCycle), ("B", DiagnosticIds.StageCycle)], error.Diagnostics.Where(d => d.IsError).Select(d => (d.RuleId, d.Id)));
+    }
+
+    [Fact]
+    public void DerivedDataset_NamedLikeAnInput_IsReported()
+    {
+        var clash = PaidAfterDeath with { Derive = PaidAfterDeath.Derive! with { Dataset = "deaths" } };
+
+        var error = Assert.Throws<RuleCompilationException>(() => Build([clash]));
+
+        Assert.Contains(error.Diagnostics, d => d.Id == DiagnosticIds.InvalidRule && d.Message.Contains("declared as an input", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DerivedDataset_GivenAsASource_IsRefused()
+    {
+        RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);
+        DatasetSchema derived = rules.Datasets["paid_after_death"];
+
+        await Assert.ThrowsAsync<ArgumentException>(() => rules.RunAsync(RecordSource.Csv(new MemoryStream("person_id,paid_on,amount,days_after\n"u8.ToArray()), derived), new CollectingSink()));
+    }
+
+    [Fact]
+    public async Task Explain_DerivingRule_SaysTheRecordGoesToTheNextStage()
+    {
+        RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);
+
+        RecordExplanation explanation = await rules.ExplainAsync(Csv(PaymentsCsv, Payments), 2, [Csv(DeathsCsv, Deaths)]);
+
+        RuleExplanation rule = Assert.Single(explanation.Rules);
+        Assert.Equal(RuleVerdict.Derives, rule.Verdict);
+        Assert.Contains("paid_after_death", rule.Note, StringComparison.Ordinal);
+    }
+
+    private static RuleSet Build(IEnumerable<RuleDefinition> rules) => new RuleSetBuilder().AddDataset(Payments).AddDataset(Deaths).AddRules(rules).Build();
+
+    private static async Task<(List<Clue> Clues, RunSummary Summary)> Run(IEnumerable<RuleDefinition> rules, params RecordSource[] sources)
+    {
+        var sink = new CollectingSink();
+        RunSummary summary = await Build(rules).RunAsync(sources, sink, new RunOptions { RevealPersonalData = true });
+        return (sink.Clues, summary);
+    }
+
+    private static RecordSource Csv(string text, DatasetSchema schema) => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(text)), schema);
+}
