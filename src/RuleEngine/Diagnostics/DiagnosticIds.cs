@@ -166,6 +166,12 @@ public static class DiagnosticIds
     /// </summary>
     public const string AllRecordsRejected = "RE5017";
 
+    /// <summary>
+    /// A window sort could not write or read its spill files (a full disk, a missing or read-only spill folder): the run
+    /// stops (<see cref="RunOutputException"/>) rather than count windows over part of the data.
+    /// </summary>
+    public const string SpillFailed = "RE5018";
+
     /// <summary>A construct that a SQL dialect cannot evaluate with the engine's meaning (RuleEngine.Sql): the rule is not run there, never run with the construct dropped.</summary>
     public const string NotPushable = "RE7001";
 

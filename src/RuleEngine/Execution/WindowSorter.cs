@@ -133,6 +133,23 @@ internal sealed class WindowSorter(int memoryRecords, string? spillDirectory, bo
     private void Spill()
     {
         SortBuffer();
+        try
+        {
+            WriteRun();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunOutputException(
+                Diagnostics.DiagnosticIds.SpillFailed,
+                $"A window sort could not write its spill file in '{spillDirectory ?? Path.GetTempPath()}' ({e.GetType().Name}); give RunOptions.SpillDirectory a folder with room, or raise RunOptions.WindowSortBufferRecords.",
+                e);
+        }
+
+        _buffer.Clear();
+    }
+
+    private void WriteRun()
+    {
         FileStream file = CreateSpillFile();
         try
         {
@@ -153,8 +170,6 @@ internal sealed class WindowSorter(int memoryRecords, string? spillDirectory, bo
             file.Dispose();
             throw;
         }
-
-        _buffer.Clear();
     }
 
     private FileStream CreateSpillFile()

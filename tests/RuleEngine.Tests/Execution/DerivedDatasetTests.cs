@@ -115,6 +115,16 @@ public class DerivedDatasetTests
     }
 
     [Fact]
+    public async Task DerivedRecords_BeyondTheLimit_StopTheRunWithRE4006()
+    {
+        var error = await Assert.ThrowsAsync<RunLimitExceededException>(() => Build([PaidAfterDeath, SumPerPerson])
+            .RunAsync([Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths)], new CollectingSink(), new RunOptions { MaxReferenceRecords = 5 }));
+
+        Assert.Equal(DiagnosticIds.ReferenceLimitExceeded, error.Code);
+        Assert.Contains("paid_after_death", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_DerivingRule_SaysTheRecordGoesToTheNextStage()
     {
         RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);

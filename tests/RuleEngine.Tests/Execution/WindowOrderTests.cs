@@ -80,6 +80,17 @@ public class WindowOrderTests
     }
 
     [Fact]
+    public async Task SpillFolderThatDoesNotExist_StopsTheRunWithRE5018()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "re-no-such-folder-" + Guid.NewGuid().ToString("N"));
+
+        var error = await Assert.ThrowsAsync<RunOutputException>(() => Run(Csv(GenerateSuits(seed: 5)), new RunOptions { WindowSortBufferRecords = 100, SpillDirectory = missing }));
+
+        Assert.Equal(DiagnosticIds.SpillFailed, error.Code);
+        Assert.NotNull(error.Summary);
+    }
+
+    [Fact]
     public async Task Window_OverADatetime_CountsByCalendarDay()
     {
         DatasetSchema visits = DatasetSchema.Create("visits").Add("person_id", FieldType.IdNumber).Add("visited_at", FieldType.DateTime).Key("person_id").Build();
