@@ -117,7 +117,7 @@ internal static class ExplainCommand
             {
                 RuleVerdict.Clue => $"{rule.RuleId}: CLUE — every condition holds",
                 RuleVerdict.CountsInWindow => $"{rule.RuleId}: counts in its window",
-                RuleVerdict.Derives => $"{rule.RuleId}: derives a record of the next stage — {rule.Note}",
+                RuleVerdict.Derives => $"{rule.RuleId}: derives a record of the next stage",
                 RuleVerdict.NotEvaluated => $"{rule.RuleId}: NOT EVALUATED" + (rule.ErrorCode is { } code ? $" ({code})" : string.Empty),
                 _ => $"{rule.RuleId}: no clue — " + (notTrue.Length > 0 ? string.Join("; ", notTrue) : "the conditions together are not true"),
             });

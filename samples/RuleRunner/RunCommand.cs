@@ -305,7 +305,7 @@ internal static class RunCommand
         foreach ((string rule, long peak) in summary.PeakWindowStatePerRule)
         {
             string sorted = summary.WindowSortsPerRule.TryGetValue(rule, out WindowSortFigures? sort)
-                ? string.Create(culture, $"; {sort.Records} sorted by date") + (sort.SpilledRuns > 0 ? string.Create(culture, $" through {sort.SpilledRuns} spill file(s), {sort.SpilledBytes / (1024.0 * 1024.0):F1} MiB") : " in memory")
+                ? string.Create(culture, $"; {sort.Records} sorted") + (sort.SpilledRuns > 0 ? string.Create(culture, $" through {sort.SpilledRuns} spill file(s), {sort.SpilledBytes / (1024.0 * 1024.0):F1} MiB") : " in memory")
                 : string.Empty;
             Console.WriteLine(string.Create(culture, $"  {rule}: at most {peak} records in its windows{sorted}"));
         }
