@@ -60,7 +60,18 @@ internal sealed class Binder
             case LogicalSyntax logical:
                 return BindLogical(logical, BindPredicate);
             case UnarySyntax { Operator: UnaryOperator.Not } not:
-                return BindNot(not, BindPredicate);
+            {
+                // A NOT is one condition with its own text and value: shown as its operand, `contains(fact, '逃') → true`
+                // read as met on a record where the negated condition was the one that failed.
+                BoundExpression negated = BindNot(not, Bind);
+                if (negated.Type is LanguageType.Bool or LanguageType.Null)
+                {
+                    _leaves.Add((not.Span, negated));
+                }
+
+                return negated;
+            }
+
             default:
                 BoundExpression leaf = Bind(node);
                 if (leaf.Type is LanguageType.Bool or LanguageType.Null)

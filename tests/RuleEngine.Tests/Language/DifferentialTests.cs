@@ -82,6 +82,55 @@ public class DifferentialTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RandomConditions_EachExplainedConditionsValue_IsWhatItsOwnTextGives()
+    {
+        var random = new Random(20261206);
+        var generator = new ConditionGenerator(random);
+        Record[] records = [.. Enumerable.Range(0, 40).Select(_ => ToRecord(RandomRow(random)))];
+        var mismatches = new List<string>();
+        int lines = 0;
+        int negated = 0;
+        for (int c = 0; c < 400; c++)
+        {
+            string condition = generator.Bool(3).Engine;
+            var diagnostics = new DiagnosticBag();
+            var text = new ExpressionText(condition, SourceLocation.None);
+            var binder = new Binder(text, new BindingScope(Expressions.Schema, ["t"]), diagnostics, "R");
+            binder.BindCondition(Parser.Parse(text, diagnostics, LanguageLimits.Default)!);
+            var compiler = new ExpressionCompiler(Expressions.Layout);
+            foreach ((TextSpan span, BoundExpression leaf) in binder.Leaves)
+            {
+                // The explanation's line: the leaf's text and the value the rule computed for it.
+                string line = text.Slice(span);
+                Func<Record, bool?> shown = compiler.CompileCondition(leaf);
+                Func<Record, bool?> fromText = Compile(line);
+                lines++;
+                negated += line.StartsWith("(NOT", StringComparison.Ordinal) || line.StartsWith("NOT", StringComparison.Ordinal) ? 1 : 0;
+
+                // A line is a condition as the rule states it: never the operand of a NOT shown without the NOT.
+                if (condition[..span.Start].TrimEnd(' ', '(').EndsWith("NOT", StringComparison.Ordinal) && mismatches.Count < 10)
+                {
+                    mismatches.Add($"{condition}\n  line `{line}` is shown without the NOT that applies to it");
+                }
+
+                foreach (Record record in records)
+                {
+                    Outcome value = Evaluate(shown, record);
+                    Outcome regenerated = Evaluate(fromText, record);
+                    if (!value.Equals(regenerated) && mismatches.Count < 10)
+                    {
+                        mismatches.Add($"{condition}\n  line `{line}` showed {value}, its text gives {regenerated}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{lines} explained conditions ({negated} negations) × {records.Length} records.");
+        Assert.True(mismatches.Count == 0, string.Join("\n\n", mismatches));
+        Assert.True(negated > 20, "The generator should produce negated conditions.");
+    }
+
+    [Fact]
     public void Excluded_Constructs_AreDocumentedInTheLanguageReference()
     {
         string language = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "language.md"));
