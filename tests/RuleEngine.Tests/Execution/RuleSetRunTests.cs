@@ -165,7 +165,7 @@ public class RuleSetRunTests
 
         Assert.Equal(("R1", "2024.1", "judgments", 2L), (clue.RuleId, clue.RuleVersion, clue.Dataset, clue.Line));
         Assert.Equal(
-            [("cause = '民间借贷纠纷'", (bool?)true, (string?)null), ("bac >= 80", null, null), ("amount / months > 1", null, DiagnosticIds.DivisionByZero), ("default_judgment", false, null), ("amount BETWEEN 1000 AND 50000", true, null)],
+            [("cause = '民间借贷纠纷'", (bool?)true, (string?)null), ("bac >= 80", null, null), ("amount / months > 1", null, DiagnosticIds.DivisionByZero), ("NOT default_judgment", true, null), ("amount BETWEEN 1000 AND 50000", true, null)],
             clue.Explanation.Select(o => (o.Condition, o.Value, o.ErrorCode)));
         Assert.Equal(["plaintiff_id", "cause", "amount", "bac", "months", "default_judgment"], clue.Evidence.Select(e => e.Field));
         Assert.All(clue.Evidence, e => Assert.Equal(("judgments", 2L), (e.Dataset, e.Line)));
