@@ -202,9 +202,9 @@ public static class ModelTestRunner
     };
 
     /// <summary>An expected subject part normalised as the engine names subjects: as the field is read, then as a key.</summary>
-    private static string SubjectPart(string text, FieldType type) => type is FieldType.String or FieldType.IdNumber or FieldType.CreditCode or FieldType.CaseNo
-        ? Execution.JoinKeys.Normalize(Normalize(text, type)) ?? string.Empty
-        : text;
+    private static string SubjectPart(string text, FieldType type) => type is FieldType.String
+        ? Execution.JoinKeys.Normalize(text) ?? string.Empty
+        : Normalize(text, type);
 
     private static bool Matches(object? actual, object? expected, FieldDefinition field)
     {

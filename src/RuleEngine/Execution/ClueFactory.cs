@@ -95,7 +95,7 @@ internal sealed class ClueFactory(RunOptions options)
             RuleVersion = rule.Definition.Version,
             Dataset = dataset,
             Line = first.Line,
-            SubjectKey = Shown(groupField, episode.Key),
+            SubjectKey = Shown(groupField, SubjectPart(rule, groupField, first.Values[window.SnapshotIndex[window.GroupField]]) ?? episode.Key),
             Fingerprint = Fingerprint(rule.Definition.Id, grouped ? episode.Key : episode.Key + "|" + DateOnly.FromDayNumber(episode.FirstDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             Title = rule.Title.Render(f => Shown(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])),
             Severity = rule.Definition.Clue.Severity,
@@ -106,14 +106,18 @@ internal sealed class ClueFactory(RunOptions options)
     }
 
     /// <summary>
-    /// One part of a clue's subject, normalised as window and join keys are (so every rule kind names a subject the
-    /// same way): text trimmed, width-folded and upper-cased, other values formatted; NULL for an ID number that fails
-    /// its check, unless the rule keeps such numbers.
+    /// One part of a clue's subject, named the same way by every rule kind: NULL for an ID number that fails its check
+    /// (unless the rule keeps such numbers), other values formatted.
     /// </summary>
-    private static string? SubjectPart(CompiledRule rule, FieldDefinition field, object? value) => value switch
+    internal static string? SubjectPart(CompiledRule rule, FieldDefinition field, object? value) => value switch
     {
         null => null,
-        string => JoinKeys.OfField(field, value, rule.Definition.KeepInvalidIdNumbers),
+
+        // ID numbers, credit codes and case numbers are in their canonical form since they were read (case numbers keep
+        // their full-width brackets); other text is normalised as keys are.
+        string text when field.Type is FieldType.IdNumber => rule.Definition.KeepInvalidIdNumbers || IdNumber.IsValid(text) ? text : null,
+        string text when field.Type is FieldType.CreditCode or FieldType.CaseNo => text,
+        string text => JoinKeys.Normalize(text),
         _ => Format(value),
     };
 

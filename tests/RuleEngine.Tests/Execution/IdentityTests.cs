@@ -132,6 +132,21 @@ public class IdentityTests
         Assert.Equal(["ABC公司", "ABC公司"], sink.Clues.Select(c => c.SubjectKey));
     }
 
+    [Fact]
+    public async Task Subject_CaseNumber_KeepsItsCanonicalFormInEveryRuleKind()
+    {
+        DatasetSchema cases = DatasetSchema.Create("cases").Add("case_no", FieldType.CaseNo).Add("filed_on", FieldType.Date).Key("case_no").Build();
+        string csv = "case_no,filed_on\n(2024)京0105民初2号,2024-05-01\n";
+        RuleSet rules = new RuleSetBuilder().AddDataset(cases)
+            .AddRule(new RuleDefinition("R", "cases", "TRUE"))
+            .AddRule(new RuleDefinition("W", "cases", "TRUE") { Window = new WindowDefinition("case_no", "filed_on", 30, "count() >= 1") })
+            .Build();
+        var sink = new CollectingSink();
+        await rules.RunAsync(Csv(csv, cases), sink);
+
+        Assert.Equal(["（2024）京0105民初2号", "（2024）京0105民初2号"], sink.Clues.Select(c => c.SubjectKey));
+    }
+
     private static async Task<(List<Clue> Clues, RunSummary Summary)> RunPensions(string payments, string deaths, bool keepInvalid = false, RunOptions? options = null)
     {
         RuleSet rules = new RuleSetBuilder().AddDataset(Payments).AddDataset(Deaths)
