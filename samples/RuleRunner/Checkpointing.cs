@@ -290,9 +290,11 @@ internal sealed class CheckpointedRun
             return (null, $"--resume: {changed} changed since the checkpoint, so the resumed clues would not match a run from the start. Delete '{path}' and run again.");
         }
 
-        // A window counts records across its source: a source with window rules starts again from its beginning.
-        int source = checkpoint.Position.SourceIndex;
-        bool windows = source < files.Count && rules.Rules.Any(r => r.Window is not null && r.Dataset == files[source].Dataset);
+        // A window counts records across its source: a source with window rules starts again from its beginning. A
+        // model set with stages (derived datasets) holds what it derived in memory only: it starts again from the first.
+        bool staged = rules.Rules.Any(r => r.Derive is not null);
+        int source = staged ? 0 : checkpoint.Position.SourceIndex;
+        bool windows = staged || (source < files.Count && rules.Rules.Any(r => r.Window is not null && r.Dataset == files[source].Dataset));
         (RunPosition position, CommittedOutput committed) = windows && checkpoint.SourceStarts.TryGetValue(source, out CommittedOutput? start)
             ? (new RunPosition(source, 0), start)
             : (checkpoint.Position, checkpoint.Output);
