@@ -165,24 +165,26 @@ public class ModelCompileAndTestRunnerTests
         Assert.Equal([false, false, true], report.Results.Select(r => r.Passed));
     }
 
+    private const string AllowancePayments = """
+        dataset: allowance_payments
+        key: [person_id]
+        fields:
+          - {name: person_id, type: id_number}
+          - {name: paid_on, type: date}
+          - {name: amount, type: decimal}
+        """;
+
+    private const string Deaths = """
+        dataset: deaths
+        key: [person_id]
+        fields:
+          - {name: person_id, type: id_number}
+          - {name: death_date, type: date}
+        """;
+
     [Fact]
     public async Task JoinedWindow_AsDocumented_CountsOnlyPaymentsAfterDeath()
     {
-        const string Payments = """
-            dataset: allowance_payments
-            key: [person_id]
-            fields:
-              - {name: person_id, type: id_number}
-              - {name: paid_on, type: date}
-              - {name: amount, type: decimal}
-            """;
-        const string Deaths = """
-            dataset: deaths
-            key: [person_id]
-            fields:
-              - {name: person_id, type: id_number}
-              - {name: death_date, type: date}
-            """;
         const string Model = """
             id: M31
             version: "1.0.0"
@@ -208,7 +210,7 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {subject: 11010519491231002X, evidence: {"count()": 3}}
             """;
-        using var folder = new ModelFolder(("datasets/payments.yaml", Payments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
+        using var folder = new ModelFolder(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
         ModelSet models = folder.Load();
         Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
 
@@ -320,21 +322,6 @@ public class ModelCompileAndTestRunnerTests
     [Fact]
     public async Task Stages_AsDocumented_DeriveThenSumPerPerson_InOneModelFile()
     {
-        const string Payments = """
-            dataset: allowance_payments
-            key: [person_id]
-            fields:
-              - {name: person_id, type: id_number}
-              - {name: paid_on, type: date}
-              - {name: amount, type: decimal}
-            """;
-        const string Deaths = """
-            dataset: deaths
-            key: [person_id]
-            fields:
-              - {name: person_id, type: id_number}
-              - {name: death_date, type: date}
-            """;
         const string Model = """
             id: M35
             version: "1.0.0"
@@ -375,7 +362,7 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {rule: R1, subject: 11010519491231002X, evidence: {"sum(amount)": 2700}}
             """;
-        using var folder = new ModelFolder(("datasets/payments.yaml", Payments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
+        using var folder = new ModelFolder(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
         ModelSet models = folder.Load();
         Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
 
