@@ -17,6 +17,9 @@ public sealed class RuleSetBuilder
 
     /// <summary>The datasets rules may read while a build binds them: the declared ones and those derived so far.</summary>
     private Dictionary<string, DatasetSchema> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Derived datasets whose rule failed to bind: their readers add no error of their own (the cause is reported).</summary>
+    private HashSet<string> _unbuilt = new(StringComparer.Ordinal);
     private readonly List<RuleDefinition> _rules = [];
     private IScriptConditionCompiler? _scriptCompiler;
     private readonly Dictionary<string, string> _exclusions = new(StringComparer.Ordinal);
@@ -140,6 +143,7 @@ public sealed class RuleSetBuilder
     private DiagnosticBag Bind(out List<BoundRule> bound)
     {
         _known = new Dictionary<string, DatasetSchema>(_datasets, StringComparer.Ordinal);
+        _unbuilt = new HashSet<string>(StringComparer.Ordinal);
         var diagnostics = new DiagnosticBag();
         bound = [];
         if (_rules.Count > MaxRules)
@@ -176,6 +180,10 @@ public sealed class RuleSetBuilder
                 {
                     _known[derived.Schema.Name] = derived.Schema;
                 }
+            }
+            else if (rule.Derive is { } derive)
+            {
+                _unbuilt.Add(derive.Dataset);
             }
         }
 
@@ -261,6 +269,11 @@ public sealed class RuleSetBuilder
         if (_known.TryGetValue(name, out DatasetSchema? schema))
         {
             return schema;
+        }
+
+        if (_unbuilt.Contains(name))
+        {
+            return null;
         }
 
         string? suggestion = NameSuggester.Closest(name, _known.Keys);

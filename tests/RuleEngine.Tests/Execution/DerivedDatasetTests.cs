@@ -96,6 +96,17 @@ public class DerivedDatasetTests
     }
 
     [Fact]
+    public void DerivingRuleWithAnError_IsReportedOnce_NotAgainByItsReaders()
+    {
+        var broken = PaidAfterDeath with { Condition = "paid_on > d.no_such_field" };
+
+        var error = Assert.Throws<RuleCompilationException>(() => Build([broken, SumPerPerson]));
+
+        Diagnostic diagnostic = Assert.Single(error.Diagnostics, d => d.IsError);
+        Assert.Equal(("S1", DiagnosticIds.UnknownField), (diagnostic.RuleId, diagnostic.Id));
+    }
+
+    [Fact]
     public void DerivedDataset_NamedLikeAnInput_IsReported()
     {
         var clash = PaidAfterDeath with { Derive = PaidAfterDeath.Derive! with { Dataset = "deaths" } };
