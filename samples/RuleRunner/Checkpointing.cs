@@ -200,9 +200,20 @@ internal sealed class Checkpointer(string path, Checkpoint initial, HashingStrea
 
         Checkpoint checkpoint = initial with { Position = value.Position, Output = committed, SourceStarts = new Dictionary<int, CommittedOutput>(_sourceStarts) };
         checkpoint.Write(path, () => Crash("during-checkpoint"));
+        if (_crash is { Phase: "hold-after-checkpoint" } hold && hold.Count == _reports)
+        {
+            // For the test of Ctrl+C: the run waits here, its checkpoint written, until the signal cancels it.
+            ProcessCancelled.WaitHandle.WaitOne();
+        }
     }
 
-    /// <summary>Kills the process at a chosen checkpoint, for the tests of resumption (RULERUNNER_TEST_CRASH=phase:n).</summary>
+    /// <summary>Gets or sets the token that Ctrl+C and SIGTERM cancel (set by the program before a command runs).</summary>
+    internal static CancellationToken ProcessCancelled { get; set; }
+
+    /// <summary>
+    /// Kills the process at a chosen checkpoint, for the tests of resumption (RULERUNNER_TEST_CRASH=phase:n); the phase
+    /// hold-after-checkpoint instead waits there for Ctrl+C.
+    /// </summary>
     private void Crash(string phase)
     {
         if (_crash is { } crash && crash.Phase == phase && crash.Count == _reports)

@@ -33,6 +33,7 @@ if (parse.Errors.Count > 0)
 using var cancellation = new CancellationTokenSource();
 using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
 using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+Checkpointer.ProcessCancelled = cancellation.Token;
 return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation.Token);
 
 void Cancel(PosixSignalContext context)

@@ -50,7 +50,7 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_run_cancelled_with_ctrl_c_stops_cleanly_and_resumes_to_the_same_clue_file()
+    public async Task A_run_cancelled_by_a_signal_stops_cleanly_and_resumes_to_the_same_clue_file()
     {
         string expected = Path.Combine(_folder, "expected.jsonl");
         string resumed = Path.Combine(_folder, "resumed.jsonl");
@@ -58,7 +58,8 @@ public sealed class CheckpointTests : IDisposable
         (int full, string fullOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", expected, "--progress", "off");
         Assert.True(full == 0, fullOutput);
 
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The run holds at its first checkpoint until the signal comes, so the signal cannot come after the end.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, Environment = { ["RULERUNNER_TEST_CRASH"] = "hold-after-checkpoint:1" } };
         foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", resumed, "--progress", "off", "--checkpoint", checkpoint, "--checkpoint-every", "0", "--parallelism", "1" })
         {
             start.ArgumentList.Add(argument);
@@ -73,11 +74,24 @@ public sealed class CheckpointTests : IDisposable
             await Task.Delay(10, waiting.Token);
         }
 
-        Runner.Run("kill", ["-INT", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await run.WaitForExitAsync(waiting.Token);
+        // SIGTERM, which a scheduler sends and the runner treats as Ctrl+C: a SIGINT would be ignored when the tests
+        // run as a background job, which inherits SIGINT ignored (and .NET keeps it so).
+        Runner.Run("kill", ["-TERM", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        try
+        {
+            await run.WaitForExitAsync(waiting.Token);
+        }
+        finally
+        {
+            if (!run.HasExited)
+            {
+                run.Kill(entireProcessTree: true);
+            }
+        }
+
         string said = await output + await error;
 
-        // The signal comes at the first checkpoint, seconds before the run could end: it stops with the resumable code.
+        // The signal comes at the first checkpoint: the run stops with the resumable code.
         Assert.True(run.ExitCode == 130, $"exit {run.ExitCode}: {said}");
         Assert.Contains("The run was cancelled. Finish it with --resume.", said, StringComparison.Ordinal);
         (int finished, string finishedOutput) = Run(resumed, "jsonl", resume: true);
