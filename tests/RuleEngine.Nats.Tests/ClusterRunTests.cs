@@ -10,6 +10,7 @@ namespace RuleEngine.Nats.Tests;
 /// The sample models on a real 3-server JetStream cluster, with workers killed and the stream leader killed during the
 /// run: the clue stream must end up holding exactly the in-process engine's clues, each once.
 /// </summary>
+[Trait("Requires", "nats-server")]
 public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<GeneratedLoad>
 {
     private static readonly NatsOptions Options = new() { Partitions = 6, Replicas = 3, AckWait = TimeSpan.FromSeconds(4), RecordsPerMessage = 500 };

@@ -57,6 +57,7 @@ public sealed class WorkerTopologyTests
     }
 
     [Fact]
+    [Trait("Requires", "nats-server")]
     public async Task Worker_RecordThatCannotBeRead_ReachesTheDeadLetterStreamWithItsLineAndNoValues()
     {
         RuleSet rules = new RuleSetBuilder().AddDataset(Suits).AddRule(new RuleDefinition("R1", "suits", "amount > 100")).Build();

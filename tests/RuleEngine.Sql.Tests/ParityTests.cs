@@ -8,6 +8,7 @@ namespace RuleEngine.Sql.Tests;
 /// Every sample model, over the same generated data, in-process and pushed down to each SQL back end: the clue sets
 /// are identical (rule, subject, fingerprint, line, title, evidence values and their lines, explanation).
 /// </summary>
+[Trait("Requires", "postgresql")]
 public class ParityTests(SampleModels samples, ITestOutputHelper output) : IClassFixture<SampleModels>
 {
     public static TheoryData<SqlDialect, bool> Cases => new()

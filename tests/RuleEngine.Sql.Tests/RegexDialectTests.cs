@@ -11,6 +11,7 @@ namespace RuleEngine.Sql.Tests;
 /// and on DuckDB and PostgreSQL, over text with characters outside the BMP (common in names), line breaks, full-width
 /// and Arabic-Indic digits, no-break and ideographic spaces.
 /// </summary>
+[Trait("Requires", "postgresql")]
 public sealed class RegexDialectTests
 {
     private static readonly string[] Patterns =

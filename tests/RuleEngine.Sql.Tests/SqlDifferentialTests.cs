@@ -15,6 +15,7 @@ namespace RuleEngine.Sql.Tests;
 /// evaluated by the engine and by the SQL the back end writes for them, in DuckDB and in PostgreSQL. The
 /// three-valued results must be identical, and an error on one side must be an error on the other.
 /// </summary>
+[Trait("Requires", "postgresql")]
 public class SqlDifferentialTests(ITestOutputHelper output)
 {
     private const int ExpressionCount = 4_000;

@@ -76,7 +76,7 @@ public sealed class CheckpointTests : IDisposable
 
         // SIGTERM, which a scheduler sends and the runner treats as Ctrl+C: a SIGINT would be ignored when the tests
         // run as a background job, which inherits SIGINT ignored (and .NET keeps it so).
-        Runner.Run("kill", ["-TERM", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Runner.Run("/bin/sh", ["-c", "kill -TERM " + run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         try
         {
             await run.WaitForExitAsync(waiting.Token);

@@ -19,6 +19,7 @@ public sealed partial class ReportTests : IDisposable
     }
 
     [Fact]
+    [Trait("Requires", "chromium")]
     public void The_report_renders_in_a_browser_with_the_counts_of_the_clue_file_and_no_personal_data()
     {
         string clues = Clues();
@@ -74,7 +75,7 @@ public sealed partial class ReportTests : IDisposable
             }
         }
 
-        throw new InvalidOperationException("The browser test needs Chromium: apt-get install chromium (.ci/run installs it).");
+        throw new InvalidOperationException("The browser test needs Chromium and a CJK font: apt-get install chromium fonts-wqy-zenhei (tests/run.sh installs them).");
     }
 
     [GeneratedRegex("id=\"shown-count\">([0-9]+)<")]

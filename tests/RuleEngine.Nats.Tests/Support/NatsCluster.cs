@@ -143,7 +143,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         string? configured = Environment.GetEnvironmentVariable("NATS_SERVER");
         string[] candidates = [.. configured is null ? [] : new[] { configured }, .. (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(p => Path.Combine(p, "nats-server")), "/usr/sbin/nats-server", "/usr/bin/nats-server"];
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("nats-server is not installed: .ci/run installs Debian's package (apt-get install nats-server), or set NATS_SERVER to its path.");
+            ?? throw new InvalidOperationException("nats-server is not installed: apt-get install nats-server (tests/run.sh installs it), or set NATS_SERVER to its path.");
     }
 
     private static int[] FreePorts(int count)

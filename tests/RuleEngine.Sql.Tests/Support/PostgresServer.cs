@@ -31,7 +31,7 @@ internal static class PostgresServer
             .Where(d => File.Exists(Path.Combine(d, "postgres")))
             .OrderBy(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : 0)
             .LastOrDefault()
-            ?? throw new InvalidOperationException($"PostgreSQL is not installed (apt-get install postgresql), and {Variable} names no server: the SQL tests need one.");
+            ?? throw new InvalidOperationException($"PostgreSQL is not installed, and {Variable} names no server: apt-get install postgresql (tests/run.sh installs it).");
 
         RemoveStaleClusters();
         string folder = Directory.CreateTempSubdirectory("re-postgres-").FullName;
@@ -47,7 +47,8 @@ internal static class PostgresServer
 
     private static void Stop(int pid, string folder)
     {
-        using (var kill = Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]))
+        // The shell's own kill: /bin/kill (procps) is not on every Debian machine.
+        using (var kill = Process.Start("/bin/sh", ["-c", "kill -INT " + pid.ToString(CultureInfo.InvariantCulture)]))
         {
             kill.WaitForExit();
         }
