@@ -90,6 +90,9 @@ internal static class SlotWriter
             case FieldType.Date:
                 record.SetInt64(field, value.DayNumber);
                 return null;
+            case FieldType.YearMonth:
+                record.SetInt64(field, YearMonths.Start(value).DayNumber);
+                return null;
             case FieldType.DateTime:
                 record.SetInt64(field, value.ToDateTime(TimeOnly.MinValue).Ticks);
                 return null;
@@ -104,6 +107,9 @@ internal static class SlotWriter
         {
             case FieldType.Date:
                 record.SetInt64(field, DateOnly.FromDateTime(value).DayNumber);
+                return null;
+            case FieldType.YearMonth:
+                record.SetInt64(field, YearMonths.Start(DateOnly.FromDateTime(value)).DayNumber);
                 return null;
             case FieldType.DateTime:
                 record.SetInt64(field, value.Ticks);

@@ -189,7 +189,7 @@ public static class SqlTableLoader
             FieldType.Decimal => NpgsqlDbType.Numeric,
             FieldType.Double => NpgsqlDbType.Double,
             FieldType.Bool => NpgsqlDbType.Boolean,
-            FieldType.Date => NpgsqlDbType.Date,
+            FieldType.Date or FieldType.YearMonth => NpgsqlDbType.Date,
             FieldType.DateTime => NpgsqlDbType.Timestamp,
             FieldType.StringArray => NpgsqlDbType.Array | NpgsqlDbType.Text,
             _ => NpgsqlDbType.Text,

@@ -189,9 +189,13 @@ public sealed class ModelSet
     private static RuleDefinition WithParameters(SupervisionModel model, RuleDefinition rule, IReadOnlyDictionary<string, object?> values)
     {
         RuleDefinition bound = rule with { Parameters = values };
-        if (rule.Window is { } window && model.WindowDayParameters.TryGetValue(rule.Id, out string? name) && values.TryGetValue(name, out object? days) && days is long number)
+        int? Value(string key) => model.WindowParameters.TryGetValue((rule.Id, key), out string? name) && values.TryGetValue(name, out object? value) && value is long number
+            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
+            : null;
+
+        if (rule.Window is { } window)
         {
-            bound = bound with { Window = window with { Days = (int)number } };
+            bound = bound with { Window = window with { Days = Value("days") ?? window.Days, Months = Value("months") ?? window.Months, Consecutive = Value("consecutive") ?? window.Consecutive } };
         }
 
         return bound;
@@ -269,11 +273,13 @@ public sealed class ModelSet
             }
         }
 
+        // Deriving rules give no clues: a model whose other rules are one needs no 'rule:' in its expectations.
+        RuleDefinition[] clueRules = [.. model.Rules.Where(r => r.Derive is null)];
         foreach (ExpectedClue clue in test.Expected)
         {
-            if (clue.Rule is null && model.Rules.Count > 1)
+            if (clue.Rule is null && clueRules.Length > 1)
             {
-                diagnostics.Error(ModelDiagnosticIds.InvalidTestData, $"Model '{model.Id}' has several rules; say which one the expected clue comes from.", clue.Location, $"Add 'rule:' with one of {string.Join(", ", model.Rules.Select(ShortId))}.");
+                diagnostics.Error(ModelDiagnosticIds.InvalidTestData, $"Model '{model.Id}' has several rules that give clues; say which one the expected clue comes from.", clue.Location, $"Add 'rule:' with one of {string.Join(", ", clueRules.Select(ShortId))}.");
             }
             else if (clue.Rule is not null && !model.Rules.Any(r => ShortId(r) == clue.Rule || r.Id == clue.Rule))
             {

@@ -624,6 +624,41 @@ public sealed class RuleSetBuilder
         return syntax is null ? new BoundError(default) : new Binder(text, scope, diagnostics, ruleId).BindValue(syntax);
     }
 
+    /// <summary>What is wrong with a window's span for the type of its <c>over</c> field (<see langword="null"/> without one), if anything.</summary>
+    private static (string Message, string Hint)? WindowSpanProblem(WindowDefinition window, FieldType? over)
+    {
+        const string Hint = "Over a date or datetime count in days (or consecutive days); over a year_month, in months (or consecutive months).";
+        if (over is null)
+        {
+            return window.Months is not null || window.Consecutive is not null
+                ? ("counts over the whole input (it has no 'over'), so it takes no months or consecutive periods.", "Name the field that places each record in time with 'over'.")
+                : null;
+        }
+
+        if (over is not (FieldType.Date or FieldType.DateTime or FieldType.YearMonth))
+        {
+            return ($"runs over '{window.Over}', which must be a date, datetime or year_month field.", Hint);
+        }
+
+        if (window.Consecutive is { } run)
+        {
+            return window.Months is not null || window.Days != 0 ? ("has both a span and 'consecutive'; it takes one.", Hint)
+                : run < 1 ? ("counts runs of fewer than 1 consecutive period.", "consecutive: 3 reports runs of three or more periods.")
+                : null;
+        }
+
+        if (over == FieldType.YearMonth)
+        {
+            return window.Months is not { } months || window.Days != 0 ? ($"runs over '{window.Over}', a year_month, so its span is in months, not days.", Hint)
+                : months < 0 ? ("has a span of fewer than 0 months.", Hint)
+                : null;
+        }
+
+        return window.Months is not null ? ($"runs over '{window.Over}', a {(over == FieldType.Date ? "date" : "datetime")}, so its span is in days, not months.", Hint)
+            : window.Days < 0 ? ("has a span of fewer than 0 days.", Hint)
+            : null;
+    }
+
     private static BoundWindow? BindWindow(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
     {
         WindowDefinition window = rule.Window!;
@@ -638,9 +673,9 @@ public sealed class RuleSetBuilder
             return null;
         }
 
-        if (over >= 0 && (schema.Fields[over].Type is not (FieldType.Date or FieldType.DateTime) || window.Days < 0))
+        if (WindowSpanProblem(window, over < 0 ? null : schema.Fields[over].Type) is { } problem)
         {
-            diagnostics.Error(DiagnosticIds.TypeMismatch, $"The window of rule '{rule.Id}' runs over '{window.Over}', which must be a date or datetime field, for a number of days of at least 0.", at, null, rule.Id);
+            diagnostics.Error(DiagnosticIds.TypeMismatch, $"The window of rule '{rule.Id}' {problem.Message}", at, problem.Hint, rule.Id);
             return null;
         }
 

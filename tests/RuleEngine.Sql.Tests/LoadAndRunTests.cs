@@ -7,6 +7,7 @@ using RuleEngine.Sql.Tests.Support;
 namespace RuleEngine.Sql.Tests;
 
 /// <summary>Loading records into a database through the engine's readers, and what a SQL run reports.</summary>
+[Trait("Requires", "postgresql")]
 public class LoadAndRunTests
 {
     private static readonly DatasetSchema Cases = DatasetSchema.Create("cases")
@@ -61,6 +62,39 @@ public class LoadAndRunTests
         Assert.Equal(dialect == SqlDialect.PostgreSql ? "张*: 1500.50" : "张*: 1500.5", clue.Title);
         Assert.Equal(2, summary.RecordsReadPerDataset["cases"]);
         Assert.Equal(1, summary.CluesPerRule["BIG"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task YearMonths_MonthFunctions_AndConsecutiveMonths_GiveTheInProcessClues(SqlDialect dialect)
+    {
+        DatasetSchema returns = DatasetSchema.Create("tax_returns")
+            .Add("station", FieldType.String).Add("period", FieldType.YearMonth).Add("filed_at", FieldType.DateTime).Add("declared", FieldType.Decimal)
+            .Key("station").Build();
+        string csv = "station,period,filed_at,declared\n"
+            + "A,2024-01,2024-02-15 09:00:00,50\nA,2024年2月,2024-04-01 00:00:00,60\nA,202403,2024-04-10 08:00:00,70\nA,2024-04,2024-05-10 08:00:00,95\n"
+            + "B,2024-01,2024-02-15 09:00:00,50\nB,2024-02,2024-03-15 09:00:00,50\nB,2024-04,2024-05-15 09:00:00,50\nB,2024-05,2024-06-15 09:00:00,50\n";
+        RuleSet rules = new RuleSetBuilder().AddDataset(returns)
+            .AddRule(new RuleDefinition("RUN", "tax_returns", "declared < 80") { Window = new WindowDefinition("station", "period", 0, "TRUE") { Consecutive = 3 } })
+            .AddRule(new RuleDefinition("LATE", "tax_returns", "year_month(filed_at) > date_add(period, 1, 'month') OR months_between(period, date(filed_at)) >= 2") { Clue = new ClueSpec { Evidence = ["period"] } })
+            .Build();
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        RecordSource Source() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(csv)), returns);
+        await SqlTableLoader.LoadAsync(database.Connection, Source(), "tax_returns");
+        var inProcess = new CollectingSink();
+        var pushed = new CollectingSink();
+
+        await rules.RunAsync(Source(), inProcess);
+        SqlPlan plan = SqlPlan.Create(rules, dialect, [new SqlTable("tax_returns", "tax_returns")]);
+        Assert.Empty(plan.Diagnostics);
+        await plan.RunAsync(database.Connection, pushed);
+
+        Assert.Equal(["LATE A 2024-02", "RUN A 2024-01..2024-03"], inProcess.Clues.Select(Describe).Order(StringComparer.Ordinal));
+        Assert.Equal(inProcess.Clues.Select(Describe).Order(StringComparer.Ordinal), pushed.Clues.Select(Describe).Order(StringComparer.Ordinal));
+
+        static string Describe(Clues.Clue clue) => clue.RuleId == "RUN"
+            ? $"RUN {clue.SubjectKey} {clue.Evidence.Single(e => e.Field == "episode_start").Value}..{clue.Evidence.Single(e => e.Field == "episode_end").Value}"
+            : $"LATE {clue.SubjectKey} {clue.Evidence.Single(e => e.Field == "period").Value}";
     }
 
     [Theory]

@@ -220,6 +220,69 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task MonthlyShortfall_AsDocumented_ChainsAnAggregatingJoinIntoRunsOfConsecutiveMonths()
+    {
+        const string Returns = """
+            dataset: tax_returns
+            key: [station]
+            fields:
+              - {name: station, type: credit_code}
+              - {name: period, type: year_month, source: 所属期}
+              - {name: declared, type: decimal}
+            """;
+        const string Deliveries = """
+            dataset: deliveries
+            key: [station]
+            fields:
+              - {name: station, type: credit_code}
+              - {name: delivered_on, type: date}
+              - {name: volume, type: decimal}
+            """;
+        string model = DocumentedModel("id: M20") + """
+            tests:
+              - name: three short months running, then a gap
+                records:
+                  tax_returns:
+                    - {station: 91370281MA3C0XYZ1K, period: 2024年1月, declared: 700}
+                    - {station: 91370281MA3C0XYZ1K, period: 2024-02, declared: 500}
+                    - {station: 91370281MA3C0XYZ1K, period: 2024-03, declared: 790}
+                    - {station: 91370281MA3C0XYZ1K, period: 2024-04, declared: 900}
+                    - {station: 91110108MA01ABCDEF, period: 2024-01, declared: 100}
+                    - {station: 91110108MA01ABCDEF, period: 2024-02, declared: 100}
+                    - {station: 91110108MA01ABCDEF, period: 2024-04, declared: 100}
+                  deliveries:
+                    - {station: 91370281MA3C0XYZ1K, delivered_on: 2024-01-03, volume: 600}
+                    - {station: 91370281MA3C0XYZ1K, delivered_on: 2024-01-31, volume: 400}
+                    - {station: 91370281MA3C0XYZ1K, delivered_on: 2024-02-10, volume: 1000}
+                    - {station: 91370281MA3C0XYZ1K, delivered_on: 2024-03-01, volume: 1000}
+                    - {station: 91370281MA3C0XYZ1K, delivered_on: 2024-04-01, volume: 1000}
+                    - {station: 91110108MA01ABCDEF, delivered_on: 2024-01-05, volume: 1000}
+                    - {station: 91110108MA01ABCDEF, delivered_on: 2024-02-05, volume: 1000}
+                    - {station: 91110108MA01ABCDEF, delivered_on: 2024-03-05, volume: 1000}
+                    - {station: 91110108MA01ABCDEF, delivered_on: 2024-04-05, volume: 1000}
+                expect:
+                  - {subject: 91370281MA3C0XYZ1K, evidence: {members: 3, episode_start: 2024-01, episode_end: 2024-03}}
+            """;
+        using var folder = new ModelFolder(("datasets/returns.yaml", Returns), ("datasets/deliveries.yaml", Deliveries), ("m.yaml", model));
+        ModelSet models = folder.Load();
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+
+        ModelTestReport report = await ModelTestRunner.RunAsync(models);
+
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+    }
+
+    /// <summary>The YAML of the model that <c>docs/model-format.md</c> shows starting with <paramref name="firstLine"/>.</summary>
+    private static string DocumentedModel(string firstLine)
+    {
+        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "model-format.md"));
+        int start = docs.IndexOf("```yaml\n" + firstLine + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/model-format.md has no YAML block starting with '{firstLine}'.");
+        start += "```yaml\n".Length;
+        return docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
     public async Task WindowWithoutOver_CountsEachKeyOverTheWholeInput()
     {
         const string Model = """

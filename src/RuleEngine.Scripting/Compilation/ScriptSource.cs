@@ -84,7 +84,7 @@ internal sealed class ScriptSource
                 FieldType.Int => ("int?", "Int32"),
                 FieldType.Long => ("long?", "Int64"),
                 FieldType.Bool => ("bool?", "Boolean"),
-                FieldType.Date => ("global::System.DateOnly?", "Date"),
+                FieldType.Date or FieldType.YearMonth => ("global::System.DateOnly?", "Date"),
                 FieldType.DateTime => ("global::System.DateTime?", "DateTime"),
                 FieldType.Double => ("double?", "Double"),
                 FieldType.Decimal => ("decimal?", "Decimal"),

@@ -48,7 +48,7 @@ internal sealed class DuckDbSyntax : SqlSyntax
         FieldType.Decimal => "DECIMAL(38, 10)",
         FieldType.Double => "DOUBLE",
         FieldType.Bool => "BOOLEAN",
-        FieldType.Date => "DATE",
+        FieldType.Date or FieldType.YearMonth => "DATE",
         FieldType.DateTime => "TIMESTAMP",
         FieldType.StringArray => "VARCHAR[]",
         _ => "VARCHAR",

@@ -236,6 +236,10 @@ internal sealed class ExpressionWriter(SqlSyntax syntax, Func<BoundField, string
                 };
             case "days_between":
                 return $"CAST({a[1]} - {a[0]} AS {syntax.CastType(LanguageType.Int)})";
+            case "year_month":
+                return $"CAST(date_trunc('month', {a[0]}) AS {syntax.CastType(LanguageType.Date)})";
+            case "date":
+                return $"CAST({a[0]} AS {syntax.CastType(LanguageType.Date)})";
             case "months_between":
                 return syntax.Helper("re_full_months", a[0], a[1]);
             case "age_at":

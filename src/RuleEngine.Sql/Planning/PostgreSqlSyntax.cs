@@ -40,7 +40,7 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
         FieldType.Decimal => "numeric",
         FieldType.Double => "double precision",
         FieldType.Bool => "boolean",
-        FieldType.Date => "date",
+        FieldType.Date or FieldType.YearMonth => "date",
         FieldType.DateTime => "timestamp",
         FieldType.StringArray => "text[] COLLATE \"C\"",
         _ => "text COLLATE \"C\"",

@@ -99,6 +99,7 @@ internal static class DatasetReader
         "bool" => FieldType.Bool,
         "date" => FieldType.Date,
         "datetime" => FieldType.DateTime,
+        "year_month" => FieldType.YearMonth,
         "id_number" => FieldType.IdNumber,
         "credit_code" => FieldType.CreditCode,
         "case_no" => FieldType.CaseNo,

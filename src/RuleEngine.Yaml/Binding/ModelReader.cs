@@ -16,7 +16,9 @@ internal sealed class ModelReader
     internal static readonly string[] RuleKeys = ["id", "from", "join", "deadline", "window", "when", "script", "clue", "keep_invalid_ids", "derive", "description"];
     internal static readonly string[] DeriveKeys = ["dataset", "key", "fields"];
     internal static readonly string[] JoinKeys = ["dataset", "as", "kind", "on", "where", "match", "latest_by", "aggregate"];
-    internal static readonly string[] WindowKeys = ["group_by", "over", "days", "having", "max_evidence"];
+    private static readonly string[] WindowSpans = ["days", "months", "consecutive"];
+
+    internal static readonly string[] WindowKeys = ["group_by", "over", "days", "months", "consecutive", "having", "max_evidence"];
     internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
     internal static readonly string[] FollowUpKeys = ["dataset", "as", "on", "date", "where"];
     internal static readonly string[] ClueKeys = ["title", "subject", "evidence", "severity", "action"];
@@ -31,7 +33,7 @@ internal sealed class ModelReader
     private readonly DiagnosticList _diagnostics;
     private (string Code, SourceMap Map)? _fileScript;
     private readonly LineIndex _lines;
-    private readonly Dictionary<string, string> _windowDays = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Rule, string Key), string> _windowParameters = [];
 
     private ModelReader(YamlFile file, DiagnosticList diagnostics)
     {
@@ -90,7 +92,7 @@ internal sealed class ModelReader
             Parameters = parameters,
             Rules = rules,
             Tests = ReadTests(model.Sequence("tests")),
-            WindowDayParameters = _windowDays,
+            WindowParameters = _windowParameters,
             Path = _file.Path,
             Location = model.LocationOf("id"),
         };
@@ -524,12 +526,24 @@ internal sealed class ModelReader
 
         var window = new MappingReader(mapping, WindowKeys, _diagnostics, "window");
         string? groupBy = window.Text("group_by", required: true);
-        // Without over and days, a key's records are counted over the whole input.
-        bool grouped = !window.Has("over") && !window.Has("days");
+
+        // Without over and a span, a key's records are counted over the whole input. Over a date or datetime the span
+        // is in days; over a year_month, in months; 'consecutive' counts runs of consecutive days or months instead.
+        string[] spans = [.. WindowSpans.Where(window.Has)];
+        bool grouped = !window.Has("over") && spans.Length == 0;
         string? over = grouped ? null : window.Text("over", required: true);
-        string? daysText = grouped ? null : window.Text("days", required: true);
+        if (!grouped && spans.Length != 1)
+        {
+            _diagnostics.Error(
+                spans.Length == 0 ? ModelDiagnosticIds.MissingKey : ModelDiagnosticIds.InvalidValue,
+                spans.Length == 0 ? "A window with 'over' needs its span: 'days' (over a date or datetime), 'months' (over a year_month) or 'consecutive'." : $"A window has one span, not {string.Join(" and ", spans.Select(k => $"'{k}'"))}.",
+                spans.Length == 0 ? window.Location : window.LocationOf(spans[1]),
+                "days: 730 counts records at most 730 days apart; months: 2 counts records at most two months apart; consecutive: 3 counts runs of three consecutive periods.");
+        }
+
+        int? span = spans.Length == 1 ? WindowNumber(window, spans[0], ruleId, parameters) : null;
         (string? having, SourceMap? havingMap) = Condition(window, "having");
-        if (having is null)
+        if (having is null && spans is not ["consecutive"])
         {
             window.Missing("having");
         }
@@ -540,38 +554,51 @@ internal sealed class ModelReader
             maxEvidence = (int)Math.Clamp(capNumber, 0, 10_000);
         }
 
-        int? days = null;
-        if (daysText is not null)
-        {
-            if (daysText.StartsWith('$'))
-            {
-                if (parameters.TryGetValue(daysText[1..], out object? value) && value is long number)
-                {
-                    days = (int)number;
-                    _windowDays[ruleId] = daysText[1..];
-                }
-                else
-                {
-                    _diagnostics.Error(ModelDiagnosticIds.InvalidValue, $"'days' names {daysText}, which is not an integer parameter of the model.", window.LocationOf("days"), "Declare it under parameters with type: int.");
-                }
-            }
-            else if (int.TryParse(daysText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int literal))
-            {
-                days = literal;
-            }
-            else
-            {
-                _diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"'days' should be a whole number of days or a $parameter, not '{daysText}'.", window.LocationOf("days"));
-            }
-        }
-
         window.Finish();
-        if (groupBy is null || having is null || (!grouped && (over is null || days is null)))
+        if (groupBy is null || (having is null && spans is not ["consecutive"]) || (!grouped && (over is null || span is null)))
         {
             return null;
         }
 
-        return new WindowDefinition(groupBy, over, days ?? 0, having) { MaxEvidence = maxEvidence, HavingSource = havingMap, Location = window.Location };
+        return new WindowDefinition(groupBy, over, spans is ["days"] ? span!.Value : 0, having ?? "TRUE")
+        {
+            Months = spans is ["months"] ? span : null,
+            Consecutive = spans is ["consecutive"] ? span : null,
+            MaxEvidence = maxEvidence,
+            HavingSource = havingMap,
+            Location = window.Location,
+        };
+    }
+
+    /// <summary>A window's whole number of days, months or periods: a literal, or an integer $parameter (which --param can change).</summary>
+    private int? WindowNumber(MappingReader window, string key, string ruleId, Dictionary<string, object?> parameters)
+    {
+        string? text = window.Text(key, required: true);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.StartsWith('$'))
+        {
+            if (parameters.TryGetValue(text[1..], out object? value) && value is long number)
+            {
+                _windowParameters[(ruleId, key)] = text[1..];
+                return (int)Math.Clamp(number, int.MinValue, int.MaxValue);
+            }
+
+            _diagnostics.Error(ModelDiagnosticIds.InvalidValue, $"'{key}' names {text}, which is not an integer parameter of the model.", window.LocationOf(key), "Declare it under parameters with type: int.");
+            return null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int literal))
+        {
+            return literal;
+        }
+
+        string unit = key == "days" ? "days" : key == "months" ? "months" : "periods";
+        _diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"'{key}' should be a whole number of {unit} or a $parameter, not '{text}'.", window.LocationOf(key));
+        return null;
     }
 
     private (string? Dataset, string? Alias, SourceLocation Location) ReadFrom(MappingReader rule)

@@ -51,7 +51,7 @@ public sealed record SupervisionModel
     public IReadOnlyList<ModelTest> Tests { get; init; } = [];
 
     /// <summary>Gets, by rule id, the parameter that sets a window's days, so regional values and overrides apply to it.</summary>
-    internal IReadOnlyDictionary<string, string> WindowDayParameters { get; init; } = new Dictionary<string, string>();
+    internal IReadOnlyDictionary<(string Rule, string Key), string> WindowParameters { get; init; } = new Dictionary<(string Rule, string Key), string>();
 
     /// <summary>Gets the file the model was read from.</summary>
     public required string Path { get; init; }

@@ -122,7 +122,7 @@ public static class ModelTestRunner
         var unmatched = new List<Clue>(sink.Clues);
         foreach (ExpectedClue expected in test.Expected)
         {
-            RuleDefinition rule = model.Rules.First(r => expected.Rule is null || ModelSet.ShortId(r) == expected.Rule || r.Id == expected.Rule);
+            RuleDefinition rule = model.Rules.First(r => expected.Rule is null ? r.Derive is null : ModelSet.ShortId(r) == expected.Rule || r.Id == expected.Rule);
             DatasetSchema schema = rules.Datasets[rule.Dataset];
             string subject = NormalizeSubject(expected.Subject, rule, schema);
             Clue? clue = unmatched.Find(c => c.RuleId == rule.Id && c.SubjectKey == subject);

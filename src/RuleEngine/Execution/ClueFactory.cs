@@ -35,7 +35,7 @@ internal sealed class ClueFactory(RunOptions options)
             Record record = context[source];
             FieldDefinition definition = record.Layout.Schema.Fields[field];
             object? value = record.GetValue(field);
-            object? shown = IsMasked(definition) && value is not null ? Shown(definition, value) : Bounded(value);
+            object? shown = Evidence(definition, value);
             string name = source == 0 ? definition.Name : $"{rule.Sources[source].Alias}.{definition.Name}";
             evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal };
         }
@@ -73,8 +73,9 @@ internal sealed class ClueFactory(RunOptions options)
         bool grouped = window.OverField < 0;
         if (!grouped)
         {
-            evidence.Add(new EvidenceValue("episode_start", DateOnly.FromDayNumber(episode.FirstDay), dataset, 0));
-            evidence.Add(new EvidenceValue("episode_end", DateOnly.FromDayNumber(episode.LastDay), dataset, 0));
+            FieldDefinition over = window.Schema.Fields[window.OverField];
+            evidence.Add(new EvidenceValue("episode_start", Evidence(over, DateOnly.FromDayNumber(episode.FirstDay)), dataset, 0));
+            evidence.Add(new EvidenceValue("episode_end", Evidence(over, DateOnly.FromDayNumber(episode.LastDay)), dataset, 0));
         }
 
         foreach (WindowMember member in episode.Members)
@@ -83,7 +84,7 @@ internal sealed class ClueFactory(RunOptions options)
             {
                 FieldDefinition definition = window.Schema.Fields[field];
                 object? value = member.Values[window.SnapshotIndex[field]];
-                evidence.Add(new EvidenceValue(definition.Name, IsMasked(definition) && value is not null ? Shown(definition, value) : Bounded(value), dataset, member.Line) { Personal = definition.Personal });
+                evidence.Add(new EvidenceValue(definition.Name, Evidence(definition, value), dataset, member.Line) { Personal = definition.Personal });
             }
         }
 
@@ -118,7 +119,7 @@ internal sealed class ClueFactory(RunOptions options)
         string text when field.Type is FieldType.IdNumber => rule.Definition.KeepInvalidIdNumbers || IdNumber.IsValid(text) ? text : null,
         string text when field.Type is FieldType.CreditCode or FieldType.CaseNo => text,
         string text => JoinKeys.Normalize(text),
-        _ => Format(value),
+        _ => Format(field, value),
     };
 
     private static object? Value(Record[] context, (int Source, int Field) field) => context[field.Source].GetValue(field.Field);
@@ -158,11 +159,24 @@ internal sealed class ClueFactory(RunOptions options)
 
     private bool IsMasked(FieldDefinition field) => !options.RevealPersonalData && field.Personal != PersonalDataKind.None;
 
+    /// <summary>A field's value as evidence: masked when it is personal data, a month as <c>2024-03</c>, long text cut.</summary>
+    private object? Evidence(FieldDefinition definition, object? value) => value switch
+    {
+        null => null,
+        _ when IsMasked(definition) => Shown(definition, value),
+        DateOnly month when definition.Type == FieldType.YearMonth => YearMonths.Format(month),
+        _ => Bounded(value),
+    };
+
     internal string Shown(FieldDefinition field, object? value)
     {
-        string text = Format(value);
+        string text = Format(field, value);
         return IsMasked(field) && value is not null ? PersonalDataMasker.Mask(text, field.Personal)! : text;
     }
+
+    /// <summary>A field's value as text: a <see cref="FieldType.YearMonth"/> as <c>2024-03</c>, others as <see cref="Format(object?)"/>.</summary>
+    internal static string Format(FieldDefinition field, object? value) =>
+        value is DateOnly month && field.Type == FieldType.YearMonth ? YearMonths.Format(month) : Format(value);
 
     internal static string Format(object? value) => value switch
     {

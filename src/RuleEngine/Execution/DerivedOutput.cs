@@ -38,7 +38,7 @@ internal sealed class DerivedOutput(RecordLayout layout, Func<Record[], object?>
                 case FieldType.StringArray:
                     record.SetArray(i, (string[])value);
                     break;
-                case FieldType.Int or FieldType.Long or FieldType.Date or FieldType.DateTime:
+                case FieldType.Int or FieldType.Long or FieldType.Date or FieldType.DateTime or FieldType.YearMonth:
                     record.SetInt64(i, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 default:

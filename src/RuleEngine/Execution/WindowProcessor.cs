@@ -28,6 +28,8 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
     private readonly WindowSorter? _sorter = options.WindowOrder == WindowOrder.Exact || rule.Window!.OverField < 0
         ? new WindowSorter(options.WindowSortBufferRecords, options.SpillDirectory, byKey: rule.Window!.OverField < 0)
         : null;
+    private readonly bool _monthly = rule.Window!.OverField >= 0 && rule.Window.Schema.Fields[rule.Window.OverField].Type == FieldType.YearMonth;
+    private readonly int? _consecutive = rule.Window!.Definition.Consecutive;
     private int _maxDay = int.MinValue;
     private long _sequence;
     private long _state;
@@ -97,12 +99,16 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
         }
 
         var open = new List<WindowEpisode>();
-        foreach (KeyState state in _keys.Values)
+        foreach ((string key, KeyState state) in _keys)
         {
             if (state.Episode is { } episode)
             {
                 open.Add(episode);
                 state.Episode = null;
+            }
+            else if (_consecutive is not null && CloseRun(key, state) is { } run)
+            {
+                open.Add(run);
             }
         }
 
@@ -171,16 +177,17 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
 
     private RecordRejection? Place(WindowEntry entry, List<WindowEpisode> closed)
     {
+        if (_consecutive is not null)
+        {
+            return PlaceInRun(entry, closed);
+        }
+
         (string key, int day, long line, object?[] values) = entry;
         _keys.TryGetValue(key, out KeyState? state);
-        int? closedUntil = state is null && _evicted.TryGetValue(key, out int last) ? last + _window.Definition.Days : null;
-        if ((state is not null && day < state.Latest - _window.Definition.Days) || day <= closedUntil)
+        int? closedUntil = state is null && _evicted.TryGetValue(key, out int last) ? Back(last, -Span) : null;
+        if ((state is not null && day < Back(state.Latest, Span)) || day <= closedUntil)
         {
-            return new RecordRejection(rule.Sources[0].Dataset, line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' falls in a window of its key that was already counted; order the input by date (or by key and date), or allow more lateness.")
-            {
-                RuleId = rule.Definition.Id,
-                Field = _window.Schema.Fields[_window.OverField].Name,
-            };
+            return Late(line);
         }
 
         _maxDay = Math.Max(_maxDay, day);
@@ -201,7 +208,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
             _idle.Enqueue(key, day);
         }
 
-        int start = state.Latest - _window.Definition.Days;
+        int start = Back(state.Latest, Span);
         int expired = state.Window.FindIndex(m => m.Day >= start);
         if (expired > 0)
         {
@@ -211,6 +218,101 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
 
         Evaluate(key, state, closed);
         return null;
+    }
+
+    /// <summary>The window's span in its unit: days, or months over a year_month.</summary>
+    private int Span => _monthly ? _window.Definition.Months ?? 0 : _window.Definition.Days;
+
+    /// <summary>The day <paramref name="units"/> days (or months, over a year_month) before <paramref name="day"/>; negative units go forward.</summary>
+    private int Back(int day, int units)
+    {
+        if (!_monthly)
+        {
+            return (int)Math.Clamp((long)day - units, int.MinValue, int.MaxValue);
+        }
+
+        // Months are first days of months; the horizon is clamped to the calendar's range.
+        int month = YearMonths.Index(Math.Clamp(day, DateOnly.MinValue.DayNumber, DateOnly.MaxValue.DayNumber)) - units;
+        return YearMonths.FromIndex(Math.Clamp(month, 12, (9999 * 12) + 11));
+    }
+
+    /// <summary>The period of a day: itself, or its month's index over a year_month.</summary>
+    private int Period(int day) => _monthly ? YearMonths.Index(day) : day;
+
+    private RecordRejection Late(long line) =>
+        new(rule.Sources[0].Dataset, line, DiagnosticIds.LateRecord, $"The record's '{_window.Schema.Fields[_window.OverField].Name}' falls in a window of its key that was already counted; order the input by date (or by key and date), or allow more lateness.")
+        {
+            RuleId = rule.Definition.Id,
+            Field = _window.Schema.Fields[_window.OverField].Name,
+        };
+
+    /// <summary>
+    /// Runs of consecutive periods: a key's records extend its run while each comes in the run's last period or the
+    /// next; a gap closes the run (a clue when it is long enough and meets <c>having</c>) and starts another.
+    /// </summary>
+    private RecordRejection? PlaceInRun(WindowEntry entry, List<WindowEpisode> closed)
+    {
+        (string key, int day, long line, object?[] values) = entry;
+        _keys.TryGetValue(key, out KeyState? state);
+        bool closedRunReached = state is null && _evicted.TryGetValue(key, out int last) && Period(day) <= Period(last) + 1;
+        if ((state is not null && day < state.Latest) || closedRunReached)
+        {
+            return Late(line);
+        }
+
+        _maxDay = Math.Max(_maxDay, day);
+        EvictIdle(closed);
+        if (state is null || !_keys.ContainsKey(key))
+        {
+            state = new KeyState();
+            _keys.Add(key, state);
+        }
+        else if (Period(day) > Period(state.Latest) + 1)
+        {
+            if (CloseRun(key, state) is { } run)
+            {
+                closed.Add(run);
+            }
+
+            Grow(-state.Window.Count);
+            state.Window.Clear();
+        }
+
+        state.Window.Add(new WindowMember(day, _sequence++, line, values));
+        Grow(1);
+        if (day > state.Latest)
+        {
+            state.Latest = day;
+            _idle.Enqueue(key, day);
+        }
+
+        return null;
+    }
+
+    /// <summary>The clue of a key's run, when it spans enough consecutive periods and meets <c>having</c>.</summary>
+    private WindowEpisode? CloseRun(string key, KeyState state)
+    {
+        List<WindowMember> members = state.Window;
+        if (members.Count == 0 || Period(members[^1].Day) - Period(members[0].Day) + 1 < _consecutive)
+        {
+            return null;
+        }
+
+        long count = WriteAggregates(members);
+        if (!_window.Having(_aggregates))
+        {
+            return null;
+        }
+
+        var episode = new WindowEpisode(key, members[0])
+        {
+            LastDay = members[^1].Day,
+            Total = count,
+            PeakCount = count,
+            PeakAggregates = [.. _window.Aggregates.Select((a, i) => (a.Text, _aggregates.GetValue(i)))],
+        };
+        episode.Members.AddRange(members.Take(_window.Definition.MaxEvidence));
+        return episode;
     }
 
     private void Evaluate(string key, KeyState state, List<WindowEpisode> closed)
@@ -247,7 +349,9 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
 
     private void EvictIdle(List<WindowEpisode> closed)
     {
-        int horizon = _maxDay - (_sorter is null ? options.WindowLatenessDays : 0) - _window.Definition.Days;
+        // A key whose latest record is behind the horizon can gain nothing more: the latest date seen (less the
+        // lateness allowed) is past its window, or, for runs, past the period after its last.
+        int horizon = Back(_maxDay - (_sorter is null ? options.WindowLatenessDays : 0), _consecutive is null ? Span : 1);
         var evicted = new List<WindowEpisode>();
         while (_idle.TryPeek(out string? key, out int latest) && latest < horizon)
         {
@@ -260,6 +364,10 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
             if (state.Episode is { } episode)
             {
                 evicted.Add(episode);
+            }
+            else if (_consecutive is not null && CloseRun(key, state) is { } run)
+            {
+                evicted.Add(run);
             }
 
             Grow(-state.Window.Count - (state.Episode?.Members.Count ?? 0));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using RuleEngine.ChineseData;
+using RuleEngine.Records;
 
 namespace RuleEngine.Language;
 
@@ -151,6 +152,13 @@ internal static class BuiltinFunctions
     }
 
     public static long DaysBetween(int from, int to) => (long)to - from;
+
+    /// <summary>The month of a date, as the date of its first day (a year_month value).</summary>
+    public static int YearMonth(int day) => YearMonths.Start(day);
+
+    public static int YearMonthOfTimestamp(long ticks) => YearMonths.Start(DateOfTimestamp(ticks));
+
+    public static int DateOfTimestamp(long ticks) => (int)(ticks / TimeSpan.TicksPerDay);
 
     public static long MonthsBetween(int from, int to) => DateCalculations.FullMonthsBetween(DateOnly.FromDayNumber(from), DateOnly.FromDayNumber(to));
 

@@ -11,7 +11,7 @@ internal static class ConditionCost
     private static readonly HashSet<string> SafeFunctions =
     [
         "length", "lower", "upper", "trim", "nfkc", "contains", "starts_with", "ends_with", "regexp_like", "regexp_extract",
-        "coalesce", "least", "greatest", "year", "month", "day", "days_between", "months_between", "age_at", "overlaps",
+        "coalesce", "least", "greatest", "year", "month", "day", "days_between", "months_between", "age_at", "overlaps", "year_month", "date",
         "array_contains", "array_length", "id_valid", "id_birth_date", "id_gender", "id_region", "id_age_at",
         "credit_code_valid", "case_no_year", "case_no_court", "case_no_type",
     ];

@@ -59,6 +59,9 @@ internal static class FunctionLibrary
             F("date_add", [Date, Int, Text], Date, nameof(BuiltinFunctions.DateAdd)) with { LiteralParameters = [2] },
             F("days_between", [Date, Date], Int, nameof(BuiltinFunctions.DaysBetween)),
             F("months_between", [Date, Date], Int, nameof(BuiltinFunctions.MonthsBetween)),
+            F("year_month", [Date], Date, nameof(BuiltinFunctions.YearMonth)),
+            F("year_month", [Timestamp], Date, nameof(BuiltinFunctions.YearMonthOfTimestamp)),
+            F("date", [Timestamp], Date, nameof(BuiltinFunctions.DateOfTimestamp)),
             F("age_at", [Date, Date], Int, nameof(BuiltinFunctions.AgeAt)),
             F("overlaps", [Date, Date, Date, Date], Bool, nameof(BuiltinFunctions.Overlaps)),
 

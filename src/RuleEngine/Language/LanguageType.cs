@@ -25,7 +25,7 @@ internal static class LanguageTypes
         FieldType.Decimal => LanguageType.Decimal,
         FieldType.Double => LanguageType.Double,
         FieldType.Bool => LanguageType.Bool,
-        FieldType.Date => LanguageType.Date,
+        FieldType.Date or FieldType.YearMonth => LanguageType.Date,
         FieldType.DateTime => LanguageType.Timestamp,
         FieldType.StringArray => LanguageType.TextArray,
         _ => LanguageType.Text,

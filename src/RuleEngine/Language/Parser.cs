@@ -300,6 +300,9 @@ internal sealed class Parser
             case "FALSE":
                 _index++;
                 return new LiteralSyntax(token.Span, LiteralKind.Bool, token.Value == "TRUE");
+            case "DATE" when _tokens[_index + 1].Kind == TokenKind.LeftParen:
+                // date(x): the calendar day of a timestamp, a function of the same name as the literal's keyword.
+                return ParseNameOrCall();
             case "DATE":
             case "TIMESTAMP":
                 _index++;
@@ -388,7 +391,7 @@ internal sealed class Parser
     {
         Token first = Current;
         _index++;
-        if (first.Kind == TokenKind.Identifier && Current.Kind == TokenKind.LeftParen)
+        if ((first.Kind == TokenKind.Identifier || first.IsKeyword("DATE")) && Current.Kind == TokenKind.LeftParen)
         {
             _index++;
             Enter();

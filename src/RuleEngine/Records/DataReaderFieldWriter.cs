@@ -52,6 +52,12 @@ internal static class DataReaderFieldWriter
                 case FieldType.Date when column == typeof(DateTime):
                     target.SetInt64(field, DateOnly.FromDateTime(reader.GetDateTime(ordinal)).DayNumber);
                     return null;
+                case FieldType.YearMonth when column == typeof(DateOnly) && reader is DbDataReader db:
+                    target.SetInt64(field, YearMonths.Start(db.GetFieldValue<DateOnly>(ordinal)).DayNumber);
+                    return null;
+                case FieldType.YearMonth when column == typeof(DateTime):
+                    target.SetInt64(field, YearMonths.Start(DateOnly.FromDateTime(reader.GetDateTime(ordinal))).DayNumber);
+                    return null;
                 case FieldType.DateTime when column == typeof(DateTime):
                     target.SetInt64(field, reader.GetDateTime(ordinal).Ticks);
                     return null;

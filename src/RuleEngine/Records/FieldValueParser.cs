@@ -19,6 +19,11 @@ internal static class FieldValueParser
         "yyyy/MM/dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy/M/d H:mm:ss", "yyyy/M/d H:mm", "yyyy-MM-dd",
     ];
 
+    private static readonly string[] YearMonthFormats =
+    [
+        "yyyy-MM", "yyyy-M", "yyyy/MM", "yyyy/M", "yyyyMM", "yyyy.MM", "yyyy.M", "yyyy年M月", "yyyy年MM月",
+    ];
+
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
     /// <summary>Parses <paramref name="text"/> into field <paramref name="field"/>; empty text is NULL.</summary>
@@ -120,6 +125,14 @@ internal static class FieldValueParser
 
                 record.SetInt64(field, date.DayNumber);
                 return null;
+            case FieldType.YearMonth:
+                if (!TryParseYearMonth(trimmed, out DateOnly month))
+                {
+                    return Invalid(definition, "a year and month (yyyy-MM)");
+                }
+
+                record.SetInt64(field, month.DayNumber);
+                return null;
             case FieldType.DateTime:
                 if (!TryParseDateTime(trimmed, out DateTime dateTime))
                 {
@@ -160,6 +173,10 @@ internal static class FieldValueParser
 
         return false;
     }
+
+    /// <summary>Parses a year and month into the date of the month's first day.</summary>
+    public static bool TryParseYearMonth(ReadOnlySpan<char> text, out DateOnly value) =>
+        DateOnly.TryParseExact(text.Trim(), YearMonthFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
 
     public static bool TryParseDate(ReadOnlySpan<char> text, out DateOnly value) =>
         DateOnly.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);

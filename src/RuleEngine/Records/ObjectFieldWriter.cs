@@ -31,7 +31,7 @@ internal static class ObjectFieldWriter
         WriteInt64(record, field, definition, value is { } v ? (v ? 1 : 0) : null);
 
     public static void WriteDate(Record record, int field, FieldDefinition definition, DateOnly? value) =>
-        WriteInt64(record, field, definition, value?.DayNumber);
+        WriteInt64(record, field, definition, value is { } date && definition.Type == FieldType.YearMonth ? YearMonths.Start(date).DayNumber : value?.DayNumber);
 
     public static void WriteDateTime(Record record, int field, FieldDefinition definition, DateTime? value) =>
         WriteInt64(record, field, definition, value?.Ticks);

@@ -101,7 +101,7 @@ internal sealed class Record
             FieldType.Int => (int)Int64s[slot],
             FieldType.Long => Int64s[slot],
             FieldType.Bool => Int64s[slot] != 0,
-            FieldType.Date => DateOnly.FromDayNumber((int)Int64s[slot]),
+            FieldType.Date or FieldType.YearMonth => DateOnly.FromDayNumber((int)Int64s[slot]),
             FieldType.DateTime => new DateTime(Int64s[slot], DateTimeKind.Unspecified),
             FieldType.Double => Doubles[slot],
             FieldType.Decimal => Decimals[slot],

@@ -17,7 +17,7 @@ internal static class StorageKinds
 {
     public static StorageKind Of(FieldType type) => type switch
     {
-        FieldType.Int or FieldType.Long or FieldType.Bool or FieldType.Date or FieldType.DateTime => StorageKind.Int64,
+        FieldType.Int or FieldType.Long or FieldType.Bool or FieldType.Date or FieldType.DateTime or FieldType.YearMonth => StorageKind.Int64,
         FieldType.Double => StorageKind.Double,
         FieldType.Decimal => StorageKind.Decimal,
         FieldType.StringArray => StorageKind.StringArray,

@@ -97,7 +97,7 @@ internal sealed class ClrSchema
                 FieldType.Bool => (nameof(ObjectFieldWriter.WriteBool), typeof(bool?)),
                 FieldType.Double => (nameof(ObjectFieldWriter.WriteDouble), typeof(double?)),
                 FieldType.Decimal => (nameof(ObjectFieldWriter.WriteDecimal), typeof(decimal?)),
-                FieldType.Date => (nameof(ObjectFieldWriter.WriteDate), typeof(DateOnly?)),
+                FieldType.Date or FieldType.YearMonth => (nameof(ObjectFieldWriter.WriteDate), typeof(DateOnly?)),
                 FieldType.DateTime => (nameof(ObjectFieldWriter.WriteDateTime), typeof(DateTime?)),
                 FieldType.StringArray => (nameof(ObjectFieldWriter.WriteArray), typeof(IEnumerable<string>)),
                 _ => (nameof(ObjectFieldWriter.WriteString), typeof(string)),

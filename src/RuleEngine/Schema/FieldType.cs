@@ -41,4 +41,11 @@ public enum FieldType
 
     /// <summary>A list of texts (several defendants, several charges).</summary>
     StringArray,
+
+    /// <summary>
+    /// A calendar month (a tax period, a payroll month): read from <c>2024-03</c>, <c>2024/3</c>, <c>202403</c> or
+    /// <c>2024年3月</c>, shown as <c>2024-03</c>. In conditions it is the date of the month's first day, so it compares
+    /// with dates and works with the date functions; <c>add_months</c> and <c>months_between</c> count in months.
+    /// </summary>
+    YearMonth,
 }

@@ -287,7 +287,7 @@ internal sealed class ConditionGenerator(Random random)
 
     private (string Engine, string DuckDb) Date(int depth)
     {
-        int choice = random.Next(depth <= 0 ? 3 : 8);
+        int choice = random.Next(depth <= 0 ? 3 : 9);
         switch (choice)
         {
             case 0:
@@ -322,6 +322,12 @@ internal sealed class ConditionGenerator(Random random)
                 return Case(Bool(depth - 1), Date(depth - 1), Date(depth - 1));
             case 6:
                 return Call("coalesce", Date(depth - 1), Date(depth - 1));
+            case 7:
+            {
+                var date = Date(depth - 1);
+                return ($"year_month({date.Engine})", $"CAST(date_trunc('month', {date.DuckDb}) AS DATE)");
+            }
+
             default:
                 return Call(random.Next(2) == 0 ? "least" : "greatest", Date(depth - 1), Date(depth - 1));
         }
