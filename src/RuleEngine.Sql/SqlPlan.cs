@@ -8,8 +8,10 @@ namespace RuleEngine.Sql;
 
 /// <summary>
 /// A rule set compiled to the SQL of one dialect, over the tables that hold its datasets. Every dataset's rules
-/// without joins share one scan; each join rule is one query. A construct that the dialect cannot evaluate with the
-/// engine's meaning is an RE7001 error in <see cref="Diagnostics"/>, and the plan does not run.
+/// without joins share one scan; each join rule is one query. A derived dataset (a stage) is written by the run into a
+/// table of its own, named <c>re_stage_…</c> and dropped at the end, once its deriving rule's query has run; the
+/// queries that read it come after. A construct that the dialect cannot evaluate with the engine's meaning is an
+/// RE7001 error in <see cref="Diagnostics"/>, and the plan does not run.
 /// </summary>
 /// <example>
 /// <code>
@@ -51,9 +53,9 @@ public sealed class SqlPlan
     /// <summary>Compiles a rule set for a dialect.</summary>
     /// <param name="rules">The compiled rule set.</param>
     /// <param name="dialect">The SQL engine.</param>
-    /// <param name="tables">Where each dataset the rules read is; one per dataset.</param>
+    /// <param name="tables">Where each input dataset the rules read is; one per dataset (none for a derived one).</param>
     /// <returns>The plan, with its diagnostics.</returns>
-    /// <exception cref="ArgumentException">Two tables name the same dataset.</exception>
+    /// <exception cref="ArgumentException">Two tables name the same dataset, or a table names a derived dataset.</exception>
     public static SqlPlan Create(RuleSet rules, SqlDialect dialect, IEnumerable<SqlTable> tables)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -65,6 +67,18 @@ public sealed class SqlPlan
             {
                 throw new ArgumentException($"Dataset '{table.Dataset}' has two tables.", nameof(tables));
             }
+        }
+
+        // A derived dataset's records are the engine's, written by the run into a table of its own; its readers query that.
+        string run = Guid.NewGuid().ToString("N")[..12];
+        foreach (string name in rules.Datasets.Keys.Where(n => rules.Compiled(n).DerivedBy is not null).Order(StringComparer.Ordinal))
+        {
+            if (byDataset.ContainsKey(name))
+            {
+                throw new ArgumentException($"Dataset '{name}' is derived by rule '{rules.Compiled(name).DerivedBy}' during the run; give the tables of what it is derived from instead.", nameof(tables));
+            }
+
+            byDataset.Add(name, new SqlTable(name, $"re_stage_{run}_{byDataset.Count}") { ValuesNormalised = true });
         }
 
         SqlSyntax syntax = SqlSyntax.For(dialect);

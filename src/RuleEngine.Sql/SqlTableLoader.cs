@@ -43,27 +43,8 @@ public static class SqlTableLoader
             throw new ArgumentException("A table name is letters, digits and underscores, not starting with a digit.", nameof(table));
         }
 
-        SqlSyntax syntax = connection switch
-        {
-            DuckDBConnection => SqlSyntax.For(SqlDialect.DuckDb),
-            NpgsqlConnection => SqlSyntax.For(SqlDialect.PostgreSql),
-            _ => throw new NotSupportedException($"Loading into {connection.GetType().Name} is not supported; use DuckDB.NET or Npgsql."),
-        };
         DatasetSchema schema = source.Schema;
-        var create = new StringBuilder().Append(CultureInfo.InvariantCulture, $"CREATE TABLE {table} (_line {syntax.ColumnType(FieldType.Long)}");
-        foreach (FieldDefinition field in schema.Fields)
-        {
-            create.Append(", ").Append(SqlSyntax.Quote(field.Name)).Append(' ').Append(syntax.ColumnType(field.Type));
-        }
-
-        await using (DbCommand command = connection.CreateCommand())
-        {
-            command.CommandText = $"DROP TABLE IF EXISTS {table}";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            command.CommandText = create.Append(')').ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await CreateTableAsync(connection, table, schema, cancellationToken).ConfigureAwait(false);
         var rejections = new List<RecordRejection>();
         long loaded = 0;
         long rejected = 0;
@@ -71,9 +52,7 @@ public static class SqlTableLoader
         var layout = new RecordLayout(schema);
         Record record = layout.CreateRecord();
         await using RecordCursor cursor = source.Open(layout);
-        await using IRowWriter writer = connection is DuckDBConnection duck
-            ? new DuckDbRowWriter(duck, table)
-            : await PostgreSqlRowWriter.OpenAsync((NpgsqlConnection)connection, table, schema, cancellationToken).ConfigureAwait(false);
+        await using IRowWriter writer = await OpenWriterAsync(connection, table, schema, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             ReadOutcome outcome = await cursor.ReadAsync(record, cancellationToken).ConfigureAwait(false);
@@ -104,7 +83,35 @@ public static class SqlTableLoader
         return new SqlLoadSummary(table, loaded, rejected, rejections);
     }
 
-    private interface IRowWriter : IAsyncDisposable
+    /// <summary>Creates a table for a schema's records (dropping one of that name): the fields, plus <c>_line</c>.</summary>
+    internal static async Task CreateTableAsync(DbConnection connection, string table, DatasetSchema schema, CancellationToken cancellationToken)
+    {
+        SqlSyntax syntax = connection switch
+        {
+            DuckDBConnection => SqlSyntax.For(SqlDialect.DuckDb),
+            NpgsqlConnection => SqlSyntax.For(SqlDialect.PostgreSql),
+            _ => throw new NotSupportedException($"Loading into {connection.GetType().Name} is not supported; use DuckDB.NET or Npgsql."),
+        };
+        var create = new StringBuilder().Append(CultureInfo.InvariantCulture, $"CREATE TABLE {table} (_line {syntax.ColumnType(FieldType.Long)}");
+        foreach (FieldDefinition field in schema.Fields)
+        {
+            create.Append(", ").Append(SqlSyntax.Quote(field.Name)).Append(' ').Append(syntax.ColumnType(field.Type));
+        }
+
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = $"DROP TABLE IF EXISTS {table}";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        command.CommandText = create.Append(')').ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a writer of records into a table made by <see cref="CreateTableAsync"/>: DuckDB's appender, PostgreSQL's binary COPY.</summary>
+    internal static async Task<IRowWriter> OpenWriterAsync(DbConnection connection, string table, DatasetSchema schema, CancellationToken cancellationToken) =>
+        connection is DuckDBConnection duck
+            ? new DuckDbRowWriter(duck, table)
+            : await PostgreSqlRowWriter.OpenAsync((NpgsqlConnection)connection, table, schema, cancellationToken).ConfigureAwait(false);
+
+    internal interface IRowWriter : IAsyncDisposable
     {
         ValueTask WriteAsync(Record record, CancellationToken cancellationToken);
 

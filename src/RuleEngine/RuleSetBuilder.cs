@@ -810,7 +810,7 @@ public sealed class RuleSetBuilder
                 IntervalProbeEnd = j.Interval is { } interval ? inJoin.CompileContextValue(interval.ProbeEnd) : null,
                 NullRecord = NullRecord(j.Aggregates is null ? matches : sourceLayouts[j.Slot]),
                 Aggregates = j.Aggregates is { } aggregates
-                    ? new JoinAggregation(sourceLayouts[j.Slot], [.. aggregates.Items.Select(a => new JoinAggregation.Item(a.Function, a.Argument is null ? null : inJoin.CompileContextValue(a.Argument), a.Argument?.Type ?? LanguageType.Int, a.Type))])
+                    ? new JoinAggregation(sourceLayouts[j.Slot], [.. aggregates.Items.Select(a => new JoinAggregation.Item(a.Function, a.Argument is null ? null : inJoin.CompileContextValue(a.Argument), a.Argument?.Type ?? LanguageType.Int, a.Type, a.Argument))])
                     : null,
             };
         }).ToArray();

@@ -99,6 +99,117 @@ public class LoadAndRunTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Stages_JoinThenDeriveThenGroupAndJoinTheStage_GiveTheInProcessClues(SqlDialect dialect)
+    {
+        DatasetSchema payments = DatasetSchema.Create("payments").Add("person_id", FieldType.IdNumber).Add("paid_on", FieldType.Date).Add("amount", FieldType.Decimal).Key("person_id").Build();
+        DatasetSchema deaths = DatasetSchema.Create("deaths").Add("person_id", FieldType.IdNumber).Add("death_date", FieldType.Date).Key("person_id").Build();
+        const string Heavy = "11010519491231002X";
+        const string Light = "370101190102039973";
+        string paymentsCsv = "person_id,paid_on,amount\n"
+            + $"{Heavy},2024-04-05,900\n513101198201130014,2024-03-05,700\n{Heavy},2024-01-05,900\n{Light},2024-03-05,500\n"
+            + $"{Heavy},2024-02-05,900\n{Light},2024-04-05,500\n{Heavy},2024-03-05,900\n";
+        string deathsCsv = $"person_id,death_date\n{Heavy},2024-01-20\n{Light},2024-02-01\n";
+        RuleSet rules = new RuleSetBuilder().AddDataset(payments).AddDataset(deaths)
+            .AddRule(new RuleDefinition("S1", "payments", "paid_on > d.death_date")
+            {
+                Joins = [new JoinDefinition("deaths", "d", JoinKind.Inner) { On = [("person_id", "person_id")] }],
+                Derive = new DeriveDefinition("paid_after_death", [new("person_id", "person_id"), new("paid_on", "paid_on"), new("amount", "amount"), new("days_after", "days_between(d.death_date, paid_on)")]),
+            })
+            .AddRule(new RuleDefinition("R1", "paid_after_death", "TRUE") { Window = new WindowDefinition("person_id", "sum(amount) > 2000"), Clue = new ClueSpec { Evidence = ["paid_on", "amount", "days_after"] } })
+            .AddRule(new RuleDefinition("R2", "paid_after_death", "days_after > 60"))
+            .AddRule(new RuleDefinition("R3", "deaths", "TRUE")
+            {
+                Joins = [new JoinDefinition("paid_after_death", "p", JoinKind.Inner) { On = [("person_id", "person_id")], Match = JoinMatch.Latest, LatestBy = "paid_on" }],
+                Clue = new ClueSpec { Evidence = ["death_date", "p.paid_on"] },
+            })
+            .Build();
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        RecordSource Payments() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(paymentsCsv)), payments);
+        RecordSource Deaths() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(deathsCsv)), deaths);
+        await SqlTableLoader.LoadAsync(database.Connection, Payments(), "payments");
+        await SqlTableLoader.LoadAsync(database.Connection, Deaths(), "deaths");
+        var inProcess = new CollectingSink();
+        var pushed = new CollectingSink();
+
+        RunSummary expected = await rules.RunAsync([Payments(), Deaths()], inProcess);
+        SqlPlan plan = SqlPlan.Create(rules, dialect, [new SqlTable("payments", "payments"), new SqlTable("deaths", "deaths")]);
+        Assert.Empty(plan.Diagnostics);
+        RunSummary actual = await plan.RunAsync(database.Connection, pushed);
+
+        Assert.Equal(["R1", "R2", "R2", "R3", "R3"], inProcess.Clues.Select(c => c.RuleId).Order(StringComparer.Ordinal));
+        Assert.Equal(inProcess.Clues.Select(Clues.JsonLinesClueSink.Format).Order(StringComparer.Ordinal), pushed.Clues.Select(Clues.JsonLinesClueSink.Format).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.DerivedRecordsPerDataset["paid_after_death"], actual.DerivedRecordsPerDataset["paid_after_death"]);
+        Assert.Equal(0L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 're_stage_%'"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task AggregatingJoins_AndAWindowThatJoins_GiveTheInProcessClues(SqlDialect dialect)
+    {
+        DatasetSchema claims = DatasetSchema.Create("claims").Add("claim_no", FieldType.String).Add("person_id", FieldType.IdNumber).Add("claim_date", FieldType.Date).Add("amount", FieldType.Decimal).Key("claim_no").Build();
+        DatasetSchema accidents = DatasetSchema.Create("accidents").Add("case_no", FieldType.CaseNo).Add("person_id", FieldType.IdNumber).Add("accident_date", FieldType.Date).Add("loss", FieldType.Decimal).Build();
+        const string A = "11010519491231002X";
+        const string B = "370101190102039973";
+        const string C = "513101198201130014";
+        string claimsCsv = "claim_no,person_id,claim_date,amount\n"
+            + $"Y1,{A},2024-03-10,500.50\nY2,{B},2024-03-10,800\nY3,{C},2024-03-10,900\nY4,{A},2024-06-01,100\nY5,{A},2024-07-01,100\nY6,{A},2024-07-15,100\n";
+        string accidentsCsv = "case_no,person_id,accident_date,loss\n"
+            + $"（2024）京0105刑初1号,{A},2024-03-01,1000.25\n（2024）京0105刑初2号,{A},2024-02-01,\n（2024）京0105刑初3号,{B},2024-01-01,300\n（2024）京0105刑初4号,{A},2024-05-01,50\n";
+        RuleSet rules = new RuleSetBuilder().AddDataset(claims).AddDataset(accidents)
+            .AddRule(new RuleDefinition("NEAR", "claims", "a.nearest <= 60")
+            {
+                Joins = [new JoinDefinition("accidents", "a", JoinKind.Inner)
+                {
+                    On = [("person_id", "person_id")],
+                    Where = "a.accident_date <= claim_date",
+                    Aggregates = [new("n", "count()"), new("nearest", "min(days_between(a.accident_date, claim_date))"), new("numbers", "list(a.case_no)"), new("days", "list(a.accident_date)"), new("loss", "sum(a.loss)"), new("kinds", "count_distinct(year(a.accident_date))"), new("gap", "sum(days_between(a.accident_date, claim_date))")],
+                }],
+                Clue = new ClueSpec { Title = "{claim_no}: {a.n}", Evidence = ["claim_no", "a.n", "a.nearest", "a.numbers", "a.days", "a.loss", "a.kinds", "a.gap"] },
+            })
+            .AddRule(new RuleDefinition("NONE", "claims", "a.n = 0 AND a.loss IS NULL AND array_length(a.numbers) = 0")
+            {
+                Joins = [new JoinDefinition("accidents", "a", JoinKind.Left) { On = [("person_id", "person_id")], Aggregates = [new("n", "count()"), new("loss", "sum(a.loss)"), new("numbers", "list(a.case_no)")] }],
+            })
+            .AddRule(new RuleDefinition("AFTER", "claims", "amount > 0")
+            {
+                Joins = [new JoinDefinition("accidents", "a", JoinKind.Inner) { On = [("person_id", "person_id")], Where = "claim_date > a.accident_date" }],
+                Window = new WindowDefinition("person_id", "claim_date", 60, "count() >= 3"),
+            })
+            .Build();
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        RecordSource Claims() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(claimsCsv)), claims);
+        RecordSource Accidents() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(accidentsCsv)), accidents);
+        await SqlTableLoader.LoadAsync(database.Connection, Claims(), "claims");
+        await SqlTableLoader.LoadAsync(database.Connection, Accidents(), "accidents");
+        var inProcess = new CollectingSink();
+        var pushed = new CollectingSink();
+
+        await rules.RunAsync([Claims(), Accidents()], inProcess, new RunOptions { RevealPersonalData = true });
+        SqlPlan plan = SqlPlan.Create(rules, dialect, [new SqlTable("claims", "claims"), new SqlTable("accidents", "accidents")]);
+        Assert.Empty(plan.Diagnostics);
+        await plan.RunAsync(database.Connection, pushed, new RunOptions { RevealPersonalData = true });
+
+        Assert.Equal(["AFTER", "NEAR", "NEAR", "NONE"], inProcess.Clues.Select(c => c.RuleId).Order(StringComparer.Ordinal));
+        Assert.Equal(inProcess.Clues.Select(Clues.JsonLinesClueSink.Format).Order(StringComparer.Ordinal), pushed.Clues.Select(Clues.JsonLinesClueSink.Format).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AggregatingJoin_ListOfDecimals_IsNotPushable_AtTheJoin()
+    {
+        DatasetSchema claims = DatasetSchema.Create("claims").Add("person_id", FieldType.IdNumber).Build();
+        DatasetSchema accidents = DatasetSchema.Create("accidents").Add("person_id", FieldType.IdNumber).Add("loss", FieldType.Decimal).Build();
+        RuleSet rules = new RuleSetBuilder().AddDataset(claims).AddDataset(accidents)
+            .AddRule(new RuleDefinition("R", "claims", "TRUE") { Joins = [new JoinDefinition("accidents", "a", JoinKind.Inner) { On = [("person_id", "person_id")], Aggregates = [new("losses", "list(a.loss)")] }] })
+            .Build();
+
+        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.DuckDb, [new SqlTable("claims", "claims"), new SqlTable("accidents", "accidents")]).Diagnostics);
+
+        Assert.Equal(DiagnosticIds.NotPushable, diagnostic.Id);
+        Assert.Contains("lists decimal values", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task Join_EquallyInvalidIdNumbers_JoinNothing_AsInProcess(SqlDialect dialect)
     {
         DatasetSchema payments = DatasetSchema.Create("payments").Add("person_id", FieldType.IdNumber).Add("paid_on", FieldType.Date).Build();

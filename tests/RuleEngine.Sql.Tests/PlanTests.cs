@@ -84,43 +84,51 @@ public class PlanTests
     }
 
     [Fact]
-    public void WindowRuleThatJoins_IsNotPushable_AtTheWindow()
+    public void WindowRuleThatJoins_IsOneJoinQuery_WhoseRowsTheWindowCounts()
     {
-        var window = new WindowDefinition("person_id", "filed", 30, "count() >= 3") { Location = new SourceLocation("m.yaml", 12, 3, 12, 9) };
         RuleSet rules = Build(new RuleDefinition("A", "cases", "amount > 0")
         {
             Joins = [new JoinDefinition("licences", "l", JoinKind.Exists) { On = [("person_id", "person_id")] }],
-            Window = window,
+            Window = new WindowDefinition("person_id", "filed", 30, "count() >= 3"),
         });
 
-        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.DuckDb, Tables).Diagnostics);
+        SqlPlan plan = SqlPlan.Create(rules, SqlDialect.DuckDb, Tables);
 
-        Assert.Equal((DiagnosticIds.NotPushable, 12, 3), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Empty(plan.Diagnostics);
+        Assert.Equal(["A"], Assert.Single(plan.Queries).RuleIds);
     }
 
     [Fact]
-    public void AggregatingJoin_IsNotPushable_AtTheJoin()
+    public void AggregatingJoin_IsALateralSubqueryPerContext()
     {
         RuleSet rules = Build(new RuleDefinition("A", "cases", "l.n > 1")
         {
-            Joins = [new JoinDefinition("licences", "l", JoinKind.Inner) { On = [("person_id", "person_id")], Aggregates = [new JoinAggregate("n", "count()")], Location = new SourceLocation("m.yaml", 7, 5, 7, 12) }],
+            Joins = [new JoinDefinition("licences", "l", JoinKind.Inner) { On = [("person_id", "person_id")], Aggregates = [new JoinAggregate("n", "count()")] }],
         });
 
-        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.PostgreSql, Tables).Diagnostics);
+        SqlPlan plan = SqlPlan.Create(rules, SqlDialect.PostgreSql, Tables);
 
-        Assert.Equal((DiagnosticIds.NotPushable, 7, 5), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Empty(plan.Diagnostics);
+        Assert.Contains("LEFT JOIN LATERAL (SELECT count(*) AS re_n", Assert.Single(plan.Queries).Text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void DerivingRule_IsNotPushable_AtItsDerive_AndItsReadersAddNoCascade()
+    public void Stages_RunInOrder_TheReadersOfADerivedDatasetAfterItsDerivingRule_OverATableOfTheRun()
     {
-        var derive = new RuleDefinition("S", "cases", "amount > 0") { Derive = new DeriveDefinition("big", [new("person_id", "person_id")]) { Location = new SourceLocation("m.yaml", 9, 5, 9, 11) } };
-        var reader = new RuleDefinition("R", "licences", "TRUE") { Joins = [new JoinDefinition("big", "b", JoinKind.Inner) { On = [("person_id", "person_id")] }] };
-        RuleSet rules = new RuleSetBuilder().AddDataset(Cases).AddDataset(Licences).AddRule(derive).AddRule(reader).Build();
+        var derive = new RuleDefinition("S", "cases", "amount > 0") { Derive = new DeriveDefinition("big", [new("person_id", "person_id")]) };
+        var reader = new RuleDefinition("R", "accounts", "TRUE") { Joins = [new JoinDefinition("big", "b", JoinKind.Inner) { On = [("person_id", "person_id")] }] };
+        var next = new RuleDefinition("N", "big", "TRUE");
+        RuleSet rules = new RuleSetBuilder().AddDataset(Cases).AddDataset(Licences).AddDataset(DatasetSchema.Create("accounts").Add("person_id", FieldType.IdNumber).Key("person_id").Build())
+            .AddRule(reader).AddRule(next).AddRule(derive).Build();
 
-        Diagnostic diagnostic = Assert.Single(SqlPlan.Create(rules, SqlDialect.DuckDb, Tables).Diagnostics);
+        SqlPlan plan = SqlPlan.Create(rules, SqlDialect.DuckDb, [.. Tables, new SqlTable("accounts", "accounts")]);
 
-        Assert.Equal((DiagnosticIds.NotPushable, 9, 5), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Empty(plan.Diagnostics);
+        List<string> order = [.. plan.Queries.Select(q => string.Join(",", q.RuleIds))];
+        Assert.Equal(0, order.IndexOf("S"));
+        Assert.Equal(["N", "R"], order.Skip(1).Order(StringComparer.Ordinal));
+        Assert.All(plan.Queries.Skip(1), q => Assert.Contains("re_stage_", q.Text, StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => SqlPlan.Create(rules, SqlDialect.DuckDb, [.. Tables, new SqlTable("accounts", "accounts"), new SqlTable("big", "big")]));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
 {
     private readonly ClueFactory _factory = new(options);
 
+    /// <summary>The records of the derived datasets, held from their deriving rule's query until they are written to their table.</summary>
+    private readonly DerivedRecords _derived = new(options.MaxReferenceRecords);
+
     public async Task<RunSummary> RunAsync(DbConnection connection, IClueSink sink, IEnumerable<string> ruleIds, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -28,30 +31,88 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
             await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (string dataset in queries.Select(q => q.Primary.Schema.Name).Distinct(StringComparer.Ordinal))
+        // Derived datasets (stages) are tables this run writes, once the query of their deriving rule has run.
+        Dictionary<string, CompiledRule> stages = queries.SelectMany(q => q.Rules).Where(r => r.Derive is not null).ToDictionary(r => r.Definition.Derive!.Dataset, StringComparer.Ordinal);
+        try
         {
-            statistics.Read(dataset, await CountAsync(connection, dataset, cancellationToken).ConfigureAwait(false));
-        }
-
-        foreach (string dataset in queries.SelectMany(q => q.Rules).SelectMany(r => r.Joins).Select(j => j.Definition.Dataset).Distinct(StringComparer.Ordinal))
-        {
-            statistics.ReferenceRecords(dataset, await CountAsync(connection, dataset, cancellationToken).ConfigureAwait(false));
-        }
-
-        bool stopped = false;
-        foreach (PlannedQuery query in queries)
-        {
-            stopped = query.Shape == QueryShape.Scan
-                ? await ScanAsync(connection, query, sink, statistics, cancellationToken).ConfigureAwait(false)
-                : await JoinAsync(connection, query, sink, statistics, cancellationToken).ConfigureAwait(false);
-            if (stopped)
+            foreach (string dataset in queries.Select(q => q.Primary.Schema.Name).Distinct(StringComparer.Ordinal).Where(d => !stages.ContainsKey(d)))
             {
-                break;
+                statistics.Read(dataset, await CountAsync(connection, dataset, cancellationToken).ConfigureAwait(false));
+            }
+
+            foreach (string dataset in Joined(queries).Where(d => !stages.ContainsKey(d)))
+            {
+                statistics.ReferenceRecords(dataset, await CountAsync(connection, dataset, cancellationToken).ConfigureAwait(false));
+            }
+
+            bool stopped = false;
+            foreach (PlannedQuery query in queries)
+            {
+                stopped = query.Shape == QueryShape.Scan
+                    ? await ScanAsync(connection, query, sink, statistics, cancellationToken).ConfigureAwait(false)
+                    : await JoinAsync(connection, query, sink, statistics, cancellationToken).ConfigureAwait(false);
+                if (stopped)
+                {
+                    break;
+                }
+
+                foreach (CompiledRule rule in query.Rules.Where(r => r.Derive is not null))
+                {
+                    await WriteStageAsync(connection, rule, statistics, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            RunSummary summary = statistics.ToSummary(clock.Elapsed, stopped);
+            return stopped ? throw new BadRecordLimitExceededException(summary) : summary;
+        }
+        finally
+        {
+            foreach (string dataset in stages.Keys)
+            {
+                try
+                {
+                    await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {tables[dataset].Relation}", CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (DbException)
+                {
+                    // The run's own failure (a broken connection, say) is what the caller needs to see.
+                }
             }
         }
+    }
 
-        RunSummary summary = statistics.ToSummary(clock.Elapsed, stopped);
-        return stopped ? throw new BadRecordLimitExceededException(summary) : summary;
+    private static IEnumerable<string> Joined(IEnumerable<PlannedQuery> queries) =>
+        queries.SelectMany(q => q.Rules).SelectMany(r => r.Joins).Select(j => j.Definition.Dataset).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Writes the records a deriving rule gave into its dataset's table, for the queries of the next stage.</summary>
+    private async Task WriteStageAsync(DbConnection connection, CompiledRule rule, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        string dataset = rule.Definition.Derive!.Dataset;
+        string table = tables[dataset].Relation;
+        List<Record> records = _derived.Of(dataset);
+        DatasetSchema schema = rule.Derive!.Layout.Schema;
+        await SqlTableLoader.CreateTableAsync(connection, table, schema, cancellationToken).ConfigureAwait(false);
+        await using (SqlTableLoader.IRowWriter writer = await SqlTableLoader.OpenWriterAsync(connection, table, schema, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (Record record in records)
+            {
+                await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (queries.Any(q => q.Primary.Schema.Name == dataset))
+        {
+            statistics.Read(dataset, records.Count);
+        }
+
+        if (Joined(queries).Contains(dataset, StringComparer.Ordinal))
+        {
+            statistics.ReferenceRecords(dataset, records.Count);
+        }
+
+        records.Clear();
     }
 
     /// <summary>Rows handed to a worker at a time.</summary>
@@ -135,8 +196,35 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
     private async Task<bool> JoinAsync(DbConnection connection, PlannedQuery query, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
     {
         CompiledRule rule = query.Rules[0];
+        if (rule.Window is null)
+        {
+            return await JoinAsync(connection, query, null, sink, statistics, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A window rule that joins: the join and the condition decide which records count, each once.
+        using var window = new WindowProcessor(rule, options);
+        try
+        {
+            if (await JoinAsync(connection, query, window, sink, statistics, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await EmitEpisodesAsync(rule, window.Flush(), sink, statistics, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        finally
+        {
+            statistics.Window(rule.Definition.Id, window);
+        }
+    }
+
+    private async Task<bool> JoinAsync(DbConnection connection, PlannedQuery query, WindowProcessor? window, IClueSink sink, RunStatistics statistics, CancellationToken cancellationToken)
+    {
+        CompiledRule rule = query.Rules[0];
         CompiledRule[] rules = [rule];
         long lastPrimary = -1;
+        long lastCounted = -1;
         await using DbDataReader reader = await ReadAsync(connection, query, cancellationToken).ConfigureAwait(false);
         Type[] columns = ColumnTypes(reader);
         Row ReadRow()
@@ -153,7 +241,9 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                     continue;
                 }
 
-                DatasetSchema schema = join?.Layout.Schema ?? query.Primary.Schema;
+                // An aggregating join's slot is its record of aggregates (line 0, as in-process).
+                RecordLayout? layout = join is null ? null : join.Aggregates?.Layout ?? join.Layout;
+                DatasetSchema schema = layout?.Schema ?? query.Primary.Schema;
                 if (reader.IsDBNull(ordinal))
                 {
                     // A left join without a match: the engine's all-NULL record.
@@ -161,7 +251,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                 }
                 else
                 {
-                    Record record = join is null ? query.Primary.CreateRecord() : join.Layout.CreateRecord();
+                    Record record = layout is null ? query.Primary.CreateRecord() : layout.CreateRecord();
                     rejection ??= Fill(reader, record, schema, ordinal, columns);
                     context[slot] = record;
                 }
@@ -172,8 +262,27 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
             return new Row(context, rejection is null ? rules : [], rejection);
         }
 
-        ValueTask<bool> HandOnAsync(Outcome outcome)
+        async ValueTask<bool> HandOnAsync(Outcome outcome)
         {
+            if (outcome.Kind == OutcomeKind.Window)
+            {
+                // A record with several matching contexts has several rows, next to each other: it counts once.
+                if (outcome.Record!.Line == lastCounted)
+                {
+                    return false;
+                }
+
+                lastCounted = outcome.Record.Line;
+                List<WindowEpisode> closed = window!.Add(outcome.Record, out RecordRejection? late);
+                if (late is not null && await FailAsync(statistics, late, cancellationToken).ConfigureAwait(false))
+                {
+                    return true;
+                }
+
+                await EmitEpisodesAsync(rule, closed, sink, statistics, cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+
             if (outcome.Kind == OutcomeKind.Matched)
             {
                 // A record with several matches has several rows, next to each other (ordered by its line first).
@@ -183,10 +292,10 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                     lastPrimary = outcome.Record.Line;
                 }
 
-                return ValueTask.FromResult(false);
+                return false;
             }
 
-            return EmitOutcomeAsync(outcome, sink, statistics, cancellationToken);
+            return await EmitOutcomeAsync(outcome, sink, statistics, cancellationToken).ConfigureAwait(false);
         }
 
         return await PipelineAsync(reader, query, ReadRow, HandOnAsync, cancellationToken).ConfigureAwait(false);
@@ -274,6 +383,10 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                 {
                     outcomes.Add(new Outcome(OutcomeKind.Window, rule, record, null, null));
                 }
+                else if (passes && rule.Derive is { } derive)
+                {
+                    outcomes.Add(new Outcome(OutcomeKind.Derived, rule, derive.Create(row.Context), null, null));
+                }
                 else if (passes)
                 {
                     outcomes.Add(new Outcome(OutcomeKind.Clue, rule, record, _factory.Create(rule, row.Context), null));
@@ -295,6 +408,14 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         if (outcome.Kind == OutcomeKind.Failure)
         {
             return await FailAsync(statistics, outcome.Failure!, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (outcome.Kind == OutcomeKind.Derived)
+        {
+            string dataset = outcome.Rule!.Definition.Derive!.Dataset;
+            _derived.Add(dataset, outcome.Record!);
+            statistics.Derived(dataset);
+            return false;
         }
 
         await EmitAsync(outcome.Clue!, sink, statistics, cancellationToken).ConfigureAwait(false);
@@ -446,6 +567,9 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         Failure,
         Window,
         Matched,
+
+        /// <summary>A record of a derived dataset, in <see cref="Outcome.Record"/>.</summary>
+        Derived,
     }
 
     /// <summary>One outcome of a row, handed on in row order.</summary>

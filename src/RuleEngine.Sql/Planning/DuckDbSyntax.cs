@@ -1,3 +1,4 @@
+using System.Globalization;
 using RuleEngine.Language;
 using RuleEngine.Schema;
 
@@ -86,6 +87,9 @@ internal sealed class DuckDbSyntax : SqlSyntax
 
     public override string RegexExtract(string text, string pattern, long group) =>
         $"CASE WHEN regexp_matches({text}, {pattern}) THEN regexp_extract({text}, {pattern}, {group}) END";
+
+    public override string TextList(string text, string order, int limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"coalesce(list({text} ORDER BY {order}) FILTER (WHERE {text} IS NOT NULL), CAST([] AS VARCHAR[]))[1:{limit}]");
 
     public override string ArrayContains(string array, string value) => $"CASE WHEN {value} IS NOT NULL THEN list_contains({array}, {value}) END";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RuleEngine.Language;
 using RuleEngine.Schema;
 
@@ -78,6 +79,9 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
 
     public override string RegexExtract(string text, string pattern, long group) =>
         $"(regexp_match({text}, '(' || {pattern} || ')'))[{group + 1}]";
+
+    public override string TextList(string text, string order, int limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"coalesce((array_agg({text} ORDER BY {order}) FILTER (WHERE {text} IS NOT NULL))[1:{limit}], ARRAY[]::text[])");
 
     public override string ArrayContains(string array, string value) => $"({value} = ANY({array}))";
 

@@ -17,32 +17,28 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
 {
     private const string LineAlias = "re_line";
 
+    /// <summary>
+    /// The queries of a rule set, in stage order: those that read only input datasets first, then, stage by stage,
+    /// those that read a derived dataset (its table is filled when the query of its deriving rule has run).
+    /// </summary>
     public List<PlannedQuery> Plan(RuleSet rules)
     {
         var queries = new List<PlannedQuery>();
         foreach (string name in rules.Datasets.Keys.Order(StringComparer.Ordinal))
         {
             CompiledDataset dataset = rules.Compiled(name);
-            if (dataset.Rules.Length == 0)
+            if (dataset.Rules.Length == 0 || Table(name, dataset.Rules[0]) is null)
             {
                 continue;
             }
 
-            // A derived dataset has no table; the rule that derives it is reported instead.
-            if (dataset.DerivedBy is not null || Table(name, dataset.Rules[0]) is null)
-            {
-                continue;
-            }
-
-            // A rule that joins a derived dataset waits for a stage the back end does not run; its deriving rule is reported.
-            bool ReadsStage(CompiledRule rule) => rule.Joins.Any(j => rules.Compiled(j.Definition.Dataset).DerivedBy is not null);
             CompiledRule[] scanned = [.. dataset.Rules.Where(r => r.Joins.Length == 0 && Supported(r))];
             if (scanned.Length > 0 && Scan(dataset, scanned) is { } scan)
             {
                 queries.Add(scan);
             }
 
-            foreach (CompiledRule rule in dataset.Rules.Where(r => r.Joins.Length > 0 && !ReadsStage(r) && Supported(r)))
+            foreach (CompiledRule rule in dataset.Rules.Where(r => r.Joins.Length > 0 && Supported(r)))
             {
                 if (Join(dataset, rule) is { } join)
                 {
@@ -51,31 +47,28 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
             }
         }
 
-        return queries;
+        var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Depth(string dataset)
+        {
+            if (!depths.TryGetValue(dataset, out int depth))
+            {
+                // Stages form no cycle (RE2020): a derived dataset is one stage after what its rule reads.
+                CompiledDataset compiled = rules.Compiled(dataset);
+                CompiledRule? producer = compiled.DerivedBy is { } id ? rules.Datasets.Keys.Select(rules.Compiled).SelectMany(d => d.Rules).First(r => r.Definition.Id == id) : null;
+                depth = producer is null ? 0 : 1 + Reads(producer).Max(Depth);
+                depths[dataset] = depth;
+            }
+
+            return depth;
+        }
+
+        return [.. queries.Select((q, i) => (Query: q, Order: i)).OrderBy(q => q.Query.Rules.SelectMany(Reads).Max(Depth)).ThenBy(q => q.Order).Select(q => q.Query)];
     }
+
+    private static IEnumerable<string> Reads(CompiledRule rule) => rule.Joins.Select(j => j.Definition.Dataset).Prepend(rule.Sources[0].Dataset);
 
     private bool Supported(CompiledRule rule)
     {
-        if (rule.Definition.Derive is { } derive)
-        {
-            diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' derives dataset '{derive.Dataset}'; the SQL back end does not run multi-stage models yet.", derive.Location.IsKnown ? derive.Location : rule.Definition.Location, "Run this model in-process (rulerunner run).") { RuleId = rule.Definition.Id });
-            return false;
-        }
-
-        if (rule.Joins.FirstOrDefault(j => j.Aggregates is not null) is { } aggregating)
-        {
-            JoinDefinition join = aggregating.Definition;
-            diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' aggregates the matches of its join of '{join.Dataset}'; the SQL back end does not run aggregating joins yet.", join.Location.IsKnown ? join.Location : rule.Definition.Location, "Run this model in-process (rulerunner run).") { RuleId = rule.Definition.Id });
-            return false;
-        }
-
-        if (rule.Window is not null && rule.Joins.Length > 0)
-        {
-            WindowDefinition window = rule.Window.Definition;
-            diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' joins and counts in a window; the SQL back end runs such rules in-process only.", window.Location.IsKnown ? window.Location : rule.Definition.Location, "Run this model in-process (rulerunner run), or count in a rule of its own over a joined table.") { RuleId = rule.Definition.Id });
-            return false;
-        }
-
         if (rule.Script is { RunsInWorker: true })
         {
             diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' has a script that runs in a worker process; the SQL back end runs scripts in the host only.", rule.Definition.Location, "Run scripts in the trusted tier for SQL runs, or run this model in-process.") { RuleId = rule.Definition.Id });
@@ -255,7 +248,8 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
     {
         var nullSlots = new HashSet<int>(rule.Joins.Where(j => j.Definition.Kind == JoinKind.NotExists).Select(j => j.Source));
         bool[] read = [true, .. rule.Joins.Select(j => !nullSlots.Contains(j.Source))];
-        DatasetSchema[] schemas = [dataset.Schema, .. rule.Joins.Select(j => j.Layout.Schema)];
+        // An aggregating join's slot holds its aggregates, not a match.
+        DatasetSchema[] schemas = [dataset.Schema, .. rule.Joins.Select(j => j.Aggregates?.Layout.Schema ?? j.Layout.Schema)];
         const string previous = "p";
         string Carried(BoundField f) => nullSlots.Contains(f.Source)
             ? $"CAST(NULL AS {syntax.CastType(f.Type)})"
@@ -318,6 +312,25 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
             string prior = $"re_stage{join.Source - 1}";
             string relation = From(join.Definition.Dataset, alias);
             string keep = string.Join(", ", carried);
+            if (join.Aggregates is { } aggregation)
+            {
+                // One row per context, the aggregates of its matches computed by a lateral subquery; an inner join needs a match.
+                string[]? aggregates = Aggregates(rule, join, aggregation, alias, Here);
+                if (aggregates is null)
+                {
+                    ok = false;
+                    continue;
+                }
+
+                string lateral = $"re_agg{join.Source}";
+                string columns = string.Join(", ", aggregates.Select((a, i) => $"{a} AS {Column(join.Source, i)}"));
+                string values = string.Join(", ", aggregates.Select((_, i) => $"{lateral}.{Column(join.Source, i)}"));
+                string needed = join.Definition.Kind == JoinKind.Inner ? $" WHERE {lateral}.re_n > 0" : string.Empty;
+                stages.Add($"{stage} AS (SELECT {keep}, 0 AS re_l{join.Source}, {values} FROM {prior} AS {previous} LEFT JOIN LATERAL (SELECT count(*) AS re_n, {columns} FROM {relation} WHERE {matches}) AS {lateral} ON TRUE{needed})");
+                carried.Add(Carry(schemas[join.Source], join.Source));
+                continue;
+            }
+
             switch (join.Definition.Kind, join.Definition.Match)
             {
                 case (JoinKind.NotExists, _):
@@ -350,6 +363,51 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
         string lines = string.Join(", ", Enumerable.Range(0, read.Length).Where(k => read[k]).Select(k => $"re_l{k} NULLS FIRST"));
         string sql = $"WITH {string.Join(", ", stages)} SELECT {string.Join(", ", carried)} FROM {last} AS {previous} WHERE ({condition0}) IS TRUE ORDER BY {lines}";
         return new PlannedQuery { Shape = QueryShape.Join, Primary = dataset, Rules = [rule], Text = sql, SlotsRead = read };
+    }
+
+    /// <summary>
+    /// An aggregating join's aggregates over its matches, as SQL aggregates in field order; <see langword="null"/>
+    /// (with RE7001) when one cannot be written with the engine's meaning.
+    /// </summary>
+    private string[]? Aggregates(CompiledRule rule, CompiledJoin join, JoinAggregation aggregation, string alias, Func<BoundField, string> column)
+    {
+        var written = new List<string>();
+        foreach (JoinAggregation.Item item in aggregation.Items)
+        {
+            string? argument = item.ArgumentExpression is { } expression ? Write(expression, rule, null, null, join.Definition.Location, column) : null;
+            if (item.ArgumentExpression is not null && argument is null)
+            {
+                return null;
+            }
+
+            switch (item.Function)
+            {
+                case "count":
+                    written.Add("count(*)");
+                    break;
+                case "count_distinct":
+                    written.Add($"count(DISTINCT {argument})");
+                    break;
+                case "sum" when item.ArgumentType == LanguageType.Int:
+                    written.Add($"CAST(sum({argument}) AS {syntax.CastType(LanguageType.Int)})");
+                    break;
+                case "sum" or "min" or "max":
+                    written.Add($"{item.Function}({argument})");
+                    break;
+                case "list" when item.ArgumentType is LanguageType.Text or LanguageType.Int or LanguageType.Date or LanguageType.Timestamp or LanguageType.Bool:
+                    // The reference's input order, or the interval start's when the join's where has overlaps (as in-process).
+                    string line = Line(join.Definition.Dataset, alias);
+                    string order = join.IntervalStartField >= 0 ? $"{alias}.{SqlSyntax.Quote(join.Layout.Schema.Fields[join.IntervalStartField].Name)}, {line}" : line;
+                    string text = item.ArgumentType == LanguageType.Text ? argument! : $"CAST({argument} AS {syntax.CastType(LanguageType.Text)})";
+                    written.Add(syntax.TextList(text, order, JoinAggregate.MaxListItems));
+                    break;
+                default:
+                    diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' lists {item.ArgumentType.Display()} values of its join of '{join.Definition.Dataset}'; {syntax.Dialect} writes such values as text differently from the engine.", join.Definition.Location.IsKnown ? join.Definition.Location : rule.Definition.Location, "List text, whole numbers or dates, or run this model in-process.") { RuleId = rule.Definition.Id });
+                    return null;
+            }
+        }
+
+        return [.. written];
     }
 
     /// <summary>The conjuncts of a join rule's condition that read only its own record, for the first stage; <see langword="null"/> when none.</summary>

@@ -58,6 +58,9 @@ internal abstract class SqlSyntax
 
     public abstract string ArrayLiteral(IEnumerable<string> quotedItems);
 
+    /// <summary>An aggregate: the non-NULL texts of the group in <paramref name="order"/>, at most <paramref name="limit"/>, as a text array (empty, never NULL, without any).</summary>
+    public abstract string TextList(string text, string order, int limit);
+
     /// <summary>Whether the dialect divides decimals exactly (NUMERIC), as the engine does.</summary>
     public abstract bool HasExactDivision { get; }
 

@@ -13,15 +13,21 @@ namespace RuleEngine.Execution;
 /// <param name="items">The aggregates, in field order.</param>
 internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[] items)
 {
+    /// <summary>Gets the layout of the record of aggregates that stands in the join's slot.</summary>
+    public RecordLayout Layout { get; } = layout;
+
+    /// <summary>Gets the aggregates, in field order.</summary>
+    public IReadOnlyList<Item> Items { get; } = items;
+
     /// <summary>Reduces the matches of one record context into a new record of aggregates.</summary>
     public Record Aggregate(Record[] context, int slot, List<Record> matches)
     {
-        Record result = layout.CreateRecord();
+        Record result = Layout.CreateRecord();
         var probe = (Record[])context.Clone();
         var values = new List<object>(matches.Count);
-        for (int field = 0; field < items.Length; field++)
+        for (int field = 0; field < Items.Count; field++)
         {
-            Item item = items[field];
+            Item item = Items[field];
             values.Clear();
             if (item.Argument is { } argument)
             {
@@ -98,6 +104,6 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
         }
     }
 
-    /// <summary>One aggregate: its function, its argument over the record context (<see langword="null"/> for <c>count()</c>), the argument's type and the result's.</summary>
-    internal sealed record Item(string Function, Func<Record[], object?>? Argument, LanguageType ArgumentType, FieldType Result);
+    /// <summary>One aggregate: its function, its argument over the record context (<see langword="null"/> for <c>count()</c>), the argument's type and the result's, and the bound argument for SQL back ends.</summary>
+    internal sealed record Item(string Function, Func<Record[], object?>? Argument, LanguageType ArgumentType, FieldType Result, BoundExpression? ArgumentExpression = null);
 }
