@@ -303,10 +303,14 @@ internal sealed class CheckpointedRun
 
         // A window counts records across its source: a source with window rules starts again from its beginning. A
         // model set with stages (derived datasets) holds what it derived in memory only: it starts again from the first.
+        // A staged run does not take its sources in the order given (a source that joins a stage waits for it), so its
+        // start is the earliest source start recorded: the clue file as the run began.
         bool staged = rules.Rules.Any(r => r.Derive is not null);
         int source = staged ? 0 : checkpoint.Position.SourceIndex;
-        bool windows = staged || (source < files.Count && rules.Rules.Any(r => r.Window is not null && r.Dataset == files[source].Dataset));
-        (RunPosition position, CommittedOutput committed) = windows && checkpoint.SourceStarts.TryGetValue(source, out CommittedOutput? start)
+        bool windows = !staged && source < files.Count && rules.Rules.Any(r => r.Window is not null && r.Dataset == files[source].Dataset);
+        (RunPosition position, CommittedOutput committed) = staged && checkpoint.SourceStarts.Count > 0
+            ? (new RunPosition(0, 0), checkpoint.SourceStarts.Values.MinBy(c => c.Length)!)
+            : windows && checkpoint.SourceStarts.TryGetValue(source, out CommittedOutput? start)
             ? (new RunPosition(source, 0), start)
             : (checkpoint.Position, checkpoint.Output);
         if (!File.Exists(output) || new FileInfo(output).Length < committed.Length || Checkpoint.HashPrefix(output, committed.Length) != committed.Sha256)

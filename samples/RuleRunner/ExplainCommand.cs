@@ -103,17 +103,23 @@ internal static class ExplainCommand
             return;
         }
 
+        PrintRules(explanation, modelId, "");
+    }
+
+    /// <summary>A record's values and its rules' verdicts; a derived record's, indented below the rule that derives it.</summary>
+    private static void PrintRules(RecordExplanation explanation, string modelId, string indent)
+    {
         int width = explanation.Values.Max(v => v.Field.Length);
         foreach (EvidenceValue value in explanation.Values)
         {
-            Console.WriteLine($"  {value.Field.PadRight(width)}  {value.Value}");
+            Console.WriteLine($"{indent}  {value.Field.PadRight(width)}  {value.Value}");
         }
 
         foreach (RuleExplanation rule in explanation.Rules.Where(r => r.ModelId == modelId))
         {
             Console.WriteLine();
             string[] notTrue = [.. rule.Conditions.Where(c => c.Value != true).Select(c => $"`{c.Condition}` is {Value(c)}")];
-            Console.WriteLine(rule.Verdict switch
+            Console.WriteLine(indent + rule.Verdict switch
             {
                 RuleVerdict.Clue => $"{rule.RuleId}: CLUE — every condition holds",
                 RuleVerdict.CountsInWindow => $"{rule.RuleId}: counts in its window",
@@ -124,12 +130,18 @@ internal static class ExplainCommand
             foreach (ConditionOutcome condition in rule.Conditions)
             {
                 string mark = condition.Value switch { true => "✓", false => "✗", _ => "?" };
-                Console.WriteLine($"  {mark} {condition.Condition}  → {Value(condition)}");
+                Console.WriteLine($"{indent}  {mark} {condition.Condition}  → {Value(condition)}");
             }
 
             if (rule.Note is { } note)
             {
-                Console.WriteLine($"  {note}");
+                Console.WriteLine($"{indent}  {note}");
+            }
+
+            if (rule.Derived is { } derived)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}  ↳ record of {derived.Dataset} (from line {derived.Line}):"));
+                PrintRules(derived, modelId, indent + "    ");
             }
         }
     }

@@ -18,4 +18,11 @@ public sealed record ModelCompileOptions
     /// records: <c>sealed = true</c>). See <see cref="RuleSetBuilder.Exclude"/>.
     /// </summary>
     public IReadOnlyDictionary<string, string> Exclusions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Gets the ids of the models to compile, when not all of them: a host that runs part of a folder (the models a
+    /// NATS worker can run, one branch's models).
+    /// </summary>
+    /// <value><see langword="null"/> (the default) for every model that is not retired.</value>
+    public IReadOnlyCollection<string>? Models { get; init; }
 }

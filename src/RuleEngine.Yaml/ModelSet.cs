@@ -134,7 +134,17 @@ public sealed class ModelSet
     /// <param name="options">The region and overrides; <see langword="null"/> for the defaults.</param>
     /// <returns>The rule set.</returns>
     /// <exception cref="RuleCompilationException">The set has errors, or an override does not fit its parameter; the exception holds every diagnostic.</exception>
-    public RuleSet Compile(ModelCompileOptions? options = null) => Compile(Models.Where(m => m.Status != ModelStatus.Retired), options ?? new ModelCompileOptions());
+    /// <exception cref="ArgumentException"><see cref="ModelCompileOptions.Models"/> names a model the set does not have.</exception>
+    public RuleSet Compile(ModelCompileOptions? options = null)
+    {
+        options ??= new ModelCompileOptions();
+        if (options.Models?.Where(id => !Models.Any(m => m.Id == id)).ToList() is [_, ..] unknown)
+        {
+            throw new ArgumentException($"The model set has no model {string.Join(", ", unknown.Select(id => $"'{id}'"))}.", nameof(options));
+        }
+
+        return Compile(Models.Where(m => m.Status != ModelStatus.Retired && (options.Models is null || options.Models.Contains(m.Id))), options);
+    }
 
     internal RuleSet Compile(IEnumerable<SupervisionModel> models, ModelCompileOptions options)
     {

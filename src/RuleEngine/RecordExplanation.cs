@@ -39,6 +39,13 @@ public sealed record RuleExplanation(string RuleId, RuleVerdict Verdict, IReadOn
 
     /// <summary>Gets what a reader needs to know beyond the conditions (the failure, or what a window rule still needs).</summary>
     public string? Note { get; init; }
+
+    /// <summary>
+    /// Gets, for <see cref="RuleVerdict.Derives"/>, the record the rule derives and what the rules of the next stage
+    /// make of it (and so on through the stages): the record's path through a multi-stage model.
+    /// </summary>
+    /// <value><see langword="null"/> unless the rule derives a record.</value>
+    public RecordExplanation? Derived { get; init; }
 }
 
 /// <summary>Whether a record is a clue of a rule.</summary>

@@ -342,14 +342,27 @@ public sealed class RuleSet
         }
 
         record.Shared?.Invalidate();
-        var factory = new ClueFactory(options);
+        return Explain(dataset, record, tables, new ClueFactory(options), stage: 0);
+    }
+
+    /// <summary>What a dataset's rules make of a record, and, for each record a rule derives, what the next stage makes of that.</summary>
+    private RecordExplanation Explain(CompiledDataset dataset, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, ClueFactory factory, int stage)
+    {
+        RuleExplanation Rule(CompiledRule rule)
+        {
+            RuleExplanation explained = RuleExplainer.Explain(rule, record, tables, out Record? derived);
+
+            // Stages form no cycle (RE2020); the depth bound only guards against a builder bug.
+            return derived is null || stage >= 64 ? explained : explained with { Derived = Explain(_datasets[rule.Definition.Derive!.Dataset], derived, tables, factory, stage + 1) };
+        }
+
         return new RecordExplanation
         {
             Dataset = dataset.Schema.Name,
-            Line = line,
+            Line = record.Line,
             Found = true,
-            Values = [.. dataset.Schema.Fields.Select((f, i) => new EvidenceValue(f.Name, factory.Shown(f, record.GetValue(i)), dataset.Schema.Name, line) { Personal = f.Personal })],
-            Rules = [.. dataset.Rules.Select(rule => RuleExplainer.Explain(rule, record, tables))],
+            Values = [.. dataset.Schema.Fields.Select((f, i) => new EvidenceValue(f.Name, factory.Shown(f, record.GetValue(i)), dataset.Schema.Name, record.Line) { Personal = f.Personal })],
+            Rules = [.. dataset.Rules.Select(Rule)],
         };
     }
 

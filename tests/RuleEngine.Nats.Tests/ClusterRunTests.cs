@@ -69,7 +69,7 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
         await using NatsCluster cluster = await NatsCluster.StartAsync();
         await using var fleet = new WorkerFleet(cluster, load.Rules, Options, 2, output);
         fleet.Start(0);
-        WorkerProcess process = WorkerProcess.Start(cluster.Urls, 1, 2, Options);
+        WorkerProcess process = WorkerProcess.Start(load.ModelsFolder, cluster.Urls, 1, 2, Options);
         try
         {
             await using NatsConnection connection = cluster.Connect("publisher");
@@ -81,7 +81,7 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
             process.Kill();
             string killed = process.Output();
             process.Dispose();
-            process = WorkerProcess.Start(cluster.Urls, 1, 2, Options);
+            process = WorkerProcess.Start(load.ModelsFolder, cluster.Urls, 1, 2, Options);
 
             await publishing;
             var js = new NatsJSContext(connection);

@@ -34,6 +34,18 @@ public sealed class WorkerTopologyTests
     }
 
     [Fact]
+    public void Worker_MultiStageModel_IsRefusedNamingTheDerivingRule()
+    {
+        RuleSet rules = new RuleSetBuilder().AddDataset(Suits)
+            .AddRule(new RuleDefinition("S1", "suits", "amount > 0") { Derive = new DeriveDefinition("big_suits", [new("plaintiff_id", "plaintiff_id")]) })
+            .AddRule(new RuleDefinition("R1", "big_suits", "TRUE"))
+            .Build();
+
+        var e = Assert.Throws<NotSupportedException>(() => new NatsRuleWorker(new NatsConnection(), rules, new NatsWorkerOptions()));
+        Assert.Contains("Rule 'S1' derives dataset 'big_suits'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Worker_DatasetBothJoinedAndEvaluated_IsRefused()
     {
         RuleSet rules = new RuleSetBuilder().AddDataset(Suits).AddDataset(Registry)

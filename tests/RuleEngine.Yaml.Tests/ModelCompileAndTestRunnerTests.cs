@@ -87,6 +87,25 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public void Compile_OnlyTheNamedModels_AndAnUnknownNameIsRefused()
+    {
+        using var folder = new ModelFolder(
+            ("datasets/cases.yaml", ModelFolder.Cases),
+            ("a.yaml", "id: M1\nversion: '1'\nname: a\nfrom: cases\nwhen: amount > 1\n"),
+            ("b.yaml", "id: M2\nversion: '1'\nname: b\nrules:\n  - {id: R1, from: cases, when: amount > 2}\n  - {id: R2, from: cases, when: amount > 3}\n"),
+            ("c.yaml", "id: M3\nversion: '1'\nname: c\nfrom: cases\nwhen: amount > 4\n"));
+        ModelSet models = folder.Load();
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+
+        RuleSet two = models.Compile(new ModelCompileOptions { Models = ["M1", "M2"] });
+
+        Assert.Equal(["M1", "M2.R1", "M2.R2"], two.Rules.Select(r => r.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(4, models.Compile().Rules.Count);
+        var error = Assert.Throws<ArgumentException>(() => models.Compile(new ModelCompileOptions { Models = ["M1", "M99"] }));
+        Assert.Contains("'M99'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compile_Clues_CarryModelIdSeverityAndAction()
     {
         ModelSet models = ModelFolder.LoadModel("id: M9\nversion: '3'\nname: x\nfrom: cases\nwhen: amount > 1\nclue: {severity: high, action: 制发检察建议}\n");

@@ -3,15 +3,18 @@ namespace RuleRunner.Tests;
 /// <summary>
 /// The S-series: a checkpointed run killed at several points — before the clues of a batch are flushed, after the
 /// flush, while the checkpoint is written — and resumed, gives a clue file byte-identical to a run that was never
-/// interrupted: no clue lost, none duplicated. A changed input is refused on resume.
+/// interrupted: no clue lost, none duplicated. A changed input is refused on resume. The sample models without the
+/// multi-stage one resume mid-source; a staged model set starts again from its beginning, and its file is identical too.
 /// </summary>
 public sealed class CheckpointTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("rulerunner-checkpoint-").FullName;
+    private readonly string _models;
 
     public CheckpointTests()
     {
-        (int exitCode, string output) = Runner.RuleRunner("gen", "--models", Runner.SampleModels, "--out", Data, "--records", "3000", "--seed", "5");
+        _models = Runner.SampleModelsWithoutStages(Path.Combine(_folder, "samples"));
+        (int exitCode, string output) = Runner.RuleRunner("gen", "--models", _models, "--out", Data, "--records", "3000", "--seed", "5");
         Assert.True(exitCode == 0, output);
     }
 
@@ -21,7 +24,7 @@ public sealed class CheckpointTests : IDisposable
 
     private (int ExitCode, string Output) Run(string output, string format, string? crash = null, bool resume = false)
     {
-        string[] arguments = ["run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", output, "--format", format, "--progress", "off", "--checkpoint", Path.Combine(_folder, "checkpoint.json"), "--checkpoint-every", "0", .. resume ? new[] { "--resume" } : []];
+        string[] arguments = ["run", "--models", _models, "--data-dir", Data, "--out", output, "--format", format, "--progress", "off", "--checkpoint", Path.Combine(_folder, "checkpoint.json"), "--checkpoint-every", "0", .. resume ? new[] { "--resume" } : []];
         return Runner.RuleRunnerWith(crash is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["RULERUNNER_TEST_CRASH"] = crash }, arguments);
     }
 
@@ -36,7 +39,7 @@ public sealed class CheckpointTests : IDisposable
     {
         string expected = Path.Combine(_folder, "expected." + format);
         string resumed = Path.Combine(_folder, "resumed." + format);
-        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", expected, "--format", format, "--progress", "off");
+        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", _models, "--data-dir", Data, "--out", expected, "--format", format, "--progress", "off");
         Assert.True(full == 0, fullOutput);
 
         (int killed, string killedOutput) = Run(resumed, format, crash);
@@ -55,12 +58,12 @@ public sealed class CheckpointTests : IDisposable
         string expected = Path.Combine(_folder, "expected.jsonl");
         string resumed = Path.Combine(_folder, "resumed.jsonl");
         string checkpoint = Path.Combine(_folder, "checkpoint.json");
-        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", expected, "--progress", "off");
+        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", _models, "--data-dir", Data, "--out", expected, "--progress", "off");
         Assert.True(full == 0, fullOutput);
 
         // The run holds at its first checkpoint until the signal comes, so the signal cannot come after the end.
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, Environment = { ["RULERUNNER_TEST_CRASH"] = "hold-after-checkpoint:1" } };
-        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "run", "--models", Runner.SampleModels, "--data-dir", Data, "--out", resumed, "--progress", "off", "--checkpoint", checkpoint, "--checkpoint-every", "0", "--parallelism", "1" })
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "run", "--models", _models, "--data-dir", Data, "--out", resumed, "--progress", "off", "--checkpoint", checkpoint, "--checkpoint-every", "0", "--parallelism", "1" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -96,6 +99,32 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("The run was cancelled. Finish it with --resume.", said, StringComparison.Ordinal);
         (int finished, string finishedOutput) = Run(resumed, "jsonl", resume: true);
         Assert.True(finished == 0, finishedOutput);
+        Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(resumed));
+    }
+
+    [Theory]
+    [InlineData("jsonl", "after-flush:12")]
+    [InlineData("csv", "during-checkpoint:30")]
+    public void A_staged_model_set_killed_and_resumed_starts_again_and_writes_the_same_clue_file(string format, string crash)
+    {
+        string data = Path.Combine(_folder, "staged-data");
+        (int generated, string generatedOutput) = Runner.RuleRunner("gen", "--models", Runner.SampleModels, "--out", data, "--records", "2000", "--seed", "6");
+        Assert.True(generated == 0, generatedOutput);
+        string expected = Path.Combine(_folder, "expected." + format);
+        string resumed = Path.Combine(_folder, "resumed." + format);
+        string checkpoint = Path.Combine(_folder, "staged-checkpoint.json");
+        string[] Run(string output, params string[] more) =>
+            ["run", "--models", Runner.SampleModels, "--data-dir", data, "--out", output, "--format", format, "--progress", "off", "--checkpoint", checkpoint, "--checkpoint-every", "0", .. more];
+        (int full, string fullOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", data, "--out", expected, "--format", format, "--progress", "off");
+        Assert.True(full == 0, fullOutput);
+
+        (int killed, string killedOutput) = Runner.RuleRunnerWith(new Dictionary<string, string> { ["RULERUNNER_TEST_CRASH"] = crash }, Run(resumed));
+        Assert.True(killed != 0 && killedOutput.Contains("RULERUNNER_TEST_CRASH", StringComparison.Ordinal), killedOutput);
+        (int finished, string finishedOutput) = Runner.RuleRunner(Run(resumed, "--resume"));
+
+        Assert.True(finished == 0, finishedOutput);
+        Assert.Contains("after 0 record(s)", finishedOutput, StringComparison.Ordinal);
+        Assert.Contains("M20.R1", File.ReadAllText(expected), StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(resumed));
     }
 

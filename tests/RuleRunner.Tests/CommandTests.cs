@@ -34,6 +34,19 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Explain_follows_a_record_through_the_stages_of_a_multi_stage_model()
+    {
+        // Line 12: 城阳加油站's return for March 2024, below 80 % of that month's deliveries.
+        (int exitCode, string output) = Runner.RuleRunner("explain", "--models", Runner.SampleModels, "--model", "M20", "--record", Path.Combine(Runner.SampleData, "tax_returns.csv") + ":12", "--data-dir", Runner.SampleData);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("M20.S1: derives a record of the next stage", output, StringComparison.Ordinal);
+        Assert.Contains("↳ record of station_months (from line 12):", output, StringComparison.Ordinal);
+        Assert.Matches(@"\n {6}period +2024-03\n", output);
+        Assert.Contains("    M20.R1: counts in its window", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_over_clean_data_exits_0_and_accounts_for_every_line()
     {
         (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off");

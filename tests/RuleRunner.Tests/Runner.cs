@@ -11,6 +11,33 @@ internal static class Runner
 
     public static string SampleData => Path.Combine(RepositoryRoot, "samples", "data");
 
+    /// <summary>
+    /// Copies the sample models into <paramref name="folder"/><c>/models</c>, leaving out the multi-stage ones (whose
+    /// runs resume from their start), and the sample data beside them (their tests read it); returns the models folder.
+    /// </summary>
+    public static string SampleModelsWithoutStages(string folder)
+    {
+        string models = Path.Combine(folder, "models");
+        Directory.CreateDirectory(Path.Combine(models, "datasets"));
+        Directory.CreateDirectory(Path.Combine(folder, "data"));
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(SampleModels, "datasets")))
+        {
+            File.Copy(file, Path.Combine(models, "datasets", Path.GetFileName(file)));
+        }
+
+        foreach (string file in Directory.EnumerateFiles(SampleModels).Where(f => !System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"^\s*derive:", System.Text.RegularExpressions.RegexOptions.Multiline)))
+        {
+            File.Copy(file, Path.Combine(models, Path.GetFileName(file)));
+        }
+
+        foreach (string file in Directory.EnumerateFiles(SampleData))
+        {
+            File.Copy(file, Path.Combine(folder, "data", Path.GetFileName(file)));
+        }
+
+        return models;
+    }
+
     public static (int ExitCode, string Output) RuleRunner(params string[] arguments) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), .. arguments]);
 

@@ -100,7 +100,7 @@ public static class ModelDataGenerator
 
                         foreach (ExpectedClue clue in test.Expected)
                         {
-                            RuleDefinition rule = model.Rules.First(r => clue.Rule is null || ModelSet.ShortId(r) == clue.Rule || r.Id == clue.Rule);
+                            RuleDefinition rule = model.Rules.First(r => clue.Rule is null ? r.Derive is null : ModelSet.ShortId(r) == clue.Rule || r.Id == clue.Rule);
                             expected.Add((rule.Id, RemapSubject(clue.Subject, rule, SchemaOf(rule.Dataset), map)));
                         }
                     }

@@ -6,12 +6,17 @@ namespace RuleEngine.Execution;
 /// <summary>Evaluates one rule on one record the way a run would, and keeps what each condition gave.</summary>
 internal static class RuleExplainer
 {
-    public static RuleExplanation Explain(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables)
+    /// <param name="rule">The rule.</param>
+    /// <param name="record">The record of the rule's dataset.</param>
+    /// <param name="tables">The reference datasets the rule's joins read.</param>
+    /// <param name="derived">The record a deriving rule makes of it, for the next stage; otherwise <see langword="null"/>.</param>
+    public static RuleExplanation Explain(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, out Record? derived)
     {
         string id = rule.Definition.Id;
+        derived = null;
         if (rule.Joins.Length > 0)
         {
-            return ExplainJoin(rule, record, tables);
+            return ExplainJoin(rule, record, tables, out derived);
         }
 
         ConditionOutcome[] conditions = ClueFactory.Explain(rule, [record]);
@@ -36,7 +41,7 @@ internal static class RuleExplainer
                 : new RuleExplanation(id, holds ? Matched(rule) : RuleVerdict.NoClue, conditions)
                 {
                     ModelId = rule.Definition.ModelId,
-                    Note = holds && rule.Derive is not null ? DerivesNote(rule) : null,
+                    Note = (derived = holds ? rule.Derive?.Create([record]) : null) is not null ? DerivesNote(rule) : null,
                 };
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
@@ -48,11 +53,12 @@ internal static class RuleExplainer
     private static RuleVerdict Matched(CompiledRule rule) => rule.Derive is null ? RuleVerdict.Clue : RuleVerdict.Derives;
 
     private static string DerivesNote(CompiledRule rule) =>
-        $"The record becomes a record of derived dataset '{rule.Definition.Derive!.Dataset}'; the rules that read it decide whether that leads to a clue (run the model).";
+        $"The record becomes a record of derived dataset '{rule.Definition.Derive!.Dataset}'; below, what the rules that read it make of it.";
 
-    private static RuleExplanation ExplainJoin(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables)
+    private static RuleExplanation ExplainJoin(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, out Record? derived)
     {
         string id = rule.Definition.Id;
+        derived = null;
         if (rule.Joins.FirstOrDefault(j => !tables.ContainsKey(j.Definition.Dataset)) is { } missing)
         {
             return new RuleExplanation(id, RuleVerdict.NotEvaluated, []) { ModelId = rule.Definition.ModelId, Note = $"The rule joins '{missing.Definition.Dataset}'; give that dataset's data to explain it." };
@@ -78,10 +84,11 @@ internal static class RuleExplainer
                 };
             }
 
+            derived = clue ? rule.Derive?.Create(context) : null;
             return new RuleExplanation(id, clue ? Matched(rule) : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
             {
                 ModelId = rule.Definition.ModelId,
-                Note = clue && rule.Derive is not null ? DerivesNote(rule)
+                Note = derived is not null ? DerivesNote(rule)
                     : clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : none,
             };
         }

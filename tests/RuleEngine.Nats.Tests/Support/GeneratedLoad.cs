@@ -7,15 +7,26 @@ using RuleEngine.Yaml.Testing;
 namespace RuleEngine.Nats.Tests.Support;
 
 /// <summary>
-/// The sample models over generated data (at least 1,000,000 records in all), and the clues the in-process engine
-/// finds in it: the oracle every cluster run is compared with. Built once for the test class.
+/// The sample models the workers run over generated data (at least 1,000,000 records in all), and the clues the
+/// in-process engine finds in it: the oracle every cluster run is compared with. Built once for the test class. A
+/// multi-stage model, which the workers refuse (<c>WorkerTopologyTests</c>), is left out of the copy of the sample
+/// folder the workers are given.
 /// </summary>
 public sealed class GeneratedLoad : IDisposable
 {
     public GeneratedLoad()
     {
         Folder = Path.Combine(Path.GetTempPath(), "re-nats-data-" + Guid.NewGuid().ToString("N"));
-        Models = ModelSet.Load(Path.Combine(RepositoryRoot(), "samples", "models"), new ModelLoadOptions { ScriptCompiler = new ScriptRuleCompiler() });
+        // The samples' own tests read the sample data beside the models: the copy keeps both.
+        CopyFolder(Path.Combine(RepositoryRoot(), "samples", "models"), Path.Combine(Folder + "-samples", "models"));
+        CopyFolder(Path.Combine(RepositoryRoot(), "samples", "data"), Path.Combine(Folder + "-samples", "data"));
+        ModelsFolder = Path.Combine(Folder + "-samples", "models");
+        foreach (SupervisionModel staged in ModelSet.Load(ModelsFolder, new ModelLoadOptions { ScriptCompiler = new ScriptRuleCompiler() }).Models.Where(m => m.Rules.Any(r => r.Derive is not null)))
+        {
+            File.Delete(staged.Path);
+        }
+
+        Models = ModelSet.Load(ModelsFolder, new ModelLoadOptions { ScriptCompiler = new ScriptRuleCompiler() });
         Assert.False(Models.HasErrors, string.Join("\n", Models.Diagnostics));
         Rules = Models.Compile();
         GeneratedData data = ModelDataGenerator.Generate(Models, Folder, new DataGenerationOptions { RecordsPerModel = 80_000, Seed = 7 });
@@ -25,6 +36,9 @@ public sealed class GeneratedLoad : IDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>Gets the copy of the sample models that the workers run.</summary>
+    public string ModelsFolder { get; }
 
     public ModelSet Models { get; }
 
@@ -44,7 +58,25 @@ public sealed class GeneratedLoad : IDisposable
             .Where(d => File.Exists(Path.Combine(Folder, d.DataFileName)))
             .Select(d => d.Open(Path.Combine(Folder, d.DataFileName)));
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(Folder, recursive: true);
+        Directory.Delete(Folder + "-samples", recursive: true);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (string folder in Directory.EnumerateDirectories(from))
+        {
+            CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
+        }
+    }
 
     public static string RepositoryRoot()
     {

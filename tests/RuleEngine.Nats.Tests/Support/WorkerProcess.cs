@@ -20,11 +20,10 @@ internal sealed class WorkerProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static WorkerProcess Start(string servers, int index, int count, NatsOptions options)
+    public static WorkerProcess Start(string models, string servers, int index, int count, NatsOptions options)
     {
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
         string worker = Path.Combine(GeneratedLoad.RepositoryRoot(), "samples", "NatsWorker", "bin", configuration, "net10.0", "NatsWorker.dll");
-        string models = Path.Combine(GeneratedLoad.RepositoryRoot(), "samples", "models");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =

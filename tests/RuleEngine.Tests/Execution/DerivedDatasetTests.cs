@@ -136,15 +136,33 @@ public class DerivedDatasetTests
     }
 
     [Fact]
-    public async Task Explain_DerivingRule_SaysTheRecordGoesToTheNextStage()
+    public async Task Explain_DerivingRule_FollowsTheRecordThroughTheNextStage()
     {
-        RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);
+        var late = new RuleDefinition("R2", "paid_after_death", "days_after > 60");
+        RuleSet rules = Build([PaidAfterDeath, SumPerPerson, late]);
 
-        RecordExplanation explanation = await rules.ExplainAsync(Csv(PaymentsCsv, Payments), 2, [Csv(DeathsCsv, Deaths)]);
+        RecordExplanation explanation = await rules.ExplainAsync(Csv(PaymentsCsv, Payments), 2, [Csv(DeathsCsv, Deaths)], new RunOptions { RevealPersonalData = true });
 
         RuleExplanation rule = Assert.Single(explanation.Rules);
         Assert.Equal(RuleVerdict.Derives, rule.Verdict);
         Assert.Contains("paid_after_death", rule.Note, StringComparison.Ordinal);
+        RecordExplanation derived = Assert.IsType<RecordExplanation>(rule.Derived);
+        Assert.Equal(("paid_after_death", 2L), (derived.Dataset, derived.Line));
+        Assert.Equal("76", derived.Values.Single(v => v.Field == "days_after").Value);
+        Assert.Equal([("R1", RuleVerdict.CountsInWindow), ("R2", RuleVerdict.Clue)], derived.Rules.Select(r => (r.RuleId, r.Verdict)));
+    }
+
+    [Fact]
+    public async Task Explain_RecordTheDerivingRuleDoesNotMatch_HasNoNextStage()
+    {
+        RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);
+
+        // Line 3: a living person's payment, no death to join.
+        RecordExplanation explanation = await rules.ExplainAsync(Csv(PaymentsCsv, Payments), 3, [Csv(DeathsCsv, Deaths)]);
+
+        RuleExplanation rule = Assert.Single(explanation.Rules);
+        Assert.Equal(RuleVerdict.NoClue, rule.Verdict);
+        Assert.Null(rule.Derived);
     }
 
     private static RuleSet Build(IEnumerable<RuleDefinition> rules) => new RuleSetBuilder().AddDataset(Payments).AddDataset(Deaths).AddRules(rules).Build();
