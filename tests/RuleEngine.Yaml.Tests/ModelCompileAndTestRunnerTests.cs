@@ -302,6 +302,32 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task TestWithoutRecordsOfAJoinedDataset_RunsItEmpty()
+    {
+        const string Model = """
+            id: M33
+            version: "1.0.0"
+            name: 死亡未停发
+            from: allowance_payments
+            join:
+              - {dataset: deaths, as: d, kind: not_exists, on: {person_id: person_id}}
+            when: amount > 0
+            tests:
+              - name: no deaths given, so every payment has none
+                records:
+                  allowance_payments:
+                    - {person_id: 11010519491231002X, paid_on: 2024-04-05, amount: 800}
+                expect:
+                  - {subject: 11010519491231002X}
+            """;
+        using var folder = new ModelFolder(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
+
+        ModelTestReport report = await ModelTestRunner.RunAsync(folder.Load());
+
+        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+    }
+
+    [Fact]
     public async Task WindowWithoutOver_CountsEachKeyOverTheWholeInput()
     {
         const string Model = """

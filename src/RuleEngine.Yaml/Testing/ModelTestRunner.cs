@@ -93,6 +93,13 @@ public static class ModelTestRunner
             sources.Add((records.File is null ? Testing.InlineRecords.ToSource(dataset, records.Inline) : dataset.Open(records.File), records));
         }
 
+        // A dataset the model joins that the test gives no records of is empty in the test: an anti-join then finds nothing.
+        foreach (string joined in rules.Rules.SelectMany(r => r.Joins).Select(j => j.Dataset).Distinct(StringComparer.Ordinal)
+            .Where(d => models.Datasets.ContainsKey(d) && !test.Records.Any(r => r.Dataset == d)))
+        {
+            sources.Add((Testing.InlineRecords.ToSource(models.Datasets[joined], []), new TestRecords(joined, test.Location)));
+        }
+
         var sink = new CollectingSink();
         RunSummary summary = await rules.RunAsync(sources.Select(s => s.Source), sink, new RunOptions { RevealPersonalData = true, MaxDegreeOfParallelism = 1 }, cancellationToken).ConfigureAwait(false);
         var warnings = new List<RecordRejection>();
