@@ -1,3 +1,4 @@
+using RuleEngine.Diagnostics;
 using RuleEngine.Schema;
 
 namespace RuleEngine.Nats;
@@ -26,7 +27,7 @@ internal sealed class NatsTopology
         if (rules.Rules.FirstOrDefault(r => r.Derive is not null) is { } deriving)
         {
             throw new NotSupportedException(
-                $"Rule '{deriving.Id}' derives dataset '{deriving.Derive!.Dataset}'; the NATS workers do not run multi-stage models yet, so run it in-process.");
+                $"{DiagnosticIds.NotDistributable}: Rule '{deriving.Id}' derives dataset '{deriving.Derive!.Dataset}'; the NATS workers do not run multi-stage models yet, so run it in-process.");
         }
 
         var evaluated = new List<DatasetPlan>();
@@ -35,14 +36,14 @@ internal sealed class NatsTopology
             if (group.FirstOrDefault(r => r.Window is { Over: null }) is { } whole)
             {
                 throw new NotSupportedException(
-                    $"Rule '{whole.Id}' counts each key's records over the whole input (a window without 'over'); a stream of messages has no whole, so run it in-process or in SQL.");
+                    $"{DiagnosticIds.NotDistributable}: Rule '{whole.Id}' counts each key's records over the whole input (a window without 'over'); a stream of messages has no whole, so run it in-process or in SQL.");
             }
 
             string[] keys = [.. group.Where(r => r.Window is not null).Select(r => r.Window!.GroupBy).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
             if (keys.Length > 1)
             {
                 throw new ArgumentException(
-                    $"Dataset '{group.Key}' has window rules grouped by different fields ({string.Join(", ", keys)}); a dataset is partitioned by one key, so its window rules must share their group_by.",
+                    $"{DiagnosticIds.NotDistributable}: Dataset '{group.Key}' has window rules grouped by different fields ({string.Join(", ", keys)}); a dataset is partitioned by one key, so its window rules must share their group_by.",
                     nameof(rules));
             }
 
@@ -55,7 +56,7 @@ internal sealed class NatsTopology
         if (References.FirstOrDefault(r => evaluated.Any(d => d.Name == r)) is { } both)
         {
             throw new NotSupportedException(
-                $"Dataset '{both}' is both joined as a reference and evaluated by its own rules; on a cluster a worker sees only a share of an evaluated dataset, so split it into two datasets.");
+                $"{DiagnosticIds.NotDistributable}: Dataset '{both}' is both joined as a reference and evaluated by its own rules; on a cluster a worker sees only a share of an evaluated dataset, so split it into two datasets.");
         }
     }
 

@@ -74,10 +74,12 @@ public sealed record JoinDefinition(string Dataset, string Alias, JoinKind Kind)
 
 /// <summary>
 /// One aggregate of a join's matches (<see cref="JoinDefinition.Aggregates"/>): <c>count()</c>,
-/// <c>count_distinct(x)</c>, <c>sum(x)</c> (exact for decimals), <c>min(x)</c>, <c>max(x)</c>, or <c>list(x)</c>
-/// (the values as text, in match order, at most <see cref="JoinAggregate.MaxListItems"/>), where <c>x</c> is an
-/// expression over the rule's record, earlier joins and this join's match, such as
-/// <c>min(days_between(a.accident_date, claim_date))</c>.
+/// <c>count_distinct(x)</c>, <c>sum(x)</c> (exact for decimals), <c>min(x)</c>, <c>max(x)</c>, <c>first(x)</c>,
+/// <c>last(x)</c>, or <c>list(x)</c> (the values as text, in match order, at most
+/// <see cref="JoinAggregate.MaxListItems"/>), where <c>x</c> is an expression over the rule's record, earlier joins
+/// and this join's match, such as <c>min(days_between(a.accident_date, claim_date))</c>. <c>first</c>, <c>last</c>
+/// and <c>list</c> take an order (<c>first(a.case_no ORDER BY a.accident_date DESC)</c>), and <c>list</c> a limit
+/// (<c>list(a.case_no ORDER BY a.loss DESC LIMIT 3)</c>); NULL order values come last.
 /// </summary>
 /// <param name="Name">The aggregate's name: a field of the join's alias in the rule's condition, evidence and title.</param>
 /// <param name="Expression">The aggregate, as in <c>count_distinct(a.case_no)</c>.</param>

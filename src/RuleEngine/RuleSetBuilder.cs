@@ -11,7 +11,7 @@ namespace RuleEngine;
 /// Every problem is reported, not just the first.
 /// </summary>
 /// <threadsafety instance="false"/>
-public sealed class RuleSetBuilder
+public sealed partial class RuleSetBuilder
 {
     private readonly Dictionary<string, DatasetSchema> _datasets = new(StringComparer.Ordinal);
 
@@ -509,7 +509,11 @@ public sealed class RuleSetBuilder
         return new BoundDerive(schema.Build(), fields);
     }
 
-    private static readonly string[] JoinAggregateFunctions = ["count", "count_distinct", "sum", "min", "max", "list"];
+    private static readonly string[] JoinAggregateFunctions = ["count", "count_distinct", "sum", "min", "max", "list", "first", "last"];
+
+    /// <summary><c>list(x ORDER BY y DESC LIMIT n)</c>, <c>first(x ORDER BY y)</c>: the call's argument, order and limit (linear time: model text is untrusted).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(?<name>[A-Za-z_]+)\s*\((?<argument>.+?)\s+ORDER\s+BY\s+(?<order>.+?)(?:\s+(?<direction>ASC|DESC))?(?:\s+LIMIT\s+(?<limit>[0-9]+))?\s*\)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.NonBacktracking)]
+    private static partial System.Text.RegularExpressions.Regex OrderedAggregate();
 
     /// <summary>Binds a join's aggregates over its matches: each a call of an aggregate function on an expression of the record context.</summary>
     private static BoundJoinAggregates? BindAggregates(RuleDefinition rule, JoinDefinition join, List<ScopeSource> sources, int slot, SourceLocation at, DiagnosticBag diagnostics)
@@ -533,19 +537,51 @@ public sealed class RuleSetBuilder
                 continue;
             }
 
-            var text = new ExpressionText(aggregate.Expression, SourceMap.StartingAt(at));
+            // An ordered aggregate's ORDER BY and LIMIT are read here; what is left is one call, parsed as any expression.
+            string expression = aggregate.Expression;
+            string? orderText = null;
+            bool descending = false;
+            int limit = JoinAggregate.MaxListItems;
+            if (OrderedAggregate().Match(expression) is { Success: true } ordered)
+            {
+                if (ordered.Groups["name"].Value.ToLowerInvariant() is not ("list" or "first" or "last"))
+                {
+                    diagnostics.Error(DiagnosticIds.InvalidRule, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' has ORDER BY; only list(), first() and last() take an order.", at, "first(a.case_no ORDER BY a.accident_date DESC)", rule.Id);
+                    continue;
+                }
+
+                expression = $"{ordered.Groups["name"].Value}({ordered.Groups["argument"].Value})";
+                orderText = ordered.Groups["order"].Value;
+                descending = ordered.Groups["direction"].Value.Equals("DESC", StringComparison.OrdinalIgnoreCase);
+                if (ordered.Groups["limit"].Success
+                    && (!ordered.Groups["name"].Value.Equals("list", StringComparison.OrdinalIgnoreCase) || !int.TryParse(ordered.Groups["limit"].Value, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > JoinAggregate.MaxListItems))
+                {
+                    diagnostics.Error(DiagnosticIds.InvalidRule, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' has LIMIT {ordered.Groups["limit"].Value}; only list() takes a limit, from 1 to {JoinAggregate.MaxListItems}.", at, "list(a.case_no ORDER BY a.accident_date DESC LIMIT 5)", rule.Id);
+                    continue;
+                }
+            }
+
+            var text = new ExpressionText(expression, SourceMap.StartingAt(at));
             if (Parser.Parse(text, diagnostics, LanguageLimits.Default) is not { } syntax)
             {
                 continue;
             }
 
-            if (syntax is not CallSyntax call || !JoinAggregateFunctions.Contains(call.Name) || call.Arguments.Count != (call.Name == "count" ? 0 : 1))
+            int arguments = syntax is CallSyntax { Name: "count" } ? 0 : 1;
+            if (syntax is not CallSyntax call || !JoinAggregateFunctions.Contains(call.Name) || call.Arguments.Count != arguments)
             {
-                diagnostics.Error(DiagnosticIds.UnknownFunction, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' is '{aggregate.Expression}'; an aggregate of matches is count(), count_distinct(x), sum(x), min(x), max(x) or list(x).", at, "Write one aggregate call, such as min(days_between(a.accident_date, claim_date)).", rule.Id);
+                diagnostics.Error(DiagnosticIds.UnknownFunction, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' is '{aggregate.Expression}'; an aggregate of matches is count(), count_distinct(x), sum(x), min(x), max(x), first(x), last(x) or list(x), the last three optionally with ORDER BY y [DESC] (list also LIMIT n).", at, "Write one aggregate call, such as min(days_between(a.accident_date, claim_date)).", rule.Id);
                 continue;
             }
 
             BoundExpression? argument = call.Arguments.Count == 0 ? null : new Binder(text, scope, diagnostics, rule.Id).BindValue(call.Arguments[0]);
+            BoundExpression? order = null;
+            if (orderText is not null)
+            {
+                var orderSource = new ExpressionText(orderText, SourceMap.StartingAt(at));
+                order = Parser.Parse(orderSource, diagnostics, LanguageLimits.Default) is { } orderSyntax ? new Binder(orderSource, scope, diagnostics, rule.Id).BindValue(orderSyntax) : new BoundError(default);
+            }
+
             LanguageType type = argument?.Type ?? LanguageType.Int;
             FieldType? result = call.Name switch
             {
@@ -553,9 +589,10 @@ public sealed class RuleSetBuilder
                 "list" => FieldType.StringArray,
                 "sum" when type.IsNumeric() => FieldTypeOf(type),
                 "min" or "max" when type is not (LanguageType.TextArray or LanguageType.Bool or LanguageType.Null) => FieldTypeOf(type),
+                "first" or "last" when type is not (LanguageType.TextArray or LanguageType.Null) => FieldTypeOf(type),
                 _ => null,
             };
-            if (type == LanguageType.Error)
+            if (type == LanguageType.Error || order?.Type == LanguageType.Error)
             {
                 continue;
             }
@@ -566,8 +603,14 @@ public sealed class RuleSetBuilder
                 continue;
             }
 
+            if (order is { Type: LanguageType.TextArray or LanguageType.Null } || (order is not null && call.Name is not ("list" or "first" or "last")))
+            {
+                diagnostics.Error(DiagnosticIds.TypeMismatch, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' orders by '{orderText}', which it cannot: list(), first() and last() order by a number, date, text or boolean.", at, "first(a.case_no ORDER BY a.accident_date DESC)", rule.Id);
+                continue;
+            }
+
             schema.Add(aggregate.Name, result.Value);
-            items.Add(new BoundJoinAggregate(call.Name, argument, result.Value));
+            items.Add(new BoundJoinAggregate(call.Name, argument, result.Value) { Order = order, Descending = descending, Limit = limit });
         }
 
         return diagnostics.Items.Count(d => d.IsError) > errors ? null : new BoundJoinAggregates(schema.Build(), items);
@@ -810,7 +853,13 @@ public sealed class RuleSetBuilder
                 IntervalProbeEnd = j.Interval is { } interval ? inJoin.CompileContextValue(interval.ProbeEnd) : null,
                 NullRecord = NullRecord(j.Aggregates is null ? matches : sourceLayouts[j.Slot]),
                 Aggregates = j.Aggregates is { } aggregates
-                    ? new JoinAggregation(sourceLayouts[j.Slot], [.. aggregates.Items.Select(a => new JoinAggregation.Item(a.Function, a.Argument is null ? null : inJoin.CompileContextValue(a.Argument), a.Argument?.Type ?? LanguageType.Int, a.Type, a.Argument))])
+                    ? new JoinAggregation(sourceLayouts[j.Slot], [.. aggregates.Items.Select(a => new JoinAggregation.Item(a.Function, a.Argument is null ? null : inJoin.CompileContextValue(a.Argument), a.Argument?.Type ?? LanguageType.Int, a.Type, a.Argument)
+                    {
+                        Order = a.Order is null ? null : inJoin.CompileContextValue(a.Order),
+                        OrderExpression = a.Order,
+                        Descending = a.Descending,
+                        Limit = a.Limit,
+                    })])
                     : null,
             };
         }).ToArray();
@@ -901,7 +950,15 @@ public sealed class RuleSetBuilder
         public BoundJoinAggregates? Aggregates { get; init; }
     }
 
-    private sealed record BoundJoinAggregate(string Function, BoundExpression? Argument, FieldType Type);
+    private sealed record BoundJoinAggregate(string Function, BoundExpression? Argument, FieldType Type)
+    {
+        /// <summary>Gets what orders the matches for list(), first() and last(); <see langword="null"/> for match order.</summary>
+        public BoundExpression? Order { get; init; }
+
+        public bool Descending { get; init; }
+
+        public int Limit { get; init; } = JoinAggregate.MaxListItems;
+    }
 
     /// <summary>An aggregating join's aggregates, and the schema of the record that holds them in the join's slot.</summary>
     private sealed record BoundJoinAggregates(DatasetSchema Schema, List<BoundJoinAggregate> Items);

@@ -42,7 +42,7 @@ public sealed class WorkerTopologyTests
             .Build();
 
         var e = Assert.Throws<NotSupportedException>(() => new NatsRuleWorker(new NatsConnection(), rules, new NatsWorkerOptions()));
-        Assert.Contains("Rule 'S1' derives dataset 'big_suits'", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("RE7101: Rule 'S1' derives dataset 'big_suits'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

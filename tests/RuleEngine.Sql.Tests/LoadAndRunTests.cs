@@ -162,9 +162,11 @@ public class LoadAndRunTests
                 {
                     On = [("person_id", "person_id")],
                     Where = "a.accident_date <= claim_date",
-                    Aggregates = [new("n", "count()"), new("nearest", "min(days_between(a.accident_date, claim_date))"), new("numbers", "list(a.case_no)"), new("days", "list(a.accident_date)"), new("loss", "sum(a.loss)"), new("kinds", "count_distinct(year(a.accident_date))"), new("gap", "sum(days_between(a.accident_date, claim_date))")],
+                    Aggregates = [new("n", "count()"), new("nearest", "min(days_between(a.accident_date, claim_date))"), new("numbers", "list(a.case_no)"), new("days", "list(a.accident_date)"), new("loss", "sum(a.loss)"), new("kinds", "count_distinct(year(a.accident_date))"), new("gap", "sum(days_between(a.accident_date, claim_date))"),
+                        new("latest", "first(a.case_no ORDER BY a.accident_date DESC)"), new("dearest", "last(a.loss ORDER BY a.loss)"), new("by_date", "list(a.case_no ORDER BY a.accident_date DESC LIMIT 2)"),
+                        new("first_in_file", "first(a.case_no)"), new("last_day", "last(a.accident_date)")],
                 }],
-                Clue = new ClueSpec { Title = "{claim_no}: {a.n}", Evidence = ["claim_no", "a.n", "a.nearest", "a.numbers", "a.days", "a.loss", "a.kinds", "a.gap"] },
+                Clue = new ClueSpec { Title = "{claim_no}: {a.n}", Evidence = ["claim_no", "a.n", "a.nearest", "a.numbers", "a.days", "a.loss", "a.kinds", "a.gap", "a.latest", "a.dearest", "a.by_date", "a.first_in_file", "a.last_day"] },
             })
             .AddRule(new RuleDefinition("NONE", "claims", "a.n = 0 AND a.loss IS NULL AND array_length(a.numbers) = 0")
             {

@@ -91,6 +91,8 @@ internal sealed class DuckDbSyntax : SqlSyntax
     public override string TextList(string text, string order, int limit) =>
         string.Create(CultureInfo.InvariantCulture, $"coalesce(list({text} ORDER BY {order}) FILTER (WHERE {text} IS NOT NULL), CAST([] AS VARCHAR[]))[1:{limit}]");
 
+    public override string FirstValue(string value, string order) => $"(list({value} ORDER BY {order}) FILTER (WHERE {value} IS NOT NULL))[1]";
+
     public override string ArrayContains(string array, string value) => $"CASE WHEN {value} IS NOT NULL THEN list_contains({array}, {value}) END";
 
     public override string ArrayLength(string array) => $"CAST(len({array}) AS BIGINT)";

@@ -83,6 +83,8 @@ internal sealed class PostgreSqlSyntax : SqlSyntax
     public override string TextList(string text, string order, int limit) =>
         string.Create(CultureInfo.InvariantCulture, $"coalesce((array_agg({text} ORDER BY {order}) FILTER (WHERE {text} IS NOT NULL))[1:{limit}], ARRAY[]::text[])");
 
+    public override string FirstValue(string value, string order) => $"(array_agg({value} ORDER BY {order}) FILTER (WHERE {value} IS NOT NULL))[1]";
+
     public override string ArrayContains(string array, string value) => $"({value} = ANY({array}))";
 
     public override string ArrayLength(string array) => $"CAST(cardinality({array}) AS bigint)";

@@ -372,13 +372,25 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
     private string[]? Aggregates(CompiledRule rule, CompiledJoin join, JoinAggregation aggregation, string alias, Func<BoundField, string> column)
     {
         var written = new List<string>();
+
+        // Match order as in-process: the reference's input order, or the interval start's when the join's where has overlaps.
+        string line = Line(join.Definition.Dataset, alias);
+        string? start = join.IntervalStartField >= 0 ? $"{alias}.{SqlSyntax.Quote(join.Layout.Schema.Fields[join.IntervalStartField].Name)}" : null;
+        string MatchOrder(string direction) => start is null ? $"{line} {direction}" : $"{start} {direction}, {line} {direction}";
         foreach (JoinAggregation.Item item in aggregation.Items)
         {
             string? argument = item.ArgumentExpression is { } expression ? Write(expression, rule, null, null, join.Definition.Location, column) : null;
-            if (item.ArgumentExpression is not null && argument is null)
+            string? orderValue = item.OrderExpression is { } by ? Write(by, rule, null, null, join.Definition.Location, column) : null;
+            if ((item.ArgumentExpression is not null && argument is null) || (item.OrderExpression is not null && orderValue is null))
             {
                 return null;
             }
+
+            // last(x ORDER BY y) is first(x ORDER BY y DESC), NULLs last either way; last(x) the last in match order.
+            bool reverse = item.Function == "last";
+            string order = orderValue is null
+                ? MatchOrder(reverse ? "DESC" : "ASC")
+                : $"{orderValue} {(item.Descending != reverse ? "DESC" : "ASC")} NULLS LAST, {MatchOrder("ASC")}";
 
             switch (item.Function)
             {
@@ -394,12 +406,12 @@ internal sealed class QueryPlanner(SqlSyntax syntax, IReadOnlyDictionary<string,
                 case "sum" or "min" or "max":
                     written.Add($"{item.Function}({argument})");
                     break;
+                case "first" or "last":
+                    written.Add(syntax.FirstValue(argument!, order));
+                    break;
                 case "list" when item.ArgumentType is LanguageType.Text or LanguageType.Int or LanguageType.Date or LanguageType.Timestamp or LanguageType.Bool:
-                    // The reference's input order, or the interval start's when the join's where has overlaps (as in-process).
-                    string line = Line(join.Definition.Dataset, alias);
-                    string order = join.IntervalStartField >= 0 ? $"{alias}.{SqlSyntax.Quote(join.Layout.Schema.Fields[join.IntervalStartField].Name)}, {line}" : line;
                     string text = item.ArgumentType == LanguageType.Text ? argument! : $"CAST({argument} AS {syntax.CastType(LanguageType.Text)})";
-                    written.Add(syntax.TextList(text, order, JoinAggregate.MaxListItems));
+                    written.Add(syntax.TextList(text, order, item.Limit));
                     break;
                 default:
                     diagnostics.Add(new Diagnostic(DiagnosticIds.NotPushable, DiagnosticSeverity.Error, $"Rule '{rule.Definition.Id}' lists {item.ArgumentType.Display()} values of its join of '{join.Definition.Dataset}'; {syntax.Dialect} writes such values as text differently from the engine.", join.Definition.Location.IsKnown ? join.Definition.Location : rule.Definition.Location, "List text, whole numbers or dates, or run this model in-process.") { RuleId = rule.Definition.Id });

@@ -61,6 +61,9 @@ internal abstract class SqlSyntax
     /// <summary>An aggregate: the non-NULL texts of the group in <paramref name="order"/>, at most <paramref name="limit"/>, as a text array (empty, never NULL, without any).</summary>
     public abstract string TextList(string text, string order, int limit);
 
+    /// <summary>An aggregate: the first non-NULL value of the group in <paramref name="order"/>, or NULL.</summary>
+    public abstract string FirstValue(string value, string order);
+
     /// <summary>Whether the dialect divides decimals exactly (NUMERIC), as the engine does.</summary>
     public abstract bool HasExactDivision { get; }
 

@@ -180,4 +180,11 @@ public static class DiagnosticIds
 
     /// <summary>A query of the SQL back end failed in the database (an error in a row, a missing column): the run stops with the query's rules named.</summary>
     public const string SqlQueryFailed = "RE7003";
+
+    /// <summary>
+    /// A rule set the NATS workers cannot run as one (RuleEngine.Nats): a multi-stage model, a window over the whole
+    /// input, window rules of one dataset with different keys, a dataset both joined and evaluated. The worker or
+    /// publisher is not built; the message, which starts with the code, names the rule or dataset and says why.
+    /// </summary>
+    public const string NotDistributable = "RE7101";
 }

@@ -31,7 +31,7 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
             values.Clear();
             if (item.Argument is { } argument)
             {
-                foreach (Record match in matches)
+                foreach (Record match in item.Order is null ? matches : Ordered(item, probe, slot, matches))
                 {
                     probe[slot] = match;
                     if (argument(probe) is { } value)
@@ -48,12 +48,44 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
                 "sum" => values.Count == 0 ? null : Sum(values, item.Result),
                 "min" => values.Count == 0 ? null : values.Min(Order),
                 "max" => values.Count == 0 ? null : values.Max(Order),
-                _ => values.Take(JoinAggregate.MaxListItems).Select(v => Text(v, item.ArgumentType)).ToArray(),
+                "first" => values.Count == 0 ? null : values[0],
+
+                // last(x ORDER BY y) is first(x ORDER BY y DESC): the matches are already in that order.
+                "last" => values.Count == 0 ? null : item.Order is null ? values[^1] : values[0],
+                _ => values.Take(item.Limit).Select(v => Text(v, item.ArgumentType)).ToArray(),
             };
             Set(result, field, reduced);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The matches in an ordered aggregate's order: by its order value, NULLs last in either direction, ties in match
+    /// order. <c>last(x ORDER BY y)</c> takes the reverse direction, so that its first value is the answer.
+    /// </summary>
+    private static List<Record> Ordered(Item item, Record[] probe, int slot, List<Record> matches)
+    {
+        bool descending = item.Descending != (item.Function == "last");
+        var keyed = new List<(object? Key, int Index, Record Match)>(matches.Count);
+        for (int i = 0; i < matches.Count; i++)
+        {
+            probe[slot] = matches[i];
+            keyed.Add((item.Order!(probe), i, matches[i]));
+        }
+
+        keyed.Sort((a, b) =>
+        {
+            int order = (a.Key, b.Key) switch
+            {
+                (null, null) => 0,
+                (null, _) => 1,
+                (_, null) => -1,
+                _ => descending ? Order.Compare(b.Key, a.Key) : Order.Compare(a.Key, b.Key),
+            };
+            return order != 0 ? order : a.Index.CompareTo(b.Index);
+        });
+        return [.. keyed.Select(k => k.Match)];
     }
 
     /// <summary>Text compares by code point, as everywhere in the language.</summary>
@@ -105,5 +137,17 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
     }
 
     /// <summary>One aggregate: its function, its argument over the record context (<see langword="null"/> for <c>count()</c>), the argument's type and the result's, and the bound argument for SQL back ends.</summary>
-    internal sealed record Item(string Function, Func<Record[], object?>? Argument, LanguageType ArgumentType, FieldType Result, BoundExpression? ArgumentExpression = null);
+    internal sealed record Item(string Function, Func<Record[], object?>? Argument, LanguageType ArgumentType, FieldType Result, BoundExpression? ArgumentExpression = null)
+    {
+        /// <summary>Gets the value that orders the matches for list(), first() and last(), over the context; <see langword="null"/> for match order.</summary>
+        public Func<Record[], object?>? Order { get; init; }
+
+        /// <summary>Gets the bound order, for SQL back ends.</summary>
+        public BoundExpression? OrderExpression { get; init; }
+
+        public bool Descending { get; init; }
+
+        /// <summary>Gets how many values list() keeps.</summary>
+        public int Limit { get; init; } = JoinAggregate.MaxListItems;
+    }
 }

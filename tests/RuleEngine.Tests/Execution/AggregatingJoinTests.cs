@@ -109,6 +109,57 @@ public class AggregatingJoinTests
         Assert.Equal(false, Assert.Single(rule.Conditions).Value);
     }
 
+    [Fact]
+    public async Task OrderedAggregates_TakeTheMatchesInTheirOrder_NullsLast_TiesInInputOrder()
+    {
+        const string Person = "11010519491231002X";
+        string accidents = "case_no,person_id,accident_date,loss\n"
+            + $"K1,{Person},2024-01-10,300\nK2,{Person},2024-02-10,\nK3,{Person},2024-01-05,300\nK4,{Person},2023-12-01,100\nK5,{Person},2024-02-20,500\n";
+        JoinAggregate[] aggregates =
+        [
+            new("latest", "first(a.case_no ORDER BY a.accident_date DESC)"),
+            new("earliest", "last(a.case_no ORDER BY a.accident_date DESC)"),
+            new("cheapest", "first(a.case_no ORDER BY a.loss)"),
+            new("dearest", "last(a.case_no ORDER BY a.loss)"),
+            new("first_in_file", "first(a.case_no)"),
+            new("last_in_file", "last(a.case_no)"),
+            new("by_loss", "list(a.case_no ORDER BY a.loss DESC LIMIT 3)"),
+            new("loss_of_latest", "first(a.loss ORDER BY a.accident_date DESC)"),
+        ];
+        var join = new JoinDefinition("accidents", "a", JoinKind.Inner) { On = [("person_id", "person_id")], Aggregates = aggregates };
+        RuleSet rules = new RuleSetBuilder().AddDataset(Claims).AddDataset(Accidents)
+            .AddRule(new RuleDefinition("R", "claims", "TRUE") { Joins = [join], Clue = new ClueSpec { Evidence = [.. aggregates.Select(a => "a." + a.Name)] } })
+            .Build();
+        var sink = new CollectingSink();
+
+        await rules.RunAsync([Csv($"claim_no,person_id,claim_date,amount\nC1,{Person},2024-03-01,5000\n", Claims), Csv(accidents, Accidents)], sink, new RunOptions { RevealPersonalData = true });
+
+        Clue clue = Assert.Single(sink.Clues);
+        Assert.Equal("K5", Value(clue, "a.latest"));
+        Assert.Equal("K4", Value(clue, "a.earliest"));
+        Assert.Equal("K4", Value(clue, "a.cheapest"));
+        Assert.Equal("K5", Value(clue, "a.dearest"));
+        Assert.Equal("K1", Value(clue, "a.first_in_file"));
+        Assert.Equal("K5", Value(clue, "a.last_in_file"));
+        Assert.Equal(new[] { "K5", "K1", "K3" }, Value(clue, "a.by_loss"));
+        Assert.Equal(500m, Value(clue, "a.loss_of_latest"));
+    }
+
+    [Theory]
+    [InlineData("first(a.case_no ORDER BY a.loss LIMIT 2)", "only list() takes a limit")]
+    [InlineData("list(a.case_no ORDER BY a.loss LIMIT 99)", "from 1 to 50")]
+    [InlineData("sum(a.loss ORDER BY a.loss)", "only list(), first() and last() take an order")]
+    [InlineData("first(a.case_no ORDER BY nosuch)", "nosuch")]
+    public void OrderedAggregate_Misused_IsADiagnostic(string aggregate, string message)
+    {
+        var join = new JoinDefinition("accidents", "a", JoinKind.Inner) { On = [("person_id", "person_id")], Aggregates = [new("x", aggregate)] };
+
+        var error = Assert.Throws<RuleCompilationException>(() => new RuleSetBuilder().AddDataset(Claims).AddDataset(Accidents)
+            .AddRule(new RuleDefinition("R", "claims", "TRUE") { Joins = [join] }).Build());
+
+        Assert.Contains(error.Diagnostics, d => d.IsError && d.Message.Contains(message, StringComparison.Ordinal));
+    }
+
     private static object? Value(Clue clue, string field) => clue.Evidence.Single(e => e.Field == field).Value;
 
     private static RuleSet Build(string condition, JoinKind kind)
