@@ -254,15 +254,17 @@ public sealed class ModelSet
             diagnostics.Info(ModelDiagnosticIds.ModelRetired, $"Model '{model.Id}' is retired; it is checked but not compiled.", model.Location);
         }
 
+        // A rule that could not be read is missing from the model: its tests' expectations naming it are not reported again.
+        bool unreadRules = diagnostics.Items.Any(d => d.IsError && d.Location.Path == model.Location.Path);
         RuleSetBuilder builder = NewBuilder(datasets.Values, scriptCompiler);
         diagnostics.AddRange(builder.AddRules(model.Rules).Validate());
         foreach (ModelTest test in model.Tests)
         {
-            CheckTest(model, test, datasets, diagnostics);
+            CheckTest(model, test, datasets, unreadRules, diagnostics);
         }
     }
 
-    private static void CheckTest(SupervisionModel model, ModelTest test, Dictionary<string, DatasetDefinition> datasets, DiagnosticList diagnostics)
+    private static void CheckTest(SupervisionModel model, ModelTest test, Dictionary<string, DatasetDefinition> datasets, bool unreadRules, DiagnosticList diagnostics)
     {
         foreach (TestRecords records in test.Records)
         {
@@ -291,7 +293,7 @@ public sealed class ModelSet
             {
                 diagnostics.Error(ModelDiagnosticIds.InvalidTestData, $"Model '{model.Id}' has several rules that give clues; say which one the expected clue comes from.", clue.Location, $"Add 'rule:' with one of {string.Join(", ", clueRules.Select(ShortId))}.");
             }
-            else if (clue.Rule is not null && !model.Rules.Any(r => ShortId(r) == clue.Rule || r.Id == clue.Rule))
+            else if (clue.Rule is not null && !unreadRules && !model.Rules.Any(r => ShortId(r) == clue.Rule || r.Id == clue.Rule))
             {
                 diagnostics.Error(ModelDiagnosticIds.InvalidTestData, $"Model '{model.Id}' has no rule '{clue.Rule}'.", clue.Location, $"Rules: {string.Join(", ", model.Rules.Select(ShortId))}.");
             }

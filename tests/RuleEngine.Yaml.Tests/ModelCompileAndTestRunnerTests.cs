@@ -302,6 +302,33 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public void RuleThatCannotBeRead_IsReportedOnce_NotAgainByTheTestsThatNameIt()
+    {
+        const string Model = """
+            id: M34
+            version: "1.0.0"
+            name: 缺少条件
+            rules:
+              - {id: R1, from: cases}
+              - {id: R2, from: cases, when: amount > 1}
+            tests:
+              - name: t
+                records:
+                  cases:
+                    - {person_id: 11010519491231002X, amount: 5}
+                expect:
+                  - {rule: R1, subject: 11010519491231002X}
+                  - {rule: R2, subject: 11010519491231002X}
+            """;
+
+        ModelSet models = ModelFolder.LoadModel(Model);
+
+        Diagnostic error = Assert.Single(models.Diagnostics, d => d.IsError);
+        Assert.Equal(ModelDiagnosticIds.MissingKey, error.Id);
+        Assert.Contains("'when'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TestWithoutRecordsOfAJoinedDataset_RunsItEmpty()
     {
         const string Model = """
