@@ -84,42 +84,43 @@ internal static class ExplainCommand
         }
 
         RecordExplanation explanation = await rules.ExplainAsync(definition.Open(file), line, references, new RunOptions { RevealPersonalData = reveal }, cancellationToken);
-        Print(explanation, file, modelId);
+        Print(explanation, file, explanation.Rules.Where(r => r.ModelId == modelId), Console.Out);
         return explanation.Found && explanation.Rejection is null ? ExitCodes.Success : ExitCodes.ModelErrors;
     }
 
-    private static void Print(RecordExplanation explanation, string file, string modelId)
+    /// <summary>A record, and what the given rules (of its dataset) make of it.</summary>
+    public static void Print(RecordExplanation explanation, string file, IEnumerable<RuleExplanation> rules, TextWriter output)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Record {explanation.Dataset}:{explanation.Line} ({file})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Record {explanation.Dataset}:{explanation.Line} ({file})"));
         if (!explanation.Found)
         {
-            Console.WriteLine("  no record at that line");
+            output.WriteLine("  no record at that line");
             return;
         }
 
         if (explanation.Rejection is { } rejected)
         {
-            Console.WriteLine($"  not read: {rejected}");
+            output.WriteLine($"  not read: {rejected}");
             return;
         }
 
-        PrintRules(explanation, modelId, "");
+        PrintRules(explanation, rules, "", output);
     }
 
     /// <summary>A record's values and its rules' verdicts; a derived record's, indented below the rule that derives it.</summary>
-    private static void PrintRules(RecordExplanation explanation, string modelId, string indent)
+    private static void PrintRules(RecordExplanation explanation, IEnumerable<RuleExplanation> rules, string indent, TextWriter output)
     {
         int width = explanation.Values.Max(v => v.Field.Length);
         foreach (EvidenceValue value in explanation.Values)
         {
-            Console.WriteLine($"{indent}  {value.Field.PadRight(width)}  {value.Value}");
+            output.WriteLine($"{indent}  {value.Field.PadRight(width)}  {value.Value}");
         }
 
-        foreach (RuleExplanation rule in explanation.Rules.Where(r => r.ModelId == modelId))
+        foreach (RuleExplanation rule in rules)
         {
-            Console.WriteLine();
+            output.WriteLine();
             string[] notTrue = [.. rule.Conditions.Where(c => c.Value != true).Select(c => $"`{c.Condition}` is {Value(c)}")];
-            Console.WriteLine(indent + rule.Verdict switch
+            output.WriteLine(indent + rule.Verdict switch
             {
                 RuleVerdict.Clue => $"{rule.RuleId}: CLUE — every condition holds",
                 RuleVerdict.CountsInWindow => $"{rule.RuleId}: counts in its window",
@@ -130,18 +131,18 @@ internal static class ExplainCommand
             foreach (ConditionOutcome condition in rule.Conditions)
             {
                 string mark = condition.Value switch { true => "✓", false => "✗", _ => "?" };
-                Console.WriteLine($"{indent}  {mark} {condition.Condition}  → {Value(condition)}");
+                output.WriteLine($"{indent}  {mark} {condition.Condition}  → {Value(condition)}");
             }
 
             if (rule.Note is { } note)
             {
-                Console.WriteLine($"{indent}  {note}");
+                output.WriteLine($"{indent}  {note}");
             }
 
             if (rule.Derived is { } derived)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}  ↳ record of {derived.Dataset} (from line {derived.Line}):"));
-                PrintRules(derived, modelId, indent + "    ");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}  ↳ record of {derived.Dataset} (from line {derived.Line}):"));
+                PrintRules(derived, derived.Rules.Where(r => r.ModelId == rule.ModelId), indent + "    ", output);
             }
         }
     }

@@ -15,6 +15,8 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     GenerateCommands.Compare(),
     ReportCommand.Create(),
     ExplainCommand.Create(),
+    EvalCommands.Eval(),
+    EvalCommands.Repl(),
     SqlCommand.Create(),
 };
 ParseResult parse = root.Parse(args);

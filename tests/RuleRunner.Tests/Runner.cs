@@ -65,6 +65,24 @@ internal static class Runner
         return (process.ExitCode, output + error.Result);
     }
 
+    /// <summary>Runs a program with <paramref name="input"/> as its standard input (a session typed into it).</summary>
+    public static (int ExitCode, string Output) RunWithInput(string program, IEnumerable<string> arguments, string input)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), $"{program} did not finish.");
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
     private static string FindRoot()
     {
         string directory = AppContext.BaseDirectory;
