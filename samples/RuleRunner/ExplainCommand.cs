@@ -134,6 +134,17 @@ internal static class ExplainCommand
                 output.WriteLine($"{indent}  {mark} {condition.Condition}  → {Value(condition)}");
             }
 
+            foreach (JoinedRecord joined in rule.Joined)
+            {
+                string values = string.Join(", ", joined.Values.Select(v => $"{v.Field} {v.Value}"));
+                output.WriteLine(joined switch
+                {
+                    { Line: { } line } => string.Create(CultureInfo.InvariantCulture, $"{indent}  joined {joined.Alias} = {joined.Dataset}:{line}: {values}"),
+                    { Values.Count: > 0 } => $"{indent}  joined {joined.Alias} = aggregates of {joined.Dataset}: {values}",
+                    _ => $"{indent}  joined {joined.Alias}: no {joined.Dataset} record matches",
+                });
+            }
+
             if (rule.Note is { } note)
             {
                 output.WriteLine($"{indent}  {note}");

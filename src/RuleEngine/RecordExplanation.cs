@@ -46,7 +46,20 @@ public sealed record RuleExplanation(string RuleId, RuleVerdict Verdict, IReadOn
     /// </summary>
     /// <value><see langword="null"/> unless the rule derives a record.</value>
     public RecordExplanation? Derived { get; init; }
+
+    /// <summary>
+    /// Gets, for a rule that joins, the record each join took for the conditions shown (the first match the rule
+    /// keeps), or that none matched; an aggregating join's record is its aggregates.
+    /// </summary>
+    public IReadOnlyList<JoinedRecord> Joined { get; init; } = [];
 }
+
+/// <summary>The record a join of an explained rule took.</summary>
+/// <param name="Alias">The join's alias (<c>d</c> in <c>d.death_date</c>).</param>
+/// <param name="Dataset">The joined dataset.</param>
+/// <param name="Line">The joined record's line; <see langword="null"/> when no record matches (or for an anti-join, whose point is that none does).</param>
+/// <param name="Values">The joined record's fields and values (personal values masked unless the options reveal them), or an aggregating join's aggregates.</param>
+public sealed record JoinedRecord(string Alias, string Dataset, long? Line, IReadOnlyList<EvidenceValue> Values);
 
 /// <summary>Whether a record is a clue of a rule.</summary>
 public enum RuleVerdict

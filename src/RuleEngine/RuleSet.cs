@@ -350,7 +350,7 @@ public sealed class RuleSet
     {
         RuleExplanation Rule(CompiledRule rule)
         {
-            RuleExplanation explained = RuleExplainer.Explain(rule, record, tables, out Record? derived);
+            RuleExplanation explained = RuleExplainer.Explain(rule, record, tables, factory, out Record? derived);
 
             // Stages form no cycle (RE2020); the depth bound only guards against a builder bug.
             return derived is null || stage >= 64 ? explained : explained with { Derived = Explain(_datasets[rule.Definition.Derive!.Dataset], derived, tables, factory, stage + 1) };

@@ -31,6 +31,7 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("M08: NOT EVALUATED", withoutOutput, StringComparison.Ordinal);
         Assert.Contains("give that dataset's data", withoutOutput, StringComparison.Ordinal);
         Assert.Contains("M08: CLUE", withOutput, StringComparison.Ordinal);
+        Assert.Matches(@"joined o = company_officers:\d+: credit_code [0-9A-Z]{18}, ", withOutput);
     }
 
     [Fact]

@@ -10,13 +10,14 @@ internal static class RuleExplainer
     /// <param name="record">The record of the rule's dataset.</param>
     /// <param name="tables">The reference datasets the rule's joins read.</param>
     /// <param name="derived">The record a deriving rule makes of it, for the next stage; otherwise <see langword="null"/>.</param>
-    public static RuleExplanation Explain(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, out Record? derived)
+    /// <param name="factory">Shows joined values as clues do (masked unless revealed).</param>
+    public static RuleExplanation Explain(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, ClueFactory factory, out Record? derived)
     {
         string id = rule.Definition.Id;
         derived = null;
         if (rule.Joins.Length > 0)
         {
-            return ExplainJoin(rule, record, tables, out derived);
+            return ExplainJoin(rule, record, tables, factory, out derived);
         }
 
         ConditionOutcome[] conditions = ClueFactory.Explain(rule, [record]);
@@ -52,10 +53,24 @@ internal static class RuleExplainer
 
     private static RuleVerdict Matched(CompiledRule rule) => rule.Derive is null ? RuleVerdict.Clue : RuleVerdict.Derives;
 
+    /// <summary>What a join put in its slot of the context: a match, its aggregates, or the all-NULL record of no match.</summary>
+    private static JoinedRecord Joined(CompiledJoin join, Record record, ClueFactory factory)
+    {
+        string alias = join.Definition.Alias;
+        if (ReferenceEquals(record, join.NullRecord) && join.Aggregates is null)
+        {
+            return new JoinedRecord(alias, join.Definition.Dataset, null, []);
+        }
+
+        Schema.DatasetSchema schema = record.Layout.Schema;
+        EvidenceValue[] values = [.. schema.Fields.Select((f, i) => new EvidenceValue(f.Name, factory.Shown(f, record.GetValue(i)), join.Definition.Dataset, record.Line) { Personal = f.Personal })];
+        return new JoinedRecord(alias, join.Definition.Dataset, join.Aggregates is null ? record.Line : null, values);
+    }
+
     private static string DerivesNote(CompiledRule rule) =>
         $"The record becomes a record of derived dataset '{rule.Definition.Derive!.Dataset}'; below, what the rules that read it make of it.";
 
-    private static RuleExplanation ExplainJoin(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, out Record? derived)
+    private static RuleExplanation ExplainJoin(CompiledRule rule, Record record, IReadOnlyDictionary<string, ReferenceTable> tables, ClueFactory factory, out Record? derived)
     {
         string id = rule.Definition.Id;
         derived = null;
@@ -75,11 +90,13 @@ internal static class RuleExplainer
             string? none = clue ? null
                 : joined is null ? "No record matches the joins; the conditions shown are with the joined fields empty."
                 : "No joined record makes the condition true; the conditions shown are for the first.";
+            JoinedRecord[] joinedRecords = [.. rule.Joins.Select(j => Joined(j, context[j.Source], factory))];
             if (rule.Window is not null)
             {
                 return new RuleExplanation(id, clue ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
                 {
                     ModelId = rule.Definition.ModelId,
+                    Joined = joinedRecords,
                     Note = clue ? $"A joined record makes the condition true, so the record counts once in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; whether that makes a clue depends on the other records in the window (run the model)." : none,
                 };
             }
@@ -88,6 +105,7 @@ internal static class RuleExplainer
             return new RuleExplanation(id, clue ? Matched(rule) : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
             {
                 ModelId = rule.Definition.ModelId,
+                Joined = joinedRecords,
                 Note = derived is not null ? DerivesNote(rule)
                     : clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : none,
             };

@@ -146,6 +146,9 @@ public class DerivedDatasetTests
         RuleExplanation rule = Assert.Single(explanation.Rules);
         Assert.Equal(RuleVerdict.Derives, rule.Verdict);
         Assert.Contains("paid_after_death", rule.Note, StringComparison.Ordinal);
+        JoinedRecord death = Assert.Single(rule.Joined);
+        Assert.Equal(("d", "deaths", 2L), (death.Alias, death.Dataset, death.Line));
+        Assert.Equal("2024-01-20", death.Values.Single(v => v.Field == "death_date").Value);
         RecordExplanation derived = Assert.IsType<RecordExplanation>(rule.Derived);
         Assert.Equal(("paid_after_death", 2L), (derived.Dataset, derived.Line));
         Assert.Equal("76", derived.Values.Single(v => v.Field == "days_after").Value);
@@ -163,6 +166,9 @@ public class DerivedDatasetTests
         RuleExplanation rule = Assert.Single(explanation.Rules);
         Assert.Equal(RuleVerdict.NoClue, rule.Verdict);
         Assert.Null(rule.Derived);
+        JoinedRecord none = Assert.Single(rule.Joined);
+        Assert.Equal(("d", "deaths", (long?)null), (none.Alias, none.Dataset, none.Line));
+        Assert.Empty(none.Values);
     }
 
     private static RuleSet Build(IEnumerable<RuleDefinition> rules) => new RuleSetBuilder().AddDataset(Payments).AddDataset(Deaths).AddRules(rules).Build();
