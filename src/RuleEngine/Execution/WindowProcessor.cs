@@ -190,23 +190,12 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
             return Late(line);
         }
 
-        _maxDay = Math.Max(_maxDay, day);
-        EvictIdle(closed);
-        if (state is null || !_keys.ContainsKey(key))
-        {
-            state = new KeyState();
-            _keys.Add(key, state);
-        }
-
+        state = Arrive(key, day, closed);
         var member = new WindowMember(day, _sequence++, line, values);
         int at = state.Window.FindLastIndex(m => m.Day <= day) + 1;
         state.Window.Insert(at, member);
         Grow(1);
-        if (day > state.Latest)
-        {
-            state.Latest = day;
-            _idle.Enqueue(key, day);
-        }
+        MoveOn(key, state, day);
 
         int start = Back(state.Latest, Span);
         int expired = state.Window.FindIndex(m => m.Day >= start);
@@ -260,14 +249,8 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
             return Late(line);
         }
 
-        _maxDay = Math.Max(_maxDay, day);
-        EvictIdle(closed);
-        if (state is null || !_keys.ContainsKey(key))
-        {
-            state = new KeyState();
-            _keys.Add(key, state);
-        }
-        else if (Period(day) > Period(state.Latest) + 1)
+        state = Arrive(key, day, closed);
+        if (state.Window.Count > 0 && Period(day) > Period(state.Latest) + 1)
         {
             if (CloseRun(key, state) is { } run)
             {
@@ -280,13 +263,32 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
 
         state.Window.Add(new WindowMember(day, _sequence++, line, values));
         Grow(1);
+        MoveOn(key, state, day);
+        return null;
+    }
+
+    /// <summary>A record of a key arrives on a day: keys that can gain nothing more are closed first, then the key's state (new if it has none).</summary>
+    private KeyState Arrive(string key, int day, List<WindowEpisode> closed)
+    {
+        _maxDay = Math.Max(_maxDay, day);
+        EvictIdle(closed);
+        if (!_keys.TryGetValue(key, out KeyState? state))
+        {
+            state = new KeyState();
+            _keys.Add(key, state);
+        }
+
+        return state;
+    }
+
+    /// <summary>A key's latest day moves on: it is queued to be closed once it goes quiet.</summary>
+    private void MoveOn(string key, KeyState state, int day)
+    {
         if (day > state.Latest)
         {
             state.Latest = day;
             _idle.Enqueue(key, day);
         }
-
-        return null;
     }
 
     /// <summary>The clue of a key's run, when it spans enough consecutive periods and meets <c>having</c>.</summary>
