@@ -71,6 +71,12 @@ public sealed record RunSummary
 
     /// <summary>Gets how long the run took.</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The summary in one line, for a log: the counts and the time, never a record's values.</summary>
+    /// <returns>Such as <c>Records read 734, matched 69, rejected 0, rule errors 0, field warnings 0; clues 72 (3 repeated); 0.6 s</c>.</returns>
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"Records read {RecordsRead}, matched {RecordsMatched}, rejected {RecordsRejected}, rule errors {RuleErrors}, field warnings {FieldWarnings}; clues {CluesEmitted} ({RepeatedClues} repeated){(StoppedByPolicy ? "; stopped by the bad-record policy" : string.Empty)}; {Elapsed.TotalSeconds:0.0} s");
 }
 
 /// <summary>

@@ -32,6 +32,7 @@ public class RuleSetRunTests
         RecordRejection rejection = Assert.Single(summary.Rejections);
         Assert.Equal(("judgments", 4L, "amount", DiagnosticIds.InvalidValue), (rejection.Dataset, rejection.Line, rejection.Field, rejection.Code));
         Assert.False(summary.StoppedByPolicy);
+        Assert.StartsWith("Records read 4, matched 2, rejected 1, rule errors 0, field warnings 0; clues 2 (0 repeated); ", summary.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
