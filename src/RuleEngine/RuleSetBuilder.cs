@@ -599,7 +599,7 @@ public sealed partial class RuleSetBuilder
 
             if (result is null)
             {
-                diagnostics.Error(DiagnosticIds.TypeMismatch, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' takes {call.Name} of a {type.Display()} value, which it cannot.", at, call.Name == "sum" ? "sum() adds numbers." : "min() and max() compare numbers, dates and text.", rule.Id);
+                diagnostics.Error(DiagnosticIds.TypeMismatch, $"Aggregate '{aggregate.Name}' of rule '{rule.Id}' takes {call.Name} of {type.WithArticle()} value, which it cannot.", at, call.Name == "sum" ? "sum() adds numbers." : "min() and max() compare numbers, dates and text.", rule.Id);
                 continue;
             }
 

@@ -43,7 +43,7 @@ internal sealed class Binder
         BoundExpression bound = BindPredicate(node);
         if (bound.Type is not (LanguageType.Bool or LanguageType.Null or LanguageType.Error))
         {
-            Error(DiagnosticIds.ConditionNotBoolean, $"The condition is a {bound.Type.Display()} value, not true or false.", node.Span, "Compare it with something, as in amount >= 50000.");
+            Error(DiagnosticIds.ConditionNotBoolean, $"The condition is {bound.Type.WithArticle()} value, not true or false.", node.Span, "Compare it with something, as in amount >= 50000.");
             return new BoundError(node.Span);
         }
 
@@ -213,7 +213,7 @@ internal sealed class Binder
 
         if (!LanguageTypes.ConvertsImplicitly(operand.Type, LanguageType.Bool))
         {
-            return Mismatch(not.Span, $"NOT needs true or false, not a {operand.Type.Display()} value.");
+            return Mismatch(not.Span, $"NOT needs true or false, not {operand.Type.WithArticle()} value.");
         }
 
         return new BoundUnary(LanguageType.Bool, not.Span, UnaryOperator.Not, ConvertTo(operand, LanguageType.Bool));
@@ -235,7 +235,7 @@ internal sealed class Binder
             if (!LanguageTypes.ConvertsImplicitly(operand.Type, LanguageType.Bool))
             {
                 string op = logical.IsAnd ? "AND" : "OR";
-                Mismatch(operandSyntax.Span, $"{op} joins conditions, but this is a {operand.Type.Display()} value.", "Compare it with something, as in amount >= 50000.");
+                Mismatch(operandSyntax.Span, $"{op} joins conditions, but this is {operand.Type.WithArticle()} value.", "Compare it with something, as in amount >= 50000.");
                 failed = true;
                 continue;
             }
@@ -261,7 +261,7 @@ internal sealed class Binder
 
         if (!operand.Type.IsNumeric())
         {
-            return Mismatch(unary.Span, $"A sign needs a number, not a {operand.Type.Display()} value.");
+            return Mismatch(unary.Span, $"A sign needs a number, not {operand.Type.WithArticle()} value.");
         }
 
         return unary.Operator == UnaryOperator.Plus ? operand : new BoundUnary(operand.Type, unary.Span, UnaryOperator.Negate, operand);
@@ -294,7 +294,7 @@ internal sealed class Binder
                 LanguageType? common = LanguageTypes.Common(left.Type, right.Type);
                 if (common is null || common == LanguageType.TextArray)
                 {
-                    return Mismatch(operatorSpan, $"Cannot compare a {left.Type.Display()} value with a {right.Type.Display()} value using '{symbol}'.", ComparisonHint(left.Type, right.Type));
+                    return Mismatch(operatorSpan, $"Cannot compare {left.Type.WithArticle()} value with {right.Type.WithArticle()} value using '{symbol}'.", ComparisonHint(left.Type, right.Type));
                 }
 
                 LanguageType operandType = common == LanguageType.Null ? LanguageType.Bool : common.Value;
@@ -303,7 +303,7 @@ internal sealed class Binder
             case BinaryOperator.Concat:
                 if (!LanguageTypes.ConvertsImplicitly(left.Type, LanguageType.Text) || !LanguageTypes.ConvertsImplicitly(right.Type, LanguageType.Text))
                 {
-                    return Mismatch(operatorSpan, $"'||' joins texts, not a {left.Type.Display()} and a {right.Type.Display()} value.", "Convert with CAST(x AS TEXT).");
+                    return Mismatch(operatorSpan, $"'||' joins texts, not {left.Type.WithArticle()} and {right.Type.WithArticle()} value.", "Convert with CAST(x AS TEXT).");
                 }
 
                 return new BoundBinary(LanguageType.Text, span, op, ConvertTo(left, LanguageType.Text), ConvertTo(right, LanguageType.Text), LanguageType.Text);
@@ -327,7 +327,7 @@ internal sealed class Binder
             string hint = left.Type == LanguageType.Date || right.Type == LanguageType.Date
                 ? "Dates take + and - with a number of days, or days_between(a, b)."
                 : "Arithmetic needs numbers; convert text with CAST(x AS DECIMAL).";
-            return Mismatch(operatorSpan, $"Cannot apply '{symbol}' to a {left.Type.Display()} and a {right.Type.Display()} value.", hint);
+            return Mismatch(operatorSpan, $"Cannot apply '{symbol}' to {left.Type.WithArticle()} and {right.Type.WithArticle()} value.", hint);
         }
 
         LanguageType type = LanguageTypes.Common(left.Type, right.Type) is { } t && t != LanguageType.Null ? t : LanguageType.Int;
@@ -386,7 +386,7 @@ internal sealed class Binder
             LanguageType? next = LanguageTypes.Common(common, items[i].Type);
             if (next is null || next == LanguageType.TextArray)
             {
-                return Mismatch(itemSpans[i], $"The IN list holds a {items[i].Type.Display()} value, but the value tested is {value.Type.Display()}.", ComparisonHint(value.Type, items[i].Type));
+                return Mismatch(itemSpans[i], $"The IN list holds {items[i].Type.WithArticle()} value, but the value tested is {value.Type.Display()}.", ComparisonHint(value.Type, items[i].Type));
             }
 
             common = next.Value;
@@ -411,12 +411,12 @@ internal sealed class Binder
 
         if (!LanguageTypes.ConvertsImplicitly(value.Type, LanguageType.Text))
         {
-            return Mismatch(like.Value.Span, $"LIKE matches text, not a {value.Type.Display()} value.", "Convert with CAST(x AS TEXT).");
+            return Mismatch(like.Value.Span, $"LIKE matches text, not {value.Type.WithArticle()} value.", "Convert with CAST(x AS TEXT).");
         }
 
         if (!LanguageTypes.ConvertsImplicitly(pattern.Type, LanguageType.Text))
         {
-            return Mismatch(like.Pattern.Span, $"A LIKE pattern is text, not a {pattern.Type.Display()} value.", "Write a pattern such as '%借款%'.");
+            return Mismatch(like.Pattern.Span, $"A LIKE pattern is text, not {pattern.Type.WithArticle()} value.", "Write a pattern such as '%借款%'.");
         }
 
         return new BoundLike(like.Span, ConvertTo(value, LanguageType.Text), ConvertTo(pattern, LanguageType.Text), like.Negated);
@@ -440,7 +440,7 @@ internal sealed class Binder
 
             if (!LanguageTypes.ConvertsImplicitly(when.Type, LanguageType.Bool))
             {
-                Mismatch(whenSyntax.Span, $"WHEN needs a condition, not a {when.Type.Display()} value.");
+                Mismatch(whenSyntax.Span, $"WHEN needs a condition, not {when.Type.WithArticle()} value.");
                 failed = true;
                 continue;
             }
@@ -469,7 +469,7 @@ internal sealed class Binder
             LanguageType? next = LanguageTypes.Common(result, value.Type);
             if (next is null)
             {
-                return Mismatch(span, $"This branch of CASE gives a {value.Type.Display()} value, but an earlier one gives {result.Display()}.", "Every THEN and ELSE must give the same type.");
+                return Mismatch(span, $"This branch of CASE gives {value.Type.WithArticle()} value, but an earlier one gives {result.Display()}.", "Every THEN and ELSE must give the same type.");
             }
 
             result = next.Value;
@@ -576,7 +576,7 @@ internal sealed class Binder
             LanguageType? next = LanguageTypes.Common(common, arguments[i].Type);
             if (next is null || (function.Kind != FunctionKind.Coalesce && next == LanguageType.TextArray))
             {
-                Error(DiagnosticIds.TypeMismatch, $"Argument {i + 1} of '{call.Name}' is a {arguments[i].Type.Display()} value, but an earlier one is {common.Display()}.", call.Arguments[i].Span, "All arguments must have the same type.");
+                Error(DiagnosticIds.TypeMismatch, $"Argument {i + 1} of '{call.Name}' is {arguments[i].Type.WithArticle()} value, but an earlier one is {common.Display()}.", call.Arguments[i].Span, "All arguments must have the same type.");
                 return new BoundError(call.Span);
             }
 
@@ -613,7 +613,7 @@ internal sealed class Binder
 
         if (!CastIsSupported(value.Type, target.Value))
         {
-            return Mismatch(cast.Span, $"Cannot convert a {value.Type.Display()} value to {target.Value.Display()}.");
+            return Mismatch(cast.Span, $"Cannot convert {value.Type.WithArticle()} value to {target.Value.Display()}.");
         }
 
         return value.Type == target ? value : new BoundConvert(target.Value, cast.Span, value, IsExplicit: true);

@@ -60,6 +60,9 @@ internal static class LanguageTypes
         _ => "error",
     };
 
+    /// <summary>The type's name with its article, for messages: "an integer", "a date".</summary>
+    public static string WithArticle(this LanguageType type) => type is LanguageType.Int or LanguageType.Error ? "an " + type.Display() : "a " + type.Display();
+
     /// <summary>Whether a value of <paramref name="from"/> may be used where <paramref name="to"/> is expected without a CAST.</summary>
     public static bool ConvertsImplicitly(LanguageType from, LanguageType to) =>
         from == to || from == LanguageType.Null || from == LanguageType.Error || to == LanguageType.Error || (from, to) switch

@@ -61,6 +61,13 @@ public class BinderTests
         Assert.Equal([1, 15, 35], diagnostics.Select(d => d.Location.Column));
     }
 
+    [Theory]
+    [InlineData("NOT i", "not an integer value")]
+    [InlineData("NOT dt", "not a date value")]
+    [InlineData("i", "The condition is an integer value")]
+    public void Bind_TypeMessages_NameTheTypeWithItsArticle(string condition, string message) =>
+        Assert.Contains(message, Expressions.Single(condition).Message, StringComparison.Ordinal);
+
     [Fact]
     public void Bind_ErrorInsideAnOperand_DoesNotCascade()
     {
