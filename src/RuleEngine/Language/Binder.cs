@@ -294,7 +294,7 @@ internal sealed class Binder
                 LanguageType? common = LanguageTypes.Common(left.Type, right.Type);
                 if (common is null || common == LanguageType.TextArray)
                 {
-                    return Mismatch(operatorSpan, $"Cannot compare {left.Type.WithArticle()} value with {right.Type.WithArticle()} value using '{symbol}'.", ComparisonHint(left.Type, right.Type));
+                    return Mismatch(operatorSpan, $"Cannot compare {left.Type.WithArticle()} value with {right.Type.WithArticle()} value using '{symbol}'.", ComparisonHint(left, right));
                 }
 
                 LanguageType operandType = common == LanguageType.Null ? LanguageType.Bool : common.Value;
@@ -386,7 +386,7 @@ internal sealed class Binder
             LanguageType? next = LanguageTypes.Common(common, items[i].Type);
             if (next is null || next == LanguageType.TextArray)
             {
-                return Mismatch(itemSpans[i], $"The IN list holds {items[i].Type.WithArticle()} value, but the value tested is {value.Type.Display()}.", ComparisonHint(value.Type, items[i].Type));
+                return Mismatch(itemSpans[i], $"The IN list holds {items[i].Type.WithArticle()} value, but the value tested is {value.Type.Display()}.", ComparisonHint(value, items[i]));
             }
 
             common = next.Value;
@@ -705,8 +705,12 @@ internal sealed class Binder
         return new BoundConvert(target, expression.Span, expression, IsExplicit: false);
     }
 
-    private static string? ComparisonHint(LanguageType a, LanguageType b) => (a, b) switch
+    private static string? ComparisonHint(BoundExpression left, BoundExpression right) => (left.Type, right.Type) switch
     {
+        // A number quoted as text: the quotes are the mistake, not their absence.
+        (LanguageType.Text, LanguageType.Int or LanguageType.Decimal) or (LanguageType.Int or LanguageType.Decimal, LanguageType.Text)
+            when left is BoundLiteral { Type: LanguageType.Text } || right is BoundLiteral { Type: LanguageType.Text } =>
+            "Write a number without quotes (amount > 5000), or convert a text field with CAST(x AS DECIMAL).",
         (LanguageType.Text, LanguageType.Int or LanguageType.Decimal) or (LanguageType.Int or LanguageType.Decimal, LanguageType.Text) =>
             "Quote text values, or convert with CAST(x AS DECIMAL).",
         (LanguageType.Date, LanguageType.Int) or (LanguageType.Int, LanguageType.Date) => "Write a date as DATE '2024-01-31'.",

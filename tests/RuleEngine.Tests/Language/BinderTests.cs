@@ -62,6 +62,13 @@ public class BinderTests
     }
 
     [Theory]
+    [InlineData("d > '5000'", "Write a number without quotes")]
+    [InlineData("i IN ('1', '2')", "Write a number without quotes")]
+    [InlineData("s > 5", "Quote text values")]
+    public void Bind_TextAgainstNumber_HintsAtTheSideThatIsWrong(string condition, string hint) =>
+        Assert.Contains(hint, Expressions.Single(condition).Hint, StringComparison.Ordinal);
+
+    [Theory]
     [InlineData("NOT i", "not an integer value")]
     [InlineData("NOT dt", "not a date value")]
     [InlineData("i", "The condition is an integer value")]
