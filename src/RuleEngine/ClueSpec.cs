@@ -31,4 +31,13 @@ public sealed record ClueSpec
 
     /// <summary>Gets where the clue specification is declared, for problems with its fields; <see cref="SourceLocation.None"/> uses the rule's location.</summary>
     public SourceLocation Location { get; init; }
+
+    /// <summary>Gets where <see cref="Title"/>'s characters stand in their file, so a bad placeholder is reported where it is written.</summary>
+    public SourceMap? TitleSource { get; init; }
+
+    /// <summary>Gets where each item of <see cref="Evidence"/> is written, in the same order; empty when not known.</summary>
+    public IReadOnlyList<SourceLocation> EvidenceLocations { get; init; } = [];
+
+    /// <summary>Gets where each item of <see cref="SubjectKey"/> is written, in the same order; empty when not known.</summary>
+    public IReadOnlyList<SourceLocation> SubjectKeyLocations { get; init; } = [];
 }

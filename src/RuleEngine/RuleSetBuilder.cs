@@ -771,19 +771,22 @@ public sealed partial class RuleSetBuilder
             return own < 0 ? null : (0, own);
         }
 
-        (int Source, int Field)[] Resolve(IEnumerable<string> names, string role)
+        IEnumerable<string> Names() => sources.SelectMany(s => s.Schema.Fields.Select(f => s.Index == 0 ? f.Name : $"{s.Aliases.Last()}.{f.Name}"));
+
+        (int Source, int Field)[] Resolve(IReadOnlyList<string> names, IReadOnlyList<SourceLocation> locations, string role)
         {
             var fields = new List<(int, int)>();
-            foreach (string name in names)
+            for (int i = 0; i < names.Count; i++)
             {
-                if (Find(name) is { } field)
+                if (Find(names[i]) is { } field)
                 {
                     fields.Add(field);
                     continue;
                 }
 
-                string? suggestion = NameSuggester.Closest(name, sources.SelectMany(s => s.Schema.Fields.Select(f => s.Index == 0 ? f.Name : $"{s.Aliases.Last()}.{f.Name}")));
-                diagnostics.Error(DiagnosticIds.UnknownField, $"The {role} of rule '{rule.Id}' names field '{name}', which the rule's datasets lack.", clueLocation, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
+                string? suggestion = NameSuggester.Closest(names[i], Names());
+                SourceLocation at = i < locations.Count && locations[i].IsKnown ? locations[i] : clueLocation;
+                diagnostics.Error(DiagnosticIds.UnknownField, $"The {role} of rule '{rule.Id}' names field '{names[i]}', which the rule's datasets lack.", at, suggestion is null ? null : $"Did you mean '{suggestion}'?", rule.Id);
                 ok = false;
             }
 
@@ -793,7 +796,7 @@ public sealed partial class RuleSetBuilder
         IReadOnlyList<string> subjectNames = window is not null ? [schema.Fields[window.Group].Name]
             : rule.Clue.SubjectKey.Count > 0 ? rule.Clue.SubjectKey
             : schema.KeyFields;
-        (int Source, int Field)[] subject = Resolve(subjectNames, "subject key");
+        (int Source, int Field)[] subject = Resolve(subjectNames, rule.Clue.SubjectKey.Count > 0 && window is null ? rule.Clue.SubjectKeyLocations : [], "subject key");
         if (subjectNames.Count == 0)
         {
             diagnostics.Add(new Diagnostic(DiagnosticIds.NoSubjectKey, DiagnosticSeverity.Warning, $"Rule '{rule.Id}' has no subject key and dataset '{schema.Name}' declares none; clues are keyed by line.", rule.Location, "Declare key fields on the dataset or a subject key on the rule, so re-runs recognise the same clue.") { RuleId = rule.Id });
@@ -802,12 +805,17 @@ public sealed partial class RuleSetBuilder
         IEnumerable<(int Source, int Field)> defaults = window is null
             ? subject.Concat(referenced)
             : [.. window.Over >= 0 ? [(0, window.Over)] : Array.Empty<(int, int)>(), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
-        (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, "evidence") : [.. defaults.Distinct()];
+        (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, rule.Clue.EvidenceLocations, "evidence") : [.. defaults.Distinct()];
         var unknown = new List<string>();
-        TitleTemplate title = TitleTemplate.Parse(rule.Clue.Title ?? rule.Id, Find, unknown);
+        string titleText = rule.Clue.Title ?? rule.Id;
+        TitleTemplate title = TitleTemplate.Parse(titleText, Find, unknown);
         foreach (string name in unknown)
         {
-            diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of the rule's datasets.", clueLocation, null, rule.Id);
+            // At the placeholder itself, when the title's place in its file is known.
+            int start = titleText.IndexOf("{" + name + "}", StringComparison.Ordinal);
+            SourceLocation at = rule.Clue.TitleSource is { } map && start >= 0 ? new ExpressionText(titleText, map).Locate(new TextSpan(start, name.Length + 2)) : clueLocation;
+            string? suggestion = NameSuggester.Closest(name, Names());
+            diagnostics.Error(DiagnosticIds.UnknownField, $"The title of rule '{rule.Id}' has placeholder '{{{name}}}', which names no field of the rule's datasets.", at, suggestion is null ? null : $"Did you mean '{{{suggestion}}}'?", rule.Id);
             ok = false;
         }
 

@@ -28,6 +28,17 @@ public class ConditionLocationTests
     public void Load_SyntaxErrorInBlockScalar_PointsAtTheToken() =>
         DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when: |\n  amount >= 1000\n    AND AND cause = 'x'\n").Diagnostics, DiagnosticIds.UnexpectedToken, 7, 9);
 
+    [Theory]
+    [InlineData("clue:\n  title: \"醉驾 {nmae}\"\n", 7, 14, "Did you mean '{name}'?")]
+    [InlineData("clue:\n  evidence: [person_id, amout]\n", 7, 25, "Did you mean 'amount'?")]
+    [InlineData("clue:\n  evidence:\n    - person_id\n    - amout\n", 9, 7, "Did you mean 'amount'?")]
+    [InlineData("clue:\n  subject: [persn_id]\n", 7, 13, "Did you mean 'person_id'?")]
+    public void Load_UnknownFieldInTheClue_PointsAtTheItemOrPlaceholder(string clue, int line, int column, string hint)
+    {
+        Diagnostic diagnostic = DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when: amount > 1\n" + clue).Diagnostics, DiagnosticIds.UnknownField, line, column);
+        Assert.Equal(hint, diagnostic.Hint);
+    }
+
     [Fact]
     public void Load_TypeMismatchInSecondListItem_PointsAtTheOperator() =>
         DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when:\n  - amount > 1\n  - cause > 5\n").Diagnostics, DiagnosticIds.TypeMismatch, 7, 11);

@@ -26,7 +26,7 @@ public class ModelDiagnosticsTests
     [InlineData("rules:\n  - {id: R1, from: cases, when: amount > 1}\n  - {id: R1, from: cases, when: amount > 2}\n", ModelDiagnosticIds.DuplicateId, 6, 10, null)]
     [InlineData("rules:\n  - {id: 'R 1', from: cases, when: amount > 1}\n", ModelDiagnosticIds.InvalidValue, 5, 10, null)]
     [InlineData("from: case\nwhen: amount > 1\n", DiagnosticIds.UnknownDataset, 4, 7, "Did you mean 'cases'?")]
-    [InlineData("from: cases\nwhen: amount > 1\nclue: {evidence: [amount, amout]}\n", DiagnosticIds.UnknownField, 6, 7, "Did you mean 'amount'?")]
+    [InlineData("from: cases\nwhen: amount > 1\nclue: {evidence: [amount, amout]}\n", DiagnosticIds.UnknownField, 6, 27, "Did you mean 'amount'?")]
     [InlineData("from: cases\nwhen: amount > $limit\n", DiagnosticIds.UnknownParameter, 5, 16, null)]
     [InlineData("from: cases\nwhen: amount > 1\ntests:\n  - {name: t, records: {case: []}, expect: []}\n", ModelDiagnosticIds.InvalidTestData, 7, 25, "Did you mean 'cases'?")]
     [InlineData("from: cases\nwhen: amount > 1\ntests:\n  - name: t\n    records:\n      cases:\n        - {amout: 1}\n    expect: []\n", ModelDiagnosticIds.InvalidTestData, 10, 11, "Did you mean 'amount'?")]

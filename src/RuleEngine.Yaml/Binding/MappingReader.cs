@@ -53,6 +53,21 @@ internal sealed partial class MappingReader
 
     public bool? Bool(string key) => Node(key) is { } node ? ScalarValues.Bool(node, $"'{key}'", _diagnostics) : null;
 
+    /// <summary>A text or list of texts, each with where it is written.</summary>
+    public IReadOnlyList<(string Text, SourceLocation Location)> LocatedTextList(string key)
+    {
+        IReadOnlyList<string> texts = TextList(key);
+        IReadOnlyList<YamlNode> nodes = Node(key) switch
+        {
+            YamlSequence sequence => sequence.Items,
+            YamlScalar { IsNull: false } scalar => [scalar],
+            _ => [],
+        };
+
+        // Items that are not text were reported and left out: locations are paired only when nothing was left out.
+        return [.. texts.Select((t, i) => (t, texts.Count == nodes.Count ? nodes[i].Location : SourceLocation.None))];
+    }
+
     public IReadOnlyList<string> TextList(string key)
     {
         switch (Node(key))

@@ -682,11 +682,18 @@ internal sealed class ModelReader
 
         var clue = new MappingReader(mapping, ClueKeys, _diagnostics, "clue");
         new ClueHeaderValidator().Check(new ClueHeader(clue.Text("severity"), k => clue.LocationOf(k)), _diagnostics);
+        string? title = clue.Text("title");
+        SourceMap? titleMap = clue.Node("title") is YamlScalar { IsNull: false } titleScalar ? SourceMap.FromPositions(_file.Path, ScalarPositions.Map(_file.Text, _lines, titleScalar)) : null;
+        IReadOnlyList<(string Text, SourceLocation Location)> subject = clue.LocatedTextList("subject");
+        IReadOnlyList<(string Text, SourceLocation Location)> evidence = clue.LocatedTextList("evidence");
         var spec = new ClueSpec
         {
-            Title = clue.Text("title"),
-            SubjectKey = clue.TextList("subject"),
-            Evidence = clue.TextList("evidence"),
+            Title = title,
+            TitleSource = titleMap,
+            SubjectKey = [.. subject.Select(s => s.Text)],
+            SubjectKeyLocations = [.. subject.Select(s => s.Location)],
+            Evidence = [.. evidence.Select(e => e.Text)],
+            EvidenceLocations = [.. evidence.Select(e => e.Location)],
             Severity = clue.Text("severity") switch
             {
                 "high" => ClueSeverity.High,
