@@ -323,7 +323,8 @@ internal static class RunCommand
 
         foreach (RecordRejection rejection in summary.Rejections)
         {
-            Console.WriteLine($"Rejected {rejection}");
+            // Read errors lose the record; rule errors lose one rule's verdict on it; warnings lose nothing.
+            Console.WriteLine($"{(rejection.IsWarning ? "Warning" : rejection.RuleId is not null ? "Rule error" : "Rejected")} {rejection}");
         }
 
         double seconds = Math.Max(summary.Elapsed.TotalSeconds, 1e-6);

@@ -101,7 +101,7 @@ internal sealed class RunStatistics
         FieldWarnings++;
         if (_rejections.Count < _options.MaxReportedRejections)
         {
-            _rejections.Add(warning);
+            _rejections.Add(warning with { IsWarning = true });
         }
     }
 

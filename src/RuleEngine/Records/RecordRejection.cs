@@ -17,6 +17,12 @@ public sealed record RecordRejection(string Dataset, long Line, string Code, str
     public string? RuleId { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether this is a warning about a record that was still read and evaluated (a suspect
+    /// field value, such as an ID number that fails its check), not a rejection or a rule error.
+    /// </summary>
+    public bool IsWarning { get; init; }
+
+    /// <summary>
     /// Gets the record's raw text, for a dead-letter sink that protects it (personal data: never logged, never in
     /// <see cref="ToString"/>); <see langword="null"/> when the source has none.
     /// </summary>

@@ -59,7 +59,7 @@ public class IdentityTests
         Assert.Equal(
             [("deaths", 3L, "person_id"), ("payments", 2L, "person_id")],
             summary.Rejections.Select(r => (r.Dataset, r.Line, r.Field)).Order());
-        Assert.All(summary.Rejections, r => Assert.Equal(DiagnosticIds.InvalidIdNumber, r.Code));
+        Assert.All(summary.Rejections, r => Assert.Equal((DiagnosticIds.InvalidIdNumber, true), (r.Code, r.IsWarning)));
         Assert.Equal(0, summary.RecordsRejected);
     }
 

@@ -30,7 +30,7 @@ public class RuleSetRunTests
         Assert.Equal(new Dictionary<string, long> { ["DUI"] = 1, ["LEND"] = 1, ["NEVER"] = 0 }, summary.CluesPerRule);
         Assert.Equal(4L, summary.RecordsReadPerDataset["judgments"]);
         RecordRejection rejection = Assert.Single(summary.Rejections);
-        Assert.Equal(("judgments", 4L, "amount", DiagnosticIds.InvalidValue), (rejection.Dataset, rejection.Line, rejection.Field, rejection.Code));
+        Assert.Equal(("judgments", 4L, "amount", DiagnosticIds.InvalidValue, false), (rejection.Dataset, rejection.Line, rejection.Field, rejection.Code, rejection.IsWarning));
         Assert.False(summary.StoppedByPolicy);
         Assert.StartsWith("Records read 4, matched 2, rejected 1, rule errors 0, field warnings 0; clues 2 (0 repeated); ", summary.ToString(), StringComparison.Ordinal);
     }
