@@ -202,7 +202,7 @@ internal sealed class Checkpointer(string path, Checkpoint initial, HashingStrea
         checkpoint.Write(path, () => Crash("during-checkpoint"));
         if (_crash is { Phase: "hold-after-checkpoint" } hold && hold.Count == _reports)
         {
-            // For the test of Ctrl+C: the run waits here, its checkpoint written, until the signal cancels it.
+            // For the test of cancelling by signal: the run waits here, its checkpoint written, until SIGTERM or Ctrl+C cancels it.
             ProcessCancelled.WaitHandle.WaitOne();
         }
     }
@@ -212,7 +212,7 @@ internal sealed class Checkpointer(string path, Checkpoint initial, HashingStrea
 
     /// <summary>
     /// Kills the process at a chosen checkpoint, for the tests of resumption (RULERUNNER_TEST_CRASH=phase:n); the phase
-    /// hold-after-checkpoint instead waits there for Ctrl+C.
+    /// hold-after-checkpoint instead waits there for SIGTERM or Ctrl+C.
     /// </summary>
     private void Crash(string phase)
     {
