@@ -48,6 +48,26 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Compare_of_a_masked_clue_file_says_that_it_needs_revealed_subjects()
+    {
+        string data = Path.Combine(_folder, "generated");
+        (int generated, string generatedOutput) = Runner.RuleRunner("gen", "--models", Runner.SampleModels, "--out", data, "--records", "200", "--seed", "3");
+        Assert.True(generated == 0, generatedOutput);
+        string masked = Path.Combine(_folder, "masked.jsonl");
+        string revealed = Path.Combine(_folder, "revealed.jsonl");
+        Assert.Equal(0, Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", data, "--out", masked, "--progress", "off").ExitCode);
+        Assert.Equal(0, Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", data, "--out", revealed, "--reveal-personal-data", "--progress", "off").ExitCode);
+
+        (int maskedExit, string maskedOutput) = Runner.RuleRunner("compare", "--clues", masked, "--expected", Path.Combine(data, "expected-clues.tsv"));
+        (int revealedExit, string revealedOutput) = Runner.RuleRunner("compare", "--clues", revealed, "--expected", Path.Combine(data, "expected-clues.tsv"));
+
+        Assert.Equal(1, maskedExit);
+        Assert.Contains("compare needs the clues of a run with --reveal-personal-data", maskedOutput, StringComparison.Ordinal);
+        Assert.True(revealedExit == 0, revealedOutput);
+        Assert.DoesNotContain("masked", revealedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_over_clean_data_exits_0_and_accounts_for_every_line()
     {
         (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off");
