@@ -229,13 +229,7 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {subject: 11010519491231002X, evidence: {"count()": 3}}
             """;
-        using var folder = new ModelFolder(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
-        ModelSet models = folder.Load();
-        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
-
-        ModelTestReport report = await ModelTestRunner.RunAsync(models);
-
-        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+        await AssertModelTestsPass(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
     }
 
     [Fact]
@@ -282,7 +276,13 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {subject: 91370281MA3C0XYZ1K, evidence: {members: 3, episode_start: 2024-01, episode_end: 2024-03}}
             """;
-        using var folder = new ModelFolder(("datasets/returns.yaml", Returns), ("datasets/deliveries.yaml", Deliveries), ("m.yaml", model));
+        await AssertModelTestsPass(("datasets/returns.yaml", Returns), ("datasets/deliveries.yaml", Deliveries), ("m.yaml", model));
+    }
+
+    /// <summary>Loads a folder of these files without errors and runs its model tests, which must all pass.</summary>
+    private static async Task AssertModelTestsPass(params (string Name, string Text)[] files)
+    {
+        using var folder = new ModelFolder(files);
         ModelSet models = folder.Load();
         Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
 
@@ -347,11 +347,7 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {subject: 11010519491231002X}
             """;
-        using var folder = new ModelFolder(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
-
-        ModelTestReport report = await ModelTestRunner.RunAsync(folder.Load());
-
-        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+        await AssertModelTestsPass(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
     }
 
     [Fact]
@@ -445,13 +441,7 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {subject: C1, evidence: {a.accidents: 2, a.nearest_gap: 10, a.numbers: [A1, A2]}}
             """;
-        using var folder = new ModelFolder(("datasets/claims.yaml", Claims), ("datasets/accidents.yaml", Accidents), ("m.yaml", Model));
-        ModelSet models = folder.Load();
-        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
-
-        ModelTestReport report = await ModelTestRunner.RunAsync(models);
-
-        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+        await AssertModelTestsPass(("datasets/claims.yaml", Claims), ("datasets/accidents.yaml", Accidents), ("m.yaml", Model));
     }
 
     [Fact]
@@ -497,13 +487,7 @@ public class ModelCompileAndTestRunnerTests
                 expect:
                   - {rule: R1, subject: 11010519491231002X, evidence: {"sum(amount)": 2700}}
             """;
-        using var folder = new ModelFolder(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
-        ModelSet models = folder.Load();
-        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
-
-        ModelTestReport report = await ModelTestRunner.RunAsync(models);
-
-        Assert.True(report.Passed, string.Join("\n", report.Results.SelectMany(r => r.Failures)));
+        await AssertModelTestsPass(("datasets/payments.yaml", AllowancePayments), ("datasets/deaths.yaml", Deaths), ("m.yaml", Model));
     }
 
     [Fact]
