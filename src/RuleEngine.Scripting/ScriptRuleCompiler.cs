@@ -214,7 +214,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             }
 
             var script = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(_code, ScriptParseOptions).GetRoot();
-            CheckShape(script);
+            ScriptShape.Check(script, Error);
             if (diagnostics.Exists(d => d.IsError))
             {
                 return null;
@@ -258,44 +258,6 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             return condition;
         }
 
-        /// <summary>What a script may be made of: statements, local functions and variables; no types, static fields, directives or attributes.</summary>
-        private void CheckShape(CompilationUnitSyntax script)
-        {
-            foreach (SyntaxTrivia directive in script.DescendantTrivia(descendIntoTrivia: true).Where(t => t.IsDirective || t.IsKind(SyntaxKind.ShebangDirectiveTrivia)))
-            {
-                Error(ScriptDiagnosticIds.DirectiveNotAllowed, "Scripts cannot use preprocessor directives (#r, #load, #line, #if, ...).", directive.Span.Start, directive.Span.Length, "A script uses only what the allow-list offers; it cannot load assemblies or files.");
-            }
-
-            foreach (ExternAliasDirectiveSyntax alias in script.Externs)
-            {
-                Error(ScriptDiagnosticIds.UnsafeCodeNotAllowed, "Scripts cannot use extern aliases.", alias.Span.Start, alias.Span.Length, null);
-            }
-
-            foreach (AttributeListSyntax attributes in script.AttributeLists)
-            {
-                Error(ScriptDiagnosticIds.UnsafeCodeNotAllowed, "Scripts cannot use attributes.", attributes.Span.Start, attributes.Span.Length, null);
-            }
-
-            foreach (MemberDeclarationSyntax member in script.Members)
-            {
-                switch (member)
-                {
-                    case GlobalStatementSyntax:
-                        break;
-                    case MethodDeclarationSyntax:
-                        break;
-                    case FieldDeclarationSyntax field when field.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword)):
-                        Error(ScriptDiagnosticIds.StaticStateNotAllowed, "Scripts cannot declare static fields: a value would carry over from one record to the next.", field.Span.Start, field.Span.Length, "Use a local variable.");
-                        break;
-                    case FieldDeclarationSyntax:
-                        break;
-                    default:
-                        Error(ScriptDiagnosticIds.DeclarationNotAllowed, "Scripts cannot declare types, namespaces, properties or events (code that could run when the assembly loads).", member.Span.Start, Math.Min(member.Span.Length, 1), "Use local functions and local variables.");
-                        break;
-                }
-            }
-        }
-
         /// <summary>Compiles the script alone, reports every problem, checks it at the gate and inserts the budgets; <see langword="null"/> on an error.</summary>
         private GatedScript? Gate(ScriptSource source, bool guarded)
         {
@@ -307,9 +269,7 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             foreach (RoslynDiagnostic diagnostic in compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning))
             {
                 TextSpan span = diagnostic.Location.SourceSpan;
-                string? hint = diagnostic.Id == "CS1061" && diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(ScriptSource.ViewStruct, StringComparison.Ordinal)
-                    ? RuleEngine.Language.NameSuggester.Closest(source.Text.Substring(span.Start, span.Length), source.Properties.Keys) is { } near ? $"Did you mean 'r.{near}'?" : "The record has a property per field of the dataset's schema."
-                    : null;
+                string? hint = ScriptShape.HintFor(diagnostic, source.Text, source.Properties);
                 string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
                 if (diagnostic.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
                 {

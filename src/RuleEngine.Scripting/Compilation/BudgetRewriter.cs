@@ -27,6 +27,9 @@ internal sealed class BudgetRewriter(SemanticModel model) : CSharpSyntaxRewriter
         return root.ReplaceNode(body, body.WithStatements(SyntaxFactory.List(body.Statements.Select(statement => IsPrologue(statement) ? statement : (StatementSyntax)rewriter.Visit(statement)))));
     }
 
+    /// <summary>Inserts the budgets into a submission of an interactive session, all of which is the author's.</summary>
+    public static SyntaxNode RewriteSubmission(SyntaxNode root, SemanticModel model) => new BudgetRewriter(model).Visit(root);
+
     private static bool IsPrologue(StatementSyntax statement) =>
         statement is LocalDeclarationStatementSyntax declaration
         && declaration.Declaration.Variables.Any(v => v.Identifier.ValueText is "r" or Guard);
@@ -45,6 +48,15 @@ internal sealed class BudgetRewriter(SemanticModel model) : CSharpSyntaxRewriter
     {
         bool returnsVoid = node.ReturnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword };
         var visited = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
+        BlockSyntax body = Counted(visited.Body, visited.ExpressionBody?.Expression, returnsVoid);
+        return visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body);
+    }
+
+    public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
+    {
+        // A submission's methods (a rule script's are local functions), counted the same way.
+        bool returnsVoid = node.ReturnType is PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword };
+        var visited = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
         BlockSyntax body = Counted(visited.Body, visited.ExpressionBody?.Expression, returnsVoid);
         return visited.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body);
     }

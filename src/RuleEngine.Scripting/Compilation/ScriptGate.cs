@@ -14,9 +14,9 @@ namespace RuleEngine.Scripting.Compilation;
 /// </summary>
 internal sealed class ScriptGate
 {
-    private readonly CSharpCompilation _compilation;
     private readonly SemanticModel _model;
-    private readonly ScriptSource _source;
+    private readonly IReadOnlyDictionary<string, string> _properties;
+    private readonly Func<IAssemblySymbol?, SymbolOrigin> _origin;
     private readonly AllowList _allowList;
     private readonly Action<string, string, TextSpan, string?> _report;
     private readonly TextSpan[] _userSpans;
@@ -24,14 +24,27 @@ internal sealed class ScriptGate
     private readonly List<(TextSpan Span, string Message)> _reportedMessages = [];
     private readonly Dictionary<ITypeSymbol, bool> _checkedTypes = new(SymbolEqualityComparer.Default);
 
-    private ScriptGate(CSharpCompilation compilation, SyntaxTree tree, ScriptSource source, AllowList allowList, Action<string, string, TextSpan, string?> report)
+    private ScriptGate(SemanticModel model, IEnumerable<TextSpan> userSpans, IReadOnlyDictionary<string, string> properties, Func<IAssemblySymbol?, SymbolOrigin> origin, AllowList allowList, Action<string, string, TextSpan, string?> report)
     {
-        _compilation = compilation;
-        _model = compilation.GetSemanticModel(tree);
-        _source = source;
+        _model = model;
+        _properties = properties;
+        _origin = origin;
         _allowList = allowList;
         _report = report;
-        _userSpans = [.. source.UserSpans];
+        _userSpans = [.. userSpans];
+    }
+
+    /// <summary>Where a symbol a script uses was declared, which decides how it is checked.</summary>
+    internal enum SymbolOrigin
+    {
+        /// <summary>A referenced assembly: the allow-list decides.</summary>
+        Library,
+
+        /// <summary>Code the engine generated around the script: only the record view and the parameters.</summary>
+        Generated,
+
+        /// <summary>The author's own earlier code (a session's previous submissions), which passed the gate itself.</summary>
+        Author,
     }
 
     /// <summary>Gets the fields of the record the script reads.</summary>
@@ -40,7 +53,25 @@ internal sealed class ScriptGate
     /// <summary>Checks the script; reports each problem through <paramref name="report"/> (code, message, generated span, hint).</summary>
     public static ScriptGate Check(CSharpCompilation compilation, SyntaxTree tree, ScriptSource source, AllowList allowList, Action<string, string, TextSpan, string?> report)
     {
-        var gate = new ScriptGate(compilation, tree, source, allowList, report);
+        var gate = new ScriptGate(compilation.GetSemanticModel(tree), source.UserSpans, source.Properties, a => SymbolEqualityComparer.Default.Equals(a, compilation.Assembly) ? SymbolOrigin.Generated : SymbolOrigin.Library, allowList, report);
+        gate.Run(tree.GetRoot());
+        return gate;
+    }
+
+    /// <summary>
+    /// Checks one submission of an interactive session: all of its text is the author's; symbols of the session's
+    /// preamble are generated code (the record view, the parameters and <c>r</c>), those of its earlier submissions the
+    /// author's.
+    /// </summary>
+    public static ScriptGate CheckSubmission(CSharpCompilation compilation, SyntaxTree tree, string preambleAssembly, IReadOnlyDictionary<string, string> properties, AllowList allowList, Action<string, string, TextSpan, string?> report)
+    {
+        SymbolOrigin Origin(IAssemblySymbol? assembly) =>
+            assembly is null ? SymbolOrigin.Library
+            : assembly.Name == preambleAssembly ? SymbolOrigin.Generated
+            : SymbolEqualityComparer.Default.Equals(assembly, compilation.Assembly) || assembly.IsInteractive ? SymbolOrigin.Author
+            : SymbolOrigin.Library;
+
+        var gate = new ScriptGate(compilation.GetSemanticModel(tree), [tree.GetRoot().FullSpan], properties, Origin, allowList, report);
         gate.Run(tree.GetRoot());
         return gate;
     }
@@ -65,12 +96,25 @@ internal sealed class ScriptGate
             CheckSemantics(node);
         }
 
-        MethodDeclarationSyntax entry = root.DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == ScriptSource.EntryPoint);
-        if (entry.Body is { } body && _model.GetOperation(body) is { } operation)
-        {
-            foreach (IOperation child in operation.Descendants().Where(o => InUserCode(o.Syntax.Span)))
+        // The operations, implicit ones included (foreach's enumerator, conversions), under each piece of code that runs:
+        // the entry method's body of a rule script; each statement, method and field initialiser of a submission.
+        IEnumerable<SyntaxNode> bodies = root.DescendantNodes().OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.Identifier.ValueText == ScriptSource.EntryPoint) is { Body: { } body }
+            ? [body]
+            : ((CompilationUnitSyntax)root).Members.SelectMany(m => m switch
             {
-                CheckOperation(child);
+                GlobalStatementSyntax statement => [statement.Statement],
+                MethodDeclarationSyntax method => [method],
+                FieldDeclarationSyntax field => field.Declaration.Variables.Where(v => v.Initializer is not null).Select(v => (SyntaxNode)v.Initializer!),
+                _ => [],
+            });
+        foreach (SyntaxNode code in bodies)
+        {
+            if (_model.GetOperation(code) is { } operation)
+            {
+                foreach (IOperation child in operation.DescendantsAndSelf().Where(o => InUserCode(o.Syntax.Span)))
+                {
+                    CheckOperation(child);
+                }
             }
         }
     }
@@ -291,10 +335,13 @@ internal sealed class ScriptGate
             }
         }
 
-        if (SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _compilation.Assembly))
+        switch (_origin(symbol.ContainingAssembly))
         {
-            CheckGenerated(symbol, at);
-            return;
+            case SymbolOrigin.Generated:
+                CheckGenerated(symbol, at);
+                return;
+            case SymbolOrigin.Author:
+                return;
         }
 
         if (!_allowList.AllowsMember(symbol, out string? hint))
@@ -307,7 +354,7 @@ internal sealed class ScriptGate
     private void CheckGenerated(ISymbol symbol, SyntaxNode at)
     {
         INamedTypeSymbol? type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
-        if (type?.Name == ScriptSource.ViewStruct && symbol is IPropertySymbol property && _source.Properties.TryGetValue(property.Name, out string? field))
+        if (type?.Name == ScriptSource.ViewStruct && symbol is IPropertySymbol property && _properties.TryGetValue(property.Name, out string? field))
         {
             FieldsRead.Add(field);
             return;
@@ -318,7 +365,8 @@ internal sealed class ScriptGate
             return;
         }
 
-        if (symbol is INamedTypeSymbol { Name: ScriptSource.ViewStruct })
+        // The record view, a session preamble's r, and the submission class r belongs to.
+        if (symbol is INamedTypeSymbol { Name: ScriptSource.ViewStruct } or INamedTypeSymbol { IsScriptClass: true } or IPropertySymbol { Name: "r", Type.Name: ScriptSource.ViewStruct })
         {
             return;
         }
@@ -362,10 +410,13 @@ internal sealed class ScriptGate
 
                 return;
             case INamedTypeSymbol named:
-                if (SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, _compilation.Assembly))
+                switch (_origin(named.ContainingAssembly))
                 {
-                    CheckGenerated(named, at);
-                    return;
+                    case SymbolOrigin.Generated:
+                        CheckGenerated(named, at);
+                        return;
+                    case SymbolOrigin.Author:
+                        return;
                 }
 
                 if (!_allowList.AllowsType(named))

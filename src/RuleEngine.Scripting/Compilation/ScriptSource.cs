@@ -70,45 +70,9 @@ internal sealed class ScriptSource
 
         int namespaceAt = text.Length + "namespace ".Length;
         text.Append("namespace ").Append(NamespacePlaceholder).Append("\n{\n");
-        text.Append("public readonly struct ").Append(ViewStruct).Append("\n{\n");
-        text.Append("    private readonly ").Append(Runtime).Append(".ScriptRecord __reRecord;\n");
-        text.Append("    public ").Append(ViewStruct).Append('(').Append(Runtime).Append(".ScriptRecord record) { __reRecord = record; }\n");
-        var layout = new Records.RecordLayout(schema);
-        for (int i = 0; i < schema.Fields.Count; i++)
-        {
-            FieldDefinition field = schema.Fields[i];
-            string name = PropertyName(field.Name, properties.Keys);
-            properties[name] = field.Name;
-            (string type, string reader) = field.Type switch
-            {
-                FieldType.Int => ("int?", "Int32"),
-                FieldType.Long => ("long?", "Int64"),
-                FieldType.Bool => ("bool?", "Boolean"),
-                FieldType.Date or FieldType.YearMonth => ("global::System.DateOnly?", "Date"),
-                FieldType.DateTime => ("global::System.DateTime?", "DateTime"),
-                FieldType.Double => ("double?", "Double"),
-                FieldType.Decimal => ("decimal?", "Decimal"),
-                FieldType.StringArray => ("global::RuleEngine.Scripting.Api.TextList?", "Texts"),
-                _ => ("string?", "String"),
-            };
-            text.Append(CultureInfo.InvariantCulture, $"    public {type} {name} => __reRecord.{reader}({i}, {layout.Slots[i]});\n");
-        }
-
-        text.Append("}\n");
+        AppendRecordView(text, schema, properties);
         text.Append("public static class ").Append(RuleClass).Append("\n{\n");
-        text.Append($"    public static class {ParameterClass}\n    {{\n");
-        var parameterNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach ((string parameter, object? value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            string name = PropertyName(parameter, parameterNames);
-            if (ParameterDeclaration(name, value) is { } declaration)
-            {
-                parameterNames.Add(name);
-                text.Append("        ").Append(declaration).Append('\n');
-            }
-        }
-
-        text.Append("    }\n");
+        AppendParameters(text, parameters, "    ");
         // The script is the body of Run itself, so stack traces of its faults carry its own lines (nothing to inline).
         text.Append("    public static bool Run(object __reRecordObject)\n    {\n");
         text.Append($"        {ViewStruct} r = new {ViewStruct}(new {Runtime}.ScriptRecord(__reRecordObject));");
@@ -141,6 +105,63 @@ internal sealed class ScriptSource
         source.Namespace = NamespacePrefix + hash;
         source.Text = text.ToString();
         return source;
+    }
+
+    /// <summary>
+    /// Appends the <c>RecordView</c> struct: a typed, nullable property per field of <paramref name="schema"/>, named in
+    /// PascalCase, reading the record's slots.
+    /// </summary>
+    /// <param name="text">The text to append to.</param>
+    /// <param name="schema">The schema of the record.</param>
+    /// <param name="properties">Receives the field name behind each property.</param>
+    public static void AppendRecordView(StringBuilder text, DatasetSchema schema, IDictionary<string, string> properties)
+    {
+        text.Append("public readonly struct ").Append(ViewStruct).Append("\n{\n");
+        text.Append("    private readonly ").Append(Runtime).Append(".ScriptRecord __reRecord;\n");
+        text.Append("    public ").Append(ViewStruct).Append('(').Append(Runtime).Append(".ScriptRecord record) { __reRecord = record; }\n");
+        var layout = new Records.RecordLayout(schema);
+        for (int i = 0; i < schema.Fields.Count; i++)
+        {
+            FieldDefinition field = schema.Fields[i];
+            string name = PropertyName(field.Name, properties.Keys);
+            properties[name] = field.Name;
+            (string type, string reader) = field.Type switch
+            {
+                FieldType.Int => ("int?", "Int32"),
+                FieldType.Long => ("long?", "Int64"),
+                FieldType.Bool => ("bool?", "Boolean"),
+                FieldType.Date or FieldType.YearMonth => ("global::System.DateOnly?", "Date"),
+                FieldType.DateTime => ("global::System.DateTime?", "DateTime"),
+                FieldType.Double => ("double?", "Double"),
+                FieldType.Decimal => ("decimal?", "Decimal"),
+                FieldType.StringArray => ("global::RuleEngine.Scripting.Api.TextList?", "Texts"),
+                _ => ("string?", "String"),
+            };
+            text.Append(CultureInfo.InvariantCulture, $"    public {type} {name} => __reRecord.{reader}({i}, {layout.Slots[i]});\n");
+        }
+
+        text.Append("}\n");
+    }
+
+    /// <summary>Appends the static class <c>p</c> that holds the parameters as constants and read-only fields.</summary>
+    /// <param name="text">The text to append to.</param>
+    /// <param name="parameters">The parameters, with the values that apply.</param>
+    /// <param name="indent">The indentation of the class.</param>
+    public static void AppendParameters(StringBuilder text, IReadOnlyDictionary<string, object?> parameters, string indent)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"{indent}public static class {ParameterClass}\n{indent}{{\n");
+        var parameterNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string parameter, object? value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            string name = PropertyName(parameter, parameterNames);
+            if (ParameterDeclaration(name, value) is { } declaration)
+            {
+                parameterNames.Add(name);
+                text.Append(indent).Append("    ").Append(declaration).Append('\n');
+            }
+        }
+
+        text.Append(indent).Append("}\n");
     }
 
     /// <summary>
