@@ -31,12 +31,22 @@ internal sealed class ConditionEvaluator(DatasetDefinition dataset, string file,
 
     public string File { get; } = file;
 
+    /// <summary>Gets the parameters conditions may use.</summary>
+    public IReadOnlyDictionary<string, object?> Parameters { get; } = parameters;
+
+    /// <summary>The line of the file's first record (after a header, a comment, a rejected line); 1 for an empty file.</summary>
+    public async Task<long> FirstLineAsync(CancellationToken cancellationToken)
+    {
+        ConditionCounts first = await CountAsync(Compile("TRUE").Rules!, 1, cancellationToken).ConfigureAwait(false);
+        return first.FirstTrueLines.Count > 0 ? first.FirstTrueLines[0] : 1;
+    }
+
     /// <summary>Compiles a condition; the diagnostics carry its column, a code and a hint, as a model's would.</summary>
     public (RuleSet? Rules, IReadOnlyList<Diagnostic> Diagnostics) Compile(string condition)
     {
         var builder = new RuleSetBuilder().AddDataset(Dataset.Schema);
-        builder.AddRule(new RuleDefinition(TrueRule, Dataset.Schema.Name, condition) { Parameters = parameters, ConditionSource = SourceMap.StartingAt(new SourceLocation(null, 1, 1, 1, 1)) });
-        builder.AddRule(new RuleDefinition(FalseRule, Dataset.Schema.Name, $"NOT ({condition})") { Parameters = parameters });
+        builder.AddRule(new RuleDefinition(TrueRule, Dataset.Schema.Name, condition) { Parameters = Parameters, ConditionSource = SourceMap.StartingAt(new SourceLocation(null, 1, 1, 1, 1)) });
+        builder.AddRule(new RuleDefinition(FalseRule, Dataset.Schema.Name, $"NOT ({condition})") { Parameters = Parameters });
         IReadOnlyList<Diagnostic> diagnostics = builder.Validate();
 
         // The negation repeats the condition's problems at other columns: only the condition's own are shown.
@@ -46,7 +56,7 @@ internal sealed class ConditionEvaluator(DatasetDefinition dataset, string file,
 
     public async Task<ConditionCounts> CountAsync(RuleSet rules, int firstLines, CancellationToken cancellationToken)
     {
-        var sink = new FirstLines(firstLines);
+        var sink = new FirstLines(TrueRule, firstLines);
         var options = new RunOptions { QuarantineAfterErrors = long.MaxValue, RevealPersonalData = reveal };
         RunSummary summary = await rules.RunAsync(Dataset.Open(File), sink, options, cancellationToken).ConfigureAwait(false);
         long trueCount = summary.CluesPerRule.GetValueOrDefault(TrueRule);
@@ -65,14 +75,7 @@ internal sealed class ConditionEvaluator(DatasetDefinition dataset, string file,
     public async Task<bool> PrintAsync(string condition, long? line, TextWriter output, CancellationToken cancellationToken)
     {
         (RuleSet? rules, IReadOnlyList<Diagnostic> diagnostics) = Compile(condition);
-        foreach (Diagnostic diagnostic in diagnostics)
-        {
-            int column = diagnostic.Location.IsKnown ? Math.Clamp(diagnostic.Location.Column, 1, condition.Length + 1) : 1;
-            await output.WriteLineAsync($"  {condition}").ConfigureAwait(false);
-            await output.WriteLineAsync($"  {new string(' ', column - 1)}^").ConfigureAwait(false);
-            await output.WriteLineAsync($"{(diagnostic.IsError ? "error" : "warning")} {diagnostic.Id} at column {column}: {diagnostic.Message}{(diagnostic.Hint is { } hint ? " " + hint : string.Empty)}").ConfigureAwait(false);
-        }
-
+        await PrintDiagnosticsAsync(condition, diagnostics, output).ConfigureAwait(false);
         if (rules is null)
         {
             return false;
@@ -86,13 +89,49 @@ internal sealed class ConditionEvaluator(DatasetDefinition dataset, string file,
         }
 
         ConditionCounts counts = await CountAsync(rules, 10, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(File)}: {counts.Read} records: true {counts.True}, false {counts.False}, unknown {counts.Unknown}{(counts.Failed > 0 ? $", failed {counts.Failed}" : string.Empty)}{(counts.Rejected > 0 ? $", not read {counts.Rejected}" : string.Empty)}")).ConfigureAwait(false);
+        await PrintCountsAsync(File, counts, output).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Prints diagnostics of typed text as the author sees them: the line of the text, a caret under the column, the
+    /// code, the message and the hint.
+    /// </summary>
+    public static async Task PrintDiagnosticsAsync(string text, IEnumerable<Diagnostic> diagnostics, TextWriter output)
+    {
+        string[] lines = text.Split('\n');
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            int lineIndex = diagnostic.Location.IsKnown ? Math.Clamp(diagnostic.Location.Line, 1, lines.Length) - 1 : 0;
+            string line = lines[lineIndex].TrimEnd('\r');
+            int column = diagnostic.Location.IsKnown ? Math.Clamp(diagnostic.Location.Column, 1, line.Length + 1) : 1;
+            string where = lines.Length > 1 ? string.Create(CultureInfo.InvariantCulture, $"line {lineIndex + 1} column {column}") : string.Create(CultureInfo.InvariantCulture, $"column {column}");
+            await output.WriteLineAsync($"  {line}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {new string(' ', DisplayWidth(line.AsSpan(0, column - 1)))}^").ConfigureAwait(false);
+            await output.WriteLineAsync($"{(diagnostic.IsError ? "error" : "warning")} {diagnostic.Id} at {where}: {diagnostic.Message}{(diagnostic.Hint is { } hint ? " " + hint : string.Empty)}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Prints what a condition gave over a file, and its first true lines.</summary>
+    public static async Task PrintCountsAsync(string file, ConditionCounts counts, TextWriter output)
+    {
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}: {counts.Read} records: true {counts.True}, false {counts.False}, unknown {counts.Unknown}{(counts.Failed > 0 ? $", failed {counts.Failed}" : string.Empty)}{(counts.Rejected > 0 ? $", not read {counts.Rejected}" : string.Empty)}")).ConfigureAwait(false);
         if (counts.FirstTrueLines.Count > 0)
         {
             await output.WriteLineAsync($"  true on line(s) {string.Join(", ", counts.FirstTrueLines)}{(counts.True > counts.FirstTrueLines.Count ? ", …" : string.Empty)}").ConfigureAwait(false);
         }
+    }
 
-        return true;
+    /// <summary>How many terminal columns text takes: two for Chinese and other wide characters.</summary>
+    public static int DisplayWidth(ReadOnlySpan<char> text)
+    {
+        int width = 0;
+        foreach (char c in text)
+        {
+            width += c is (>= '\u1100' and <= '\u115F') or (>= '\u2E80' and <= '\uA4CF') or (>= '\uAC00' and <= '\uD7A3') or (>= '\uF900' and <= '\uFAFF') or (>= '\uFE30' and <= '\uFE4F') or (>= '\uFF00' and <= '\uFF60') or (>= '\uFFE0' and <= '\uFFE6') ? 2 : 1;
+        }
+
+        return width;
     }
 
     /// <summary>The parameters a condition may use: those of a model, with their default (or regional) values.</summary>
@@ -107,8 +146,8 @@ internal sealed class ConditionEvaluator(DatasetDefinition dataset, string file,
         return compiled.Rules.FirstOrDefault()?.Parameters ?? new Dictionary<string, object?>();
     }
 
-    /// <summary>Counts nothing itself: keeps the lines of the first clues of the condition's own rule.</summary>
-    private sealed class FirstLines(int keep) : IClueSink
+    /// <summary>Counts nothing itself: keeps the lines of the first clues of one rule.</summary>
+    internal sealed class FirstLines(string rule, int keep) : IClueSink
     {
         private readonly List<long> _lines = [];
 
@@ -116,7 +155,7 @@ internal sealed class ConditionEvaluator(DatasetDefinition dataset, string file,
 
         public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
         {
-            if (clue.RuleId == TrueRule && _lines.Count < keep)
+            if (clue.RuleId == rule && _lines.Count < keep)
             {
                 _lines.Add(clue.Line);
             }

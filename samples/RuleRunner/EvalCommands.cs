@@ -23,9 +23,10 @@ internal static class EvalCommands
         var region = new Option<string?>("--region") { Description = "The 6-digit division code whose parameter values apply." };
         var line = new Option<long?>("--line") { Description = "Explain the condition on this line instead of counting." };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
-        var condition = new Argument<string?>("condition") { Description = "The condition, in the condition language; '-' or nothing reads one per line from standard input.", Arity = ArgumentArity.ZeroOrOne };
+        var csharp = new Option<bool>("--csharp") { Description = "The expression is C# over the typed record (r.FilingDate), run behind the script rules' allow-list and budgets (trusted use)." };
+        var condition = new Argument<string?>("condition") { Description = "The condition, in the condition language; '-' or nothing reads one per line from standard input (with --csharp: one submission after another).", Arity = ArgumentArity.ZeroOrOne };
         var load = new LoadOptions();
-        var command = new Command("eval", "Count the records of a data file on which a condition is true, false or unknown, or explain it on one line.") { modelsPath, data, dataset, model, region, line, reveal, condition };
+        var command = new Command("eval", "Count the records of a data file on which a condition is true, false or unknown, or explain it on one line.") { modelsPath, data, dataset, model, region, line, reveal, csharp, condition };
         load.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,6 +42,25 @@ internal static class EvalCommands
             }
 
             string? text = parse.GetValue(condition);
+            if (parse.GetValue(csharp))
+            {
+                if (options.ScriptCompiler is null)
+                {
+                    await Console.Error.WriteLineAsync("--csharp: C# is off (--scripts off).");
+                    return ExitCodes.Usage;
+                }
+
+                var csharpEvaluator = new CSharpEvaluator(evaluator.Dataset, evaluator.File, evaluator.Parameters, parse.GetValue(reveal));
+                long at = parse.GetValue(line) ?? await evaluator.FirstLineAsync(cancellationToken);
+                bool ran = true;
+                foreach (string submission in Submissions(text is null or "-" ? ReadLines(Console.In) : [text]))
+                {
+                    ran &= await csharpEvaluator.PrintAsync(submission, at, Console.Out, cancellationToken);
+                }
+
+                return ran ? ExitCodes.Success : ExitCodes.ModelErrors;
+            }
+
             IEnumerable<string> conditions = text is null or "-" ? ReadLines(Console.In) : [text];
             bool ok = true;
             foreach (string each in conditions.Where(c => c.Trim().Length > 0))
@@ -69,16 +89,6 @@ internal static class EvalCommands
         return command;
     }
 
-    private const string Help = """
-        Type a condition (amount >= $threshold AND cause = '盗窃') to count what it flags; then:
-          :datasets            the datasets that have a data file here
-          :use <dataset>       evaluate over another dataset
-          :fields              the dataset's fields: type, empty values, a few sample values
-          :explain <line>      the last condition on one line, part by part
-          :model <id>          use a model's parameters ($name) in conditions; run its rules over the data
-          :help, :quit
-        """;
-
     private static async Task<int> ReplAsync(ModelLoadOptions options, string modelsPath, DirectoryInfo data, string? datasetName, string? region, bool reveal, CancellationToken cancellationToken)
     {
         ModelSet models = ModelLoading.Load(modelsPath, options, Console.Error);
@@ -95,114 +105,15 @@ internal static class EvalCommands
         }
 
         DatasetDefinition current = available.FirstOrDefault(d => d.Schema.Name == datasetName) ?? available[0];
-        string? model = null;
-        string? lastCondition = null;
-        ConditionEvaluator Evaluator() => new(current, Path.Combine(data.FullName, current.DataFileName), ConditionEvaluator.ParametersOf(models, model, region), reveal);
-        bool interactive = !Console.IsInputRedirected;
-        if (interactive)
-        {
-            Console.WriteLine("RuleRunner repl: conditions over the data, for trying (:help for the commands, :quit to leave).");
-        }
-
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            if (interactive)
-            {
-                Console.Write($"{current.Schema.Name}> ");
-            }
-
-            string? input = await Console.In.ReadLineAsync(cancellationToken);
-            if (input is null)
-            {
-                break;
-            }
-
-            string text = input.Trim();
-            if (text.Length == 0)
-            {
-                continue;
-            }
-
-            if (!interactive)
-            {
-                Console.WriteLine($"{current.Schema.Name}> {text}");
-            }
-
-            string[] words = text.Split(' ', 2, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            switch (words[0])
-            {
-                case ":quit" or ":q" or ":exit":
-                    return ExitCodes.Success;
-                case ":help" or ":h" or "?":
-                    Console.WriteLine(Help);
-                    break;
-                case ":datasets":
-                    foreach (DatasetDefinition each in available)
-                    {
-                        Console.WriteLine($"  {each.Schema.Name}  ({each.DataFileName}, {each.Schema.Fields.Count} fields){(each == current ? "  ← current" : string.Empty)}");
-                    }
-
-                    break;
-                case ":use" when words.Length == 2:
-                    if (available.FirstOrDefault(d => d.Schema.Name == words[1]) is { } chosen)
-                    {
-                        current = chosen;
-                        lastCondition = null;
-                    }
-                    else
-                    {
-                        Console.WriteLine($"no data file of dataset '{words[1]}' here; :datasets lists those that have one");
-                    }
-
-                    break;
-                case ":fields":
-                    await PrintFieldsAsync(current, Path.Combine(data.FullName, current.DataFileName), reveal, cancellationToken);
-                    break;
-                case ":explain" when words.Length == 2 && long.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out long line):
-                    if (lastCondition is null)
-                    {
-                        Console.WriteLine("type a condition first; :explain shows the last one on a line");
-                    }
-                    else
-                    {
-                        await Evaluator().PrintAsync(lastCondition, line, Console.Out, cancellationToken);
-                    }
-
-                    break;
-                case ":model" when words.Length == 2:
-                    if (models.Models.FirstOrDefault(m => m.Id == words[1]) is not { } found)
-                    {
-                        Console.WriteLine($"no model '{words[1]}'; models: {string.Join(", ", models.Models.Select(m => m.Id))}");
-                        break;
-                    }
-
-                    model = found.Id;
-                    await RunModelAsync(models, found, data, region, reveal, cancellationToken);
-                    break;
-                default:
-                    if (text.StartsWith(':'))
-                    {
-                        Console.WriteLine($"unknown command '{words[0]}'; {Help.Split('\n')[0]}");
-                        break;
-                    }
-
-                    if (await Evaluator().PrintAsync(text, null, Console.Out, cancellationToken))
-                    {
-                        lastCondition = text;
-                    }
-
-                    break;
-            }
-        }
-
-        return ExitCodes.Success;
+        var repl = new Repl(models, available, current, data, region, reveal, csharpAllowed: options.ScriptCompiler is not null, Console.Out);
+        return await repl.RunAsync(interactive: !Console.IsInputRedirected, cancellationToken);
     }
 
     /// <summary>
     /// Each field's type, how many records leave it empty, and its first few distinct values (masked where personal),
     /// counted by the engine itself: two rules per field, empty and not.
     /// </summary>
-    private static async Task PrintFieldsAsync(DatasetDefinition dataset, string file, bool reveal, CancellationToken cancellationToken)
+    public static async Task PrintFieldsAsync(DatasetDefinition dataset, string file, bool reveal, TextWriter output, CancellationToken cancellationToken)
     {
         DatasetSchema schema = dataset.Schema;
         var builder = new RuleSetBuilder().AddDataset(schema);
@@ -216,17 +127,17 @@ internal static class EvalCommands
         var samples = schema.Fields.Select(_ => new List<string>()).ToArray();
         RunSummary summary = await builder.Build().RunAsync(dataset.Open(file), new SampleSink(samples), new RunOptions { RevealPersonalData = reveal, MaxDegreeOfParallelism = 1 }, cancellationToken);
         int width = schema.Fields.Max(f => f.Name.Length);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {schema.Name}: {summary.RecordsRead} records"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {schema.Name}: {summary.RecordsRead} records"));
         for (int f = 0; f < schema.Fields.Count; f++)
         {
             FieldDefinition field = schema.Fields[f];
             long empty = summary.CluesPerRule.GetValueOrDefault(string.Create(CultureInfo.InvariantCulture, $"empty{f}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {field.Name.PadRight(width)}  {field.Type,-10}  empty {empty,-6}  {string.Join(" | ", samples[f])}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {field.Name.PadRight(width)}  {field.Type,-10}  empty {empty,-6}  {string.Join(" | ", samples[f])}"));
         }
     }
 
     /// <summary>Runs one model's rules over the data files it reads and prints its clues per rule and the first few.</summary>
-    private static async Task RunModelAsync(ModelSet models, SupervisionModel model, DirectoryInfo data, string? region, bool reveal, CancellationToken cancellationToken)
+    public static async Task RunModelAsync(ModelSet models, SupervisionModel model, DirectoryInfo data, string? region, bool reveal, TextWriter output, CancellationToken cancellationToken)
     {
         RuleSet rules = models.Compile(new ModelCompileOptions { Models = [model.Id], Region = region });
         var sources = rules.Rules.SelectMany(r => r.Joins.Select(j => j.Dataset).Prepend(r.Dataset)).Distinct(StringComparer.Ordinal)
@@ -237,20 +148,40 @@ internal static class EvalCommands
         try
         {
             RunSummary summary = await rules.RunAsync(sources, new ListSink(clues), new RunOptions { RevealPersonalData = reveal }, cancellationToken);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {model.Id} {model.Name}: {summary.CluesEmitted} clue(s) over {summary.RecordsRead} records; its parameters are now usable as $name"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {model.Id} {model.Name}: {summary.CluesEmitted} clue(s) over {summary.RecordsRead} records; its parameters are now usable as $name"));
             foreach ((string rule, long count) in summary.CluesPerRule)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {rule}: {count}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {rule}: {count}"));
             }
 
             foreach (Clue clue in clues.Take(5))
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    [{clue.RuleId}] {clue.Title}  subject={clue.SubjectKey}  ({clue.Dataset}:{clue.Line})"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    [{clue.RuleId}] {clue.Title}  subject={clue.SubjectKey}  ({clue.Dataset}:{clue.Line})"));
             }
         }
         catch (ArgumentException e)
         {
-            Console.WriteLine($"  {model.Id} cannot run over the data here: {e.Message}");
+            output.WriteLine($"  {model.Id} cannot run over the data here: {e.Message}");
+        }
+    }
+
+    /// <summary>Lines grouped into complete C# submissions (a method over several lines is one).</summary>
+    private static IEnumerable<string> Submissions(IEnumerable<string> lines)
+    {
+        string pending = string.Empty;
+        foreach (string line in lines)
+        {
+            pending = pending.Length == 0 ? line : pending + "\n" + line;
+            if (pending.Trim().Length > 0 && RuleEngine.Scripting.ScriptSession.IsCompleteSubmission(pending))
+            {
+                yield return pending;
+                pending = string.Empty;
+            }
+        }
+
+        if (pending.Trim().Length > 0)
+        {
+            yield return pending;
         }
     }
 

@@ -65,10 +65,15 @@ public sealed class ScriptSubmission : ScriptCondition
 
     internal ScriptState<object>? LastState { get; private set; }
 
-    /// <summary>Sets the tallies back to zero, before a run counts again.</summary>
-    public void ResetCounts()
+    /// <summary>Gets a value indicating whether it ran to the end on a record since it was compiled or reset, so it can be committed.</summary>
+    public bool IsEvaluated => LastState is not null;
+
+    /// <summary>Forgets the tallies and the last evaluation, before a run counts again or one record is evaluated.</summary>
+    public void Reset()
     {
         _lastRecord = null;
+        LastState = null;
+        LastValue = null;
         Interlocked.Exchange(ref _true, 0);
         Interlocked.Exchange(ref _false, 0);
         Interlocked.Exchange(ref _unknown, 0);
@@ -90,6 +95,7 @@ public sealed class ScriptSubmission : ScriptCondition
         lock (Session)
         {
             ScriptLimits limits = Session.Limits;
+            (LastState, LastValue) = (null, null);
             Session.Globals.Record = record;
             Session.Globals.Guard = ScriptGuard.Begin(limits.MaxSteps, limits.MaxCallDepth, limits.MaxAllocatedBytes, limits.MaxArrayLength, limits.ProcessCeiling);
             try

@@ -70,4 +70,107 @@ public sealed class EvalTests : IDisposable
         Assert.Contains("M02.R1: ", output, StringComparison.Ordinal);
         Assert.Contains("unknown command ':nonsense'", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Eval_counts_a_thousand_random_conditions_exactly_as_a_run_flags_them()
+    {
+        (string models, string data) = GeneratedDuiCases(records: 2000);
+        string[] fields = ["person_id", "name", "case_no", "subtype", "bac", "operating_vehicle", "disposition", "effective_date", "licence_status", "licence_status_date"];
+        var random = new RandomConditions(seed: 20261206, RandomConditions.ValuesOf(data, fields));
+        string[] conditions = [.. Enumerable.Range(0, 1000).Select(_ => random.Next())];
+
+        (int evaluated, string evalOutput) = Runner.RunWithInput("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "eval", "--models", models, "--data", data, "-"], string.Join('\n', conditions) + "\n");
+        File.WriteAllText(Path.Combine(models, "random.yaml"), RandomConditions.ModelWithRules(conditions));
+        // The run's summary counts the clues of each rule; the clues themselves (a million) are not needed.
+        (int ran, string runOutput) = Runner.RuleRunner("run", "--models", models, "--data", "dui_cases=" + data, "--out", "/dev/null", "--progress", "off");
+
+        Assert.True(evaluated == 0, evalOutput);
+        Assert.True(ran == 0, runOutput);
+        var counted = System.Text.RegularExpressions.Regex.Matches(evalOutput, @"dui_cases\.csv: (\d+) records: true (\d+), false (\d+), unknown (\d+)\n").ToList();
+        Assert.Equal(conditions.Length, counted.Count);
+        var flagged = System.Text.RegularExpressions.Regex.Matches(runOutput, @"\n  RANDOM\.(R\d+): (\d+)").ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(conditions.Length, flagged.Count);
+        int splitting = 0;
+        for (int i = 0; i < conditions.Length; i++)
+        {
+            long[] n = [.. counted[i].Groups.Values.Skip(1).Select(g => long.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture))];
+            Assert.True(flagged[$"R{i + 1}"] == n[1], $"{conditions[i]}: eval says true {n[1]}, run flags {flagged[$"R{i + 1}"]}");
+            Assert.Equal(2000, n[0]);
+            Assert.Equal(n[0], n[1] + n[2] + n[3]);
+            splitting += n[1] > 0 && n[1] < n[0] ? 1 : 0;
+        }
+
+        // The conditions are not degenerate: most of them split the records.
+        Assert.True(splitting > conditions.Length / 2, $"{splitting} of {conditions.Length} conditions split the records");
+    }
+
+    [Theory]
+    [InlineData("r.Bac >= 80m && r.Subtype == \"醉酒驾驶\"")]
+    [InlineData("r.LicenceStatus is \"正常\" or null || Dates.DaysBetween(r.EffectiveDate, r.LicenceStatusDate) > 10")]
+    [InlineData("Text.ContainsAny(r.CaseNo, \"刑初\", \"民初\") && r.OperatingVehicle != true")]
+    public void Eval_of_a_CSharp_expression_counts_what_the_same_script_rule_flags(string script)
+    {
+        (string models, string data) = GeneratedDuiCases(records: 2000);
+
+        (int evaluated, string evalOutput) = Runner.RuleRunner("eval", "--models", models, "--data", data, "--csharp", script);
+        File.WriteAllText(Path.Combine(models, "script.yaml"), $"id: S1\nversion: \"1\"\nname: script\nfrom: dui_cases\nscript: '{script.Replace("'", "''", StringComparison.Ordinal)}'\n");
+        string clues = Path.Combine(_folder, "script-clues.jsonl");
+        (int ran, string runOutput) = Runner.RuleRunner("run", "--models", models, "--data", "dui_cases=" + data, "--out", clues, "--progress", "off", "--scripts", "trusted");
+
+        Assert.True(evaluated == 0, evalOutput);
+        Assert.True(ran == 0, runOutput);
+        System.Text.RegularExpressions.Match counts = System.Text.RegularExpressions.Regex.Match(evalOutput, @"dui_cases\.csv: 2000 records: true (\d+), false (\d+), unknown (\d+)");
+        Assert.True(counts.Success, evalOutput);
+        long flagged = File.ReadLines(clues).Count(l => l.Contains("\"rule\":\"S1\"", StringComparison.Ordinal));
+        Assert.InRange(flagged, 1, 1999);
+        Assert.Equal(flagged, long.Parse(counts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Repl_keeps_CSharp_declarations_reads_multi_line_methods_and_refuses_what_scripts_may_not_do()
+    {
+        string session = string.Join('\n',
+            ":cs",
+            "var limit = 200m;",
+            "bool High(decimal? bac)",
+            "{",
+            "    return bac >= limit;",
+            "}",
+            "High(r.Bac)",
+            ":record 6",
+            "r.Bac",
+            "r.PersonId",
+            "System.IO.File.ReadAllText(\"/etc/passwd\")",
+            "while (true) { }",
+            ":cond",
+            "bac >= 200",
+            ":quit") + "\n";
+
+        (int exitCode, string output) = Runner.RunWithInput("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "repl", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--dataset", "dui_cases"], session);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("for trusted use only", output, StringComparison.Ordinal);
+        long high = File.ReadAllLines(DuiCases).Skip(1).Count(l => decimal.TryParse(l.Split(',')[4], System.Globalization.CultureInfo.InvariantCulture, out decimal bac) && bac >= 200m);
+        Assert.Contains($"dui_cases c#> High(r.Bac)\ndui_cases.csv: 40 records: true {high}, ", output, StringComparison.Ordinal);
+        Assert.Contains($"dui_cases> bac >= 200\ndui_cases.csv: 40 records: true {high}, ", output, StringComparison.Ordinal);
+        Assert.Contains("dui_cases c#> r.Bac\n  line 6: 193.77  (decimal?)", output, StringComparison.Ordinal);
+        Assert.Contains("  line 6: \"110105********8860\"  (string)", output, StringComparison.Ordinal);
+        Assert.Contains("error RE6201 at column 1: 'System.IO.File.ReadAllText(string)' is not on the scripts' allow-list.", output, StringComparison.Ordinal);
+        Assert.Contains("line 6: failed (RE6301)", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A models folder with the drunk-driving dataset and model, and a generated data file of it.</summary>
+    private (string Models, string Data) GeneratedDuiCases(int records)
+    {
+        string models = Path.Combine(_folder, "models");
+        Directory.CreateDirectory(Path.Combine(models, "datasets"));
+        Directory.CreateDirectory(Path.Combine(_folder, "data"));
+        File.Copy(Path.Combine(Runner.SampleModels, "datasets", "dui_cases.yaml"), Path.Combine(models, "datasets", "dui_cases.yaml"), overwrite: true);
+        File.Copy(Path.Combine(Runner.SampleModels, "m02-drunk-driving-licence.yaml"), Path.Combine(models, "m02.yaml"), overwrite: true);
+        File.Copy(DuiCases, Path.Combine(_folder, "data", "dui_cases.csv"), overwrite: true);
+        string generated = Path.Combine(_folder, "generated");
+        (int exitCode, string output) = Runner.RuleRunner("gen", "--models", models, "--out", generated, "--records", records.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exitCode == 0, output);
+        return (models, Path.Combine(generated, "dui_cases.csv"));
+    }
 }

@@ -6,11 +6,14 @@ namespace RuleEngine.Language;
 /// <summary>Splits an expression into tokens. Keywords are case-insensitive; identifiers may be Chinese; <c>--</c> starts a comment to the end of the line, as in SQL.</summary>
 internal sealed class Lexer
 {
-    private static readonly FrozenSet<string> Keywords = new[]
-    {
+    /// <summary>The language's keywords, upper case.</summary>
+    internal static readonly string[] KeywordList =
+    [
         "AND", "OR", "NOT", "IN", "BETWEEN", "LIKE", "IS", "NULL", "TRUE", "FALSE",
         "CASE", "WHEN", "THEN", "ELSE", "END", "DATE", "TIMESTAMP", "CAST", "AS",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    ];
+
+    private static readonly FrozenSet<string> Keywords = KeywordList.ToFrozenSet(StringComparer.Ordinal);
 
     private readonly ExpressionText _source;
     private readonly DiagnosticBag _diagnostics;
