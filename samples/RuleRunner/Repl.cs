@@ -120,7 +120,7 @@ internal sealed class Repl
         string? line = Console.In.ReadLine();
         if (line is not null && line.Trim().Length > 0)
         {
-            _output.WriteLine(prompt + line.Trim());
+            _output.WriteLine(prompt + line.TrimEnd());
         }
 
         return line;

@@ -66,9 +66,14 @@ internal static class Runner
     }
 
     /// <summary>Runs a program with <paramref name="input"/> as its standard input (a session typed into it).</summary>
-    public static (int ExitCode, string Output) RunWithInput(string program, IEnumerable<string> arguments, string input)
+    public static (int ExitCode, string Output) RunWithInput(string program, IEnumerable<string> arguments, string input, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
