@@ -91,22 +91,9 @@ internal static class EvalCommands
 
     private static async Task<int> ReplAsync(ModelLoadOptions options, string modelsPath, DirectoryInfo data, string? datasetName, string? region, bool reveal, CancellationToken cancellationToken)
     {
-        ModelSet models = ModelLoading.Load(modelsPath, options, Console.Error);
-        if (models.HasErrors)
-        {
-            return ExitCodes.ModelErrors;
-        }
-
-        DatasetDefinition[] available = [.. models.Datasets.Values.Where(d => File.Exists(Path.Combine(data.FullName, d.DataFileName))).OrderBy(d => d.Schema.Name, StringComparer.Ordinal)];
-        if (available.Length == 0)
-        {
-            await Console.Error.WriteLineAsync($"--data-dir: no data file of any dataset in {data.FullName}.");
-            return ExitCodes.Usage;
-        }
-
-        DatasetDefinition current = available.FirstOrDefault(d => d.Schema.Name == datasetName) ?? available[0];
-        var repl = new Repl(models, available, current, data, region, reveal, csharpAllowed: options.ScriptCompiler is not null, Console.Out);
-        return await repl.RunAsync(interactive: !Console.IsInputRedirected, cancellationToken);
+        var repl = new Repl(modelsPath, options, data, region, reveal, Console.Out);
+        int loaded = repl.Load(data, datasetName, Console.Error);
+        return loaded != ExitCodes.Success ? loaded : await repl.RunAsync(interactive: !Console.IsInputRedirected, cancellationToken);
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed class Repl
           :record [line]       the current record (the first, until you pick one): C# and :explain look at it
           :explain [line]      the last condition on one line, part by part
           :model <id>          use a model's parameters ($name, p.Name); run its rules over the data
+          :load [folder]       load the models folder again (after you edit it), or data files from another folder
           :cs [code]           C# over the typed record (r.FilingDate, p.GraceDays); :cs alone switches to C#
           :cond [condition]    a condition; :cond alone switches back to conditions
           :history             what you typed;  ↑/↓ recall it, Tab completes names
@@ -29,17 +30,19 @@ internal sealed class Repl
     private static readonly Dictionary<string, string[]> HelperMethods = new[] { typeof(RuleEngine.Scripting.Api.Text), typeof(RuleEngine.Scripting.Api.Dates), typeof(RuleEngine.Scripting.Api.Id), typeof(RuleEngine.Scripting.Api.CaseNo) }
         .ToDictionary(t => t.Name, t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Select(m => t.Name + "." + m.Name).Distinct().ToArray(), StringComparer.Ordinal);
 
-    private static readonly string[] Commands = [":datasets", ":use", ":fields", ":record", ":explain", ":model", ":cs", ":cond", ":history", ":help", ":quit"];
+    private static readonly string[] Commands = [":datasets", ":use", ":fields", ":record", ":explain", ":model", ":load", ":cs", ":cond", ":history", ":help", ":quit"];
 
-    private readonly ModelSet _models;
-    private readonly DatasetDefinition[] _available;
-    private readonly DirectoryInfo _data;
+    private readonly string _modelsPath;
+    private readonly ModelLoadOptions _options;
     private readonly string? _region;
     private readonly bool _reveal;
     private readonly bool _csharpAllowed;
     private readonly TextWriter _output;
     private readonly List<string> _history = [];
-    private DatasetDefinition _current;
+    private ModelSet _models = null!;
+    private DatasetDefinition[] _available = [];
+    private DirectoryInfo _data;
+    private DatasetDefinition _current = null!;
     private string? _model;
     private string? _lastCondition;
     private bool _csharpMode;
@@ -47,16 +50,43 @@ internal sealed class Repl
     private long? _line;
     private CSharpEvaluator? _csharp;
 
-    public Repl(ModelSet models, DatasetDefinition[] available, DatasetDefinition current, DirectoryInfo data, string? region, bool reveal, bool csharpAllowed, TextWriter output)
+    public Repl(string modelsPath, ModelLoadOptions options, DirectoryInfo data, string? region, bool reveal, TextWriter output)
     {
-        _models = models;
-        _available = available;
-        _current = current;
+        _modelsPath = modelsPath;
+        _options = options;
         _data = data;
         _region = region;
         _reveal = reveal;
-        _csharpAllowed = csharpAllowed;
+        _csharpAllowed = options.ScriptCompiler is not null;
         _output = output;
+    }
+
+    /// <summary>
+    /// Loads the models folder and finds the data files of its datasets in <paramref name="data"/>; on a problem, says
+    /// what it is and keeps what was loaded before. Starts with <paramref name="datasetName"/>, or stays on the current dataset.
+    /// </summary>
+    /// <returns>0 when loaded; otherwise the exit code that says why not: model errors, or no data (usage).</returns>
+    public int Load(DirectoryInfo data, string? datasetName, TextWriter errors)
+    {
+        ModelSet models = ModelLoading.Load(_modelsPath, _options, errors);
+        if (models.HasErrors)
+        {
+            return ExitCodes.ModelErrors;
+        }
+
+        DatasetDefinition[] available = [.. models.Datasets.Values.Where(d => System.IO.File.Exists(Path.Combine(data.FullName, d.DataFileName))).OrderBy(d => d.Schema.Name, StringComparer.Ordinal)];
+        if (available.Length == 0)
+        {
+            errors.WriteLine($"--data-dir: no data file of any dataset in {data.FullName}");
+            return ExitCodes.Usage;
+        }
+
+        string? stay = datasetName ?? _current?.Schema.Name;
+        (_models, _available, _data) = (models, available, data);
+        _current = available.FirstOrDefault(d => d.Schema.Name == stay) ?? available[0];
+        _model = _model is not null && models.Models.Any(m => m.Id == _model) ? _model : null;
+        (_lastCondition, _line) = (null, null);
+        return ExitCodes.Success;
     }
 
     private string File => Path.Combine(_data.FullName, _current.DataFileName);
@@ -192,6 +222,19 @@ internal sealed class Repl
                 _model = found.Id;
                 RestartCSharp();
                 await EvalCommands.RunModelAsync(_models, found, _data, _region, _reveal, _output, cancellationToken);
+                break;
+            case ":load":
+                var folder = new DirectoryInfo(argument ?? _data.FullName);
+                if (Load(folder, null, _output) == ExitCodes.Success)
+                {
+                    RestartCSharp();
+                    _output.WriteLine($"  {_models.Models.Count} model(s), {_available.Length} dataset(s) with data in {folder.FullName}; current: {_current.Schema.Name}");
+                }
+                else
+                {
+                    _output.WriteLine("  kept what was loaded before");
+                }
+
                 break;
             case ":cs" when argument is null:
                 _csharpMode = _csharpAllowed;

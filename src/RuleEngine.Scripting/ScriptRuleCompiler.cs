@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -31,8 +30,6 @@ namespace RuleEngine.Scripting;
 /// <threadsafety static="true" instance="true"/>
 public sealed class ScriptRuleCompiler : IScriptConditionCompiler
 {
-    private const int CompilerStackSize = 64 * 1024 * 1024;
-
     private readonly Lock _batchLock = new();
     private ScriptBatch _batch = new(EmitImage);
 
@@ -99,34 +96,13 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
 
         // The compiler recurses over the syntax; a thread of its own with a large stack, and a time limit.
         var found = new List<RuleEngine.Diagnostics.Diagnostic>();
-        ScriptCondition? result = null;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    result = new ScriptCompilation(request, Limits, AllowList, found, Enlist).Run(Trust, Workers);
-                }
-                catch (Exception e)
-                {
-                    failure = ExceptionDispatchInfo.Capture(e);
-                }
-            },
-            CompilerStackSize)
-        {
-            IsBackground = true,
-            Name = "RuleEngine script compiler",
-        };
-        thread.Start();
-        if (!thread.Join(Limits.CompileTimeout))
+        if (!CompilerThread.TryRun(() => new ScriptCompilation(request, Limits, AllowList, found, Enlist).Run(Trust, Workers), Limits.CompileTimeout, out ScriptCondition? result))
         {
             SourceMap map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
             diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(ScriptDiagnosticIds.CompileTimeout, DiagnosticSeverity.Error, $"The script of rule '{request.RuleId}' did not compile within {Limits.CompileTimeout.TotalSeconds:0} seconds.", map.Locate(request.Code, 0, 0), "Simplify the script: fewer nested lambdas and overloads.") { RuleId = request.RuleId });
             return null;
         }
 
-        failure?.Throw();
         foreach (RuleEngine.Diagnostics.Diagnostic diagnostic in found)
         {
             diagnostics.Add(diagnostic);

@@ -112,6 +112,25 @@ public sealed class ScriptSession : IScriptConditionCompiler
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(diagnostics);
+
+        // On the compiler's own thread, with the rule scripts' time limit.
+        var found = new List<RuleEngine.Diagnostics.Diagnostic>();
+        if (!CompilerThread.TryRun(() => CompileSubmission(request, found), Limits.CompileTimeout, out ScriptSubmission? submission))
+        {
+            SourceMap at = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
+            found.Add(new RuleEngine.Diagnostics.Diagnostic(ScriptDiagnosticIds.CompileTimeout, DiagnosticSeverity.Error, $"The submission did not compile within {Limits.CompileTimeout.TotalSeconds:0} seconds.", at.Locate(request.Code, 0, 0), "Simplify it: fewer nested lambdas and overloads.") { RuleId = request.RuleId });
+        }
+
+        foreach (RuleEngine.Diagnostics.Diagnostic diagnostic in found)
+        {
+            diagnostics.Add(diagnostic);
+        }
+
+        return submission is null ? null : LastCompiled = submission;
+    }
+
+    private ScriptSubmission? CompileSubmission(ScriptConditionRequest request, List<RuleEngine.Diagnostics.Diagnostic> diagnostics)
+    {
         string code = request.Code;
         SourceMap map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
         int errors = 0;
@@ -171,7 +190,7 @@ public sealed class ScriptSession : IScriptConditionCompiler
         }
 
         string[] fields = [.. Schema.Fields.Select(f => f.Name).Where(gate.FieldsRead.Contains)];
-        return LastCompiled = new ScriptSubmission(this, script, fields, type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
+        return new ScriptSubmission(this, script, fields, type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat));
     }
 
     /// <summary>

@@ -110,6 +110,17 @@ public sealed class ScriptSessionTests
         Assert.Equal("Did you mean 'r.Amount'?", error.Hint);
     }
 
+    [Fact]
+    public void A_submission_is_compiled_within_the_script_rules_time_limit()
+    {
+        // No time at all: the compiler cannot have finished when the limit is looked at.
+        var session = new ScriptSession(Support.Scripts.Judgments, new Dictionary<string, object?>(), new ScriptLimits { CompileTimeout = TimeSpan.Zero });
+        var diagnostics = new List<Diagnostic>();
+
+        Assert.Null(session.Compile(new ScriptConditionRequest("R", "r.Amount > 1000m", Support.Scripts.Judgments), diagnostics));
+        Assert.Contains(diagnostics, d => d.Id == ScriptDiagnosticIds.CompileTimeout && d.IsError);
+    }
+
     [Theory]
     [InlineData("var i = 0; while (true) { i++; }", ScriptDiagnosticIds.StepBudgetExceeded)]
     [InlineData("int Down(int n) => Down(n + 1);\nDown(0) > 0", ScriptDiagnosticIds.CallDepthExceeded)]

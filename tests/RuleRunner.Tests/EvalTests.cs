@@ -159,6 +159,25 @@ public sealed class EvalTests : IDisposable
         Assert.Contains("line 6: failed (RE6301)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Repl_load_takes_data_from_another_folder_and_keeps_the_old_when_the_folder_has_none()
+    {
+        string data = Path.Combine(_folder, "only-dui");
+        Directory.CreateDirectory(data);
+        File.Copy(DuiCases, Path.Combine(data, "dui_cases.csv"));
+        string session = $":datasets\n:load {Path.Combine(_folder, "empty")}\n:load {Runner.SampleData}\n:datasets\n:quit\n";
+        Directory.CreateDirectory(Path.Combine(_folder, "empty"));
+
+        (int exitCode, string output) = Runner.RunWithInput("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "repl", "--models", Runner.SampleModels, "--data-dir", data], session);
+
+        Assert.True(exitCode == 0, output);
+        string[] parts = output.Split("dui_cases> :datasets\n");
+        Assert.Equal(3, parts.Length);
+        Assert.Single(parts[1].Split('\n'), l => l.StartsWith("  ", StringComparison.Ordinal) && l.Contains(" fields)", StringComparison.Ordinal));
+        Assert.Contains("kept what was loaded before", parts[1], StringComparison.Ordinal);
+        Assert.Equal(Directory.GetFiles(Runner.SampleData).Length, parts[2].Split('\n').Count(l => l.Contains(" fields)", StringComparison.Ordinal)));
+    }
+
     /// <summary>A models folder with the drunk-driving dataset and model, and a generated data file of it.</summary>
     private (string Models, string Data) GeneratedDuiCases(int records)
     {
