@@ -279,7 +279,7 @@ internal static class RunCommand
     {
         var culture = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine(string.Create(culture, $"Records read: {summary.RecordsRead}, matched: {summary.RecordsMatched}, rejected: {summary.RecordsRejected}, rule errors: {summary.RuleErrors}")
+        Console.WriteLine(string.Create(culture, $"Records read: {summary.RecordsRead}, matched: {summary.RecordsMatched}{(summary.WindowClues > 0 ? $" (and {summary.WindowClues} window clue(s), each over a group of records)" : string.Empty)}, rejected: {summary.RecordsRejected}, rule errors: {summary.RuleErrors}")
             + (summary.FieldWarnings > 0 ? string.Create(culture, $", field warnings: {summary.FieldWarnings}") : string.Empty)
             + (summary.RecordsExcluded > 0 ? string.Create(culture, $", excluded: {summary.RecordsExcluded}") : string.Empty));
         foreach ((string dataset, long count) in summary.RecordsReadPerDataset)

@@ -8,8 +8,14 @@ public sealed record RunSummary
     /// <summary>Gets how many records were read, rejected ones included.</summary>
     public long RecordsRead { get; init; }
 
-    /// <summary>Gets how many records produced at least one clue.</summary>
+    /// <summary>
+    /// Gets how many records produced at least one clue by themselves. A window rule's clue is for a group of records
+    /// over a period, not for one record: those are counted in <see cref="WindowClues"/>, not here.
+    /// </summary>
     public long RecordsMatched { get; init; }
+
+    /// <summary>Gets how many clues window rules emitted (each for a group of records; part of <see cref="CluesEmitted"/>).</summary>
+    public long WindowClues { get; init; }
 
     /// <summary>Gets how many records the host's exclusions kept from every rule (<see cref="RuleSetBuilder.Exclude"/>), reference datasets included.</summary>
     public long RecordsExcluded { get; init; }
@@ -76,7 +82,7 @@ public sealed record RunSummary
     /// <returns>Such as <c>Records read 734, matched 69, rejected 0, rule errors 0, field warnings 0; clues 72 (3 repeated); 0.6 s</c>.</returns>
     public override string ToString() => string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"Records read {RecordsRead}, matched {RecordsMatched}, rejected {RecordsRejected}, rule errors {RuleErrors}, field warnings {FieldWarnings}; clues {CluesEmitted} ({RepeatedClues} repeated){(StoppedByPolicy ? "; stopped by the bad-record policy" : string.Empty)}; {Elapsed.TotalSeconds:0.0} s");
+        $"Records read {RecordsRead}, matched {RecordsMatched}{(WindowClues > 0 ? $" (and {WindowClues} window clue(s), each over a group)" : string.Empty)}, rejected {RecordsRejected}, rule errors {RuleErrors}, field warnings {FieldWarnings}; clues {CluesEmitted} ({RepeatedClues} repeated){(StoppedByPolicy ? "; stopped by the bad-record policy" : string.Empty)}; {Elapsed.TotalSeconds:0.0} s");
 }
 
 /// <summary>

@@ -465,6 +465,7 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
         foreach (WindowEpisode episode in episodes)
         {
             await EmitAsync(_factory.CreateWindowClue(rule, episode), sink, statistics, cancellationToken).ConfigureAwait(false);
+            statistics.WindowClue();
         }
     }
 

@@ -504,6 +504,7 @@ internal static class RunPipeline
                 Clue clue = factory.CreateWindowClue(rule, episode);
                 await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
                 statistics.Clue(clue);
+                statistics.WindowClue();
             }
         }
     }

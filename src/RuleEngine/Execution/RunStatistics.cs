@@ -53,6 +53,12 @@ internal sealed class RunStatistics
 
     public void Matched() => RecordsMatched++;
 
+    /// <summary>Gets how many of the clues window rules emitted, each for a group of records rather than for one.</summary>
+    public long WindowClues { get; private set; }
+
+    /// <summary>Counts a clue of a window rule (after <see cref="Clue"/>).</summary>
+    public void WindowClue() => WindowClues++;
+
     /// <summary>Adds where the lines of one text input went (called once per source, after it was read).</summary>
     public void Lines(string dataset, LineAccount? lines)
     {
@@ -144,6 +150,7 @@ internal sealed class RunStatistics
     {
         RecordsRead = RecordsRead,
         RecordsMatched = RecordsMatched,
+        WindowClues = WindowClues,
         RecordsRejected = RecordsRejected,
         RuleErrors = RuleErrors,
         FieldWarnings = FieldWarnings,

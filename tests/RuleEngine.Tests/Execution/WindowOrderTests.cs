@@ -39,6 +39,18 @@ public class WindowOrderTests
     }
 
     [Fact]
+    public async Task WindowClues_AreCountedAsWindowClues_NotAsMatchedRecords()
+    {
+        var (clues, summary) = await Run(Csv(GenerateSuits(seed: 7)), new RunOptions());
+
+        Assert.NotEmpty(clues);
+        Assert.Equal(clues.Count, summary.WindowClues);
+        Assert.Equal(summary.CluesEmitted, summary.WindowClues);
+        Assert.Equal(0, summary.RecordsMatched);
+        Assert.Contains($"matched 0 (and {clues.Count} window clue(s), each over a group)", summary.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ShuffledInput_InArrivalOrder_IsReportedLateNeverMiscountedSilently()
     {
         List<string> rows = GenerateSuits(seed: 7);
