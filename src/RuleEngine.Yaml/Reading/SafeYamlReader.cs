@@ -209,16 +209,21 @@ internal static class SafeYamlReader
             }
             catch (YamlException e)
             {
-                SourceLocation at = e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase)
-                    ? TabLocation(e.Start)
-                    : SourceLocation.At(path, (int)e.Start.Line, (int)e.Start.Column);
-                diagnostics.Error(ModelDiagnosticIds.SyntaxError, Clean(e.Message), at, Hint(e.Message));
+                if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+                {
+                    diagnostics.Error(ModelDiagnosticIds.SyntaxError, Clean(e.Message), TabLocation(e.Start), "Indent with spaces; YAML does not allow tabs for indentation.");
+                    return null;
+                }
+
+                (string message, SourceLocation at, string? hint) = YamlSyntaxErrors.Explain(text, path, e.Message, (int)e.Start.Line, (int)e.Start.Column);
+                diagnostics.Error(ModelDiagnosticIds.SyntaxError, message, at, hint);
                 return null;
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
             {
                 // YamlDotNet's scanner can fail outside its own exception type on malformed input (found by the fuzz test).
-                diagnostics.Error(ModelDiagnosticIds.SyntaxError, "The YAML cannot be read after this point.", SourceLocation.At(path, Math.Max(1, (int)last.Line), Math.Max(1, (int)last.Column)), "Check the quotes, brackets and indentation from here on.");
+                (string message, SourceLocation at, string? hint) = YamlSyntaxErrors.Explain(text, path, string.Empty, (int)last.Line, (int)last.Column);
+                diagnostics.Error(ModelDiagnosticIds.SyntaxError, message, at, hint ?? "Check the quotes, brackets and indentation from here on.");
                 return null;
             }
 
@@ -293,10 +298,6 @@ internal static class SafeYamlReader
 
         private static string Clean(string message) => message.TrimEnd('.') + ".";
 
-        private static string? Hint(string message) =>
-            message.Contains("tab", StringComparison.OrdinalIgnoreCase) ? "Indent with spaces; YAML does not allow tabs for indentation."
-            : message.Contains("quoted scalar", StringComparison.OrdinalIgnoreCase) ? "Close the quote on the same value."
-            : null;
 
         private sealed class Frame(bool isMapping, SourceLocation location)
         {
