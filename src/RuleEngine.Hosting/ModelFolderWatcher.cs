@@ -15,7 +15,11 @@ internal sealed class ModelFolderWatcher(ModelHost host, IOptions<RuleEngineOpti
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await host.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (!await host.ReloadAsync(cancellationToken).ConfigureAwait(false) && _options.RequireModelsAtStart)
+        {
+            throw new InvalidOperationException($"The model folder '{_options.ModelsPath}' did not load (its diagnostics are logged), and the host does not start without models. Fix the folder, or set RuleEngine:RequireModelsAtStart to false to start and wait for it.");
+        }
+
         if (_options.ReloadOnChange && Directory.Exists(_options.ModelsPath))
         {
             _quiet = new Timer(_ => _ = host.ReloadAsync());

@@ -62,6 +62,12 @@ public sealed partial class ModelHost : IDisposable
     /// <summary>Gets the models running now; <see langword="null"/> before the first successful load.</summary>
     public ModelSnapshot? Current => Volatile.Read(ref _current);
 
+    /// <summary>Gets how many errors the last load of the folder had: 0 when it was swapped in.</summary>
+    public int LastLoadErrors { get; private set; }
+
+    /// <summary>Gets when the folder was last loaded, successfully or not; <see langword="null"/> before the first load.</summary>
+    public DateTimeOffset? LastLoadTime { get; private set; }
+
     /// <summary>Loads, validates and compiles the model folder and, when it has no error, swaps it in.</summary>
     /// <param name="cancellationToken">Cancels waiting for another reload.</param>
     /// <returns>Whether the new set is running; when not, the previous set runs on and the diagnostics were logged.</returns>
@@ -93,12 +99,22 @@ public sealed partial class ModelHost : IDisposable
                     LogDiagnostic(error.Id, error.ToString());
                 }
 
-                LogReloadRejected(errors.Count, previous?.Version ?? 0);
+                (LastLoadErrors, LastLoadTime) = (Math.Max(1, errors.Count), TimeProvider.System.GetUtcNow());
+                if (previous is null)
+                {
+                    LogNothingLoaded(errors.Count);
+                }
+                else
+                {
+                    LogReloadRejected(errors.Count, previous.Version);
+                }
+
                 return false;
             }
 
             var snapshot = new ModelSnapshot(models, rules, (previous?.Version ?? 0) + 1);
             Volatile.Write(ref _current, snapshot);
+            (LastLoadErrors, LastLoadTime) = (0, TimeProvider.System.GetUtcNow());
             LogLoaded(snapshot.Version, models.Models.Count, rules.Rules.Count);
             Reloaded?.Invoke(this, snapshot);
             return true;
@@ -148,7 +164,16 @@ public sealed partial class ModelHost : IDisposable
         }
 
         Record(summary);
-        LogRunCompleted(summary.RecordsRead, summary.CluesEmitted, summary.RecordsRejected, summary.RuleErrors, summary.Elapsed.TotalSeconds);
+        if (summary.RecordsRejected + summary.RuleErrors > 0)
+        {
+            // Something was not evaluated: the clues are not the whole answer, and a log watcher must see it.
+            LogRunIncomplete(summary.RecordsRead, summary.CluesEmitted, summary.RecordsRejected, summary.RuleErrors, summary.Elapsed.TotalSeconds);
+        }
+        else
+        {
+            LogRunCompleted(summary.RecordsRead, summary.CluesEmitted, summary.RecordsRejected, summary.RuleErrors, summary.Elapsed.TotalSeconds);
+        }
+
         activity?.SetTag("ruleengine.records.read", summary.RecordsRead);
         activity?.SetTag("ruleengine.clues", summary.CluesEmitted);
         return summary;
@@ -189,6 +214,12 @@ public sealed partial class ModelHost : IDisposable
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The model folder has {Errors} error(s); model set version {Version} keeps running")]
     private partial void LogReloadRejected(int errors, int version);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "The model folder has {Errors} error(s) and no model set has loaded: runs fail until the folder is fixed")]
+    private partial void LogNothingLoaded(int errors);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Run completed with failures: {Records} records, {Clues} clues, {Rejected} rejected, {RuleErrors} rule errors in {Seconds:F1} s; what was not evaluated is not 'no clue'")]
+    private partial void LogRunIncomplete(long records, long clues, long rejected, long ruleErrors, double seconds);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Run completed: {Records} records, {Clues} clues, {Rejected} rejected, {RuleErrors} rule errors in {Seconds:F1} s")]
     private partial void LogRunCompleted(long records, long clues, long rejected, long ruleErrors, double seconds);

@@ -33,6 +33,13 @@ public sealed class RuleEngineOptions
     /// <summary>Gets or sets a value indicating whether a change to the model folder is reloaded without a restart.</summary>
     public bool ReloadOnChange { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the host refuses to start when the model folder does not load (the
+    /// default): a service without models would answer every run with an error. Set it to <see langword="false"/>
+    /// to start anyway and wait for the folder to be fixed; <see cref="RuleEngineHealthCheck"/> then reports unhealthy.
+    /// </summary>
+    public bool RequireModelsAtStart { get; set; } = true;
+
     /// <summary>Gets or sets how long the folder must be quiet before a change is reloaded (an editor saves in several writes).</summary>
     public TimeSpan ReloadDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -106,6 +106,21 @@ public sealed class HotReloadTests : IDisposable
         Assert.Contains(_log.Entries, e => e.EventId == 4 && e.Message.Contains("20 records, 11 clues", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_run_with_records_it_could_not_evaluate_is_logged_as_a_warning_not_as_completed()
+    {
+        WriteModel("100 / (amount - 50) > 0");
+        using ServiceProvider services = Services(watch: false);
+        ModelHost host = services.GetRequiredService<ModelHost>();
+        Assert.True(await host.ReloadAsync());
+
+        RunSummary summary = await host.RunAsync([Rows(host.Current!.Rules, 20)], new GatedSink(open: true));
+
+        Assert.Equal(1, summary.RuleErrors);
+        Assert.Contains(_log.Entries, e => e.EventId == 7 && e.Message.Contains("1 rule errors", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, e => e.EventId == 4);
+    }
+
     private sealed class GatedSink(bool open = false) : IClueSink
     {
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -118,30 +133,6 @@ public sealed class HotReloadTests : IDisposable
             if (!open)
             {
                 await Release.Task.WaitAsync(cancellationToken);
-            }
-        }
-    }
-
-    private sealed class CollectingLogger : ILoggerProvider, ILogger
-    {
-        public List<(int EventId, string Message)> Entries { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public void Dispose()
-        {
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((eventId.Id, formatter(state, exception)));
             }
         }
     }
