@@ -128,8 +128,8 @@ internal static class EvalCommands
     {
         RuleSet rules = models.Compile(new ModelCompileOptions { Models = [model.Id], Region = region });
         var sources = rules.Rules.SelectMany(r => r.Joins.Select(j => j.Dataset).Prepend(r.Dataset)).Distinct(StringComparer.Ordinal)
-            .Where(d => models.Datasets.TryGetValue(d, out DatasetDefinition? definition) && File.Exists(Path.Combine(data.FullName, definition.DataFileName)))
-            .Select(d => models.Datasets[d].Open(Path.Combine(data.FullName, models.Datasets[d].DataFileName)))
+            .Where(d => models.Datasets.TryGetValue(d, out DatasetDefinition? definition) && definition.FindDataFile(data.FullName) is not null)
+            .Select(d => models.Datasets[d].Open(models.Datasets[d].FindDataFile(data.FullName)!))
             .ToList();
         var clues = new List<Clue>();
         try

@@ -77,7 +77,7 @@ internal static class ExplainCommand
         foreach (string joined in chosen.Rules.SelectMany(r => r.Joins).Select(j => j.Dataset).Distinct(StringComparer.Ordinal))
         {
             if (dataDirectory is not null && models.Datasets.TryGetValue(joined, out DatasetDefinition? reference)
-                && Path.Combine(dataDirectory.FullName, reference.DataFileName) is { } path && File.Exists(path))
+                && reference.FindDataFile(dataDirectory.FullName) is { } path)
             {
                 references.Add(reference.Open(path));
             }

@@ -74,7 +74,7 @@ internal sealed class Repl
             return ExitCodes.ModelErrors;
         }
 
-        DatasetDefinition[] available = [.. models.Datasets.Values.Where(d => System.IO.File.Exists(Path.Combine(data.FullName, d.DataFileName))).OrderBy(d => d.Schema.Name, StringComparer.Ordinal)];
+        DatasetDefinition[] available = [.. models.Datasets.Values.Where(d => d.FindDataFile(data.FullName) is not null).OrderBy(d => d.Schema.Name, StringComparer.Ordinal)];
         if (available.Length == 0)
         {
             errors.WriteLine($"--data-dir: no data file of any dataset in {data.FullName}");
@@ -89,7 +89,7 @@ internal sealed class Repl
         return ExitCodes.Success;
     }
 
-    private string File => Path.Combine(_data.FullName, _current.DataFileName);
+    private string File => _current.FindDataFile(_data.FullName) ?? Path.Combine(_data.FullName, _current.DataFileName);
 
     private string Prompt => _csharpMode ? $"{_current.Schema.Name} c#> " : $"{_current.Schema.Name}> ";
 
@@ -171,7 +171,7 @@ internal sealed class Repl
             case ":datasets":
                 foreach (DatasetDefinition each in _available)
                 {
-                    _output.WriteLine($"  {each.Schema.Name}  ({each.DataFileName}, {each.Schema.Fields.Count} fields){(each == _current ? "  ← current" : string.Empty)}");
+                    _output.WriteLine($"  {each.Schema.Name}  ({Path.GetFileName(each.FindDataFile(_data.FullName))}, {each.Schema.Fields.Count} fields){(each == _current ? "  ← current" : string.Empty)}");
                 }
 
                 break;

@@ -18,12 +18,12 @@ internal static class RunCommand
         var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter value, as name=value or model.name=value. Repeat for several.", AllowMultipleArgumentsPerToken = true };
         var data = new Option<string[]>("--data", "-d")
         {
-            Description = "A dataset and its file, as dataset=path (.csv, .jsonl). Repeat for several datasets.",
+            Description = "A dataset and its file, as dataset=path (.csv, .jsonl, .xlsx). Repeat for several datasets.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var dataDirectory = new Option<DirectoryInfo?>("--data-dir") { Description = "A folder whose files are named after datasets (dui_cases.csv, allowance_payments.jsonl); each one found is read." };
+        var dataDirectory = new Option<DirectoryInfo?>("--data-dir") { Description = "A folder whose files are named after datasets (dui_cases.csv, allowance_payments.jsonl, or dui_cases.xlsx); each one found is read." };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write clues to this file instead of listing them." };
-        var format = new Option<string>("--format") { Description = "The clue file's format: jsonl (JSON Lines, for tools and report) or csv (for spreadsheets).", DefaultValueFactory = _ => "jsonl" };
+        var format = new Option<string>("--format") { Description = "The clue file's format: jsonl (JSON Lines, for tools and report), csv, or xlsx (an Excel workbook: a sheet per model, a column per evidence field).", DefaultValueFactory = _ => "jsonl" };
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -53,9 +53,15 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
-        if (arguments.Format is not ("jsonl" or "csv"))
+        if (arguments.Format is not ("jsonl" or "csv" or "xlsx"))
         {
-            await Console.Error.WriteLineAsync($"--format: '{arguments.Format}' is not jsonl or csv.");
+            await Console.Error.WriteLineAsync($"--format: '{arguments.Format}' is not jsonl, csv or xlsx.");
+            return ExitCodes.Usage;
+        }
+
+        if (arguments.Format == "xlsx" && (arguments.Output is null || arguments.Checkpoint is not null))
+        {
+            await Console.Error.WriteLineAsync("--format xlsx: give --out (a workbook is a file), without --checkpoint (a workbook is written whole at the end; checkpoint a jsonl or csv run).");
             return ExitCodes.Usage;
         }
 
@@ -124,8 +130,7 @@ internal static class RunCommand
 
             foreach (DatasetDefinition dataset in models.Datasets.Values.OrderBy(d => d.Schema.Name, StringComparer.Ordinal))
             {
-                string file = Path.Combine(directory.FullName, dataset.DataFileName);
-                if (File.Exists(file))
+                if (dataset.FindDataFile(directory.FullName) is { } file)
                 {
                     sources.Add(dataset.Open(file));
                     files.Add((dataset.Schema.Name, file));
@@ -191,6 +196,11 @@ internal static class RunCommand
             if (file is null)
             {
                 summary = await rules.RunAsync(sources, new ConsoleClueSink(), options, cancellationToken);
+            }
+            else if (arguments.Format == "xlsx")
+            {
+                await using var sink = new RuleEngine.Excel.ExcelClueSink(file, rules.Datasets, ownsStream: true);
+                summary = await rules.RunAsync(sources, sink, options, cancellationToken);
             }
             else if (arguments.Format == "csv")
             {

@@ -67,10 +67,23 @@ public class ModelDiagnosticsTests
     [InlineData("dataset: cases\nseparator: ';;'\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 12)]
     [InlineData("dataset: cases\nformat: jsonl\nseparator: ';'\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 3, 12)]
     [InlineData("dataset: cases\nkey: [b]\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 6)]
+    [InlineData("dataset: cases\nsheet: 处罚\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 2, 8)]
+    [InlineData("dataset: cases\nformat: xlsx\nheader_row: zero\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 3, 13)]
+    [InlineData("dataset: cases\nformat: xlsx\nseparator: ';'\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 3, 12)]
     [InlineData("dataset: cases\nfields:\n  - {name: a, type: int}\n  - {name: a, type: long}\n", ModelDiagnosticIds.DuplicateId, 4, 12)]
     [InlineData("dataset: cases\n", ModelDiagnosticIds.MissingKey, 1, 1)]
     public void Load_DatasetProblem_ReportsCodeAtLineAndColumn(string dataset, string code, int line, int column) =>
         DiagnosticAssert.Has(ModelFolder.LoadModel(Header + "from: cases\nwhen: TRUE\n", dataset).Diagnostics, code, line, column, "cases.yaml");
+
+    [Fact]
+    public void Load_ExcelDataset_ReadsItsSheetAndHeaderRowAndNamesItsDataFile()
+    {
+        ModelSet models = ModelFolder.LoadModel(Header + "from: cases\nwhen: a > 1\n", "dataset: cases\nformat: xlsx\nsheet: 处罚\nheader_row: 3\nfields:\n  - {name: a, type: int, source: 数量}\n");
+
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+        DatasetDefinition cases = models.Datasets["cases"];
+        Assert.Equal((DataFormat.Xlsx, "处罚", 3, "cases.xlsx"), (cases.Format, cases.Sheet, cases.HeaderRow, cases.DataFileName));
+    }
 
     [Fact]
     public void Load_RetiredModel_IsReportedAsInformationAndNotCompiled()

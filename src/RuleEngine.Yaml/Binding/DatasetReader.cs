@@ -7,7 +7,7 @@ namespace RuleEngine.Yaml.Binding;
 /// <summary>Reads a dataset file (<c>dataset:</c> at the top) into a <see cref="DatasetDefinition"/>.</summary>
 internal static class DatasetReader
 {
-    internal static readonly string[] Keys = ["dataset", "description", "format", "encoding", "separator", "array_separator", "key", "fields"];
+    internal static readonly string[] Keys = ["dataset", "description", "format", "encoding", "separator", "array_separator", "sheet", "header_row", "key", "fields"];
     internal static readonly string[] FieldKeys = ["name", "type", "source", "personal", "required", "description", "label"];
 
     public static DatasetDefinition? Read(YamlFile file, YamlMapping root, DiagnosticList diagnostics)
@@ -18,7 +18,9 @@ internal static class DatasetReader
         string? encoding = reader.Text("encoding");
         string? separator = reader.Text("separator");
         string? arraySeparator = reader.Text("array_separator");
-        new DatasetHeaderValidator().Check(new DatasetHeader(name, format, encoding, separator, k => reader.LocationOf(k)), diagnostics);
+        string? sheet = reader.Text("sheet");
+        string? headerRow = reader.Text("header_row");
+        new DatasetHeaderValidator().Check(new DatasetHeader(name, format, encoding, separator, k => reader.LocationOf(k)) { Sheet = sheet, HeaderRow = headerRow }, diagnostics);
 
         DatasetSchemaBuilder? builder = name is null || !Vocabulary.IsName(name) ? null : DatasetSchema.Create(name);
         YamlSequence? fields = reader.Sequence("fields", required: true);
@@ -80,7 +82,9 @@ internal static class DatasetReader
         return new DatasetDefinition
         {
             Schema = builder.Key([.. key.Where(fieldNames.Contains)]).Build(),
-            Format = format == "jsonl" ? DataFormat.JsonLines : DataFormat.Csv,
+            Format = format switch { "jsonl" => DataFormat.JsonLines, "xlsx" => DataFormat.Xlsx, _ => DataFormat.Csv },
+            Sheet = sheet,
+            HeaderRow = int.TryParse(headerRow, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int row) && row >= 1 ? row : 1,
             Encoding = encoding,
             Separator = separator?[0] ?? ',',
             ArraySeparator = arraySeparator is { Length: 1 } ? arraySeparator[0] : ';',

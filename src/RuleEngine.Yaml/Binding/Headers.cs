@@ -13,7 +13,12 @@ internal sealed record ClueHeader(string? Severity, Func<string, SourceLocation>
 
 internal sealed record ParameterHeader(string Name, string? Type, string? Justification, Func<string, SourceLocation> Locate);
 
-internal sealed record DatasetHeader(string? Name, string? Format, string? Encoding, string? Separator, Func<string, SourceLocation> Locate);
+internal sealed record DatasetHeader(string? Name, string? Format, string? Encoding, string? Separator, Func<string, SourceLocation> Locate)
+{
+    public string? Sheet { get; init; }
+
+    public string? HeaderRow { get; init; }
+}
 
 internal sealed record FieldHeader(string? Name, string? Type, string? Personal, Func<string, SourceLocation> Locate);
 
@@ -26,7 +31,7 @@ internal static class Vocabulary
     public static readonly string[] Statuses = ["draft", "review", "listed", "retired"];
     public static readonly string[] Branches = ["刑事", "民事", "行政", "公益诉讼"];
     public static readonly string[] Severities = ["low", "medium", "high"];
-    public static readonly string[] Formats = ["csv", "jsonl"];
+    public static readonly string[] Formats = ["csv", "jsonl", "xlsx"];
     public static readonly string[] Encodings = ["auto", "utf-8", "gb18030", "gbk"];
     public static readonly string[] PersonalKinds = ["none", "id_number", "name", "phone", "other"];
     public static readonly string[] FieldTypes = ["string", "int", "long", "decimal", "double", "bool", "date", "datetime", "year_month", "id_number", "credit_code", "case_no", "string[]"];
@@ -114,9 +119,21 @@ internal sealed class DatasetHeaderValidator : AbstractValidator<DatasetHeader>
         RuleFor(d => d.Separator).Must(s => s is null || s.Length == 1)
             .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => $"Separator '{d.Separator}' is not a single character.")
             .WithState(d => new FailureState(d.Locate("separator"), "Write one character in quotes, such as ',' or '|'."));
-        RuleFor(d => d.Separator).Null().When(d => d.Format == "jsonl")
-            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => "'separator' applies to CSV files; a JSON Lines dataset has no field separator.")
+        RuleFor(d => d.Separator).Null().When(d => d.Format is "jsonl" or "xlsx")
+            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => $"'separator' applies to CSV files; a{(d.Format == "xlsx" ? "n Excel" : " JSON Lines")} dataset has no field separator.")
             .WithState(d => new FailureState(d.Locate("separator"), "Remove 'separator', or set 'format: csv' if the files are CSV."));
+        RuleFor(d => d.Encoding).Null().When(d => d.Format == "xlsx")
+            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(_ => "'encoding' applies to text files; an .xlsx workbook says its own.")
+            .WithState(d => new FailureState(d.Locate("encoding"), "Remove 'encoding'."));
+        RuleFor(d => d.Sheet).Null().When(d => d.Format != "xlsx")
+            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(_ => "'sheet' applies to Excel workbooks.")
+            .WithState(d => new FailureState(d.Locate("sheet"), "Set 'format: xlsx', or remove 'sheet'."));
+        RuleFor(d => d.HeaderRow).Must(r => r is null || (int.TryParse(r, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int row) && row >= 1))
+            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => $"'header_row' is '{d.HeaderRow}', not a row number.")
+            .WithState(d => new FailureState(d.Locate("header_row"), "The 1-based row of the sheet that holds the column names, such as 3."));
+        RuleFor(d => d.HeaderRow).Null().When(d => d.Format != "xlsx")
+            .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(_ => "'header_row' applies to Excel workbooks; CSV and JSON Lines files start with their header.")
+            .WithState(d => new FailureState(d.Locate("header_row"), "Set 'format: xlsx', or remove 'header_row'."));
     }
 }
 

@@ -13,6 +13,9 @@ public enum DataFormat
 
     /// <summary>JSON Lines: one object per line.</summary>
     JsonLines,
+
+    /// <summary>An Excel workbook (.xlsx): a sheet with a header row.</summary>
+    Xlsx,
 }
 
 /// <summary>A dataset read from a dataset file: its schema and how its exports are read.</summary>
@@ -33,6 +36,12 @@ public sealed record DatasetDefinition
     /// <summary>Gets the separator between items of a list field.</summary>
     public char ArraySeparator { get; init; } = ';';
 
+    /// <summary>Gets the sheet an .xlsx workbook is read from; <see langword="null"/> for its first.</summary>
+    public string? Sheet { get; init; }
+
+    /// <summary>Gets the 1-based row of an .xlsx sheet that holds the column names.</summary>
+    public int HeaderRow { get; init; } = 1;
+
     /// <summary>Gets a description of the dataset.</summary>
     public string? Description { get; init; }
 
@@ -42,15 +51,37 @@ public sealed record DatasetDefinition
     /// <summary>Gets where the dataset's name is declared.</summary>
     public SourceLocation Location { get; init; }
 
-    /// <summary>Gets the name of this dataset's data file in a data folder: the dataset's name with <c>.csv</c> or <c>.jsonl</c> after its format.</summary>
-    public string DataFileName => Schema.Name + (Format == DataFormat.JsonLines ? ".jsonl" : ".csv");
+    /// <summary>Gets the name of this dataset's data file in a data folder: the dataset's name with <c>.csv</c>, <c>.jsonl</c> or <c>.xlsx</c> after its format.</summary>
+    public string DataFileName => Schema.Name + Format switch { DataFormat.JsonLines => ".jsonl", DataFormat.Xlsx => ".xlsx", _ => ".csv" };
 
-    /// <summary>Opens a data file of this dataset with its format, encoding and separators.</summary>
+    /// <summary>
+    /// Finds this dataset's data file in a folder: <see cref="DataFileName"/>, or else the dataset's name with
+    /// <c>.xlsx</c> (an export that arrived as a workbook); <see langword="null"/> when there is neither.
+    /// </summary>
+    /// <param name="directory">The data folder.</param>
+    /// <returns>The file's path, or <see langword="null"/>.</returns>
+    public string? FindDataFile(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string named = System.IO.Path.Combine(directory, DataFileName);
+        string workbook = System.IO.Path.Combine(directory, Schema.Name + ".xlsx");
+        return File.Exists(named) ? named : File.Exists(workbook) ? workbook : null;
+    }
+
+    /// <summary>
+    /// Opens a data file of this dataset with its format, encoding and separators; a file ending in <c>.xlsx</c> is
+    /// read as an Excel workbook whatever the declared format (with <see cref="Sheet"/> and <see cref="HeaderRow"/>).
+    /// </summary>
     /// <param name="dataPath">The data file.</param>
     /// <returns>The record source.</returns>
     public RecordSource Open(string dataPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataPath);
+        if (Format == DataFormat.Xlsx || dataPath.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+        {
+            return RuleEngine.Excel.ExcelSource.Open(dataPath, Schema, new RuleEngine.Excel.ExcelSourceOptions { Sheet = Sheet, HeaderRow = HeaderRow, ArraySeparator = ArraySeparator });
+        }
+
         return Format == DataFormat.JsonLines
             ? RecordSource.JsonLines(dataPath, Schema, JsonLinesOptions())
             : RecordSource.Csv(dataPath, Schema, CsvOptions());

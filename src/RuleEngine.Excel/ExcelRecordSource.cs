@@ -1,0 +1,174 @@
+using System.Globalization;
+using MiniExcelLibs;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Excel;
+
+/// <summary>
+/// The rows of one sheet, read with MiniExcel's streaming reader. Each cell becomes the text a CSV export would hold
+/// (numbers in invariant form, dates as <c>yyyy-MM-dd</c>, Booleans as <c>true</c>/<c>false</c>) and is parsed by the
+/// same code as CSV, so types, NULLs and rejections are the same; an error cell (<c>#N/A</c>) rejects its row.
+/// Every row up to the last is accounted for: header (and the rows above it), record, or blank.
+/// </summary>
+internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open, ExcelSourceOptions options) : RecordSource(schema)
+{
+    private readonly Func<Stream> _open = open;
+    private readonly ExcelSourceOptions _options = options;
+
+    private static readonly string[] ErrorValues = ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"];
+
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
+
+    private sealed class Cursor : RecordCursor
+    {
+        private readonly ExcelRecordSource _source;
+        private readonly Stream _stream;
+        private readonly IEnumerator<IDictionary<string, object?>> _rows;
+        private readonly string?[] _columnOfField;
+        private long _row;
+        private long _records;
+        private long _blank;
+
+        public Cursor(ExcelRecordSource source)
+        {
+            _source = source;
+            ExcelSourceOptions options = source._options;
+            if (options.HeaderRow < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(source), "The header row is 1 or more.");
+            }
+
+            _stream = source._open();
+            Track(_stream);
+            try
+            {
+                if (options.Sheet is { } sheet && !MiniExcel.GetSheetNames(_stream).Contains(sheet))
+                {
+                    throw new RecordSourceException(DiagnosticIds.MissingColumn, source.Dataset, $"The workbook has no sheet '{sheet}'; it has {string.Join(", ", MiniExcel.GetSheetNames(_stream).Select(s => $"'{s}'"))}.");
+                }
+
+                _stream.Position = 0;
+                _rows = MiniExcel.Query(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startCell: "A1")
+                    .Cast<IDictionary<string, object?>>().GetEnumerator();
+                _columnOfField = ReadHeader(options.HeaderRow);
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IOException)
+            {
+                _stream.Dispose();
+                throw new RecordSourceException(DiagnosticIds.MalformedRecord, source.Dataset, $"The file is not an .xlsx workbook that can be read ({e.GetType().Name}).");
+            }
+        }
+
+        public override LineAccount? Lines => new(_row, Math.Min(_row, _source._options.HeaderRow), _records, _blank);
+
+        public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
+        {
+            while (_rows.MoveNext())
+            {
+                _row++;
+                IDictionary<string, object?> cells = _rows.Current;
+                if (cells.Values.All(v => v is null || (v is string s && s.Length == 0)))
+                {
+                    _blank++;
+                    continue;
+                }
+
+                _records++;
+                target.Line = _row;
+                return ValueTask.FromResult(Fill(cells, target));
+            }
+
+            return ValueTask.FromResult(ReadOutcome.End);
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            _rows.Dispose();
+            return _stream.DisposeAsync();
+        }
+
+        /// <summary>Skips to the header row and finds each field's column (its letter) by the field's source name, then its name.</summary>
+        private string?[] ReadHeader(int headerRow)
+        {
+            IDictionary<string, object?>? header = null;
+            while (_row < headerRow && _rows.MoveNext())
+            {
+                _row++;
+                header = _rows.Current;
+            }
+
+            if (_row < headerRow || header is null)
+            {
+                throw new RecordSourceException(DiagnosticIds.NoRecords, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The sheet has no row {headerRow} to read the column names from."));
+            }
+
+            var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach ((string column, object? name) in header)
+            {
+                if (Text(name) is { Length: > 0 } text && !byName.TryAdd(text.Trim(), column))
+                {
+                    throw new RecordSourceException(DiagnosticIds.DuplicateColumn, _source.Dataset, $"Two columns of the header row are named '{text.Trim()}'.");
+                }
+            }
+
+            IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            var columns = new string?[fields.Count];
+            var missing = new List<string>();
+            for (int f = 0; f < fields.Count; f++)
+            {
+                if (byName.TryGetValue(fields[f].SourceName, out string? column) || byName.TryGetValue(fields[f].Name, out column))
+                {
+                    columns[f] = column;
+                }
+                else
+                {
+                    missing.Add(fields[f].SourceName);
+                }
+            }
+
+            if (missing.Count > 0)
+            {
+                throw new RecordSourceException(DiagnosticIds.MissingColumn, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The header row ({headerRow}) lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares."));
+            }
+
+            return columns;
+        }
+
+        private ReadOutcome Fill(IDictionary<string, object?> cells, Record target)
+        {
+            IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            for (int f = 0; f < fields.Count; f++)
+            {
+                object? value = cells.TryGetValue(_columnOfField[f]!, out object? cell) ? cell : null;
+                if (value is string error && Array.IndexOf(ErrorValues, error) >= 0)
+                {
+                    return Reject(_source.Dataset, _row, (DiagnosticIds.InvalidValue, $"Field '{fields[f].Name}' is an Excel error cell ({error})."), fields[f].Name);
+                }
+
+                string text = Text(value, fields[f].Type) ?? string.Empty;
+                if (FieldValueParser.TryWrite(target, f, fields[f], text, _source._options.ArraySeparator) is { } failure)
+                {
+                    return Reject(_source.Dataset, _row, failure, fields[f].Name);
+                }
+            }
+
+            return ReadOutcome.Record;
+        }
+
+        /// <summary>A cell as the text a CSV export of it would hold.</summary>
+        private static string? Text(object? value, FieldType type = FieldType.String) => value switch
+        {
+            null => null,
+            string text => text,
+            bool flag => flag ? "true" : "false",
+            double number => number.ToString("R", CultureInfo.InvariantCulture),
+            DateTime time when type == FieldType.YearMonth => time.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            DateTime time when type == FieldType.DateTime || time.TimeOfDay != TimeSpan.Zero => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            DateTime time => time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            IFormattable other => other.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString(),
+        };
+    }
+}

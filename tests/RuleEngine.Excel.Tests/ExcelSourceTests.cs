@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using MiniExcelLibs;
+using RuleEngine.Clues;
+using RuleEngine.Diagnostics;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine.Excel.Tests;
+
+/// <summary>An .xlsx export reads as its CSV would: the same records, NULLs, rejections and clues, with every row accounted for.</summary>
+public sealed class ExcelSourceTests : IDisposable
+{
+    private static readonly DatasetSchema Penalties = DatasetSchema.Create("penalties")
+        .Add("person_id", FieldType.IdNumber, source: "公民身份号码")
+        .Add("cause", FieldType.String, source: "处罚事由")
+        .Add("amount", FieldType.Decimal, source: "罚款金额")
+        .Add("days", FieldType.Int, source: "拘留天数")
+        .Add("paid", FieldType.Bool, source: "已缴纳")
+        .Add("decided", FieldType.Date, source: "决定日期")
+        .Key("person_id")
+        .Build();
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("ruleengine-excel-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_workbook_with_typed_cells_gives_the_clues_of_the_same_data_as_CSV()
+    {
+        List<object?[]> rows = RandomRows(seed: 5, count: 2000);
+        string csv = Path.Combine(_folder, "p.csv");
+        File.WriteAllText(csv, string.Join(",", Penalties.Fields.Select(f => f.SourceName)) + "\n" + string.Concat(rows.Select(r => string.Join(",", r.Select(CsvText)) + "\n")), new UTF8Encoding(false));
+        string xlsx = Workbook("p.xlsx", rows);
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties)
+            .AddRule(new RuleDefinition("R1", "penalties", "cause IN ('赌博', '卖淫') AND (amount >= 3000 OR days > 10) AND NOT paid"))
+            .AddRule(new RuleDefinition("R2", "penalties", "decided BETWEEN DATE '2023-01-01' AND DATE '2023-06-30' AND amount IS NULL"))
+            .Build();
+
+        (List<Clue> fromCsv, RunSummary csvSummary) = await RunAsync(rules, RecordSource.Csv(csv, Penalties));
+        (List<Clue> fromXlsx, RunSummary xlsxSummary) = await RunAsync(rules, ExcelSource.Open(xlsx, Penalties));
+
+        Assert.True(fromCsv.Count > 20, $"{fromCsv.Count} clues");
+        Assert.Equal(fromCsv.Select(c => (c.RuleId, c.SubjectKey, c.Line)), fromXlsx.Select(c => (c.RuleId, c.SubjectKey, c.Line)));
+        Assert.Equal(csvSummary.RecordsRead, xlsxSummary.RecordsRead);
+        Assert.Equal(0, xlsxSummary.RecordsRejected);
+    }
+
+    [Fact]
+    public async Task Title_rows_blank_rows_and_bad_cells_are_each_accounted_for_with_their_row_number()
+    {
+        // Row 1 a title, row 2 the header (header_row 2), then: a record, a blank row, a text in the amount column, an Excel error cell.
+        string path = Path.Combine(_folder, "t.xlsx");
+        var sheet = new List<Dictionary<string, object?>>
+        {
+            Row("2024年治安处罚导出", null, null, null, null, null),
+            Row("公民身份号码", "处罚事由", "罚款金额", "拘留天数", "已缴纳", "决定日期"),
+            Row("11010519491231002X", "赌博", 500d, 5d, true, new DateTime(2024, 3, 1)),
+            Row(null, null, null, null, null, null),
+            Row("110105194912310029", "赌博", "五百", 5d, false, new DateTime(2024, 3, 2)),
+            Row("110105194912310037", "卖淫", "#N/A", 5d, false, new DateTime(2024, 3, 3)),
+        };
+        MiniExcel.SaveAs(path, sheet, printHeader: false);
+        var rejected = new List<RecordRejection>();
+
+        (List<Clue> clues, RunSummary summary) = await RunAsync(new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 0")).Build(), ExcelSource.Open(path, Penalties, new ExcelSourceOptions { HeaderRow = 2 }));
+
+        Assert.Equal(3, summary.RecordsRead);
+        Assert.Equal(2, summary.RecordsRejected);
+        Assert.Equal(3, Assert.Single(clues).Line);
+        Assert.Collection(summary.Rejections,
+            r => Assert.Equal((5L, DiagnosticIds.InvalidValue, "amount"), (r.Line, r.Code, r.Field)),
+            r => Assert.Equal((6L, DiagnosticIds.InvalidValue, "amount"), (r.Line, r.Code, r.Field)));
+        Assert.DoesNotContain("五百", summary.Rejections[0].Message, StringComparison.Ordinal);
+        Assert.Equal(new LineAccount(6, 2, 3, 1), summary.LinesPerDataset["penalties"]);
+    }
+
+    [Fact]
+    public async Task A_named_sheet_is_read_and_a_missing_sheet_or_column_stops_with_a_code()
+    {
+        string path = Path.Combine(_folder, "s.xlsx");
+        Dictionary<string, object?>[] data = [Row("公民身份号码", "处罚事由", "罚款金额", "拘留天数", "已缴纳", "决定日期"), Row("11010519491231002X", "赌博", 500d, 5d, true, new DateTime(2024, 3, 1))];
+        MiniExcel.SaveAs(path, new Dictionary<string, object> { ["说明"] = new[] { Row("本表为导出", null, null, null, null, null) }, ["处罚"] = data }, printHeader: false);
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 0")).Build();
+
+        (List<Clue> clues, _) = await RunAsync(rules, ExcelSource.Open(path, Penalties, new ExcelSourceOptions { Sheet = "处罚" }));
+        RecordSourceException noSheet = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties, new ExcelSourceOptions { Sheet = "处理" })));
+        RecordSourceException noColumn = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties)));
+
+        Assert.Single(clues);
+        Assert.Contains("'处罚'", noSheet.Message, StringComparison.Ordinal);
+        Assert.Equal(DiagnosticIds.MissingColumn, noColumn.Code);
+        Assert.Contains("'公民身份号码'", noColumn.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_workbook_stops_with_a_code_not_a_crash()
+    {
+        string path = Path.Combine(_folder, "fake.xlsx");
+        File.WriteAllText(path, "公民身份号码,处罚事由\n1,2\n");
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 0")).Build();
+
+        RecordSourceException error = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties)));
+
+        Assert.Equal(DiagnosticIds.MalformedRecord, error.Code);
+    }
+
+    private static Dictionary<string, object?> Row(params object?[] cells) =>
+        cells.Select((c, i) => (c, i)).ToDictionary(x => ((char)('A' + x.i)).ToString(), x => x.c);
+
+    private string Workbook(string name, List<object?[]> rows)
+    {
+        string path = Path.Combine(_folder, name);
+        MiniExcel.SaveAs(path, rows.Select(r => Penalties.Fields.Select((f, i) => (f.SourceName, r[i])).ToDictionary(x => x.SourceName, x => x.Item2)));
+        return path;
+    }
+
+    private static string CsvText(object? value) => value switch
+    {
+        null => string.Empty,
+        DateTime d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        double n => n.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.ToString()!,
+    };
+
+    /// <summary>Random rows with NULLs in every column: ID numbers as text, amounts and days as numbers, dates as dates.</summary>
+    private static List<object?[]> RandomRows(int seed, int count)
+    {
+        var random = new Random(seed);
+        string[] causes = ["赌博", "卖淫", "盗窃", "殴打他人"];
+        object? Maybe(object value) => random.Next(10) == 0 ? null : value;
+        return [.. Enumerable.Range(0, count).Select(i => new object?[]
+        {
+            string.Create(CultureInfo.InvariantCulture, $"1101051990{random.Next(1, 13):00}{random.Next(1, 29):00}{i % 1000:000}X"),
+            Maybe(causes[random.Next(causes.Length)]),
+            Maybe(Math.Round(random.NextDouble() * 6000, 2)),
+            Maybe((double)random.Next(0, 20)),
+            Maybe(random.Next(2) == 0),
+            Maybe(new DateTime(2023, 1, 1).AddDays(random.Next(365))),
+        })];
+    }
+
+    private static async Task<(List<Clue> Clues, RunSummary Summary)> RunAsync(RuleSet rules, RecordSource source)
+    {
+        var sink = new Collecting();
+        RunSummary summary = await rules.RunAsync(source, sink);
+        return (sink.Clues, summary);
+    }
+
+    private sealed class Collecting : IClueSink
+    {
+        public List<Clue> Clues { get; } = [];
+
+        public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
+        {
+            Clues.Add(clue);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
