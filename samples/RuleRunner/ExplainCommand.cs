@@ -132,6 +132,10 @@ internal static class ExplainCommand
             {
                 string mark = condition.Value switch { true => "✓", false => "✗", _ => "?" };
                 output.WriteLine($"{indent}  {mark} {condition.Condition}  → {Value(condition)}");
+                foreach (ComputedValue computed in condition.Computed)
+                {
+                    output.WriteLine($"{indent}      {computed.Expression} = {computed.Value ?? "NULL"}");
+                }
             }
 
             foreach (JoinedRecord joined in rule.Joined)

@@ -325,6 +325,7 @@ public sealed partial class RuleSetBuilder
         ScriptCondition? script = rule.Script is null ? null : BindScript(rule, schema, diagnostics);
         BoundExpression condition;
         List<(string Text, BoundExpression Expression)> leaves;
+        List<(int Leaf, string Text, BoundExpression Call)> leafCalls = [];
         IReadOnlyCollection<(int Source, int Field)> referenced;
         if (rule.Script is not null && string.IsNullOrWhiteSpace(rule.Condition))
         {
@@ -345,6 +346,10 @@ public sealed partial class RuleSetBuilder
             condition = binder.BindCondition(syntax);
             leaves = [.. binder.Leaves.Select(l => (text.Slice(l.Span), l.Expression))];
             referenced = binder.ReferencedSourceFields;
+
+            // The function calls of each leaf that read the record (not constants), for explanations: at most three per leaf.
+            leafCalls = [.. binder.Leaves.SelectMany((l, i) => BoundTree.DescendantsAndSelf(l.Expression).OfType<BoundCall>()
+                .Where(c => BoundTree.DescendantsAndSelf(c).Any(n => n is BoundField)).Take(3).Select(c => (i, text.Slice(c.Span), (BoundExpression)c)))];
         }
 
         if (script is not null)
@@ -360,7 +365,7 @@ public sealed partial class RuleSetBuilder
             return null;
         }
 
-        return new BoundRule(rule, sources, condition, leaves, clue, joins, window) { Script = script, Derived = derived };
+        return new BoundRule(rule, sources, condition, leaves, clue, joins, window) { Script = script, Derived = derived, LeafCalls = leafCalls };
     }
 
     private ScriptCondition? BindScript(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
@@ -893,6 +898,9 @@ public sealed partial class RuleSetBuilder
             Leaves = new Lazy<Func<Record[], bool?>[]>(
                 () => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression)), .. scriptLeaf is null ? [] : new[] { scriptLeaf }],
                 LazyThreadSafetyMode.ExecutionAndPublication),
+            LeafCalls = new Lazy<LeafCall[]>(
+                () => [.. rule.LeafCalls.Select(c => new LeafCall(c.Leaf, c.Text, context.CompileContextValue(c.Call), BoundTree.DescendantsAndSelf(c.Call).OfType<BoundField>().Select(f => f.Field).FirstOrDefault(f => f.Personal != PersonalDataKind.None)))],
+                LazyThreadSafetyMode.ExecutionAndPublication),
         };
     }
 
@@ -976,6 +984,9 @@ public sealed partial class RuleSetBuilder
     private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window)
     {
         public ScriptCondition? Script { get; init; }
+
+        /// <summary>Gets the function calls of each leaf that read the record, with their text.</summary>
+        public List<(int Leaf, string Text, BoundExpression Call)> LeafCalls { get; init; } = [];
 
         public BoundDerive? Derived { get; init; }
     }

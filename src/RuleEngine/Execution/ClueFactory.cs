@@ -145,6 +145,34 @@ internal sealed class ClueFactory(RunOptions options)
         return outcomes;
     }
 
+    /// <summary>
+    /// What each leaf gave on a record context, with the values of the function calls inside it (masked like
+    /// evidence): for an explanation of one record, never for the clues of a run.
+    /// </summary>
+    internal ConditionOutcome[] ExplainWithComputedValues(CompiledRule rule, Record[] context)
+    {
+        ConditionOutcome[] outcomes = Explain(rule, context);
+        foreach (IGrouping<int, LeafCall> calls in rule.LeafCalls.Value.GroupBy(c => c.Leaf))
+        {
+            outcomes[calls.Key] = outcomes[calls.Key] with { Computed = [.. calls.Select(c => Computed(c, context))] };
+        }
+
+        return outcomes;
+    }
+
+    private ComputedValue Computed(LeafCall call, Record[] context)
+    {
+        try
+        {
+            object? value = call.Value(context);
+            return new ComputedValue(call.Text, value is null ? null : call.PersonalField is { } personal ? Shown(personal, value) : Format(value));
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out _))
+        {
+            return new ComputedValue(call.Text, $"not evaluated ({code})");
+        }
+    }
+
     private string Fingerprint(string ruleId, string subject)
     {
         byte[] data = Encoding.UTF8.GetBytes(ruleId + "\n" + subject);

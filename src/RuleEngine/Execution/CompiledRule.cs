@@ -42,4 +42,14 @@ internal sealed class CompiledRule
 
     /// <summary>Each leaf of the condition as its own three-valued delegate over a record context, compiled on the first clue.</summary>
     public required Lazy<Func<Record[], bool?>[]> Leaves { get; init; }
+
+    /// <summary>Gets the function calls inside the leaves that read the record, compiled on first use (explanations only).</summary>
+    public required Lazy<LeafCall[]> LeafCalls { get; init; }
 }
+
+/// <summary>A function call inside a leaf condition, whose value an explanation shows.</summary>
+/// <param name="Leaf">The leaf's index.</param>
+/// <param name="Text">The call as written.</param>
+/// <param name="Value">Computes it over the record context.</param>
+/// <param name="PersonalField">A personal field it reads, whose masking its value takes; <see langword="null"/> when none.</param>
+internal sealed record LeafCall(int Leaf, string Text, Func<Record[], object?> Value, Schema.FieldDefinition? PersonalField);

@@ -20,7 +20,7 @@ internal static class RuleExplainer
             return ExplainJoin(rule, record, tables, factory, out derived);
         }
 
-        ConditionOutcome[] conditions = ClueFactory.Explain(rule, [record]);
+        ConditionOutcome[] conditions = factory.ExplainWithComputedValues(rule, [record]);
         try
         {
             bool holds = rule.Predicate(record);
@@ -93,7 +93,7 @@ internal static class RuleExplainer
             JoinedRecord[] joinedRecords = [.. rule.Joins.Select(j => Joined(j, context[j.Source], factory))];
             if (rule.Window is not null)
             {
-                return new RuleExplanation(id, clue ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
+                return new RuleExplanation(id, clue ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, factory.ExplainWithComputedValues(rule, context))
                 {
                     ModelId = rule.Definition.ModelId,
                     Joined = joinedRecords,
@@ -102,7 +102,7 @@ internal static class RuleExplainer
             }
 
             derived = clue ? rule.Derive?.Create(context) : null;
-            return new RuleExplanation(id, clue ? Matched(rule) : RuleVerdict.NoClue, ClueFactory.Explain(rule, context))
+            return new RuleExplanation(id, clue ? Matched(rule) : RuleVerdict.NoClue, factory.ExplainWithComputedValues(rule, context))
             {
                 ModelId = rule.Definition.ModelId,
                 Joined = joinedRecords,

@@ -61,19 +61,7 @@ internal static class SharedSubexpressions
     private static bool ReadsOnlyOwnRecord(BoundExpression node) =>
         node is not BoundField { Source: not 0 } && Children(node).All(ReadsOnlyOwnRecord);
 
-    private static IEnumerable<BoundExpression> Children(BoundExpression node) => node switch
-    {
-        BoundUnary unary => [unary.Operand],
-        BoundBinary binary => [binary.Left, binary.Right],
-        BoundLogical logical => logical.Operands,
-        BoundIsNull isNull => [isNull.Operand],
-        BoundIn @in => [@in.Value, .. @in.Items],
-        BoundLike like => [like.Value, like.Pattern],
-        BoundCase @case => [.. @case.Branches.SelectMany(b => new[] { b.When, b.Then }), .. @case.Else is null ? [] : new[] { @case.Else }],
-        BoundCall call => call.Arguments,
-        BoundConvert convert => [convert.Operand],
-        _ => [],
-    };
+    private static IEnumerable<BoundExpression> Children(BoundExpression node) => BoundTree.Children(node);
 
     private static void Write(BoundExpression node, StringBuilder text)
     {

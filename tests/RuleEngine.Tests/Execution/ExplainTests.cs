@@ -1,3 +1,4 @@
+using RuleEngine.Clues;
 using RuleEngine.Diagnostics;
 using RuleEngine.Tests.Support;
 
@@ -26,6 +27,33 @@ public sealed class ExplainTests
         Assert.Equal([RuleVerdict.Clue, RuleVerdict.NoClue, RuleVerdict.NoClue], explanation.Rules.Select(r => r.Verdict));
         Assert.Equal([("cause = '民间借贷纠纷'", (bool?)true), ("amount >= 50000", true)], explanation.Rules[0].Conditions.Select(c => (c.Condition, c.Value)));
         Assert.Equal([true, false], explanation.Rules[2].Conditions.Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task A_condition_shows_the_values_its_function_calls_computed_personal_ones_masked()
+    {
+        RuleSet rules = TestRules.Build(
+            TestRules.Rule("days_between(filing_date, DATE '2024-03-01') > 30 AND length(trim(cause)) = 6 AND upper(plaintiff_id) IS NOT NULL AND amount > 1", "Computed"));
+
+        RecordExplanation masked = await rules.ExplainAsync(TestRules.Csv(Csv), line: 2);
+        RecordExplanation revealed = await rules.ExplainAsync(TestRules.Csv(Csv), line: 2, options: new RunOptions { RevealPersonalData = true });
+
+        IReadOnlyList<ConditionOutcome> conditions = masked.Rules.Single().Conditions;
+        Assert.Equal([new ComputedValue("days_between(filing_date, DATE '2024-03-01')", "56")], conditions[0].Computed);
+        Assert.Equal([new ComputedValue("length(trim(cause))", "6"), new ComputedValue("trim(cause)", "民间借贷纠纷")], conditions[1].Computed);
+        Assert.Equal("110105********002X", Assert.Single(conditions[2].Computed).Value);
+        Assert.Equal("11010519491231002X", Assert.Single(revealed.Rules.Single().Conditions[2].Computed).Value);
+        Assert.Empty(conditions[3].Computed);
+    }
+
+    [Fact]
+    public async Task The_clues_of_a_run_carry_no_computed_values()
+    {
+        RuleSet rules = TestRules.Build(TestRules.Rule("days_between(filing_date, DATE '2024-03-01') > 30", "Computed"));
+
+        (List<Clue> clues, _) = await TestRules.RunAsync(rules, TestRules.Csv(Csv));
+
+        Assert.All(clues, c => Assert.Empty(Assert.Single(c.Explanation).Computed));
     }
 
     [Fact]
