@@ -120,13 +120,15 @@ internal static class ExplainCommand
         {
             output.WriteLine();
             string[] notTrue = [.. rule.Conditions.Where(c => c.Value != true).Select(c => $"`{c.Condition}` is {Value(c)}")];
+            string[] unmatched = [.. rule.Joined.Where(j => j.Kind is JoinKind.Inner or JoinKind.Exists && j.Matching == 0).Select(j => $"no {j.Dataset} record matches join {j.Alias}{(j.WithKey > 0 ? $" ({j.WithKey} with the key, none meeting its where)" : string.Empty)}")
+                .Concat(rule.Joined.Where(j => j.Kind == JoinKind.NotExists && j.Matching > 0).Select(j => $"{j.Matching} {j.Dataset} record(s) match join {j.Alias}, which must have none"))];
             output.WriteLine(indent + rule.Verdict switch
             {
                 RuleVerdict.Clue => $"{rule.RuleId}: CLUE — every condition holds",
                 RuleVerdict.CountsInWindow => $"{rule.RuleId}: counts in its window",
                 RuleVerdict.Derives => $"{rule.RuleId}: derives a record of the next stage",
                 RuleVerdict.NotEvaluated => $"{rule.RuleId}: NOT EVALUATED" + (rule.ErrorCode is { } code ? $" ({code})" : string.Empty),
-                _ => $"{rule.RuleId}: no clue — " + (notTrue.Length > 0 ? string.Join("; ", notTrue) : "the conditions together are not true"),
+                _ => $"{rule.RuleId}: no clue — " + (notTrue.Length > 0 ? string.Join("; ", notTrue) : unmatched.Length > 0 ? string.Join("; ", unmatched) : "the conditions together are not true"),
             });
             foreach (ConditionOutcome condition in rule.Conditions)
             {
@@ -140,6 +142,10 @@ internal static class ExplainCommand
 
             foreach (JoinedRecord joined in rule.Joined)
             {
+                string kind = joined.Kind switch { JoinKind.Left => "left join", JoinKind.Exists => "exists", JoinKind.NotExists => "not exists", _ => "join" };
+                string found = joined.WithKey is not { } withKey ? "the record's key is empty: it joins nothing"
+                    : string.Create(CultureInfo.InvariantCulture, $"{withKey} {joined.Dataset} record(s) with the key{(joined.Where is null ? string.Empty : $", {joined.Matching} meeting where")}");
+                output.WriteLine($"{indent}  {kind} {joined.Alias} on {joined.On}{(joined.Where is null ? string.Empty : $" where {joined.Where}")}: {found}");
                 string values = string.Join(", ", joined.Values.Select(v => $"{v.Field} {v.Value}"));
                 output.WriteLine(joined switch
                 {

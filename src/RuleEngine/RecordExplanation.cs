@@ -59,7 +59,23 @@ public sealed record RuleExplanation(string RuleId, RuleVerdict Verdict, IReadOn
 /// <param name="Dataset">The joined dataset.</param>
 /// <param name="Line">The joined record's line; <see langword="null"/> when no record matches (or for an anti-join, whose point is that none does).</param>
 /// <param name="Values">The joined record's fields and values (personal values masked unless the options reveal them), or an aggregating join's aggregates.</param>
-public sealed record JoinedRecord(string Alias, string Dataset, long? Line, IReadOnlyList<EvidenceValue> Values);
+public sealed record JoinedRecord(string Alias, string Dataset, long? Line, IReadOnlyList<EvidenceValue> Values)
+{
+    /// <summary>Gets the kind of join: whether a match is needed, optional, or what must not exist.</summary>
+    public JoinKind Kind { get; init; }
+
+    /// <summary>Gets the join's key condition as written, such as <c>credit_code = p.credit_code</c>.</summary>
+    public string On { get; init; } = string.Empty;
+
+    /// <summary>Gets the join's <c>where</c> as written, or <see langword="null"/>.</summary>
+    public string? Where { get; init; }
+
+    /// <summary>Gets how many reference records share the record's key: <see langword="null"/> when the key is empty (it joins nothing).</summary>
+    public int? WithKey { get; init; }
+
+    /// <summary>Gets how many of those meet the join's <c>where</c> (all of them when it has none).</summary>
+    public int Matching { get; init; }
+}
 
 /// <summary>Whether a record is a clue of a rule.</summary>
 public enum RuleVerdict

@@ -165,7 +165,8 @@ internal sealed class ClueFactory(RunOptions options)
         try
         {
             object? value = call.Value(context);
-            return new ComputedValue(call.Text, value is null ? null : call.PersonalField is { } personal ? Shown(personal, value) : Format(value));
+            // Text and dates made from personal data (a name's surname, a birth date) are masked; a number or a truth value (an age, a check) is not.
+            return new ComputedValue(call.Text, value is null ? null : call.PersonalField is { } personal && value is string or DateOnly or DateTime ? Shown(personal, value) : Format(value));
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out _))
         {

@@ -87,6 +87,22 @@ internal static class JoinEvaluator
         return contexts;
     }
 
+    /// <summary>
+    /// For an explanation: how many reference records share the context's key for a join, and how many of them meet
+    /// its <c>where</c>; <see langword="null"/> when the key is empty.
+    /// </summary>
+    public static (int? WithKey, int Matching) Candidates(CompiledJoin join, Record[] context, Dictionary<string, List<Record>> index)
+    {
+        string? key = JoinKeys.Of(join.LeftKey, context);
+        if (key is null)
+        {
+            return (null, 0);
+        }
+
+        int withKey = index.TryGetValue(key, out List<Record>? candidates) ? candidates.Count : 0;
+        return (withKey, withKey == 0 ? 0 : Matches(join, context, index).Count);
+    }
+
     private static List<Record> Matches(CompiledJoin join, Record[] context, Dictionary<string, List<Record>> index)
     {
         string? key = JoinKeys.Of(join.LeftKey, context);

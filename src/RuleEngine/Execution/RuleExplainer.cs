@@ -67,6 +67,16 @@ internal static class RuleExplainer
         return new JoinedRecord(alias, join.Definition.Dataset, join.Aggregates is null ? record.Line : null, values);
     }
 
+    /// <summary>A join's record in the context, with its key and <c>where</c> and how many reference records met each.</summary>
+    private static JoinedRecord Described(CompiledJoin join, Record[] context, Dictionary<string, List<Record>> index, ClueFactory factory)
+    {
+        (int? withKey, int matching) = JoinEvaluator.Candidates(join, context, index);
+        return Joined(join, context[join.Source], factory) with { Kind = join.Definition.Kind, On = OnText(join), Where = join.Definition.Where, WithKey = withKey, Matching = matching };
+    }
+
+    private static string OnText(CompiledJoin join) =>
+        string.Join(" AND ", join.Definition.On.Select(on => $"{on.Left} = {join.Definition.Alias}.{on.Right}"));
+
     private static string DerivesNote(CompiledRule rule) =>
         $"The record becomes a record of derived dataset '{rule.Definition.Derive!.Dataset}'; below, what the rules that read it make of it.";
 
@@ -90,7 +100,7 @@ internal static class RuleExplainer
             string? none = clue ? null
                 : joined is null ? "No record matches the joins; the conditions shown are with the joined fields empty."
                 : "No joined record makes the condition true; the conditions shown are for the first.";
-            JoinedRecord[] joinedRecords = [.. rule.Joins.Select(j => Joined(j, context[j.Source], factory))];
+            JoinedRecord[] joinedRecords = [.. rule.Joins.Select(j => Described(j, context, indexes[j], factory))];
             if (rule.Window is not null)
             {
                 return new RuleExplanation(id, clue ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, factory.ExplainWithComputedValues(rule, context))

@@ -148,6 +148,7 @@ public class DerivedDatasetTests
         Assert.Contains("paid_after_death", rule.Note, StringComparison.Ordinal);
         JoinedRecord death = Assert.Single(rule.Joined);
         Assert.Equal(("d", "deaths", 2L), (death.Alias, death.Dataset, death.Line));
+        Assert.Equal((JoinKind.Inner, "person_id = d.person_id", (int?)1, 1), (death.Kind, death.On, death.WithKey, death.Matching));
         Assert.Equal("2024-01-20", death.Values.Single(v => v.Field == "death_date").Value);
         RecordExplanation derived = Assert.IsType<RecordExplanation>(rule.Derived);
         Assert.Equal(("paid_after_death", 2L), (derived.Dataset, derived.Line));
@@ -169,6 +170,24 @@ public class DerivedDatasetTests
         JoinedRecord none = Assert.Single(rule.Joined);
         Assert.Equal(("d", "deaths", (long?)null), (none.Alias, none.Dataset, none.Line));
         Assert.Empty(none.Values);
+        Assert.Equal(((int?)0, 0), (none.WithKey, none.Matching));
+    }
+
+    [Fact]
+    public async Task Explain_JoinWithWhere_CountsTheRecordsWithTheKeyAndThoseMeetingWhere()
+    {
+        var before = new RuleDefinition("B", "payments", "TRUE")
+        {
+            Joins = [new JoinDefinition("deaths", "d", JoinKind.Exists) { On = [("person_id", "person_id")], Where = "d.death_date > DATE '2030-01-01'" }],
+        };
+        RuleSet rules = Build([before]);
+
+        RecordExplanation explanation = await rules.ExplainAsync(Csv(PaymentsCsv, Payments), 2, [Csv(DeathsCsv, Deaths)]);
+
+        RuleExplanation rule = Assert.Single(explanation.Rules);
+        Assert.Equal(RuleVerdict.NoClue, rule.Verdict);
+        JoinedRecord death = Assert.Single(rule.Joined);
+        Assert.Equal((JoinKind.Exists, "d.death_date > DATE '2030-01-01'", (int?)1, 0), (death.Kind, death.Where, death.WithKey, death.Matching));
     }
 
     private static RuleSet Build(IEnumerable<RuleDefinition> rules) => new RuleSetBuilder().AddDataset(Payments).AddDataset(Deaths).AddRules(rules).Build();
