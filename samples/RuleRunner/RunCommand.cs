@@ -190,6 +190,7 @@ internal static class RunCommand
         await using JsonLinesDeadLetterSink? deadLetters = arguments.DeadLetters is { } deadLetterFile ? new JsonLinesDeadLetterSink(deadLetterFile.Create(), ownsStream: true) : null;
         var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom };
         RunSummary summary;
+        DateTimeOffset started = TimeProvider.System.GetUtcNow();
         try
         {
             Stream? file = checkpointed is not null ? checkpointed.Output : output?.Create();
@@ -262,6 +263,12 @@ internal static class RunCommand
 
         printer?.Finish();
         PrintSummary(summary);
+        if (output is not null)
+        {
+            // Beside the clue file: what produced it (models and inputs by hash), for the report and whoever gets the file.
+            RunRecord.Create(started, models, files, arguments.Region, arguments.Parameters, reveal, summary).Write(RunRecord.PathFor(output.FullName));
+        }
+
         return LossExitCode(summary);
     }
 
