@@ -19,7 +19,7 @@ public static class ExcelSource
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(schema);
-        return new ExcelRecordSource(schema, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), options ?? new ExcelSourceOptions());
+        return new ExcelRecordSource(schema, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), options ?? new ExcelSourceOptions()) { Length = RecordSource.LengthOf(path) };
     }
 
     /// <summary>Reads the rows of a sheet of a workbook in a seekable stream, as <see cref="Open(string, DatasetSchema, ExcelSourceOptions?)"/> does.</summary>

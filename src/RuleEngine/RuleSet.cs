@@ -86,6 +86,7 @@ public sealed class RuleSet
         }
 
         var references = new SortedSet<string>(joined.Where(provided.Contains), StringComparer.Ordinal);
+        var overall = new OverallProgress([.. plan.Select(p => p.Source.Length)]);
         var statistics = new RunStatistics(options, _datasets.Values.SelectMany(d => d.Rules).Select(r => r.Definition.Id));
         long started = options.TimeProvider.GetTimestamp();
         RunSummary Summary(bool stopped) => statistics.ToSummary(options.TimeProvider.GetElapsedTime(started), stoppedByPolicy: stopped);
@@ -93,10 +94,11 @@ public sealed class RuleSet
         {
             var tables = new Dictionary<string, ReferenceTable>(StringComparer.Ordinal);
             long referenceRecords = 0;
-            foreach ((RecordSource source, CompiledDataset dataset) in plan.Where(p => references.Contains(p.Dataset.Schema.Name)))
+            foreach ((RecordSource source, CompiledDataset dataset, int index) in plan.Select((p, i) => (p.Source, p.Dataset, i)).Where(p => references.Contains(p.Dataset.Schema.Name)))
             {
-                ReferenceTable table = await LoadReferenceAsync(source, dataset, statistics, options, referenceRecords, cancellationToken).ConfigureAwait(false)
+                ReferenceTable table = await LoadReferenceAsync(source, dataset, statistics, options, referenceRecords, fraction => overall.Of(index, fraction), cancellationToken).ConfigureAwait(false)
                     ?? throw new BadRecordLimitExceededException(Summary(stopped: true));
+                overall.Finished(index);
                 referenceRecords += table.Records.Count;
                 tables[dataset.Schema.Name] = table;
                 statistics.ReferenceRecords(dataset.Schema.Name, table.Records.Count);
@@ -162,11 +164,13 @@ public sealed class RuleSet
                     long skip = index == options.ResumeFrom?.SourceIndex ? options.ResumeFrom.SourceRecords : 0;
                     RecordSource input = loaded ? new MemoryRecordSource(dataset.Schema, table!.Records) : source;
                     input = skip > 0 ? new SkippingRecordSource(input, skip) : input;
-                    if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded || isDerived, cancellationToken, index, skip, derived).ConfigureAwait(false))
+                    if (await RunPipeline.RunAsync(input, dataset, sink, options, statistics, indexes, alreadyCounted: loaded || isDerived, cancellationToken, index, skip, derived, fraction => overall.Of(index, fraction)).ConfigureAwait(false))
                     {
                         throw new BadRecordLimitExceededException(Summary(stopped: true));
                     }
                 }
+
+                overall.Finished(index);
 
                 if (isDerived || !waiting.Exists(w => w.Dataset == dataset))
                 {
@@ -202,8 +206,9 @@ public sealed class RuleSet
         }
     }
 
-    private static async Task<ReferenceTable?> LoadReferenceAsync(RecordSource source, CompiledDataset dataset, RunStatistics statistics, RunOptions options, long alreadyHeld, CancellationToken cancellationToken)
+    private static async Task<ReferenceTable?> LoadReferenceAsync(RecordSource source, CompiledDataset dataset, RunStatistics statistics, RunOptions options, long alreadyHeld, Func<double?, double?> overall, CancellationToken cancellationToken)
     {
+        const int ReportEvery = 4096;
         var table = new ReferenceTable(dataset.Schema.Name, dataset.Layout);
         long readBefore = statistics.RecordsRead;
         long rejectedBefore = statistics.RecordsRejected;
@@ -233,6 +238,12 @@ public sealed class RuleSet
                 }
 
                 statistics.Read(dataset.Schema.Name, 1);
+                if (options.Progress is { } progress && (statistics.RecordsRead - readBefore) % ReportEvery == 1)
+                {
+                    // Loading a reference dataset is work too: it shows, and counts towards the run's time left.
+                    progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction) { LoadingReferences = true, OverallFraction = overall(cursor.Fraction) });
+                }
+
                 if (outcome == ReadOutcome.Rejected)
                 {
                     await DeadLetters.WriteAsync(options, cursor.Rejection!, cancellationToken).ConfigureAwait(false);
@@ -313,7 +324,7 @@ public sealed class RuleSet
         foreach (RecordSource reference in references ?? [])
         {
             CompiledDataset referenceDataset = Resolve(reference);
-            tables[referenceDataset.Schema.Name] = await LoadReferenceAsync(reference, referenceDataset, statistics, options, 0, cancellationToken).ConfigureAwait(false)
+            tables[referenceDataset.Schema.Name] = await LoadReferenceAsync(reference, referenceDataset, statistics, options, 0, _ => null, cancellationToken).ConfigureAwait(false)
                 ?? new ReferenceTable(referenceDataset.Schema.Name, referenceDataset.Layout);
         }
 

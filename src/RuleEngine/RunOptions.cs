@@ -151,6 +151,15 @@ public sealed record RunProgress(string Dataset, long RecordsRead, long CluesEmi
     /// checkpoint may record it, once the sink's output is safely stored, to resume from it).
     /// </summary>
     public RunPosition Position { get; init; } = new(0, 0);
+
+    /// <summary>
+    /// Gets how far the whole run is, from 0 to 1: all its sources, reference datasets loaded for joins included,
+    /// weighed by their sizes; <see langword="null"/> when a source's size is not known (a stream, objects).
+    /// </summary>
+    public double? OverallFraction { get; init; }
+
+    /// <summary>Gets a value indicating whether <see cref="Dataset"/> is being loaded for joins, before any rule runs on it.</summary>
+    public bool LoadingReferences { get; init; }
 }
 
 /// <summary>A place in a run's input: a source (its index in the list given to the run) and how many of its records, read or rejected.</summary>

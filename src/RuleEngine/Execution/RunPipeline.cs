@@ -23,7 +23,8 @@ internal static class RunPipeline
         CancellationToken cancellationToken,
         int sourceIndex = 0,
         long skipped = 0,
-        DerivedRecords? derived = null)
+        DerivedRecords? derived = null,
+        Func<double?, double?>? overall = null)
     {
         int workers = options.MaxDegreeOfParallelism;
         int poolSize = (workers * 2) + 1;
@@ -46,7 +47,7 @@ internal static class RunPipeline
         var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
         {
             Derived = derived,
-            Progress = options.Progress is { } progress ? consumed => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction) { Position = new RunPosition(sourceIndex, skipped + consumed) }) : null,
+            Progress = options.Progress is { } progress ? consumed => progress.Report(new RunProgress(dataset.Schema.Name, statistics.RecordsRead, statistics.CluesEmitted, cursor.Fraction) { Position = new RunPosition(sourceIndex, skipped + consumed), OverallFraction = overall?.Invoke(cursor.Fraction) }) : null,
             Options = options,
         };
         bool stopped = false;

@@ -22,6 +22,28 @@ public abstract class RecordSource
     /// <summary>Gets the dataset's name.</summary>
     public string Dataset => Schema.Name;
 
+    /// <summary>
+    /// Gets how many bytes the source holds, when that is known before reading (a file, a seekable stream): what an
+    /// overall progress weighs the source by. <see langword="null"/> otherwise.
+    /// </summary>
+    internal long? Length { get; init; }
+
+    /// <summary>The length of a file, or <see langword="null"/> when it cannot be read (the run will say why).</summary>
+    internal static long? LengthOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path) is { Exists: true } file ? file.Length : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What is left of a seekable stream, or <see langword="null"/>.</summary>
+    internal static long? LengthOf(Stream stream) => stream.CanSeek ? stream.Length - stream.Position : null;
+
     /// <summary>Reads a CSV file (RFC 4180) whose header names the schema's fields (or their <see cref="FieldDefinition.Source"/>).</summary>
     /// <param name="path">The file.</param>
     /// <param name="schema">The dataset's schema.</param>
@@ -30,7 +52,7 @@ public abstract class RecordSource
     public static RecordSource Csv(string path, DatasetSchema schema, CsvSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new CsvRecordSource(schema, () => File.OpenRead(path), ownsStream: true, options ?? new CsvSourceOptions());
+        return new CsvRecordSource(schema, () => File.OpenRead(path), ownsStream: true, options ?? new CsvSourceOptions()) { Length = LengthOf(path) };
     }
 
     /// <summary>Reads CSV from a stream, which the caller keeps and disposes.</summary>
@@ -41,7 +63,7 @@ public abstract class RecordSource
     public static RecordSource Csv(Stream stream, DatasetSchema schema, CsvSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new CsvRecordSource(schema, () => stream, ownsStream: false, options ?? new CsvSourceOptions());
+        return new CsvRecordSource(schema, () => stream, ownsStream: false, options ?? new CsvSourceOptions()) { Length = LengthOf(stream) };
     }
 
     /// <summary>
@@ -55,7 +77,7 @@ public abstract class RecordSource
     public static RecordSource JsonLines(string path, DatasetSchema schema, JsonLinesSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new JsonLinesRecordSource(schema, () => File.OpenRead(path), ownsStream: true, options ?? new JsonLinesSourceOptions());
+        return new JsonLinesRecordSource(schema, () => File.OpenRead(path), ownsStream: true, options ?? new JsonLinesSourceOptions()) { Length = LengthOf(path) };
     }
 
     /// <summary>Reads JSON Lines from a stream, which the caller keeps and disposes.</summary>
@@ -66,7 +88,7 @@ public abstract class RecordSource
     public static RecordSource JsonLines(Stream stream, DatasetSchema schema, JsonLinesSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new JsonLinesRecordSource(schema, () => stream, ownsStream: false, options ?? new JsonLinesSourceOptions());
+        return new JsonLinesRecordSource(schema, () => stream, ownsStream: false, options ?? new JsonLinesSourceOptions()) { Length = LengthOf(stream) };
     }
 
     /// <summary>
