@@ -453,7 +453,9 @@ internal sealed class Parser
 
     private LiteralSyntax InvalidLiteral(Token token, string what, string hint)
     {
-        _diagnostics.Error(DiagnosticIds.InvalidLiteral, $"'{_source.Slice(token.Span)}' is not a valid {what}.", _source.Locate(token.Span), hint);
+        // A string token keeps its quotes: shown as written, not quoted twice.
+        string text = _source.Slice(token.Span);
+        _diagnostics.Error(DiagnosticIds.InvalidLiteral, $"{(text.StartsWith('\'') ? text : $"'{text}'")} is not a valid {what}.", _source.Locate(token.Span), hint);
         return new LiteralSyntax(token.Span, LiteralKind.Null, null);
     }
 

@@ -92,6 +92,12 @@ public class ParserTests
         Assert.Equal("rule.yaml", diagnostic.Location.Path);
     }
 
+    [Theory]
+    [InlineData("filing_date >= DATE '2024-02-30'", "'2024-02-30' is not a valid date.")]
+    [InlineData("ts >= TIMESTAMP 'yesterday'", "'yesterday' is not a valid timestamp.")]
+    public void Parse_InvalidDateLiteral_QuotesTheValueOnce(string expression, string message) =>
+        Assert.Equal(message, Assert.Single(Expressions.Diagnose(expression)).Message);
+
     [Fact]
     public void Parse_FullWidthParentheses_ReportsEachWithTheAsciiHint()
     {
