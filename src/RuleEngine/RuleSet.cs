@@ -17,6 +17,9 @@ public sealed class RuleSet
 {
     private readonly IReadOnlyDictionary<string, CompiledDataset> _datasets;
 
+    /// <summary>Gets the compiled datasets, for tests of the dispatch.</summary>
+    internal IReadOnlyDictionary<string, CompiledDataset> CompiledDatasets => _datasets;
+
     internal RuleSet(IReadOnlyList<RuleDefinition> rules, IReadOnlyDictionary<string, CompiledDataset> datasets, IReadOnlyList<Diagnostic> diagnostics)
     {
         Rules = rules;

@@ -178,7 +178,7 @@ internal static class RunPipeline
     private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, bool rejectInvalidIds, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
-        var candidates = new int[rules.Length];
+        var candidates = new int[Math.Max(rules.Length, dataset.Dispatch.Capacity)];
         int[] isolated = [.. Enumerable.Range(0, rules.Length).Where(r => rules[r].Script is { RunsInWorker: true })];
         var outcomes = new ScriptOutcome[rules.Length][];
         int[] positions = [];

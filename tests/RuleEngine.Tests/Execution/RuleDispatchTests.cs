@@ -42,4 +42,30 @@ public class RuleDispatchTests
         Assert.True(together.Count > 1000);
         Assert.Equal(Ordered(alone), together.Select(JsonLinesClueSink.Format));
     }
+
+    [Fact]
+    public void A_rule_whose_OR_branches_each_pin_a_field_is_filed_under_every_branch_and_comes_once()
+    {
+        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 50).Select(i => TestRules.Rule(
+            string.Create(CultureInfo.InvariantCulture, $"(cause = 'A{i}' AND amount > 0) OR months = {i} OR cause IN ('B{i}', 'C{i}')"), string.Create(CultureInfo.InvariantCulture, $"R{i:00}")))]);
+        RuleEngine.Execution.CompiledDataset dataset = rules.CompiledDatasets["judgments"];
+        int[] buffer = new int[Math.Max(dataset.Rules.Length, dataset.Dispatch.Capacity)];
+
+        int[] Candidates(string cause, long months)
+        {
+            RuleEngine.Records.Record record = dataset.Layout.CreateRecord();
+            for (int f = 0; f < dataset.Schema.Fields.Count; f++)
+            {
+                RuleEngine.Schema.FieldDefinition field = dataset.Schema.Fields[f];
+                string text = field.Name switch { "cause" => cause, "months" => months.ToString(CultureInfo.InvariantCulture), _ => string.Empty };
+                Assert.Null(RuleEngine.Records.FieldValueParser.TryWrite(record, f, field, text, ';'));
+            }
+
+            return buffer[..dataset.Dispatch.Candidates(record, buffer)];
+        }
+
+        Assert.Empty(Candidates("none", 99));
+        Assert.Equal([3, 5], Candidates("A3", 5));
+        Assert.Equal([7], Candidates("C7", 7));
+    }
 }
