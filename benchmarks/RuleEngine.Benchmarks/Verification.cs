@@ -23,6 +23,13 @@ internal static class Verification
             ok &= Report($"shared sub-expressions, {rules} rules (computed in every rule, once per record)", [shared.ComputedInEveryRule(), shared.ComputedOncePerRecord()]);
         }
 
+        foreach (int rules in new[] { 10, 100, 1000 })
+        {
+            var shapes = new RandomShapeBenchmarks { Rules = rules };
+            shapes.Setup();
+            ok &= Report($"random shapes, {rules} rules (lambda, RuleEngine indexed; {shapes.CandidatesPerRecord():0.0} candidates per record)", [shapes.HandWrittenLambda(), shapes.RuleEngineIndexed()]);
+        }
+
         var single = new Micro.SingleRuleBenchmarks();
         single.Setup();
         ok &= Report("single rule (lambda, condition, script)", [single.HandWrittenLambda(), single.CompiledCondition(), single.TrustedScript()]);

@@ -37,7 +37,7 @@ public class MatchingBenchmarks
 
         _compiled = CaseWorkload.RuleEngineRules(specs).Compiled("cases");
         _records = CaseWorkload.TypedRecords(_objects, _compiled);
-        _candidates = new int[_compiled.Rules.Length];
+        _candidates = new int[Math.Max(_compiled.Rules.Length, _compiled.Dispatch.Capacity)];
         _scripts = CaseWorkload.ScriptRules(specs).Compiled("cases");
 
         var definitions = new List<IRuleDefinition>();

@@ -33,7 +33,7 @@ public class PeerBenchmarks
         _lambdas = [.. specs.Select(s => s.Lambda())];
         _compiled = CaseWorkload.RuleEngineRules(specs).Compiled("cases");
         _records = CaseWorkload.TypedRecords(_objects, _compiled);
-        _candidates = new int[_compiled.Rules.Length];
+        _candidates = new int[Math.Max(_compiled.Rules.Length, _compiled.Dispatch.Capacity)];
         var workflow = new Workflow
         {
             WorkflowName = "cases",
