@@ -43,41 +43,10 @@ public class PeerBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Hand-written lambda per rule")]
-    public int HandWrittenLambda()
-    {
-        int matches = 0;
-        foreach (CaseRecord record in _objects)
-        {
-            foreach (Func<CaseRecord, bool> lambda in _lambdas)
-            {
-                if (lambda(record))
-                {
-                    matches++;
-                }
-            }
-        }
-
-        return matches;
-    }
+    public int HandWrittenLambda() => MatchingLoops.Lambdas(_objects, _lambdas);
 
     [Benchmark(Description = "RuleEngine (rule index)")]
-    public int RuleEngineIndexed()
-    {
-        int matches = 0;
-        foreach (Record record in _records)
-        {
-            int count = _compiled.Dispatch.Candidates(record, _candidates);
-            for (int c = 0; c < count; c++)
-            {
-                if (_compiled.Rules[_candidates[c]].Predicate(record))
-                {
-                    matches++;
-                }
-            }
-        }
-
-        return matches;
-    }
+    public int RuleEngineIndexed() => MatchingLoops.Indexed(_records, _compiled, _candidates);
 
     [Benchmark(Description = "Microsoft RulesEngine 6.0.1")]
     public async Task<int> MicrosoftRulesEngine()

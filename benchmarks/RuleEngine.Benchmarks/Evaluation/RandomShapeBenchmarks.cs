@@ -39,45 +39,10 @@ public class RandomShapeBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Hand-written lambda per rule")]
-    public int HandWrittenLambda()
-    {
-        int matches = 0;
-        Func<CaseRecord, bool>[] lambdas = _lambdas;
-        foreach (CaseRecord record in _objects)
-        {
-            for (int r = 0; r < lambdas.Length; r++)
-            {
-                if (lambdas[r](record))
-                {
-                    matches++;
-                }
-            }
-        }
-
-        return matches;
-    }
+    public int HandWrittenLambda() => MatchingLoops.Lambdas(_objects, _lambdas);
 
     [Benchmark(Description = "RuleEngine (rule index)")]
-    public int RuleEngineIndexed()
-    {
-        int matches = 0;
-        CompiledRule[] rules = _compiled.Rules;
-        RuleDispatch dispatch = _compiled.Dispatch;
-        int[] candidates = _candidates;
-        foreach (Record record in _records)
-        {
-            int count = dispatch.Candidates(record, candidates);
-            for (int c = 0; c < count; c++)
-            {
-                if (rules[candidates[c]].Predicate(record))
-                {
-                    matches++;
-                }
-            }
-        }
-
-        return matches;
-    }
+    public int RuleEngineIndexed() => MatchingLoops.Indexed(_records, _compiled, _candidates);
 
     /// <summary>Candidates per record the dispatch leaves, averaged (for the notes, not timed).</summary>
     public double CandidatesPerRecord() => _records.Average(record => _compiled.Dispatch.Candidates(record, _candidates));
