@@ -124,7 +124,8 @@ public sealed class CommandTests : IDisposable
         (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress-every", "0");
 
         Assert.True(exitCode == 0, output);
-        Assert.Matches(@"progress: dui_cases: [0-9,]+ records read \(100 % of its file\), [0-9,]+ records/s, [0-9]+ clues", output);
+        Assert.Matches(@"progress: dui_cases: [0-9,]+ records read \([0-9]+ % of all input\), [0-9,]+ records/s, [0-9]+ clues, [0-9:]+ left for the run", output);
+        Assert.Matches(@"progress: loading deaths for joins: [0-9,]+ records read \([0-9]+ % of all input\)", output);
         Assert.DoesNotContain("\r[", output, StringComparison.Ordinal);
     }
 
