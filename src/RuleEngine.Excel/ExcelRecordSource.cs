@@ -57,7 +57,7 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IOException)
             {
                 _stream.Dispose();
-                throw new RecordSourceException(DiagnosticIds.MalformedRecord, source.Dataset, $"The file is not an .xlsx workbook that can be read ({e.GetType().Name}).");
+                throw new RecordSourceException(DiagnosticIds.MalformedRecord, source.Dataset, $"The file cannot be read as an .xlsx workbook ({e.GetType().Name}): it is another format, or damaged.");
             }
         }
 
@@ -65,7 +65,7 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
 
         public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
         {
-            while (_rows.MoveNext())
+            while (Next())
             {
                 _row++;
                 IDictionary<string, object?> cells = _rows.Current;
@@ -81,6 +81,19 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
             }
 
             return ValueTask.FromResult(ReadOutcome.End);
+        }
+
+        /// <summary>Moves to the next row; a workbook damaged after some rows stops the source with a code, never a crash.</summary>
+        private bool Next()
+        {
+            try
+            {
+                return _rows.MoveNext();
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IOException or FormatException or InvalidCastException)
+            {
+                throw new RecordSourceException(DiagnosticIds.MalformedRecord, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The workbook is damaged: it cannot be read after row {_row} ({e.GetType().Name}); the rows before it were read."));
+            }
         }
 
         public override ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using MiniExcelLibs;
 using RuleEngine.Clues;
@@ -103,6 +104,39 @@ public sealed class ExcelSourceTests : IDisposable
         RecordSourceException error = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties)));
 
         Assert.Equal(DiagnosticIds.MalformedRecord, error.Code);
+    }
+
+    [Fact]
+    public async Task A_workbook_damaged_after_some_rows_stops_with_a_code_not_a_crash()
+    {
+        string path = Workbook("damaged.xlsx", RandomRows(seed: 3, count: 50));
+        using (ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            // The sheet's XML ends in the middle of its twelfth row.
+            ZipArchiveEntry sheet = zip.Entries.Single(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal));
+            string name = sheet.FullName;
+            string xml;
+            using (var reader = new StreamReader(sheet.Open()))
+            {
+                xml = reader.ReadToEnd();
+            }
+
+            int cut = 0;
+            for (int i = 0; i < 11; i++)
+            {
+                cut = xml.IndexOf("</x:row>", cut, StringComparison.Ordinal) + "</x:row>".Length;
+            }
+
+            sheet.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(xml[..cut] + "<x:row r=\"13\"><x:c r=\"A13\" t=\"str\"><x:v>11010519");
+        }
+
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 0")).Build();
+        RecordSourceException error = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties)));
+
+        Assert.Equal(DiagnosticIds.MalformedRecord, error.Code);
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, object?> Row(params object?[] cells) =>
