@@ -30,6 +30,8 @@ internal sealed class Repl
     private static readonly Dictionary<string, string[]> HelperMethods = new[] { typeof(RuleEngine.Scripting.Api.Text), typeof(RuleEngine.Scripting.Api.Dates), typeof(RuleEngine.Scripting.Api.Id), typeof(RuleEngine.Scripting.Api.CaseNo) }
         .ToDictionary(t => t.Name, t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Select(m => t.Name + "." + m.Name).Distinct().ToArray(), StringComparer.Ordinal);
 
+    private const string CSharpOff = "C# is off here (--scripts off); conditions work as usual";
+
     private static readonly string[] Commands = [":datasets", ":use", ":fields", ":record", ":explain", ":model", ":load", ":cs", ":cond", ":history", ":help", ":quit"];
 
     private readonly string _modelsPath;
@@ -238,6 +240,11 @@ internal sealed class Repl
                 break;
             case ":cs" when argument is null:
                 _csharpMode = _csharpAllowed;
+                if (!_csharpAllowed)
+                {
+                    _output.WriteLine(CSharpOff);
+                }
+
                 AnnounceCSharp();
                 break;
             case ":cs":
@@ -288,7 +295,7 @@ internal sealed class Repl
     {
         if (!_csharpAllowed)
         {
-            _output.WriteLine("C# is off here (--scripts off); conditions work as usual");
+            _output.WriteLine(CSharpOff);
             return;
         }
 

@@ -178,6 +178,22 @@ public sealed class EvalTests : IDisposable
         Assert.Equal(Directory.GetFiles(Runner.SampleData).Length, parts[2].Split('\n').Count(l => l.Contains(" fields)", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Repl_with_scripts_off_says_CSharp_is_off_and_keeps_evaluating_conditions()
+    {
+        // A models folder without the sample's C# script model, which --scripts off would refuse.
+        string models = Path.Combine(_folder, "no-scripts");
+        Directory.CreateDirectory(Path.Combine(models, "datasets"));
+        File.Copy(Path.Combine(Runner.SampleModels, "datasets", "dui_cases.yaml"), Path.Combine(models, "datasets", "dui_cases.yaml"));
+
+        (int exitCode, string output) = Runner.RunWithInput("dotnet", [Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll"), "repl", "--models", models, "--data-dir", Runner.SampleData, "--scripts", "off"], ":cs\n:cs r.Bac > 1m\nbac > 1\n:quit\n");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(2, output.Split("C# is off here (--scripts off)").Length - 1);
+        Assert.DoesNotContain("for trusted use only", output, StringComparison.Ordinal);
+        Assert.Contains("dui_cases> bac > 1\ndui_cases.csv: 40 records: true ", output, StringComparison.Ordinal);
+    }
+
     /// <summary>A models folder with the drunk-driving dataset and model, and a generated data file of it.</summary>
     private (string Models, string Data) GeneratedDuiCases(int records)
     {
