@@ -102,6 +102,12 @@ internal sealed class ClrSchema
                 FieldType.StringArray => (nameof(ObjectFieldWriter.WriteArray), typeof(IEnumerable<string>)),
                 _ => (nameof(ObjectFieldWriter.WriteString), typeof(string)),
             };
+            if (parameter == typeof(DateOnly?) && (value.Type == typeof(DateTime) || value.Type == typeof(DateTime?)))
+            {
+                // A DateTime property declared as a date: the day it falls on (hosts often hold dates as DateTime).
+                value = Expression.Call(typeof(ClrSchema).GetMethod(nameof(DayOf), BindingFlags.NonPublic | BindingFlags.Static)!, Expression.Convert(value, typeof(DateTime?)));
+            }
+
             if (value.Type != parameter)
             {
                 value = value.Type == typeof(float) || value.Type == typeof(float?)
@@ -164,8 +170,11 @@ internal sealed class ClrSchema
         return typeof(IEnumerable<string>).IsAssignableFrom(t) ? FieldType.StringArray : null;
     }
 
+    private static DateOnly? DayOf(DateTime? time) => time is { } value ? DateOnly.FromDateTime(value) : null;
+
     private static bool IsCompatible(FieldType inferred, FieldType declared) =>
         inferred == declared
         || (inferred == FieldType.String && declared is FieldType.IdNumber or FieldType.CreditCode or FieldType.CaseNo)
-        || (inferred == FieldType.Int && declared == FieldType.Long);
+        || (inferred == FieldType.Int && declared == FieldType.Long)
+        || (inferred == FieldType.DateTime && declared is FieldType.Date or FieldType.YearMonth);
 }

@@ -11,8 +11,10 @@ public sealed class DatasetFieldAttribute : Attribute
     public string? Name { get; set; }
 
     /// <summary>
-    /// Gets or sets the field's type, for string properties that hold an ID number, a credit code or a case number.
-    /// Left unset, the type follows the property's CLR type.
+    /// Gets or sets the field's type: for string properties that hold an ID number, a credit code or a case number,
+    /// and for <see cref="DateTime"/> properties that hold a date (<see cref="FieldType.Date"/>: the day the value falls
+    /// on, so conditions compare it with <c>DATE '…'</c> without a <c>CAST</c>). Left unset, the type follows the
+    /// property's CLR type.
     /// </summary>
     public FieldType Type { get; set; } = (FieldType)(-1);
 

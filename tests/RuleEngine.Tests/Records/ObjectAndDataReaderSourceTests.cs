@@ -39,6 +39,34 @@ public class ObjectAndDataReaderSourceTests
         public string Village { get; init; } = string.Empty;
     }
 
+    public sealed class Filing
+    {
+        public string CaseNo { get; init; } = string.Empty;
+
+        [DatasetField(Type = FieldType.Date)]
+        public DateTime FiledOn { get; init; }
+
+        [DatasetField(Type = FieldType.Date)]
+        public DateTime? DecidedOn { get; init; }
+    }
+
+    [Fact]
+    public async Task FromObjects_DateTimePropertiesDeclaredAsDates_AreTheDayTheyFallOn_WithoutCast()
+    {
+        RecordSource source = RecordSource.FromObjects("filings", new[]
+        {
+            new Filing { CaseNo = "A1", FiledOn = new DateTime(2024, 3, 1, 23, 59, 0), DecidedOn = null },
+            new Filing { CaseNo = "A2", FiledOn = new DateTime(2024, 2, 29, 8, 0, 0), DecidedOn = new DateTime(2024, 5, 1, 9, 30, 0) },
+        });
+        RuleSet rules = new RuleSetBuilder().AddDataset(source.Schema)
+            .AddRule(new RuleDefinition("R", "filings", "filed_on = DATE '2024-03-01' OR days_between(filed_on, decided_on) = 62")).Build();
+
+        (List<RuleEngine.Clues.Clue> clues, _) = await TestRules.RunAsync(rules, source);
+
+        Assert.Equal(FieldType.Date, source.Schema.Fields.Single(f => f.Name == "filed_on").Type);
+        Assert.Equal([1L, 2L], clues.Select(c => c.Line));
+    }
+
     [Fact]
     public void FromType_DerivesSnakeCaseFieldsTypesKeysAndPersonalKinds()
     {
