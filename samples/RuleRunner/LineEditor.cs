@@ -12,9 +12,6 @@ internal sealed class LineEditor(TextWriter output, Func<string, IEnumerable<str
 {
     private readonly List<string> _history = [];
 
-    /// <summary>Gets the lines entered so far, oldest first.</summary>
-    public IReadOnlyList<string> History => _history;
-
     /// <summary>Adds a line to the history (repeats of the last one are not).</summary>
     public void Remember(string line)
     {

@@ -96,8 +96,6 @@ public sealed class ScriptSession : IScriptConditionCompiler
     /// <summary>Gets the state every evaluation starts from.</summary>
     internal ScriptState<object> Committed { get; private set; }
 
-    internal IReadOnlyDictionary<string, string> Properties => _properties;
-
     /// <summary>Whether a submission is complete, or the author is still typing it (an open brace, a trailing operator).</summary>
     /// <param name="code">The text typed so far.</param>
     /// <returns><see langword="false"/> when more lines should be read before compiling.</returns>
