@@ -22,6 +22,14 @@ public sealed record ClueSpec
     /// </summary>
     public IReadOnlyList<string> Evidence { get; init; } = [];
 
+    /// <summary>
+    /// Gets the evidence fields whose change matters: when a re-run finds a clue that a prosecutor already closed and
+    /// one of these values differs from the closed clue's, a clue store opens it again (the subsidy kept being paid, the
+    /// amount grew). A field named here and not in <see cref="Evidence"/> is shown as evidence too. Empty (the default):
+    /// a closed clue stays closed whatever its evidence.
+    /// </summary>
+    public IReadOnlyList<string> Material { get; init; } = [];
+
     /// <summary>Gets how urgently the clues should be verified.</summary>
     /// <value>The default is <see cref="ClueSeverity.Medium"/>.</value>
     public ClueSeverity Severity { get; init; } = ClueSeverity.Medium;
@@ -37,6 +45,9 @@ public sealed record ClueSpec
 
     /// <summary>Gets where each item of <see cref="Evidence"/> is written, in the same order; empty when not known.</summary>
     public IReadOnlyList<SourceLocation> EvidenceLocations { get; init; } = [];
+
+    /// <summary>Gets where each item of <see cref="Material"/> is written, in the same order; empty when not known.</summary>
+    public IReadOnlyList<SourceLocation> MaterialLocations { get; init; } = [];
 
     /// <summary>Gets where each item of <see cref="SubjectKey"/> is written, in the same order; empty when not known.</summary>
     public IReadOnlyList<SourceLocation> SubjectKeyLocations { get; init; } = [];

@@ -811,6 +811,9 @@ public sealed partial class RuleSetBuilder
             ? subject.Concat(referenced)
             : [.. window.Over >= 0 ? [(0, window.Over)] : Array.Empty<(int, int)>(), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
         (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, rule.Clue.EvidenceLocations, "evidence") : [.. defaults.Distinct()];
+        (int Source, int Field)[] material = Resolve(rule.Clue.Material, rule.Clue.MaterialLocations, "material evidence");
+        evidence = [.. evidence, .. material.Where(m => !evidence.Contains(m)).Distinct()];
+        bool[] materialEvidence = [.. evidence.Select(material.Contains)];
         var unknown = new List<string>();
         string titleText = rule.Clue.Title ?? rule.Id;
         TitleTemplate title = TitleTemplate.Parse(titleText, Find, unknown);
@@ -832,7 +835,7 @@ public sealed partial class RuleSetBuilder
             ok = false;
         }
 
-        return ok ? new ClueFields(subject, evidence, title) : null;
+        return ok ? new ClueFields(subject, evidence, title) { Material = materialEvidence } : null;
     }
 
     /// <summary>A join key part; an ID-number field's value that fails its check joins nothing, unless the rule keeps such numbers.</summary>
@@ -893,6 +896,7 @@ public sealed partial class RuleSetBuilder
             Sources = [.. rule.Sources.Select(s => (s.Schema.Name, s.Index == 0 ? rule.Definition.Alias : s.Aliases.Last()))],
             SubjectFields = rule.Clue.Subject,
             EvidenceFields = rule.Clue.Evidence,
+            MaterialEvidence = rule.Clue.Material,
             Title = rule.Clue.Title,
             LeafTexts = [.. rule.Leaves.Select(l => l.Text), .. rule.Script is null ? [] : new[] { rule.Script.Description }],
             Leaves = new Lazy<Func<Record[], bool?>[]>(
@@ -959,7 +963,11 @@ public sealed partial class RuleSetBuilder
         return record;
     }
 
-    private sealed record ClueFields((int Source, int Field)[] Subject, (int Source, int Field)[] Evidence, TitleTemplate Title);
+    private sealed record ClueFields((int Source, int Field)[] Subject, (int Source, int Field)[] Evidence, TitleTemplate Title)
+    {
+        /// <summary>Gets, for each evidence field, whether the rule declares it material.</summary>
+        public bool[] Material { get; init; } = [];
+    }
 
     private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField, (BoundExpression ProbeEnd, int StartField)? Interval)
     {

@@ -514,6 +514,20 @@ public class ModelCompileAndTestRunnerTests
         Assert.Equal(expected, models.Datasets[dataset].DataFileName);
     }
 
+    [Fact]
+    public async Task Material_FieldsAreFlaggedInTheEvidenceAndAddedToItWhenNotListed()
+    {
+        ModelSet models = ModelFolder.LoadModel("id: X\nversion: '1'\nname: x\nfrom: cases\nwhen: amount > 1\nclue:\n  evidence: [cause]\n  material: [amount]\n");
+        Assert.False(models.HasErrors, string.Join('\n', models.Diagnostics));
+        var sink = new Sink();
+
+        await models.Compile().RunAsync(Records(1500m), sink);
+
+        EvidenceValue[] evidence = [.. sink.Clues.Single().Evidence];
+        Assert.Equal(["cause", "amount"], evidence.Select(e => e.Field));
+        Assert.Equal([false, true], evidence.Select(e => e.Material));
+    }
+
     internal static string RepositoryRoot()
     {
         string? directory = AppContext.BaseDirectory;

@@ -21,7 +21,7 @@ internal sealed class ModelReader
     internal static readonly string[] WindowKeys = ["group_by", "over", "days", "months", "consecutive", "having", "max_evidence"];
     internal static readonly string[] DeadlineKeys = ["after", "within", "follow_up", "as_of"];
     internal static readonly string[] FollowUpKeys = ["dataset", "as", "on", "date", "where"];
-    internal static readonly string[] ClueKeys = ["title", "subject", "evidence", "severity", "action"];
+    internal static readonly string[] ClueKeys = ["title", "subject", "evidence", "material", "severity", "action"];
     internal static readonly string[] ParameterKeys = ["type", "default", "justification", "description", "regions"];
     internal static readonly string[] LegalBasisKeys = ["law", "article", "text"];
     private static readonly string[] FromKeys = ["dataset", "as"];
@@ -686,6 +686,7 @@ internal sealed class ModelReader
         SourceMap? titleMap = clue.Node("title") is YamlScalar { IsNull: false } titleScalar ? SourceMap.FromPositions(_file.Path, ScalarPositions.Map(_file.Text, _lines, titleScalar)) : null;
         IReadOnlyList<(string Text, SourceLocation Location)> subject = clue.LocatedTextList("subject");
         IReadOnlyList<(string Text, SourceLocation Location)> evidence = clue.LocatedTextList("evidence");
+        IReadOnlyList<(string Text, SourceLocation Location)> material = clue.LocatedTextList("material");
         var spec = new ClueSpec
         {
             Title = title,
@@ -694,6 +695,8 @@ internal sealed class ModelReader
             SubjectKeyLocations = [.. subject.Select(s => s.Location)],
             Evidence = [.. evidence.Select(e => e.Text)],
             EvidenceLocations = [.. evidence.Select(e => e.Location)],
+            Material = [.. material.Select(m => m.Text)],
+            MaterialLocations = [.. material.Select(m => m.Location)],
             Severity = clue.Text("severity") switch
             {
                 "high" => ClueSeverity.High,

@@ -13,4 +13,10 @@ public sealed record EvidenceValue(string Field, object? Value, string Dataset, 
 {
     /// <summary>Gets the kind of personal data the field holds, so readers of clue files can mask it; <see cref="Schema.PersonalDataKind.None"/> for others.</summary>
     public Schema.PersonalDataKind Personal { get; init; }
+
+    /// <summary>
+    /// Gets whether the rule declares this field material (<see cref="ClueSpec.Material"/>): a change in its value
+    /// between runs reopens a clue that was closed.
+    /// </summary>
+    public bool Material { get; init; }
 }

@@ -37,7 +37,7 @@ internal sealed class ClueFactory(RunOptions options)
             object? value = record.GetValue(field);
             object? shown = Evidence(definition, value);
             string name = source == 0 ? definition.Name : $"{rule.Sources[source].Alias}.{definition.Name}";
-            evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal };
+            evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal, Material = rule.MaterialEvidence[i] };
         }
 
         return new Clue
@@ -80,11 +80,12 @@ internal sealed class ClueFactory(RunOptions options)
 
         foreach (WindowMember member in episode.Members)
         {
-            foreach ((int _, int field) in rule.EvidenceFields)
+            for (int i = 0; i < rule.EvidenceFields.Length; i++)
             {
+                int field = rule.EvidenceFields[i].Field;
                 FieldDefinition definition = window.Schema.Fields[field];
                 object? value = member.Values[window.SnapshotIndex[field]];
-                evidence.Add(new EvidenceValue(definition.Name, Evidence(definition, value), dataset, member.Line) { Personal = definition.Personal });
+                evidence.Add(new EvidenceValue(definition.Name, Evidence(definition, value), dataset, member.Line) { Personal = definition.Personal, Material = rule.MaterialEvidence[i] });
             }
         }
 

@@ -36,6 +36,9 @@ internal sealed class CompiledRule
 
     public required (int Source, int Field)[] EvidenceFields { get; init; }
 
+    /// <summary>Gets, for each of <see cref="EvidenceFields"/>, whether the rule declares it material.</summary>
+    public bool[] MaterialEvidence { get; init; } = [];
+
     public required TitleTemplate Title { get; init; }
 
     public required string[] LeafTexts { get; init; }
