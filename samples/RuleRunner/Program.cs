@@ -18,6 +18,10 @@ var root = new RootCommand("RuleRunner: run legal supervision models over case r
     EvalCommands.Eval(),
     EvalCommands.Repl(),
     SqlCommand.Create(),
+    StoreCommands.Clues(),
+    StoreCommands.Runs(),
+    StoreCommands.Diff(),
+    StoreCommands.Stats(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -34,12 +34,13 @@ internal static class RunCommand
         var resume = new Option<bool>("--resume") { Description = "Resume the run recorded in --checkpoint: same models, same inputs (checked), the clue file kept up to its last committed byte." };
         var progress = new Option<string>("--progress") { Description = "auto (a live bar on a terminal when clues go to a file, lines every --progress-every otherwise), bar, lines or off.", DefaultValueFactory = _ => "auto" };
         var progressEvery = new Option<double>("--progress-every") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 10 };
+        var store = new Option<string?>("--store") { Description = "Also record the run and its clues in a clue store: a SQLite file (created when missing) or a PostgreSQL connection string (Host=…). Known clues are seen again, never raised twice." };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, exclude, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, exclude, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery, store };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(exclude) ?? [], parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(exclude) ?? [], parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery), parse.GetValue(store)),
             cancellationToken));
         return command;
     }
@@ -191,29 +192,42 @@ internal static class RunCommand
         var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom };
         RunSummary summary;
         DateTimeOffset started = TimeProvider.System.GetUtcNow();
+        if (arguments.Store is not null && checkpointed is not null)
+        {
+            await Console.Error.WriteLineAsync("--store: not with --checkpoint; a resumed run would record its clues twice over. Record a checkpointed run's clue file by running without --checkpoint.");
+            return ExitCodes.Usage;
+        }
+
+        StoreTarget? store = null;
+        if (arguments.Store is not null && (store = await StoreTarget.BeginAsync(arguments.Store, models, files, arguments.Region, arguments.Parameters, reveal, cancellationToken)) is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        await using StoreTarget? storeScope = store;
         try
         {
             Stream? file = checkpointed is not null ? checkpointed.Output : output?.Create();
             if (file is null)
             {
-                summary = await rules.RunAsync(sources, new ConsoleClueSink(), options, cancellationToken);
+                summary = await rules.RunAsync(sources, StoreTarget.Tee(new ConsoleClueSink(), store), options, cancellationToken);
             }
             else if (arguments.Format == "xlsx")
             {
                 await using var sink = new RuleEngine.Excel.ExcelClueSink(file, rules.Datasets, ownsStream: true);
-                summary = await rules.RunAsync(sources, sink, options, cancellationToken);
+                summary = await rules.RunAsync(sources, StoreTarget.Tee(sink, store), options, cancellationToken);
             }
             else if (arguments.Format == "csv")
             {
                 await using var sink = new CsvClueSink(file, ownsStream: true, append: checkpointed?.Appending ?? false);
                 options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
-                summary = await rules.RunAsync(sources, sink, options, cancellationToken);
+                summary = await rules.RunAsync(sources, StoreTarget.Tee(sink, store), options, cancellationToken);
             }
             else
             {
                 await using var sink = new JsonLinesClueSink(file, ownsStream: true);
                 options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
-                summary = await rules.RunAsync(sources, sink, options, cancellationToken);
+                summary = await rules.RunAsync(sources, StoreTarget.Tee(sink, store), options, cancellationToken);
             }
 
             checkpointed?.Complete();
@@ -263,6 +277,11 @@ internal static class RunCommand
 
         printer?.Finish();
         PrintSummary(summary);
+        if (store is not null)
+        {
+            Console.WriteLine(await store.CompleteAsync(summary, cancellationToken));
+        }
+
         if (output is not null)
         {
             // Beside the clue file: what produced it (models and inputs by hash), for the report and whoever gets the file.
@@ -348,7 +367,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string[] Exclusions, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string[] Exclusions, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery, string? Store);
 
     internal sealed class ConsoleClueSink : IClueSink
     {

@@ -56,7 +56,7 @@ internal sealed record RunRecord(
         }
     }
 
-    private static string Hash(string path)
+    internal static string Hash(string path)
     {
         using FileStream stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));

@@ -71,7 +71,8 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_ended, this);
             await FlushAsync(cancellationToken).ConfigureAwait(false);
-            bool lost = summary.RecordsRejected > 0 || summary.RuleErrors > 0 || summary.StoppedByPolicy;
+            bool lost = summary.RecordsRejected > 0 || summary.RuleErrors > 0 || summary.StoppedByPolicy || summary.QuarantinedRules.Count > 0
+                || summary.LinesPerDataset.Values.Any(l => l.Unaccounted > 0);
             string now = StoredForms.Time(_store.Now());
             await using DbTransaction transaction = StoreDatabase.BeginWrite(_connection);
             long notReproduced = 0;

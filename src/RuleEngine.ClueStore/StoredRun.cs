@@ -44,7 +44,7 @@ public enum RunStatus
     Completed,
 
     /// <summary>
-    /// Completed, but records were rejected or rules failed on some: a clue it did not produce may only have been in
+    /// Completed, but records were rejected, rules failed or were quarantined, or lines went unaccounted: a clue it did not produce may only have been in
     /// the lost records, so nothing is marked not reproduced.
     /// </summary>
     CompletedWithLosses,
