@@ -58,6 +58,21 @@ if (new FileInfo(Path.Combine(work, "clues.xlsx")).Length == 0)
 {
     throughPackage = -1;
 }
+#elif RULEENGINE_CLUESTORE
+// SQLite's native library must come with RuleEngine.ClueStore; a second run over the same data raises nothing new.
+await using (var store = await RuleEngine.ClueStore.ClueStore.OpenAsync(Path.Combine(work, "clues.db")))
+{
+    long raised = 0;
+    for (int run = 0; run < 2; run++)
+    {
+        await using var storeRun = await store.BeginRunAsync(new RuleEngine.ClueStore.ClueStoreRunInfo { Models = [new RuleEngine.ClueStore.RunModel("M02", "1", string.Empty)] });
+        var stored = await storeRun.CompleteAsync(await rules.RunAsync(RecordSource.Csv(csv, cases), storeRun));
+        raised += stored.NewClues;
+        Console.WriteLine($"store run {stored.Id}: {stored.NewClues} new, {stored.SeenAgain} seen again");
+    }
+
+    throughPackage = raised;
+}
 #else
 // A package with no run of its own here (its tests need a server or a file format this project does not write):
 // it restores and builds alone, and the core it brings runs.
