@@ -20,9 +20,9 @@ public sealed record ClueSighting(long RunId, DateTimeOffset RunStartedAt, strin
 /// <param name="Value">The value as text, or <see langword="null"/>.</param>
 /// <param name="Dataset">The dataset of the record.</param>
 /// <param name="Line">The record's line.</param>
-/// <param name="Personal">Whether the field holds personal data.</param>
+/// <param name="Personal">The kind of personal data the field holds, so a reader can mask a revealed value; <see cref="Schema.PersonalDataKind.None"/> for others.</param>
 /// <param name="Material">Whether the rule declares it material.</param>
-public sealed record StoredEvidence(string Field, string? Value, string Dataset, long Line, bool Personal, bool Material);
+public sealed record StoredEvidence(string Field, string? Value, string Dataset, long Line, Schema.PersonalDataKind Personal, bool Material);
 
 /// <summary>One leaf of a rule's condition and its value on the clue's record.</summary>
 /// <param name="Text">The leaf's text.</param>

@@ -140,7 +140,9 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         var forms = _batch.Select(c =>
         {
             StoredEvidence[] evidence = StoredForms.Evidence(c);
-            return (Clue: c, Evidence: evidence, Json: StoredForms.EvidenceJson(evidence), Hash: StoredForms.EvidenceHash(evidence), Material: StoredForms.MaterialHash(evidence));
+            return (Clue: c, Evidence: evidence, Json: StoredForms.EvidenceJson(evidence), Hash: StoredForms.EvidenceHash(evidence), Material: StoredForms.MaterialHash(evidence),
+                Title: _info.PersonalDataRevealed ? StoredForms.Masked(c.Title, evidence) : c.Title,
+                SubjectKey: _info.PersonalDataRevealed ? StoredForms.Masked(c.SubjectKey, evidence) : c.SubjectKey);
         }).ToList();
 
         // 1. Every clue not yet in the store is raised by this run; a clue another writer raised meanwhile is left alone.
@@ -159,8 +161,8 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
                 f.Clue.RuleId,
                 f.Clue.RuleVersion,
                 _info.Region,
-                f.Clue.SubjectKey,
-                f.Clue.Title,
+                f.SubjectKey,
+                f.Title,
                 Severity = StoredForms.Severity(f.Clue.Severity),
                 f.Clue.Dataset,
                 Run = Id,
@@ -222,7 +224,7 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
             await _connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE clues SET last_run_id = @Run, reproduced = 1, rule_version = @RuleVersion, subject_key = @SubjectKey, title = @Title, severity = @Severity, updated_at = @Now, "
                 + $"material_hash = CASE WHEN {_store.Database.In("state", "Closed")} THEN material_hash ELSE @Material END WHERE id = @Clue",
-                new { Run = Id, form.Clue.RuleVersion, form.Clue.SubjectKey, form.Clue.Title, Severity = StoredForms.Severity(form.Clue.Severity), Now = now, Closed = ClueLifecycle.ClosedStates, form.Material, Clue = clue.Id },
+                new { Run = Id, form.Clue.RuleVersion, form.SubjectKey, form.Title, Severity = StoredForms.Severity(form.Clue.Severity), Now = now, Closed = ClueLifecycle.ClosedStates, form.Material, Clue = clue.Id },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }

@@ -23,10 +23,13 @@ public sealed record StoredClue
     /// <summary>Gets the region of the run that raised it.</summary>
     public required string Region { get; init; }
 
-    /// <summary>Gets the subject's key as the latest run gave it (masked unless that run revealed personal data).</summary>
+    /// <summary>
+    /// Gets the subject's key as the latest run gave it, with personal values masked even when the run revealed them
+    /// (the revealed values are kept in the sightings' evidence only).
+    /// </summary>
     public required string SubjectKey { get; init; }
 
-    /// <summary>Gets the title as the latest run gave it.</summary>
+    /// <summary>Gets the title as the latest run gave it, with the evidence's personal values masked (as <see cref="SubjectKey"/>).</summary>
     public required string Title { get; init; }
 
     /// <summary>Gets the severity.</summary>

@@ -35,6 +35,24 @@ public abstract class ClueStoreTests
     }
 
     [Fact]
+    public async Task A_run_that_revealed_personal_data_keeps_it_in_the_evidence_only_and_masks_titles_and_subjects()
+    {
+        await using StoreFixture fixture = await StoreFixture.CreateAsync(Backend);
+        string id = People.Id(1);
+
+        await fixture.RunAsync(People.Fined(1), reveal: true);
+
+        StoredClue clue = (await fixture.Store.ListAsync(new ClueQuery { RuleId = "M12.R1" }, Admin)).Items.Single();
+        ClueDetail detail = await fixture.Store.GetAsync(clue.Id, Admin);
+        Assert.DoesNotContain(id, clue.Title, StringComparison.Ordinal);
+        Assert.DoesNotContain(id, clue.SubjectKey, StringComparison.Ordinal);
+        Assert.Contains(RuleEngine.ChineseData.PersonalDataMasker.MaskIdNumber(id), clue.Title, StringComparison.Ordinal);
+        StoredEvidence person = detail.Sightings[0].Evidence.Single(e => e.Field == "person_id");
+        Assert.Equal((id, RuleEngine.Schema.PersonalDataKind.IdNumber), (person.Value, person.Personal));
+        Assert.True((await fixture.Store.ListRunsAsync()).Single().Info.PersonalDataRevealed);
+    }
+
+    [Fact]
     public async Task A_rejected_clue_stays_rejected_when_a_rerun_finds_it_again()
     {
         await using StoreFixture fixture = await StoreFixture.CreateAsync(Backend);

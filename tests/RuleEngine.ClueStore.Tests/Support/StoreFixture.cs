@@ -68,13 +68,13 @@ internal sealed class StoreFixture : IAsyncDisposable
         {
             ModelId = "M12",
             Version = version,
-            Clue = new ClueSpec { Title = "罚款 {amount} 元", Evidence = ["person_id", "penalty"], Material = ["amount"] },
+            Clue = new ClueSpec { Title = "{person_id} 罚款 {amount} 元", Evidence = ["person_id", "penalty"], Material = ["amount"] },
         })
         .AddRule(new RuleDefinition("M12.R2", "penalties", "penalty = '行政拘留'") { ModelId = "M12", Version = version })
         .Build();
 
     /// <summary>Runs the rules over CSV lines (person_id,amount,penalty) into the store and completes the run.</summary>
-    public async Task<StoredRun> RunAsync(string csvLines, string region = "330106", RuleSet? rules = null, string version = "1.0.0")
+    public async Task<StoredRun> RunAsync(string csvLines, string region = "330106", RuleSet? rules = null, string version = "1.0.0", bool reveal = false)
     {
         rules ??= Rules(version: version);
         byte[] csv = Encoding.UTF8.GetBytes("person_id,amount,penalty\n" + csvLines);
@@ -83,8 +83,9 @@ internal sealed class StoreFixture : IAsyncDisposable
             Region = region,
             Models = [new RunModel("M12", version, "hash-" + version)],
             Inputs = [new RunInput("penalties", "penalties.csv", "sha")],
+            PersonalDataRevealed = reveal,
         });
-        RunSummary summary = await rules.RunAsync(RecordSource.Csv(new MemoryStream(csv), Penalties), run);
+        RunSummary summary = await rules.RunAsync(RecordSource.Csv(new MemoryStream(csv), Penalties), run, new RunOptions { RevealPersonalData = reveal });
         return await run.CompleteAsync(summary);
     }
 
