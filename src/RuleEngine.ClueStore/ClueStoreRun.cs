@@ -141,8 +141,8 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         {
             StoredEvidence[] evidence = StoredForms.Evidence(c);
             return (Clue: c, Evidence: evidence, Json: StoredForms.EvidenceJson(evidence), Hash: StoredForms.EvidenceHash(evidence), Material: StoredForms.MaterialHash(evidence),
-                Title: _info.PersonalDataRevealed ? StoredForms.Masked(c.Title, evidence) : c.Title,
-                SubjectKey: _info.PersonalDataRevealed ? StoredForms.Masked(c.SubjectKey, evidence) : c.SubjectKey);
+                Title: c.MaskedTitle ?? c.Title,
+                SubjectKey: c.MaskedSubjectKey ?? c.SubjectKey);
         }).ToList();
 
         // 1. Every clue not yet in the store is raised by this run; a clue another writer raised meanwhile is left alone.

@@ -31,25 +31,6 @@ internal static class StoredForms
     public static StoredEvidence[] Evidence(Clue clue) =>
         [.. clue.Evidence.Select(e => new StoredEvidence(e.Field, e.Value is null ? null : Text(e.Value), e.Dataset, e.Line, e.Personal, e.Material))];
 
-    /// <summary>
-    /// Text as lists may show it whoever reads them: each personal evidence value that appears in it masked. A title or
-    /// subject key of a run that revealed personal data holds them in the clear; the store keeps these masked forms,
-    /// and the revealed values only in the evidence, for readers allowed to reveal them.
-    /// </summary>
-    public static string Masked(string text, StoredEvidence[] evidence)
-    {
-        foreach (StoredEvidence e in evidence.Where(e => e.Personal != Schema.PersonalDataKind.None && !string.IsNullOrEmpty(e.Value)).OrderByDescending(e => e.Value!.Length))
-        {
-            string? masked = ChineseData.PersonalDataMasker.Mask(e.Value, e.Personal);
-            if (masked is not null && !string.Equals(masked, e.Value, StringComparison.Ordinal))
-            {
-                text = text.Replace(e.Value!, masked, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
-
     public static string EvidenceJson(StoredEvidence[] evidence) => JsonSerializer.Serialize(evidence, Json);
 
     public static string ExplanationJson(Clue clue) => JsonSerializer.Serialize(clue.Explanation.Select(o => new StoredOutcome(o.Condition, o.Value)).ToArray(), Json);

@@ -185,6 +185,9 @@ public sealed class SecurityTests : IClassFixture<DeskFactory>
         string[] personal = [.. (await _desk.Store.GetAsync(clue.Id, ClueActor.System("test"))).Sightings[0].Evidence
             .Where(e => e.Personal != RuleEngine.Schema.PersonalDataKind.None && e.Value is { Length: > 1 }).Select(e => e.Value!)];
 
+        using HttpClient analyst = await _desk.ClientAsync("xihu.analyst");
+        string pages = await analyst.GetStringAsync("/") + await analyst.GetStringAsync($"/clues/{clue.Id}");
+        Assert.DoesNotMatch(@"\d{17}[\dXx]", pages);
         Assert.NotEmpty(personal);
         Assert.NotEmpty(_desk.Logs);
         Assert.DoesNotContain(_desk.Logs, l => Regex.IsMatch(l, @"\d{17}[\dXx]"));

@@ -25,11 +25,23 @@ public sealed record Clue
     /// <summary>Gets the subject's key (a person's ID number, a company's credit code), masked unless the run revealed personal data.</summary>
     public required string SubjectKey { get; init; }
 
+    /// <summary>
+    /// Gets the subject's key with personal values masked, when the run revealed them (so <see cref="SubjectKey"/> holds
+    /// them in the clear); <see langword="null"/> when <see cref="SubjectKey"/> is already masked.
+    /// </summary>
+    public string? MaskedSubjectKey { get; init; }
+
     /// <summary>Gets a stable identity: a keyed hash of the rule id and the unmasked subject key.</summary>
     public required string Fingerprint { get; init; }
 
     /// <summary>Gets the clue's title, from the rule's template.</summary>
     public required string Title { get; init; }
+
+    /// <summary>
+    /// Gets the title with personal values masked, when the run revealed them (so <see cref="Title"/> holds them in the
+    /// clear): what a list may show whoever reads it. <see langword="null"/> when <see cref="Title"/> is already masked.
+    /// </summary>
+    public string? MaskedTitle { get; init; }
 
     /// <summary>Gets how urgently the clue should be verified.</summary>
     public ClueSeverity Severity { get; init; } = ClueSeverity.Medium;

@@ -50,6 +50,10 @@ internal sealed class ClueFactory(RunOptions options)
             SubjectKey = shownSubject,
             Fingerprint = Fingerprint(rule.Definition.Id, identity),
             Title = rule.Title.Render(f => Shown(Definition(context, f), Value(context, f))),
+            MaskedTitle = options.RevealPersonalData ? rule.Title.Render(f => Masked(Definition(context, f), Value(context, f))) : null,
+            MaskedSubjectKey = options.RevealPersonalData && rule.SubjectFields.Length > 0
+                ? string.Join('|', rule.SubjectFields.Select((f, i) => subject[i] is null ? string.Empty : Masked(Definition(context, f), subject[i])))
+                : null,
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,
             Evidence = evidence,
@@ -98,8 +102,10 @@ internal sealed class ClueFactory(RunOptions options)
             Dataset = dataset,
             Line = first.Line,
             SubjectKey = Shown(groupField, SubjectPart(rule, groupField, first.Values[window.SnapshotIndex[window.GroupField]]) ?? episode.Key),
+            MaskedSubjectKey = options.RevealPersonalData ? Masked(groupField, SubjectPart(rule, groupField, first.Values[window.SnapshotIndex[window.GroupField]]) ?? episode.Key) : null,
             Fingerprint = Fingerprint(rule.Definition.Id, grouped ? episode.Key : episode.Key + "|" + DateOnly.FromDayNumber(episode.FirstDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             Title = rule.Title.Render(f => Shown(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])),
+            MaskedTitle = options.RevealPersonalData ? rule.Title.Render(f => Masked(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])) : null,
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,
             Evidence = evidence,
@@ -197,6 +203,13 @@ internal sealed class ClueFactory(RunOptions options)
         DateOnly month when definition.Type == FieldType.YearMonth => YearMonths.Format(month),
         _ => Bounded(value),
     };
+
+    /// <summary>A field's value as text, masked when it is personal data whatever the run reveals.</summary>
+    private static string Masked(FieldDefinition field, object? value)
+    {
+        string text = Format(field, value);
+        return field.Personal != PersonalDataKind.None && value is not null ? PersonalDataMasker.Mask(text, field.Personal)! : text;
+    }
 
     internal string Shown(FieldDefinition field, object? value)
     {
