@@ -20,6 +20,7 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
     private readonly ClueStoreRunInfo _info;
     private readonly List<Clue> _batch = new(BatchSize);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private Statements? _statements;
     private long _new;
     private long _seenAgain;
     private long _reopened;
@@ -119,6 +120,11 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
                     new { New = _new, Seen = _seenAgain, Reopened = _reopened, Run = Id }).ConfigureAwait(false);
             }
 
+            if (_statements is not null)
+            {
+                await _statements.DisposeAsync().ConfigureAwait(false);
+            }
+
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
         finally
@@ -146,31 +152,11 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         }).ToList();
 
         // 1. Every clue not yet in the store is raised by this run; a clue another writer raised meanwhile is left alone.
-        await _connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO clues (fingerprint, model_id, rule_id, rule_version, region, subject_key, title, severity, dataset, state,
-                               first_run_id, last_run_id, reproduced, material_hash, created_at, updated_at, row_version)
-            VALUES (@Fingerprint, @ModelId, @RuleId, @RuleVersion, @Region, @SubjectKey, @Title, @Severity, @Dataset, 'generated',
-                    @Run, @Run, 1, @Material, @Now, @Now, 1)
-            ON CONFLICT (fingerprint) DO NOTHING
-            """,
-            forms.Select(f => new
-            {
-                f.Clue.Fingerprint,
-                ModelId = f.Clue.ModelId ?? string.Empty,
-                f.Clue.RuleId,
-                f.Clue.RuleVersion,
-                _info.Region,
-                f.SubjectKey,
-                f.Title,
-                Severity = StoredForms.Severity(f.Clue.Severity),
-                f.Clue.Dataset,
-                Run = Id,
-                f.Material,
-                Now = now,
-            }),
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        Statements statements = _statements ??= new Statements(_connection);
+        foreach (var form in forms)
+        {
+            await statements.Raise.ExecuteAsync(transaction, cancellationToken, form.Clue.Fingerprint, form.Clue.ModelId ?? string.Empty, form.Clue.RuleId, form.Clue.RuleVersion, _info.Region, form.SubjectKey, form.Title, StoredForms.Severity(form.Clue.Severity), form.Clue.Dataset, Id, form.Material, now).ConfigureAwait(false);
+        }
 
         Dictionary<string, KnownClue> known = (await _connection.QueryAsync<KnownClue>(new CommandDefinition(
                 $"SELECT id AS Id, fingerprint AS Fingerprint, state AS State, first_run_id AS FirstRunId FROM clues WHERE {_store.Database.In("fingerprint", "Fingerprints")}",
@@ -184,15 +170,7 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
             KnownClue clue = known[form.Clue.Fingerprint];
 
             // 2. The run's sighting; a clue the run already produced (a repeated clue) has one and changes nothing more.
-            int sighted = await _connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO clue_sightings (clue_id, run_id, rule_version, line, evidence, explanation, evidence_hash)
-                VALUES (@Clue, @Run, @RuleVersion, @Line, @Evidence, @Explanation, @Hash)
-                ON CONFLICT (clue_id, run_id) DO NOTHING
-                """,
-                new { Clue = clue.Id, Run = Id, form.Clue.RuleVersion, form.Clue.Line, Evidence = form.Json, Explanation = StoredForms.ExplanationJson(form.Clue), form.Hash },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            int sighted = await statements.Sight.ExecuteAsync(transaction, cancellationToken, clue.Id, Id, form.Clue.RuleVersion, form.Clue.Line, form.Json, StoredForms.ExplanationJson(form.Clue), form.Hash).ConfigureAwait(false);
             if (sighted == 0)
             {
                 continue;
@@ -201,43 +179,77 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
             if (clue.FirstRunId == Id)
             {
                 _new++;
-                await Event(clue.Id, "raised", null, ClueState.Generated, null).ConfigureAwait(false);
+                await statements.Event.ExecuteAsync(transaction, cancellationToken, clue.Id, Id, now, "raised", null, ClueLifecycle.Stored(ClueState.Generated), null).ConfigureAwait(false);
                 continue;
             }
 
             _seenAgain++;
 
             // 3. A closed clue whose material evidence changed opens again; one whose evidence did not stays closed.
-            int reopened = await _connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE clues SET state = 'generated', material_hash = @Material, row_version = row_version + 1, updated_at = @Now "
-                + $"WHERE id = @Clue AND {_store.Database.In("state", "Closed")} AND material_hash IS NOT NULL AND material_hash <> @Material",
-                new { form.Material, Now = now, Clue = clue.Id, Closed = ClueLifecycle.ClosedStates },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (reopened > 0 && form.Material is not null)
+            if (form.Material is not null && await statements.Reopen.ExecuteAsync(transaction, cancellationToken, form.Material, now, clue.Id).ConfigureAwait(false) > 0)
             {
                 _reopened++;
                 string fields = string.Join(", ", form.Evidence.Where(e => e.Material).Select(e => e.Field).Distinct(StringComparer.Ordinal));
-                await Event(clue.Id, "reopened", ClueLifecycle.ParseState(clue.State), ClueState.Generated, $"material evidence changed: {fields}").ConfigureAwait(false);
+                await statements.Event.ExecuteAsync(transaction, cancellationToken, clue.Id, Id, now, "reopened", clue.State, ClueLifecycle.Stored(ClueState.Generated), $"material evidence changed: {fields}").ConfigureAwait(false);
             }
 
-            await _connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE clues SET last_run_id = @Run, reproduced = 1, rule_version = @RuleVersion, subject_key = @SubjectKey, title = @Title, severity = @Severity, updated_at = @Now, "
-                + $"material_hash = CASE WHEN {_store.Database.In("state", "Closed")} THEN material_hash ELSE @Material END WHERE id = @Clue",
-                new { Run = Id, form.Clue.RuleVersion, form.SubjectKey, form.Title, Severity = StoredForms.Severity(form.Clue.Severity), Now = now, Closed = ClueLifecycle.ClosedStates, form.Material, Clue = clue.Id },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await statements.SeeAgain.ExecuteAsync(transaction, cancellationToken, Id, form.Clue.RuleVersion, form.SubjectKey, form.Title, StoredForms.Severity(form.Clue.Severity), now, form.Material, clue.Id).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _batch.Clear();
+    }
 
-        Task Event(long clueId, string action, ClueState? from, ClueState? to, string? detail) =>
-            _connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO clue_events (clue_id, run_id, at, actor, action, from_state, to_state, detail) VALUES (@Clue, @Run, @Now, 'run', @Action, @From, @To, @Detail)",
-                new { Clue = clueId, Run = Id, Now = now, Action = action, From = from is { } f ? ClueLifecycle.Stored(f) : null, To = to is { } t ? ClueLifecycle.Stored(t) : null, Detail = detail },
-                transaction,
-                cancellationToken: cancellationToken));
+    /// <summary>The statements a run executes per clue, made on its first batch and kept for the run.</summary>
+    private sealed class Statements(DbConnection connection) : IAsyncDisposable
+    {
+        private const string Closed = "('confirmed', 'rejected', 'closed')";
+
+        public Statement Raise { get; } = new(
+            connection,
+            """
+            INSERT INTO clues (fingerprint, model_id, rule_id, rule_version, region, subject_key, title, severity, dataset, state,
+                               first_run_id, last_run_id, reproduced, material_hash, created_at, updated_at, row_version)
+            VALUES (@Fingerprint, @ModelId, @RuleId, @RuleVersion, @Region, @SubjectKey, @Title, @Severity, @Dataset, 'generated',
+                    @Run, @Run, 1, @Material, @Now, @Now, 1)
+            ON CONFLICT (fingerprint) DO NOTHING
+            """,
+            ("Fingerprint", DbType.String), ("ModelId", DbType.String), ("RuleId", DbType.String), ("RuleVersion", DbType.String), ("Region", DbType.String),
+            ("SubjectKey", DbType.String), ("Title", DbType.String), ("Severity", DbType.String), ("Dataset", DbType.String), ("Run", DbType.Int64),
+            ("Material", DbType.String), ("Now", DbType.String));
+
+        public Statement Sight { get; } = new(
+            connection,
+            """
+            INSERT INTO clue_sightings (clue_id, run_id, rule_version, line, evidence, explanation, evidence_hash)
+            VALUES (@Clue, @Run, @RuleVersion, @Line, @Evidence, @Explanation, @Hash)
+            ON CONFLICT (clue_id, run_id) DO NOTHING
+            """,
+            ("Clue", DbType.Int64), ("Run", DbType.Int64), ("RuleVersion", DbType.String), ("Line", DbType.Int64), ("Evidence", DbType.String), ("Explanation", DbType.String), ("Hash", DbType.String));
+
+        public Statement Reopen { get; } = new(
+            connection,
+            $"UPDATE clues SET state = 'generated', material_hash = @Material, row_version = row_version + 1, updated_at = @Now WHERE id = @Clue AND state IN {Closed} AND material_hash IS NOT NULL AND material_hash <> @Material",
+            ("Material", DbType.String), ("Now", DbType.String), ("Clue", DbType.Int64));
+
+        public Statement SeeAgain { get; } = new(
+            connection,
+            "UPDATE clues SET last_run_id = @Run, reproduced = 1, rule_version = @RuleVersion, subject_key = @SubjectKey, title = @Title, severity = @Severity, updated_at = @Now, "
+            + $"material_hash = CASE WHEN state IN {Closed} THEN material_hash ELSE @Material END WHERE id = @Clue",
+            ("Run", DbType.Int64), ("RuleVersion", DbType.String), ("SubjectKey", DbType.String), ("Title", DbType.String), ("Severity", DbType.String), ("Now", DbType.String), ("Material", DbType.String), ("Clue", DbType.Int64));
+
+        public Statement Event { get; } = new(
+            connection,
+            "INSERT INTO clue_events (clue_id, run_id, at, actor, action, from_state, to_state, detail) VALUES (@Clue, @Run, @Now, 'run', @Action, @From, @To, @Detail)",
+            ("Clue", DbType.Int64), ("Run", DbType.Int64), ("Now", DbType.String), ("Action", DbType.String), ("From", DbType.String), ("To", DbType.String), ("Detail", DbType.String));
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (Statement statement in new[] { Raise, Sight, Reopen, SeeAgain, Event })
+            {
+                await statement.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>What the store knows of a clue when a run meets it.</summary>
