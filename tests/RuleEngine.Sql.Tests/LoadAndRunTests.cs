@@ -139,7 +139,7 @@ public class LoadAndRunTests
         Assert.Equal(["R1", "R2", "R2", "R3", "R3"], inProcess.Clues.Select(c => c.RuleId).Order(StringComparer.Ordinal));
         Assert.Equal(inProcess.Clues.Select(Clues.JsonLinesClueSink.Format).Order(StringComparer.Ordinal), pushed.Clues.Select(Clues.JsonLinesClueSink.Format).Order(StringComparer.Ordinal));
         Assert.Equal(expected.DerivedRecordsPerDataset["paid_after_death"], actual.DerivedRecordsPerDataset["paid_after_death"]);
-        Assert.Equal(0L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 're_stage_%'"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0L, Convert.ToInt64(await database.ScalarAsync("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 're_stage_%' AND table_schema = current_schema()"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]
