@@ -47,14 +47,14 @@ public sealed class BrowserTests : IDisposable
     }
 
     [Fact]
-    public async Task A_supervisor_assigns_a_clue_a_prosecutor_confirms_it_the_hit_rate_moves_and_another_region_is_refused()
+    public async Task A_supervisor_assigns_a_clue_a_prosecutor_confirms_and_closes_it_the_hit_rate_moves_and_another_region_is_refused()
     {
         long beijing = (await _desk.CluesAsync("110105"))[0].Id;
 
         SignIn("zhejiang");
         Choose("model", "M02");
         Choose("state", "Generated");
-        _browser.FindElement(By.Id("filter")).Click();
+        Submit("filter");
         Assert.Contains("model=M02", _browser.FindElement(By.Id("export")).GetAttribute("href")!, StringComparison.Ordinal);
         Shot("01-list-filtered");
         IWebElement first = _browser.FindElement(By.CssSelector("#clues tbody tr td a"));
@@ -63,37 +63,45 @@ public sealed class BrowserTests : IDisposable
         string hitBefore = HitRate("M02");
         _browser.Navigate().GoToUrl(clueUrl);
         _browser.FindElement(By.Id("assignee")).SendKeys("西湖区院检察官");
-        _browser.FindElement(By.Id("assign")).Click();
+        Submit("assign");
         Assert.Equal("已分派。", _browser.FindElement(By.Id("message")).Text);
         Assert.Equal("已分派", _browser.FindElement(By.Id("state")).Text);
         Shot("02-assigned");
-        _browser.FindElement(By.Id("logout")).Click();
+        Submit("logout");
         _browser.FindElement(By.Id("signin"));
 
         SignIn("xihu");
         _browser.Navigate().GoToUrl(clueUrl);
-        _browser.FindElement(By.Id("verify")).Click();
+        Submit("verify");
         Assert.Equal("已开始核查。", _browser.FindElement(By.Id("message")).Text);
         Assert.Equal("核查中", _browser.FindElement(By.Id("state")).Text);
         Choose("document", "检察建议");
         _browser.FindElement(By.Id("number")).SendKeys("（2026）浙0106检建1号");
         _browser.ExecuteScript("document.getElementById('issued').value = '2026-03-02';");
-        _browser.FindElement(By.Id("confirm")).Click();
+        Submit("confirm");
         Assert.Equal("已成案。", _browser.FindElement(By.Id("message")).Text);
         Assert.Equal("已成案", _browser.FindElement(By.Id("state")).Text);
         Assert.Contains("回复期限 2026-05-02", _browser.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
         Shot("03-confirmed");
+        _browser.FindElement(By.Id("reply")).SendKeys("交管部门已吊销驾驶证并书面回复");
+        Submit("followup");
+        Assert.Equal("已办结。", _browser.FindElement(By.Id("message")).Text);
+        Assert.Equal("已办结", _browser.FindElement(By.Id("state")).Text);
+        Assert.Equal(
+            ["模型发现", "分派", "开始核查", "成案", "办结"],
+            _browser.FindElements(By.CssSelector("#history tbody tr td:nth-child(3)")).Select(c => c.Text));
+        Shot("04-closed");
         string hitAfter = HitRate("M02");
-        Shot("04-dashboard");
+        Shot("05-dashboard");
         _browser.Navigate().GoToUrl($"{_address}/clues/{beijing}");
         string refused = _browser.FindElement(By.Id("status")).Text;
-        Shot("05-other-region-refused");
+        Shot("06-other-region-refused");
 
         Assert.NotEqual(hitBefore, hitAfter);
         Assert.Equal("100%", hitAfter.Replace(" ", string.Empty, StringComparison.Ordinal));
         Assert.Equal("404 未找到", refused);
         StoredClue stored = (await _desk.Store.GetAsync(id, ClueActor.System("test"))).Clue;
-        Assert.Equal((ClueState.Confirmed, "检察建议"), (stored.State, stored.DocumentType));
+        Assert.Equal((ClueState.Closed, "检察建议"), (stored.State, stored.DocumentType));
     }
 
     private void SignIn(string user)
@@ -101,7 +109,7 @@ public sealed class BrowserTests : IDisposable
         _browser.Navigate().GoToUrl($"{_address}/login");
         _browser.FindElement(By.Id("username")).SendKeys(user);
         _browser.FindElement(By.Id("password")).SendKeys(DeskFactory.Password);
-        _browser.FindElement(By.Id("signin")).Click();
+        Submit("signin");
         Assert.Equal("线索", _browser.FindElement(By.TagName("h1")).Text);
     }
 
@@ -109,6 +117,32 @@ public sealed class BrowserTests : IDisposable
     {
         _browser.Navigate().GoToUrl($"{_address}/dashboard");
         return _browser.FindElement(By.CssSelector($"#rates tr[data-model='{model}'] td.hit")).Text;
+    }
+
+    /// <summary>
+    /// Clicks a submit button and waits until the browser has left the page (its root element goes stale), so what is
+    /// read next is the answer's page, not the form's.
+    /// </summary>
+    private void Submit(string button)
+    {
+        IWebElement page = _browser.FindElement(By.TagName("html"));
+        _browser.FindElement(By.Id(button)).Click();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                _ = page.Enabled;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        throw new TimeoutException($"Submitting '{button}' did not leave the page.");
     }
 
     /// <summary>Picks an option of a select by its value (an option without a value attribute has its text as value).</summary>

@@ -33,6 +33,20 @@ public sealed class ClueModel(ClueStore store, ModelCatalog catalog, IAuthorizat
 
     public bool Failed { get; private set; }
 
+    /// <summary>An event's action as the history shows it.</summary>
+    public static string ActionName(string action) => action switch
+    {
+        "raised" => "模型发现",
+        "reopened" => "关键证据变化，重新开启",
+        "not_reproduced" => "最近运行未复现",
+        "assigned" => "分派",
+        "verifying" => "开始核查",
+        "confirmed" => "成案",
+        "rejected" => "不成案",
+        "followed_up" => "办结",
+        _ => action,
+    };
+
     public string FieldName(StoredEvidence evidence) => catalog.FieldName(evidence.Dataset, evidence.Field);
 
     public string? Shown(StoredEvidence evidence) => Revealed ? evidence.Value : PersonalDataMasker.Mask(evidence.Value, evidence.Personal);
