@@ -15,12 +15,17 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
 {
     private const int BatchSize = 512;
 
+    /// <summary>Rows per multi-row statement on PostgreSQL: half a batch in one round trip (17 × 256 parameters).</summary>
+    private const int PostgresRows = 256;
+
+    private const string ClosedList = "('confirmed', 'rejected', 'closed')";
+
     private readonly ClueStore _store;
     private readonly DbConnection _connection;
     private readonly ClueStoreRunInfo _info;
     private readonly List<Clue> _batch = new(BatchSize);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private Statements? _statements;
+    private readonly Dictionary<string, DbCommand> _sqliteCommands = new(StringComparer.Ordinal);
     private long _new;
     private long _seenAgain;
     private long _reopened;
@@ -120,9 +125,9 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
                     new { New = _new, Seen = _seenAgain, Reopened = _reopened, Run = Id }).ConfigureAwait(false);
             }
 
-            if (_statements is not null)
+            foreach (DbCommand command in _sqliteCommands.Values)
             {
-                await _statements.DisposeAsync().ConfigureAwait(false);
+                await command.DisposeAsync().ConfigureAwait(false);
             }
 
             await _connection.DisposeAsync().ConfigureAwait(false);
@@ -134,6 +139,10 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the batch in one transaction and a handful of set-based statements (multi-row inserts, one update from a
+    /// VALUES list), so a batch costs the same few round trips on PostgreSQL as on SQLite, whatever its size.
+    /// </summary>
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_batch.Count == 0)
@@ -143,35 +152,46 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
 
         string now = StoredForms.Time(_store.Now());
         await using DbTransaction transaction = StoreDatabase.BeginWrite(_connection);
-        var forms = _batch.Select(c =>
-        {
-            StoredEvidence[] evidence = StoredForms.Evidence(c);
-            return (Clue: c, Evidence: evidence, Json: StoredForms.EvidenceJson(evidence), Hash: StoredForms.EvidenceHash(evidence), Material: StoredForms.MaterialHash(evidence),
-                Title: c.MaskedTitle ?? c.Title,
-                SubjectKey: c.MaskedSubjectKey ?? c.SubjectKey);
-        }).ToList();
+
+        // A fingerprint twice in a batch (a subject twice in the input) is one clue; its first sighting counts, as in the run.
+        List<Form> forms = [.. _batch.DistinctBy(c => c.Fingerprint, StringComparer.Ordinal).Select(c => new Form(c))];
 
         // 1. Every clue not yet in the store is raised by this run; a clue another writer raised meanwhile is left alone.
-        Statements statements = _statements ??= new Statements(_connection);
-        foreach (var form in forms)
-        {
-            await statements.Raise.ExecuteAsync(transaction, cancellationToken, form.Clue.Fingerprint, form.Clue.ModelId ?? string.Empty, form.Clue.RuleId, form.Clue.RuleVersion, _info.Region, form.SubjectKey, form.Title, StoredForms.Severity(form.Clue.Severity), form.Clue.Dataset, Id, form.Material, now).ConfigureAwait(false);
-        }
+        await WriteRowsAsync(
+            "INSERT INTO clues (fingerprint, model_id, rule_id, rule_version, region, subject_key, title, severity, dataset, state, "
+            + "first_run_id, last_run_id, reproduced, material_hash, created_at, updated_at, row_version) VALUES ",
+            forms.Select(f => new object?[]
+            {
+                f.Clue.Fingerprint, f.Clue.ModelId ?? string.Empty, f.Clue.RuleId, f.Clue.RuleVersion, _info.Region, f.SubjectKey, f.Title,
+                StoredForms.Severity(f.Clue.Severity), f.Clue.Dataset, "generated", Id, Id, 1L, f.Material, now, now, 1L,
+            }),
+            " ON CONFLICT (fingerprint) DO NOTHING",
+            returning: false,
+            transaction,
+            cancellationToken).ConfigureAwait(false);
 
         Dictionary<string, KnownClue> known = (await _connection.QueryAsync<KnownClue>(new CommandDefinition(
-                $"SELECT id AS Id, fingerprint AS Fingerprint, state AS State, first_run_id AS FirstRunId FROM clues WHERE {_store.Database.In("fingerprint", "Fingerprints")}",
-                new { Fingerprints = forms.Select(f => f.Clue.Fingerprint).Distinct(StringComparer.Ordinal).ToArray() },
+                $"SELECT id AS Id, fingerprint AS Fingerprint, state AS State, first_run_id AS FirstRunId, material_hash AS MaterialHash FROM clues WHERE {_store.Database.In("fingerprint", "Fingerprints")}",
+                new { Fingerprints = forms.Select(f => f.Clue.Fingerprint).ToArray() },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(k => k.Fingerprint, StringComparer.Ordinal);
 
-        foreach (var form in forms)
+        // 2. The run's sightings; a clue the run already produced in an earlier batch has one and changes nothing more.
+        var sighted = new HashSet<long>(await WriteRowsAsync(
+            "INSERT INTO clue_sightings (clue_id, run_id, rule_version, line, evidence, explanation, evidence_hash) VALUES ",
+            forms.Select(f => new object?[] { known[f.Clue.Fingerprint].Id, Id, f.Clue.RuleVersion, f.Clue.Line, f.Json, StoredForms.ExplanationJson(f.Clue), f.Hash }),
+            " ON CONFLICT (clue_id, run_id) DO NOTHING RETURNING clue_id",
+            returning: true,
+            transaction,
+            cancellationToken).ConfigureAwait(false));
+
+        var events = new List<object?[]>();
+        var again = new List<(Form Form, KnownClue Clue)>();
+        foreach (Form form in forms)
         {
             KnownClue clue = known[form.Clue.Fingerprint];
-
-            // 2. The run's sighting; a clue the run already produced (a repeated clue) has one and changes nothing more.
-            int sighted = await statements.Sight.ExecuteAsync(transaction, cancellationToken, clue.Id, Id, form.Clue.RuleVersion, form.Clue.Line, form.Json, StoredForms.ExplanationJson(form.Clue), form.Hash).ConfigureAwait(false);
-            if (sighted == 0)
+            if (!sighted.Contains(clue.Id))
             {
                 continue;
             }
@@ -179,77 +199,189 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
             if (clue.FirstRunId == Id)
             {
                 _new++;
-                await statements.Event.ExecuteAsync(transaction, cancellationToken, clue.Id, Id, now, "raised", null, ClueLifecycle.Stored(ClueState.Generated), null).ConfigureAwait(false);
+                events.Add([clue.Id, Id, now, "run", "raised", null, ClueLifecycle.Stored(ClueState.Generated), null]);
                 continue;
             }
 
             _seenAgain++;
+            again.Add((form, clue));
 
-            // 3. A closed clue whose material evidence changed opens again; one whose evidence did not stays closed.
-            if (form.Material is not null && await statements.Reopen.ExecuteAsync(transaction, cancellationToken, form.Material, now, clue.Id).ConfigureAwait(false) > 0)
+            // 3. A closed clue whose material evidence changed opens again (guarded by its state, in case a desk user
+            // moved it meanwhile); one whose evidence did not stays closed. Rare, so one statement each.
+            if (form.Material is not null && clue.MaterialHash is not null && !string.Equals(form.Material, clue.MaterialHash, StringComparison.Ordinal)
+                && ClueLifecycle.ClosedStates.Contains(clue.State)
+                && await _connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE clues SET state = 'generated', material_hash = @Material, row_version = row_version + 1, updated_at = @Now WHERE id = @Clue AND state IN {ClosedList} AND material_hash IS NOT NULL AND material_hash <> @Material",
+                    new { form.Material, Now = now, Clue = clue.Id },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false) > 0)
             {
                 _reopened++;
                 string fields = string.Join(", ", form.Evidence.Where(e => e.Material).Select(e => e.Field).Distinct(StringComparer.Ordinal));
-                await statements.Event.ExecuteAsync(transaction, cancellationToken, clue.Id, Id, now, "reopened", clue.State, ClueLifecycle.Stored(ClueState.Generated), $"material evidence changed: {fields}").ConfigureAwait(false);
+                events.Add([clue.Id, Id, now, "run", "reopened", clue.State, ClueLifecycle.Stored(ClueState.Generated), $"material evidence changed: {fields}"]);
             }
-
-            await statements.SeeAgain.ExecuteAsync(transaction, cancellationToken, Id, form.Clue.RuleVersion, form.SubjectKey, form.Title, StoredForms.Severity(form.Clue.Severity), now, form.Material, clue.Id).ConfigureAwait(false);
         }
+
+        // 4. Clues seen again take this run as their last, with its title, version and (unless closed) material hash:
+        // on PostgreSQL a chunk in one UPDATE … FROM (VALUES …); on SQLite, which joins that by scanning the table, a
+        // statement per clue (in-process, nothing to save by batching).
+        const string Take = $"material_hash = CASE WHEN clues.state IN {ClosedList} THEN clues.material_hash ELSE v.column6 END";
+        if (_store.Database.IsSqlite)
+        {
+            await WriteRowsAsync(
+                "UPDATE clues SET last_run_id = @Run, reproduced = 1, rule_version = @RuleVersion, subject_key = @SubjectKey, title = @Title, severity = @Severity, updated_at = @Now, "
+                + $"material_hash = CASE WHEN state IN {ClosedList} THEN material_hash ELSE @Material END WHERE id = @Clue",
+                again.Select(a => new object?[] { Id, a.Form.Clue.RuleVersion, a.Form.SubjectKey, a.Form.Title, StoredForms.Severity(a.Form.Clue.Severity), now, a.Form.Material, a.Clue.Id }),
+                string.Empty,
+                returning: false,
+                transaction,
+                cancellationToken,
+                named: ["Run", "RuleVersion", "SubjectKey", "Title", "Severity", "Now", "Material", "Clue"]).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach ((Form Form, KnownClue Clue)[] chunk in again.Chunk(PostgresRows))
+            {
+                (string values, DynamicParameters parameters) = Rows(chunk.Select(a => new object?[]
+                {
+                    a.Clue.Id, a.Form.Clue.RuleVersion, a.Form.SubjectKey, a.Form.Title, StoredForms.Severity(a.Form.Clue.Severity), a.Form.Material,
+                }));
+                parameters.Add("Run", Id);
+                parameters.Add("Now", now);
+                await _connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE clues SET last_run_id = @Run, reproduced = 1, rule_version = v.column2, subject_key = v.column3, title = v.column4, severity = v.column5, updated_at = @Now, "
+                    + $"{Take} FROM (VALUES {values}) AS v WHERE clues.id = v.column1",
+                    parameters,
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        await WriteRowsAsync("INSERT INTO clue_events (clue_id, run_id, at, actor, action, from_state, to_state, detail) VALUES ", events, string.Empty, returning: false, transaction, cancellationToken).ConfigureAwait(false);
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _batch.Clear();
     }
 
-    /// <summary>The statements a run executes per clue, made on its first batch and kept for the run.</summary>
-    private sealed class Statements(DbConnection connection) : IAsyncDisposable
+    /// <summary>
+    /// Writes rows through "<paramref name="head"/> VALUES … <paramref name="tail"/>": on PostgreSQL, chunks of
+    /// <see cref="PostgresRows"/> rows in one statement each (one round trip); on SQLite one row per execution of a
+    /// command kept for the run, so SQLite compiles it once — Microsoft.Data.Sqlite binds parameters by name with a
+    /// linear search, so a statement of thousands of parameters would cost quadratic time (measured: 500 clues/s).
+    /// <paramref name="named"/> gives the parameter names of a statement whose text already holds them (no VALUES list).
+    /// </summary>
+    private async Task<List<long>> WriteRowsAsync(string head, IEnumerable<object?[]> rows, string tail, bool returning, DbTransaction transaction, CancellationToken cancellationToken, string[]? named = null)
     {
-        private const string Closed = "('confirmed', 'rejected', 'closed')";
-
-        public Statement Raise { get; } = new(
-            connection,
-            """
-            INSERT INTO clues (fingerprint, model_id, rule_id, rule_version, region, subject_key, title, severity, dataset, state,
-                               first_run_id, last_run_id, reproduced, material_hash, created_at, updated_at, row_version)
-            VALUES (@Fingerprint, @ModelId, @RuleId, @RuleVersion, @Region, @SubjectKey, @Title, @Severity, @Dataset, 'generated',
-                    @Run, @Run, 1, @Material, @Now, @Now, 1)
-            ON CONFLICT (fingerprint) DO NOTHING
-            """,
-            ("Fingerprint", DbType.String), ("ModelId", DbType.String), ("RuleId", DbType.String), ("RuleVersion", DbType.String), ("Region", DbType.String),
-            ("SubjectKey", DbType.String), ("Title", DbType.String), ("Severity", DbType.String), ("Dataset", DbType.String), ("Run", DbType.Int64),
-            ("Material", DbType.String), ("Now", DbType.String));
-
-        public Statement Sight { get; } = new(
-            connection,
-            """
-            INSERT INTO clue_sightings (clue_id, run_id, rule_version, line, evidence, explanation, evidence_hash)
-            VALUES (@Clue, @Run, @RuleVersion, @Line, @Evidence, @Explanation, @Hash)
-            ON CONFLICT (clue_id, run_id) DO NOTHING
-            """,
-            ("Clue", DbType.Int64), ("Run", DbType.Int64), ("RuleVersion", DbType.String), ("Line", DbType.Int64), ("Evidence", DbType.String), ("Explanation", DbType.String), ("Hash", DbType.String));
-
-        public Statement Reopen { get; } = new(
-            connection,
-            $"UPDATE clues SET state = 'generated', material_hash = @Material, row_version = row_version + 1, updated_at = @Now WHERE id = @Clue AND state IN {Closed} AND material_hash IS NOT NULL AND material_hash <> @Material",
-            ("Material", DbType.String), ("Now", DbType.String), ("Clue", DbType.Int64));
-
-        public Statement SeeAgain { get; } = new(
-            connection,
-            "UPDATE clues SET last_run_id = @Run, reproduced = 1, rule_version = @RuleVersion, subject_key = @SubjectKey, title = @Title, severity = @Severity, updated_at = @Now, "
-            + $"material_hash = CASE WHEN state IN {Closed} THEN material_hash ELSE @Material END WHERE id = @Clue",
-            ("Run", DbType.Int64), ("RuleVersion", DbType.String), ("SubjectKey", DbType.String), ("Title", DbType.String), ("Severity", DbType.String), ("Now", DbType.String), ("Material", DbType.String), ("Clue", DbType.Int64));
-
-        public Statement Event { get; } = new(
-            connection,
-            "INSERT INTO clue_events (clue_id, run_id, at, actor, action, from_state, to_state, detail) VALUES (@Clue, @Run, @Now, 'run', @Action, @From, @To, @Detail)",
-            ("Clue", DbType.Int64), ("Run", DbType.Int64), ("Now", DbType.String), ("Action", DbType.String), ("From", DbType.String), ("To", DbType.String), ("Detail", DbType.String));
-
-        public async ValueTask DisposeAsync()
+        var returned = new List<long>();
+        if (!_store.Database.IsSqlite)
         {
-            foreach (Statement statement in new[] { Raise, Sight, Reopen, SeeAgain, Event })
+            foreach (object?[][] chunk in rows.Chunk(PostgresRows))
             {
-                await statement.DisposeAsync().ConfigureAwait(false);
+                (string values, DynamicParameters parameters) = Rows(chunk);
+                var command = new CommandDefinition(head + values + tail, parameters, transaction, cancellationToken: cancellationToken);
+                if (returning)
+                {
+                    returned.AddRange(await _connection.QueryAsync<long>(command).ConfigureAwait(false));
+                }
+                else
+                {
+                    await _connection.ExecuteAsync(command).ConfigureAwait(false);
+                }
+            }
+
+            return returned;
+        }
+
+        foreach (object?[] row in rows)
+        {
+            string sql = named is null ? head + "(" + string.Join(", ", row.Select((_, c) => "@c" + c.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")" + tail : head + tail;
+            if (!_sqliteCommands.TryGetValue(sql, out DbCommand? command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                for (int c = 0; c < row.Length; c++)
+                {
+                    DbParameter parameter = command.CreateParameter();
+                    parameter.ParameterName = named?[c] ?? "c" + c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    command.Parameters.Add(parameter);
+                }
+
+                _sqliteCommands.Add(sql, command);
+            }
+
+            command.Transaction = transaction;
+            for (int c = 0; c < row.Length; c++)
+            {
+                command.Parameters[c].Value = row[c] ?? DBNull.Value;
+            }
+
+            if (returning)
+            {
+                if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id)
+                {
+                    returned.Add(id);
+                }
+            }
+            else
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return returned;
+    }
+
+    /// <summary>
+    /// A multi-row VALUES list, <c>(@r0c0, @r0c1, …), (@r1c0, …)</c>, with its parameters typed by their values
+    /// (a NULL as text): values are always parameters, never SQL text.
+    /// </summary>
+    private static (string Values, DynamicParameters Parameters) Rows(IEnumerable<object?[]> rows)
+    {
+        var parameters = new DynamicParameters();
+        var sql = new System.Text.StringBuilder();
+        int r = 0;
+        foreach (object?[] row in rows)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (int c = 0; c < row.Length; c++)
+            {
+                string name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"r{r}c{c}");
+                sql.Append(c == 0 ? "@" : ", @").Append(name);
+                parameters.Add(name, row[c], row[c] is long ? DbType.Int64 : DbType.String);
+            }
+
+            sql.Append(')');
+            r++;
+        }
+
+        return (sql.ToString(), parameters);
+    }
+
+    /// <summary>A clue as the batch writes it: its evidence, hashes, and masked title and subject, computed once.</summary>
+    private sealed class Form
+    {
+        public Form(Clue clue)
+        {
+            Clue = clue;
+            Evidence = StoredForms.Evidence(clue);
+            Json = StoredForms.EvidenceJson(Evidence);
+            Hash = StoredForms.EvidenceHash(Evidence);
+            Material = StoredForms.MaterialHash(Evidence);
+        }
+
+        public Clue Clue { get; }
+
+        public StoredEvidence[] Evidence { get; }
+
+        public string Json { get; }
+
+        public string Hash { get; }
+
+        public string? Material { get; }
+
+        public string Title => Clue.MaskedTitle ?? Clue.Title;
+
+        public string SubjectKey => Clue.MaskedSubjectKey ?? Clue.SubjectKey;
     }
 
     /// <summary>What the store knows of a clue when a run meets it.</summary>
@@ -262,5 +394,7 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         public string State { get; set; } = string.Empty;
 
         public long FirstRunId { get; set; }
+
+        public string? MaterialHash { get; set; }
     }
 }

@@ -58,7 +58,7 @@ public sealed class InitialSchema : Migration
             .WithColumn("row_version").AsInt64().NotNullable();
         Create.Index("ix_clues_region_state").OnTable("clues").OnColumn("region").Ascending().OnColumn("state").Ascending();
         Create.Index("ix_clues_model").OnTable("clues").OnColumn("model_id").Ascending().OnColumn("rule_version").Ascending();
-        Create.Index("ix_clues_last_run").OnTable("clues").OnColumn("last_run_id").Ascending();
+        Create.Index("ix_clues_last_run").OnTable("clues").OnColumn("last_run_id").Descending().OnColumn("id").Descending();
 
         Create.Table("clue_sightings")
             .WithColumn("clue_id").AsInt64().NotNullable().PrimaryKey("pk_clue_sightings").ForeignKey("fk_sightings_clue", "clues", "id")
