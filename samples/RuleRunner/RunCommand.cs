@@ -66,6 +66,12 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        if (arguments.Store is not null && arguments.Checkpoint is not null)
+        {
+            await Console.Error.WriteLineAsync("--store: not with --checkpoint; a resumed run would record its clues twice over. Record a checkpointed run's clue file by running without --checkpoint.");
+            return ExitCodes.Usage;
+        }
+
         if (!BadRecordPolicy.TryParse(badRecords, out BadRecordPolicy? policy))
         {
             await Console.Error.WriteLineAsync($"--bad-records: '{badRecords}' is not skip, stop or stop-after:N.");
@@ -192,12 +198,6 @@ internal static class RunCommand
         var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom };
         RunSummary summary;
         DateTimeOffset started = TimeProvider.System.GetUtcNow();
-        if (arguments.Store is not null && checkpointed is not null)
-        {
-            await Console.Error.WriteLineAsync("--store: not with --checkpoint; a resumed run would record its clues twice over. Record a checkpointed run's clue file by running without --checkpoint.");
-            return ExitCodes.Usage;
-        }
-
         StoreTarget? store = null;
         if (arguments.Store is not null && (store = await StoreTarget.BeginAsync(arguments.Store, models, files, arguments.Region, arguments.Parameters, reveal, cancellationToken)) is null)
         {
