@@ -119,10 +119,17 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
             {
                 _ended = true;
 
-                // What was written stays; the run says it never completed, so nothing is taken as not reproduced.
-                await _connection.ExecuteAsync(
-                    "UPDATE runs SET status = 'failed', new_clues = @New, seen_again = @Seen, reopened = @Reopened WHERE id = @Run",
-                    new { New = _new, Seen = _seenAgain, Reopened = _reopened, Run = Id }).ConfigureAwait(false);
+                // What was written stays; the run says it never completed, so nothing is taken as not reproduced. When the
+                // connection itself is what failed, the run stays "running" — as true — and the original error stands.
+                try
+                {
+                    await _connection.ExecuteAsync(
+                        "UPDATE runs SET status = 'failed', new_clues = @New, seen_again = @Seen, reopened = @Reopened WHERE id = @Run",
+                        new { New = _new, Seen = _seenAgain, Reopened = _reopened, Run = Id }).ConfigureAwait(false);
+                }
+                catch (DbException)
+                {
+                }
             }
 
             foreach (DbCommand command in _sqliteCommands.Values)
