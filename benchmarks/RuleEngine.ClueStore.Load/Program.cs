@@ -117,8 +117,21 @@ async Task LoadTestAsync(string store, int k, int rounds, List<long> ids)
     }
 
     using Process server = Process.Start(start)!;
+    try
+    {
+        await DriveAsync(server, new Uri($"http://127.0.0.1:{port}"), password, k, rounds, ids);
+    }
+    finally
+    {
+        // Whatever happened to the load, the desk does not outlive this program.
+        server.Kill(entireProcessTree: true);
+    }
+}
+
+// K users, each signed in once, doing their rounds against the desk at address; prints the latencies.
+async Task DriveAsync(Process server, Uri address, string password, int k, int rounds, List<long> ids)
+{
     _ = server.StandardError.ReadToEndAsync();
-    var address = new Uri($"http://127.0.0.1:{port}");
     _ = server.StandardOutput.ReadToEndAsync();
 
     // Ready when the sign-in page answers (the desk opens the store and seeds its users first).
@@ -185,7 +198,6 @@ async Task LoadTestAsync(string store, int k, int rounds, List<long> ids)
         }
     }));
     wall.Stop();
-    server.Kill(entireProcessTree: true);
     Console.WriteLine($"desk on loopback, {k} users × {rounds} rounds in {wall.Elapsed.TotalSeconds:F1} s ({(list.Count + detail.Count + update.Count) / wall.Elapsed.TotalSeconds:F0} requests/s):");
     Console.WriteLine($"  list   p50 {Percentile(list, 50):F1} ms, p95 {Percentile(list, 95):F1} ms ({list.Count})");
     Console.WriteLine($"  detail p50 {Percentile(detail, 50):F1} ms, p95 {Percentile(detail, 95):F1} ms ({detail.Count})");
