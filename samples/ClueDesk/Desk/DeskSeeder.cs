@@ -84,7 +84,8 @@ public static class DeskSeeder
             if (dataset.FindDataFile(folder) is { } file)
             {
                 sources.Add(dataset.Open(file));
-                inputs.Add(new RunInput(dataset.Schema.Name, Path.GetFileName(file), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)))));
+                using FileStream content = File.OpenRead(file);
+                inputs.Add(new RunInput(dataset.Schema.Name, Path.GetFileName(file), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))));
             }
         }
 
