@@ -9,9 +9,10 @@ namespace RuleEngine.Language;
 /// <summary>
 /// Compiles bound expressions into LINQ expression trees over a <see cref="Record"/>'s typed slots, then into
 /// delegates. Values are nullable CLR types (NULL is <see langword="null"/>); AND, OR and NOT follow SQL's
-/// three-valued logic; integer arithmetic is checked.
+/// three-valued logic; integer arithmetic is checked. Predicates ("is it TRUE?") are compiled two-valued: see
+/// <c>ExpressionCompiler.TwoValued.cs</c>.
 /// </summary>
-internal sealed class ExpressionCompiler
+internal sealed partial class ExpressionCompiler
 {
     private static readonly FieldInfo Int64sField = typeof(Record).GetField(nameof(Record.Int64s))!;
     private static readonly FieldInfo DoublesField = typeof(Record).GetField(nameof(Record.Doubles))!;
@@ -52,7 +53,7 @@ internal sealed class ExpressionCompiler
 
     /// <summary>A predicate over a record context; TRUE only where the condition is TRUE.</summary>
     public Func<Record[], bool> CompileContextPredicate(BoundExpression condition) =>
-        Lambda<Func<Record[], bool>>(Test(Emit(condition)), _context).Compile();
+        Lambda<Func<Record[], bool>>(EmitTruth(condition, want: true), _context).Compile();
 
     /// <summary>The three-valued result of a condition over a record context.</summary>
     public Func<Record[], bool?> CompileContextCondition(BoundExpression condition) =>
@@ -62,15 +63,12 @@ internal sealed class ExpressionCompiler
     public Func<Record[], object?> CompileContextValue(BoundExpression expression) =>
         Lambda<Func<Record[], object?>>(Convert(Emit(expression), typeof(object)), _context).Compile();
 
-    private static Expression Test(Expression body) =>
-        body.Type == typeof(bool?) ? Call(body, typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!) : body;
-
     private Expression RecordOf(int source) => _multiSource ? ArrayIndex(_context, Constant(source)) : _record;
 
     /// <summary>A predicate that is true only where the condition is TRUE (a WHERE clause drops UNKNOWN).</summary>
     public Func<Record, bool> CompilePredicate(BoundExpression condition)
     {
-        return Lambda<Func<Record, bool>>(Test(Emit(condition)), _record).Compile();
+        return Lambda<Func<Record, bool>>(EmitTruth(condition, want: true), _record).Compile();
     }
 
     /// <summary>The three-valued result of a condition: TRUE, FALSE or UNKNOWN (<see langword="null"/>).</summary>
@@ -142,30 +140,42 @@ internal sealed class ExpressionCompiler
 
     private Expression EmitField(BoundField field)
     {
+        (Expression? isNull, Expression value) = ReadField(field);
+        Type clr = field.Type.ClrType();
+        return isNull is null ? value : Condition(isNull, Constant(null, clr), Convert(value, clr));
+    }
+
+    /// <summary>
+    /// A field's slot read as its plain CLR type (never nullable) and, for value types, the test that it is NULL;
+    /// a text or list field is a reference that is itself <see langword="null"/> when NULL.
+    /// </summary>
+    private (Expression? IsNull, Expression Value) ReadField(BoundField field)
+    {
         RecordLayout layout = _layouts[field.Source];
         Expression record = RecordOf(field.Source);
         int index = field.FieldIndex;
         int slot = layout.Slots[index];
         Type clr = field.Type.ClrType();
+        Type plain = Nullable.GetUnderlyingType(clr) ?? clr;
         Expression value = layout.Kinds[index] switch
         {
             StorageKind.String => ArrayIndex(Field(record, StringsField), Constant(slot)),
             StorageKind.StringArray => ArrayIndex(Field(record, ArraysField), Constant(slot)),
-            StorageKind.Double => Convert(ArrayIndex(Field(record, DoublesField), Constant(slot)), clr),
-            StorageKind.Decimal => Convert(ArrayIndex(Field(record, DecimalsField), Constant(slot)), clr),
+            StorageKind.Double => ArrayIndex(Field(record, DoublesField), Constant(slot)),
+            StorageKind.Decimal => ArrayIndex(Field(record, DecimalsField), Constant(slot)),
             _ => field.Type switch
             {
-                LanguageType.Bool => Convert(NotEqual(ArrayIndex(Field(record, Int64sField), Constant(slot)), Constant(0L)), clr),
-                LanguageType.Date => Convert(Convert(ArrayIndex(Field(record, Int64sField), Constant(slot)), typeof(int)), clr),
-                _ => Convert(ArrayIndex(Field(record, Int64sField), Constant(slot)), clr),
+                LanguageType.Bool => NotEqual(ArrayIndex(Field(record, Int64sField), Constant(slot)), Constant(0L)),
+                LanguageType.Date => Convert(ArrayIndex(Field(record, Int64sField), Constant(slot)), typeof(int)),
+                _ => ArrayIndex(Field(record, Int64sField), Constant(slot)),
             },
         };
-        if (!clr.IsValueType)
+        if (value.Type != plain)
         {
-            return value;
+            value = Convert(value, plain);
         }
 
-        return Condition(ArrayIndex(Field(record, NullsField), Constant(index)), Constant(null, clr), value);
+        return clr.IsValueType ? (ArrayIndex(Field(record, NullsField), Constant(index)), value) : (null, value);
     }
 
     private Expression EmitConvert(BoundConvert convert)
@@ -374,8 +384,7 @@ internal sealed class ExpressionCompiler
         for (int i = @case.Branches.Count - 1; i >= 0; i--)
         {
             (BoundExpression when, BoundExpression then) = @case.Branches[i];
-            Expression test = Call(Convert(Emit(when), typeof(bool?)), typeof(bool?).GetMethod(nameof(Nullable<bool>.GetValueOrDefault), Type.EmptyTypes)!);
-            result = Condition(test, Convert(Emit(then), clr), result);
+            result = Condition(EmitTruth(when, want: true), Convert(Emit(then), clr), result);
         }
 
         return result;

@@ -151,7 +151,76 @@ public class DifferentialTests(ITestOutputHelper output)
         return directory ?? throw new InvalidOperationException("RuleEngine.sln not found above the test directory.");
     }
 
-    private static Func<Record, bool?> Compile(string condition)
+    [Fact]
+    [Trait("Category", "Differential")]
+    public void RandomConditions_TwoValuedPredicates_AnswerWhatTheThreeValuedResultGives()
+    {
+        var random = new Random(20261206);
+        var generator = new ConditionGenerator(random);
+        Record[] records = [.. Enumerable.Range(0, RowCount).Select(_ => ToRecord(RandomRow(random)))];
+        int[] seen = TwoValuedMismatches(Enumerable.Range(0, ExpressionCount).Select(_ => generator.Bool(3).Engine), records, out List<string> mismatches);
+        output.WriteLine($"{ExpressionCount} conditions × {RowCount} rows: {seen[0]} true/false, {seen[1]} unknown, {seen[2]} errors.");
+        Assert.True(mismatches.Count == 0, string.Join("\n\n", mismatches));
+        Assert.True(seen[0] > ExpressionCount && seen[1] > ExpressionCount, "The generator should produce both known and unknown results in quantity.");
+    }
+
+    /// <summary>Where an operand can fail, the two-valued code fails where the three-valued code fails: it skips only what cannot.</summary>
+    [Theory]
+    [InlineData("i > 0 AND j % (i - i) = 1")]
+    [InlineData("NOT (i > 0 AND j % (i - i) = 1)")]
+    [InlineData("i IS NULL AND CAST(s AS INT) > 1")]
+    [InlineData("NOT (i IS NULL OR CAST(s AS INT) > 1)")]
+    [InlineData("b OR d / (i - i) > 1")]
+    [InlineData("NOT (b OR d / (i - i) > 1)")]
+    [InlineData("CAST(s AS INT) > i AND i < 50")]
+    [InlineData("(i > 0 OR j > 0) AND CAST(u AS DATE) > dt")]
+    [InlineData("NOT (NOT b AND j * 9223372036854775807 > 1)")]
+    [InlineData("i IN (1, 2, NULL) AND j % (i - i) = 0")]
+    [InlineData("NOT (i IN (1, 2, NULL) OR j % (i - i) = 0)")]
+    public void ConditionsThatCanFail_TwoValuedPredicates_FailWhereTheThreeValuedResultFails(string condition)
+    {
+        var random = new Random(condition.Length);
+        Record[] records = [.. Enumerable.Range(0, RowCount).Select(_ => ToRecord(RandomRow(random)))];
+        int[] seen = TwoValuedMismatches([condition], records, out List<string> mismatches);
+        Assert.True(mismatches.Count == 0, string.Join("\n\n", mismatches));
+        Assert.True(seen[2] > 0, "Some row should make the condition fail.");
+    }
+
+    /// <summary>
+    /// A rule asks "is it TRUE?", and under a NOT the same code asks "is it FALSE?": each must answer what the
+    /// three-valued result gives, and fail where it fails. Returns how many results were known, unknown and errors.
+    /// </summary>
+    private static int[] TwoValuedMismatches(IEnumerable<string> conditions, Record[] records, out List<string> mismatches)
+    {
+        mismatches = [];
+        var seen = new int[3];
+        foreach (string condition in conditions)
+        {
+            var compiler = new ExpressionCompiler(Expressions.Layout);
+            Func<Record, bool?> threeValued = compiler.CompileCondition(Bind(condition));
+            Func<Record, bool> isTrue = compiler.CompilePredicate(Bind(condition));
+            Func<Record, bool> isFalse = compiler.CompilePredicate(Bind($"NOT ({condition})"));
+            foreach (Record record in records)
+            {
+                Outcome expected = Evaluate(threeValued, record);
+                Outcome whenTrue = Evaluate(r => isTrue(r), record);
+                Outcome whenFalse = Evaluate(r => isFalse(r), record);
+                seen[expected.IsError ? 2 : expected.Value is null ? 1 : 0]++;
+                Outcome wantTrue = expected.IsError ? expected : new Outcome(false, expected.Value == true);
+                Outcome wantFalse = expected.IsError ? expected : new Outcome(false, expected.Value == false);
+                if ((!whenTrue.Equals(wantTrue) || !whenFalse.Equals(wantFalse)) && mismatches.Count < 10)
+                {
+                    mismatches.Add($"{condition}\n  three-valued {expected}; is TRUE gave {whenTrue}, is FALSE gave {whenFalse}");
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    private static Func<Record, bool?> Compile(string condition) => new ExpressionCompiler(Expressions.Layout).CompileCondition(Bind(condition));
+
+    private static BoundExpression Bind(string condition)
     {
         var diagnostics = new DiagnosticBag();
         var text = new ExpressionText(condition, SourceLocation.None);
@@ -162,7 +231,7 @@ public class DifferentialTests(ITestOutputHelper output)
             throw new InvalidOperationException(condition + "\n" + string.Join("\n", diagnostics.Items));
         }
 
-        return new ExpressionCompiler(Expressions.Layout).CompileCondition(bound);
+        return bound;
     }
 
     private static Outcome Evaluate(Func<Record, bool?> compiled, Record record)
