@@ -1,5 +1,6 @@
 using RuleEngine.Diagnostics;
 using RuleEngine.Execution;
+using RuleEngine.Execution.Dispatch;
 using RuleEngine.Language;
 using RuleEngine.Records;
 using RuleEngine.Schema;

@@ -1,3 +1,4 @@
+using RuleEngine.Execution.Dispatch;
 using RuleEngine.Records;
 using RuleEngine.Schema;
 
@@ -23,7 +24,35 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
 
     public CompiledRule[] Rules { get; } = rules;
 
-    public RuleDispatch Dispatch { get; } = dispatch;
+    /// <summary>Gets the dispatch: keys chosen by guessed selectivity until a run has tuned it on the data (<see cref="TuneDispatch"/>).</summary>
+    public RuleDispatch Dispatch => _tuned ?? dispatch;
+
+    private RuleDispatch? _tuned;
+
+    /// <summary>
+    /// The dispatch with keys chosen by their selectivity on <paramref name="sample"/> (the first records a run reads,
+    /// or a matcher's first objects), built once per rule set and dataset and kept for later runs.
+    /// </summary>
+    public RuleDispatch TuneDispatch(IReadOnlyList<Record> sample)
+    {
+        if (_tuned is { } tuned)
+        {
+            return tuned;
+        }
+
+        if (Rules.Length < 2 || sample.Count == 0)
+        {
+            return dispatch;
+        }
+
+        RuleDispatch built = RuleDispatch.Build([.. Rules.Select(r => (r, (Language.BoundExpression?)r.Condition))], Layout, sample.Count > MaximumSample ? new ArraySegment<Record>([.. sample.Take(MaximumSample)]) : sample);
+        return Interlocked.CompareExchange(ref _tuned, built, null) ?? built;
+    }
+
+    /// <summary>A run tunes the dispatch on its first batch of at least this many records (fewer say little about the data).</summary>
+    internal const int MinimumSample = 256;
+
+    private const int MaximumSample = 512;
 
     /// <summary>Gets the host's exclusion: TRUE for a record no rule may see (<see cref="RuleSetBuilder.Exclude"/>).</summary>
     public Func<Record, bool>? Exclude { get; init; }

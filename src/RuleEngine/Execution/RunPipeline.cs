@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using RuleEngine.Clues;
+using RuleEngine.Execution.Dispatch;
 using RuleEngine.Records;
 
 namespace RuleEngine.Execution;
@@ -178,7 +179,8 @@ internal static class RunPipeline
     private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, bool rejectInvalidIds, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
-        var candidates = new int[Math.Max(rules.Length, dataset.Dispatch.Capacity)];
+        RuleDispatch dispatch = dataset.Dispatch;
+        var candidates = new int[Math.Max(rules.Length, dispatch.Capacity)];
         int[] isolated = [.. Enumerable.Range(0, rules.Length).Where(r => rules[r].Script is { RunsInWorker: true })];
         var outcomes = new ScriptOutcome[rules.Length][];
         int[] positions = [];
@@ -197,6 +199,13 @@ internal static class RunPipeline
                     }
                 }
 
+                if (!dispatch.Measured && batch.Count >= CompiledDataset.MinimumSample)
+                {
+                    // The first batch large enough is the sample the rules' keys are chosen on.
+                    dispatch = dataset.TuneDispatch(new ArraySegment<Record>(batch.Records, 0, batch.Count));
+                    candidates = candidates.Length >= dispatch.Capacity ? candidates : new int[dispatch.Capacity];
+                }
+
                 for (int i = 0; i < batch.Count; i++)
                 {
                     Record record = batch.Records[i];
@@ -210,7 +219,7 @@ internal static class RunPipeline
                         continue;
                     }
 
-                    int count = dataset.Dispatch.Candidates(record, candidates);
+                    int count = dispatch.Candidates(record, candidates);
                     for (int c = 0; c < count; c++)
                     {
                         int index = candidates[c];

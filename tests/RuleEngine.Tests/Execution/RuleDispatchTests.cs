@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text;
 using RuleEngine.Clues;
+using RuleEngine.Execution;
+using RuleEngine.Execution.Dispatch;
+using RuleEngine.Records;
+using Record = RuleEngine.Records.Record;
 using RuleEngine.Tests.Support;
 
 namespace RuleEngine.Tests.Execution;
@@ -48,17 +52,17 @@ public class RuleDispatchTests
     {
         RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 50).Select(i => TestRules.Rule(
             string.Create(CultureInfo.InvariantCulture, $"(cause = 'A{i}' AND amount > 0) OR months = {i} OR cause IN ('B{i}', 'C{i}')"), string.Create(CultureInfo.InvariantCulture, $"R{i:00}")))]);
-        RuleEngine.Execution.CompiledDataset dataset = rules.CompiledDatasets["judgments"];
+        CompiledDataset dataset = rules.CompiledDatasets["judgments"];
         int[] buffer = new int[Math.Max(dataset.Rules.Length, dataset.Dispatch.Capacity)];
 
         int[] Candidates(string cause, long months)
         {
-            RuleEngine.Records.Record record = dataset.Layout.CreateRecord();
+            Record record = dataset.Layout.CreateRecord();
             for (int f = 0; f < dataset.Schema.Fields.Count; f++)
             {
                 RuleEngine.Schema.FieldDefinition field = dataset.Schema.Fields[f];
                 string text = field.Name switch { "cause" => cause, "months" => months.ToString(CultureInfo.InvariantCulture), _ => string.Empty };
-                Assert.Null(RuleEngine.Records.FieldValueParser.TryWrite(record, f, field, text, ';'));
+                Assert.Null(FieldValueParser.TryWrite(record, f, field, text, ';'));
             }
 
             return buffer[..dataset.Dispatch.Candidates(record, buffer)];
@@ -67,5 +71,123 @@ public class RuleDispatchTests
         Assert.Empty(Candidates("none", 99));
         Assert.Equal([3, 5], Candidates("A3", 5));
         Assert.Equal([7], Candidates("C7", 7));
+    }
+
+    /// <summary>
+    /// Rules of every shape an index can answer (equality and IN on text, integer, date and truth fields, bare truth
+    /// fields and their NOT, ranges and BETWEEN on integers, decimals, doubles and dates, starts_with, LIKE 'p%',
+    /// array_contains, ORs of them) and shapes it cannot: every rule a record makes TRUE must be among its candidates,
+    /// once, in rule order — with keys guessed and with keys measured on a sample.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RulesOfEveryShape_EveryRuleARecordMakesTrue_IsAmongItsCandidates(bool measured)
+    {
+        var random = new Random(measured ? 41 : 43);
+        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 300).Select(i => TestRules.Rule(RandomCondition(random), string.Create(CultureInfo.InvariantCulture, $"R{i:000}")))]);
+        CompiledDataset dataset = rules.CompiledDatasets["judgments"];
+        Record[] records = [.. Enumerable.Range(0, 3000).Select(_ => RandomRecord(dataset, random))];
+        RuleDispatch dispatch = measured ? dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]) : dataset.Dispatch;
+        Assert.Equal(measured, dispatch.Measured);
+        Assert.True(dispatch.Unfiled < 30, $"{dispatch.Unfiled} of 300 rules unfiled");
+
+        int[] buffer = new int[Math.Max(dataset.Rules.Length, dispatch.Capacity)];
+        long candidates = 0;
+        int matches = 0;
+        foreach (Record record in records)
+        {
+            int count = dispatch.Candidates(record, buffer);
+            candidates += count;
+            Assert.True(buffer.AsSpan(0, count).SequenceEqual(buffer[..count].Distinct().Order().ToArray()), "candidates in rule order, each once");
+            for (int r = 0; r < dataset.Rules.Length; r++)
+            {
+                if (dataset.Rules[r].Predicate(record))
+                {
+                    matches++;
+                    Assert.True(Array.IndexOf(buffer, r, 0, count) >= 0, $"{dataset.Rules[r].Definition.Condition} is TRUE but not a candidate");
+                }
+            }
+        }
+
+        Assert.True(matches > 1000, $"only {matches} matches");
+
+        // These rules are broad (a record makes 60 of them TRUE): the dispatch should offer little more than that.
+        Assert.True(candidates < matches * 3 / 2, $"{candidates / (double)records.Length:F1} candidates for {matches / (double)records.Length:F1} matches per record");
+    }
+
+    [Fact]
+    public void KeysMeasuredOnASample_FileEachRuleUnderTheTestFewerRecordsPass()
+    {
+        // A guess takes the range (a third of the records) over the month (one of the two values the rules name, or neither);
+        // in this data every amount is in the range and a month is one of thirteen.
+        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 20).Select(i => TestRules.Rule(
+            string.Create(CultureInfo.InvariantCulture, $"amount < 1000000 AND months = {i % 2}"), string.Create(CultureInfo.InvariantCulture, $"R{i:00}")))]);
+        CompiledDataset dataset = rules.CompiledDatasets["judgments"];
+        var random = new Random(5);
+        Record[] records = [.. Enumerable.Range(0, 1000).Select(_ => RandomRecord(dataset, random))];
+        double PerRecord(RuleDispatch dispatch)
+        {
+            int[] buffer = new int[Math.Max(dataset.Rules.Length, dispatch.Capacity)];
+            return records.Sum(r => dispatch.Candidates(r, buffer)) / (double)records.Length;
+        }
+
+        double guessed = PerRecord(dataset.Dispatch);
+        double measured = PerRecord(dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]));
+        Assert.True(guessed > 15, $"guessed keys give {guessed:F1} candidates per record");
+        Assert.True(measured < 3, $"measured keys give {measured:F1} candidates per record");
+        Assert.Same(dataset.Dispatch, dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]));
+    }
+
+    private static readonly string[] Causes = ["民间借贷纠纷", "借款合同纠纷", "买卖合同纠纷", "盗窃罪", "危险驾驶罪"];
+
+    private static string RandomCondition(Random random)
+    {
+        string Leaf() => random.Next(16) switch
+        {
+            0 => $"cause = '{Causes[random.Next(Causes.Length)]}'",
+            1 => $"cause IN ('{Causes[random.Next(Causes.Length)]}', '{Causes[random.Next(Causes.Length)]}')",
+            2 => $"months = {random.Next(0, 12)}",
+            3 => $"months {(random.Next(2) == 0 ? ">" : "<=")} {random.Next(0, 12)}",
+            4 => $"amount >= {random.Next(0, 20000)}",
+            5 => $"amount BETWEEN {random.Next(0, 10000)} AND {random.Next(5000, 20000)}.5",
+            6 => $"{random.Next(0, 20000)} > amount",
+            7 => $"bac > {random.Next(0, 200) / 100.0:0.00}",
+            8 => $"filing_date {(random.Next(2) == 0 ? ">=" : "<")} DATE '2023-{random.Next(1, 13):00}-01'",
+            9 => $"filing_date = DATE '2023-01-{random.Next(1, 4):00}'",
+            10 => random.Next(2) == 0 ? "default_judgment" : "NOT default_judgment",
+            11 => $"starts_with(case_no, '({2020 + random.Next(4)})')",
+            12 => $"plaintiff_name LIKE '{"张李王"[random.Next(3)]}%'",
+            13 => $"array_contains(defendants, 'D{random.Next(6)}')",
+            14 => $"default_judgment = {(random.Next(2) == 0 ? "TRUE" : "FALSE")}",
+            _ => $"cause <> '{Causes[random.Next(Causes.Length)]}'",
+        };
+        string Part() => random.Next(5) == 0 ? $"({Leaf()} OR {Leaf()})" : Leaf();
+        return string.Join(" AND ", Enumerable.Range(0, random.Next(1, 4)).Select(_ => Part()));
+    }
+
+    private static Record RandomRecord(CompiledDataset dataset, Random random)
+    {
+        Record record = dataset.Layout.CreateRecord();
+        for (int f = 0; f < dataset.Schema.Fields.Count; f++)
+        {
+            RuleEngine.Schema.FieldDefinition field = dataset.Schema.Fields[f];
+            string text = random.Next(12) == 0 ? string.Empty : field.Name switch
+            {
+                "case_no" => $"({2020 + random.Next(5)})浙0106民初{random.Next(1, 9999)}号",
+                "cause" => Causes[random.Next(Causes.Length)],
+                "plaintiff_name" => "张李王赵"[random.Next(4)] + "某",
+                "amount" => (random.Next(0, 2_000_000) / 100m).ToString(CultureInfo.InvariantCulture),
+                "bac" => (random.Next(0, 250) / 100.0).ToString(CultureInfo.InvariantCulture),
+                "months" => random.Next(0, 13).ToString(CultureInfo.InvariantCulture),
+                "default_judgment" => random.Next(2) == 0 ? "true" : "false",
+                "filing_date" => new DateOnly(2023, 1, 1).AddDays(random.Next(0, 380)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                "defendants" => string.Join(';', Enumerable.Range(0, random.Next(0, 4)).Select(_ => "D" + random.Next(8))),
+                _ => string.Empty,
+            };
+            Assert.Null(FieldValueParser.TryWrite(record, f, field, text, ';'));
+        }
+
+        return record;
     }
 }
