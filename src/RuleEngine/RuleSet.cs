@@ -420,6 +420,23 @@ public sealed class RuleSet
         }
     }
 
+    /// <summary>
+    /// A matcher of this rule set's rules on <paramref name="dataset"/> over host objects of <typeparamref name="T"/>:
+    /// synchronous, allocation-free, each condition compiled over the type's properties (see <see cref="RuleMatcher{T}"/>).
+    /// </summary>
+    /// <typeparam name="T">The host type whose public properties hold the dataset's fields.</typeparam>
+    /// <param name="dataset">The dataset whose rules to match.</param>
+    /// <returns>The matcher; build it once and keep it.</returns>
+    /// <exception cref="ArgumentException">The dataset is unknown, <typeparamref name="T"/> lacks a property for one of its fields, or one of its rules needs a whole run (joins, windows, derived datasets, scripts in a worker).</exception>
+    public RuleMatcher<T> CreateMatcher<T>(string dataset)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return _datasets.TryGetValue(dataset, out CompiledDataset? compiled)
+            ? new RuleMatcher<T>(compiled)
+            : throw new ArgumentException($"The rule set has no dataset '{dataset}'.", nameof(dataset));
+    }
+
     /// <summary>The compiled form of a dataset's rules, for the benchmarks of the matching loop.</summary>
     internal CompiledDataset Compiled(string dataset) => _datasets[dataset];
 

@@ -169,8 +169,9 @@ internal sealed partial class ExpressionCompiler
             case BoundField field:
             {
                 (Expression? isNull, Expression read) = ReadField(field);
-                if (isNull is not null)
+                if (isNull is not null || read.Type.IsValueType)
                 {
+                    // A value with a NULL flag, or a host's non-nullable value that never is NULL.
                     return new Operand(isNull, read, [], []);
                 }
 

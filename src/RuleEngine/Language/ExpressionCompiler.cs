@@ -23,6 +23,7 @@ internal sealed partial class ExpressionCompiler
     private static readonly FieldInfo SharedField = typeof(Record).GetField(nameof(Record.Shared))!;
 
     private readonly ParameterExpression _record = Parameter(typeof(Record), "record");
+    private readonly PropertyInfo[]? _properties;
     private readonly ParameterExpression _context = Parameter(typeof(Record[]), "context");
     private readonly RecordLayout[] _layouts;
     private readonly bool _multiSource;
@@ -42,6 +43,67 @@ internal sealed partial class ExpressionCompiler
     {
         _layouts = [layout];
         _shared = shared;
+    }
+
+    /// <summary>
+    /// Compiles expressions over a host object of <paramref name="type"/> that holds the fields of
+    /// <paramref name="layout"/> as <paramref name="properties"/> (one per field, in field order): a field is read
+    /// from its property, nothing is copied.
+    /// </summary>
+    public ExpressionCompiler(RecordLayout layout, Type type, PropertyInfo[] properties)
+    {
+        _layouts = [layout];
+        _record = Parameter(type, "item");
+        _properties = properties;
+    }
+
+    /// <summary>A predicate over a host object (see the constructor that takes a type); TRUE only where the condition is TRUE.</summary>
+    public Func<T, bool> CompileObjectPredicate<T>(BoundExpression condition) =>
+        Lambda<Func<T, bool>>(EmitTruth(condition, want: true), _record).Compile();
+
+    /// <summary>
+    /// Writes the given fields of a host object into a record's slots (NULL flags included): what a dispatch reads
+    /// to choose the rules an object may match.
+    /// </summary>
+    public Action<T, Record> CompileObjectWriter<T>(IEnumerable<BoundField> fields)
+    {
+        ParameterExpression record = Parameter(typeof(Record), "record");
+        var statements = new List<Expression>();
+        foreach (BoundField field in fields)
+        {
+            (Expression? isNull, Expression value) = ReadField(field);
+            RecordLayout layout = _layouts[0];
+            int slot = layout.Slots[field.FieldIndex];
+            Expression nulls = ArrayAccess(Field(record, NullsField), Constant(field.FieldIndex));
+            var store = (BinaryExpression)(layout.Kinds[field.FieldIndex] switch
+            {
+                StorageKind.String => Assign(ArrayAccess(Field(record, StringsField), Constant(slot)), value),
+                StorageKind.StringArray => Assign(ArrayAccess(Field(record, ArraysField), Constant(slot)), value),
+                StorageKind.Double => Assign(ArrayAccess(Field(record, DoublesField), Constant(slot)), value),
+                StorageKind.Decimal => Assign(ArrayAccess(Field(record, DecimalsField), Constant(slot)), value),
+                _ => Assign(ArrayAccess(Field(record, Int64sField), Constant(slot)), value.Type == typeof(bool) ? Condition(value, Constant(1L), Constant(0L)) : Convert(value, typeof(long))),
+            });
+            if (isNull is null && value.Type.IsValueType)
+            {
+                // A host's non-nullable value: never NULL.
+                statements.Add(Assign(nulls, Constant(false)));
+                statements.Add(store);
+            }
+            else if (isNull is null)
+            {
+                // A reference: stored as read, NULL when it is null.
+                ParameterExpression read = Variable(value.Type, "value");
+                store = store.Update(((BinaryExpression)store).Left, null, read);
+                statements.Add(Block([read], Assign(read, value), store, Assign(nulls, ReferenceEqual(read, Constant(null, value.Type)))));
+            }
+            else
+            {
+                statements.Add(Assign(nulls, isNull));
+                statements.Add(IfThen(Not(nulls), store));
+            }
+        }
+
+        return Lambda<Action<T, Record>>(statements.Count == 0 ? Empty() : Block(statements), _record, record).Compile();
     }
 
     /// <summary>Compiles expressions over a context of records, one per source (the rule's record, then each join's).</summary>
@@ -142,7 +204,7 @@ internal sealed partial class ExpressionCompiler
     {
         (Expression? isNull, Expression value) = ReadField(field);
         Type clr = field.Type.ClrType();
-        return isNull is null ? value : Condition(isNull, Constant(null, clr), Convert(value, clr));
+        return isNull is null ? (value.Type == clr ? value : Convert(value, clr)) : Condition(isNull, Constant(null, clr), Convert(value, clr));
     }
 
     /// <summary>
@@ -151,6 +213,11 @@ internal sealed partial class ExpressionCompiler
     /// </summary>
     private (Expression? IsNull, Expression Value) ReadField(BoundField field)
     {
+        if (_properties is not null)
+        {
+            return ObjectFields.Read(_record, _properties[field.FieldIndex], field.Field);
+        }
+
         RecordLayout layout = _layouts[field.Source];
         Expression record = RecordOf(field.Source);
         int index = field.FieldIndex;

@@ -1,0 +1,244 @@
+using System.Reflection;
+using RuleEngine.Execution;
+using RuleEngine.Execution.Dispatch;
+using RuleEngine.Language;
+using RuleEngine.Records;
+using RuleEngine.Schema;
+
+namespace RuleEngine;
+
+/// <summary>
+/// Matches host objects against the record rules of one dataset, synchronously, without copying an object and
+/// without allocating: each rule's condition is compiled over <typeparamref name="T"/>'s properties, and the rule
+/// index picks the few rules an object may match before any condition runs. Create one with
+/// <see cref="RuleSet.CreateMatcher{T}(string)"/>; it is safe to call from many threads at once.
+/// </summary>
+/// <typeparam name="T">The host type whose public properties are the dataset's fields (by field name, as <see cref="DatasetSchema.FromType{T}(string)"/> names them).</typeparam>
+/// <remarks>
+/// The matcher answers which rules an object makes TRUE; it builds no clue and does not check the record as a run
+/// does (identity numbers, required fields). Rules that join, count in windows or derive a dataset need the other
+/// records of a run and are refused: use <see cref="RuleSet.RunAsync(RecordSource, Clues.IClueSink, RunOptions?, CancellationToken)"/>.
+/// The first <see cref="SampleSize"/> objects matched are also the sample the rule index chooses its keys on; until
+/// then it uses guessed selectivities (see <see cref="Tune(IEnumerable{T})"/> to give a sample up front).
+/// </remarks>
+public sealed class RuleMatcher<T>
+    where T : class
+{
+    /// <summary>How many objects the matcher observes before it chooses its index keys on them.</summary>
+    public const int SampleSize = 512;
+
+    private readonly CompiledDataset _dataset;
+    private readonly ExpressionCompiler _compiler;
+    private readonly Func<T, bool>[] _predicates;
+    private readonly bool[] _needsRecord;
+    private readonly Func<T, bool>? _exclude;
+    private readonly Action<T, Record> _writeAll;
+
+    /// <summary>This thread's working space, for the last dataset layout it matched (matchers of one dataset share it).</summary>
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+    private State _state;
+    private Record[]? _sample;
+    private int _observed;
+    private int _written;
+
+    internal RuleMatcher(CompiledDataset dataset)
+    {
+        _dataset = dataset;
+        string[] refused = [.. dataset.Rules.Where(r => r.Joins.Length > 0 || r.Window is not null || r.Derive is not null || r.Script is { RunsInWorker: true }).Select(r => r.Definition.Id)];
+        if (refused.Length > 0)
+        {
+            throw new ArgumentException($"Rules {string.Join(", ", refused)} of dataset '{dataset.Schema.Name}' join, count in windows, derive a dataset or run their script in a worker: a matcher cannot evaluate them one object at a time; run them with RuleSet.RunAsync.", nameof(dataset));
+        }
+
+        _compiler = new ExpressionCompiler(dataset.Layout, typeof(T), Properties(dataset.Schema));
+        _predicates = [.. dataset.Rules.Select(r => r.Script is null ? _compiler.CompileObjectPredicate<T>(r.Condition) : static _ => true)];
+        _needsRecord = [.. dataset.Rules.Select(r => r.Script is not null)];
+        _exclude = dataset.ExcludeExpression is { } exclusion ? _compiler.CompileObjectPredicate<T>(exclusion) : null;
+        _writeAll = _compiler.CompileObjectWriter<T>(Fields(dataset, Enumerable.Range(0, dataset.Schema.Fields.Count)));
+        _state = CreateState(dataset.Dispatch);
+        _sample = _state.Dispatch.Measured || dataset.Rules.Length < 2 ? null : new Record[SampleSize];
+        RuleIds = [.. dataset.Rules.Select(r => r.Definition.Id)];
+    }
+
+    /// <summary>Gets the rules' ids; <see cref="Match"/> writes indexes into this list.</summary>
+    public IReadOnlyList<string> RuleIds { get; }
+
+    /// <summary>Gets the dataset the matcher's rules read.</summary>
+    public string Dataset => _dataset.Schema.Name;
+
+    /// <summary>Gets whether the rule index has chosen its keys on a sample of the data (<see cref="SampleSize"/> objects matched, or <see cref="Tune(IEnumerable{T})"/>).</summary>
+    public bool IsTuned => _state.Dispatch.Measured;
+
+    /// <summary>Writes the indexes (into <see cref="RuleIds"/>) of the rules <paramref name="item"/> makes TRUE, in rule order, into <paramref name="matched"/>.</summary>
+    /// <param name="item">The object.</param>
+    /// <param name="matched">Where the indexes go; at least as long as <see cref="RuleIds"/>.</param>
+    /// <returns>How many rules matched.</returns>
+    /// <exception cref="ArgumentException"><paramref name="matched"/> is shorter than the number of rules.</exception>
+    /// <exception cref="RuleEvaluationException">A rule failed on this object (an overflow, a failed conversion, a script's error).</exception>
+    public int Match(T item, Span<int> matched)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (matched.Length < _predicates.Length)
+        {
+            throw new ArgumentException($"The buffer holds {matched.Length} indexes; the matcher has {_predicates.Length} rules.", nameof(matched));
+        }
+
+        if (_sample is not null)
+        {
+            Observe(item);
+        }
+
+        if (_exclude is not null && Evaluate(_exclude, item, -1))
+        {
+            return 0;
+        }
+
+        State state = Volatile.Read(ref _state);
+        Scratch scratch = t_scratch is { } mine && mine.Layout == _dataset.Layout ? mine : t_scratch = new Scratch(_dataset.Layout);
+        if (scratch.Candidates.Length < state.Dispatch.Capacity)
+        {
+            scratch.Candidates = new int[state.Dispatch.Capacity];
+        }
+
+        state.WriteKeys(item, scratch.Keys);
+        int count = state.Dispatch.Candidates(scratch.Keys, scratch.Candidates);
+        int found = 0;
+        bool written = false;
+        for (int c = 0; c < count; c++)
+        {
+            int rule = scratch.Candidates[c];
+            if (!Evaluate(_predicates[rule], item, rule))
+            {
+                continue;
+            }
+
+            if (_needsRecord[rule])
+            {
+                if (!written)
+                {
+                    _writeAll(item, scratch.Whole);
+                    written = true;
+                }
+
+                if (!EvaluateRecord(_dataset.Rules[rule], scratch.Whole))
+                {
+                    continue;
+                }
+            }
+
+            matched[found++] = rule;
+        }
+
+        return found;
+    }
+
+    /// <summary>Chooses the rule index's keys by their selectivity on <paramref name="sample"/> now, instead of on the first objects matched.</summary>
+    /// <param name="sample">Objects like those to come; a few hundred are enough.</param>
+    public void Tune(IEnumerable<T> sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        Record[] records = [.. sample.Take(SampleSize).Select(ToRecord)];
+        if (records.Length > 0)
+        {
+            Retune(records);
+        }
+    }
+
+    private Record ToRecord(T item)
+    {
+        Record record = _dataset.Layout.CreateRecord();
+        _writeAll(item, record);
+        return record;
+    }
+
+    /// <summary>Keeps a copy of each of the first objects; the last of them chooses the keys.</summary>
+    private void Observe(T item)
+    {
+        Record[]? sample = _sample;
+        int position = Interlocked.Increment(ref _observed) - 1;
+        if (sample is null || position >= sample.Length)
+        {
+            return;
+        }
+
+        sample[position] = ToRecord(item);
+        if (Interlocked.Increment(ref _written) == sample.Length)
+        {
+            Retune(sample);
+        }
+    }
+
+    private void Retune(IReadOnlyList<Record> sample)
+    {
+        RuleDispatch tuned = _dataset.TuneDispatch(sample);
+        Volatile.Write(ref _state, CreateState(tuned));
+        _sample = null;
+    }
+
+    private State CreateState(RuleDispatch dispatch) =>
+        new(dispatch, _compiler.CompileObjectWriter<T>(Fields(_dataset, dispatch.Fields)));
+
+    private bool Evaluate(Func<T, bool> predicate, T item, int rule)
+    {
+        try
+        {
+            return predicate(item);
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out string message))
+        {
+            throw new RuleEvaluationException(rule < 0 ? "exclude" : RuleIds[rule], code, message, e);
+        }
+    }
+
+    private static bool EvaluateRecord(CompiledRule rule, Record record)
+    {
+        try
+        {
+            return rule.Predicate(record);
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
+        {
+            throw new RuleEvaluationException(rule.Definition.Id, code, message, e);
+        }
+    }
+
+    private static IEnumerable<BoundField> Fields(CompiledDataset dataset, IEnumerable<int> fields) =>
+        fields.Select(f => new BoundField(LanguageTypes.Of(dataset.Schema.Fields[f].Type), default, f, dataset.Schema.Fields[f]));
+
+    /// <summary>The property of <typeparamref name="T"/> that holds each field of the schema, in field order.</summary>
+    private static PropertyInfo[] Properties(DatasetSchema schema)
+    {
+        var byField = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
+        foreach (PropertyInfo property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead && p.GetIndexParameters().Length == 0))
+        {
+            DatasetFieldAttribute? attribute = property.GetCustomAttribute<DatasetFieldAttribute>();
+            if (attribute?.Ignore != true)
+            {
+                byField.TryAdd(attribute?.Name ?? System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name), property);
+            }
+        }
+
+        return [.. schema.Fields.Select(field =>
+            byField.TryGetValue(field.Name, out PropertyInfo? property) && ObjectFields.CanRead(property.PropertyType, field.Type)
+                ? property
+                : throw new ArgumentException(property is null
+                    ? $"Type '{typeof(T).Name}' has no property for field '{field.Name}' of dataset '{schema.Name}'."
+                    : $"Property '{typeof(T).Name}.{property.Name}' of type '{property.PropertyType.Name}' cannot hold field '{field.Name}' of type {field.Type}."))];
+    }
+
+    /// <summary>The dispatch and the writer of the fields it reads, replaced together when the keys are chosen again.</summary>
+    private sealed record State(RuleDispatch Dispatch, Action<T, Record> WriteKeys);
+
+    /// <summary>One thread's working space: the fields the dispatch reads, the whole record for scripts, the candidates.</summary>
+    private sealed class Scratch(RecordLayout layout)
+    {
+        public RecordLayout Layout { get; } = layout;
+
+        public Record Keys { get; } = layout.CreateRecord();
+
+        public Record Whole { get; } = layout.CreateRecord();
+
+        public int[] Candidates { get; set; } = [];
+    }
+}
