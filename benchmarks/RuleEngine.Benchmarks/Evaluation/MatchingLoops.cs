@@ -1,5 +1,6 @@
 using RuleEngine.Benchmarks.Workload;
 using RuleEngine.Execution;
+using RuleEngine.Execution.Dispatch;
 using RuleEngine.Records;
 
 namespace RuleEngine.Benchmarks.Evaluation;

@@ -132,15 +132,20 @@ public static class CaseWorkload
         .AddRules(rules.Select((r, i) => new RuleDefinition("R" + i.ToString(CultureInfo.InvariantCulture), "cases", string.Empty) { Script = r.Script }))
         .Build();
 
-    /// <summary>The same records in RuleEngine's typed slots, laid out for the compiled dataset.</summary>
+    /// <summary>
+    /// The same records in RuleEngine's typed slots, laid out for the compiled dataset; the dispatch is tuned on the
+    /// first of them, as a run tunes it on its first batch.
+    /// </summary>
     internal static Record[] TypedRecords(CaseRecord[] records, CompiledDataset compiled)
     {
         var write = (Action<CaseRecord, Record>)ClrSchema.Derive(typeof(CaseRecord), "cases").Writer;
-        return [.. records.Select(o =>
+        Record[] typed = [.. records.Select(o =>
         {
             Record record = compiled.Layout.CreateRecord();
             write(o, record);
             return record;
         })];
+        compiled.TuneDispatch(new ArraySegment<Record>(typed, 0, Math.Min(typed.Length, 512)));
+        return typed;
     }
 }
