@@ -3,35 +3,70 @@ using RuleEngine.Records;
 
 namespace RuleEngine.Execution.Dispatch;
 
-/// <summary>An index over one field: given a record, adds the rules filed under what the record holds there.</summary>
+/// <summary>An index over one field: given a record, marks the rules filed under what the record holds there.</summary>
 internal abstract class FieldIndex
 {
-    /// <summary>Gets the most candidates one record can collect from this index.</summary>
-    public abstract int Capacity { get; }
-
-    /// <summary>Gets whether one record can collect the same rule twice from this index.</summary>
-    public virtual bool Repeats => false;
-
-    /// <summary>Gets the buckets, for sizing and description.</summary>
+    /// <summary>Gets the buckets, for description and tests.</summary>
     public abstract IEnumerable<RuleBucket> Buckets { get; }
 
     /// <summary>Gets the field the index reads.</summary>
     public abstract int Field { get; }
 
-    public abstract void Collect(Record record, Span<int> buffer, ref int count);
+    /// <summary>Sets the bit of each candidate rule in <paramref name="candidates"/> (bit <c>r % 64</c> of word <c>r / 64</c>).</summary>
+    public abstract void Collect(Record record, Span<ulong> candidates);
 }
 
-/// <summary>The rules filed under one value: a list, or a further dispatch on the other keys they have.</summary>
-internal sealed record RuleBucket(int[] Rules, RuleDispatch? Split)
+/// <summary>
+/// A set of rules as the non-zero words of a bitset over rule numbers: marking them all is one OR per word, and a
+/// record's candidates, read back bit by bit, come in rule order and each once however many buckets held them.
+/// </summary>
+internal sealed class RuleMask
 {
-    public int Capacity => Rules.Length + (Split?.Capacity ?? 0);
+    private readonly int[] _words;
+    private readonly ulong[] _bits;
 
-    public void Collect(Record record, Span<int> buffer, ref int count)
+    public RuleMask(IEnumerable<int> rules)
     {
-        int[] rules = Rules;
-        rules.CopyTo(buffer[count..]);
-        count += rules.Length;
-        Split?.Collect(record, buffer, ref count);
+        var words = new SortedDictionary<int, ulong>();
+        foreach (int rule in rules)
+        {
+            words[rule >> 6] = words.GetValueOrDefault(rule >> 6) | (1UL << (rule & 63));
+        }
+
+        _words = [.. words.Keys];
+        _bits = [.. words.Values];
+        Rules = [.. words.SelectMany(w => Enumerable.Range(0, 64).Where(b => (w.Value & (1UL << b)) != 0).Select(b => (w.Key << 6) + b))];
+    }
+
+    /// <summary>Gets the rules, in order.</summary>
+    public int[] Rules { get; }
+
+    public void OrInto(Span<ulong> candidates)
+    {
+        int[] words = _words;
+        ulong[] bits = _bits;
+        for (int i = 0; i < words.Length; i++)
+        {
+            candidates[words[i]] |= bits[i];
+        }
+    }
+}
+
+/// <summary>The rules filed under one value: a set, or a further dispatch on the other keys they have.</summary>
+internal sealed class RuleBucket(int[] rules, RuleDispatch? split)
+{
+    private readonly RuleMask _mask = new(rules);
+
+    /// <summary>Gets the rules marked without further test.</summary>
+    public int[] Rules => _mask.Rules;
+
+    /// <summary>Gets the dispatch that splits the bucket's rules on their other keys, or <see langword="null"/>.</summary>
+    public RuleDispatch? Split { get; } = split;
+
+    public void Collect(Record record, Span<ulong> candidates)
+    {
+        _mask.OrInto(candidates);
+        Split?.Collect(record, candidates);
     }
 }
 
@@ -40,15 +75,14 @@ internal sealed class TextEqualsIndex(int field, int slot, FrozenDictionary<stri
 {
     public override int Field => @field;
 
-    public override int Capacity { get; } = rules.Values.Max(b => b.Capacity);
 
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 
-    public override void Collect(Record record, Span<int> buffer, ref int count)
+    public override void Collect(Record record, Span<ulong> candidates)
     {
         if (record.Strings[slot] is { } value && rules.TryGetValue(value, out RuleBucket? bucket))
         {
-            bucket.Collect(record, buffer, ref count);
+            bucket.Collect(record, candidates);
         }
     }
 }
@@ -58,15 +92,14 @@ internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<l
 {
     public override int Field => @field;
 
-    public override int Capacity { get; } = rules.Values.Max(b => b.Capacity);
 
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 
-    public override void Collect(Record record, Span<int> buffer, ref int count)
+    public override void Collect(Record record, Span<ulong> candidates)
     {
         if (!record.Nulls[field] && rules.TryGetValue(record.Int64s[slot], out RuleBucket? bucket))
         {
-            bucket.Collect(record, buffer, ref count);
+            bucket.Collect(record, candidates);
         }
     }
 }
@@ -76,16 +109,15 @@ internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<l
 /// points and the gaps between them, and each piece lists the rules whose range covers it. A record finds its piece
 /// by binary search.
 /// </summary>
-internal sealed class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, int[][] pieces) : FieldIndex
+internal sealed class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, RuleMask[] pieces) : FieldIndex
     where T : IComparable<T>
 {
     public override int Field => @field;
 
-    public override int Capacity { get; } = pieces.Max(p => p.Length);
 
-    public override IEnumerable<RuleBucket> Buckets => pieces.Select(p => new RuleBucket(p, null));
+    public override IEnumerable<RuleBucket> Buckets => pieces.Select(p => new RuleBucket(p.Rules, null));
 
-    public override void Collect(Record record, Span<int> buffer, ref int count)
+    public override void Collect(Record record, Span<ulong> candidates)
     {
         if (record.Nulls[field])
         {
@@ -98,9 +130,7 @@ internal sealed class RangeIndex<T>(int field, int slot, StorageKind storage, T[
             StorageKind.Double => (T)(object)record.Doubles[slot],
             _ => (T)(object)record.Int64s[slot],
         };
-        int[] rules = pieces[Piece(bounds, value)];
-        rules.CopyTo(buffer[count..]);
-        count += rules.Length;
+        pieces[Piece(bounds, value)].OrInto(candidates);
     }
 
     /// <summary>The piece of a value: <c>2i+1</c> for the bound <c>i</c> itself, <c>2i</c> for the gap below it, <c>2m</c> above the last.</summary>
@@ -138,11 +168,10 @@ internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDict
 
     private readonly FrozenDictionary<string, RuleBucket>.AlternateLookup<ReadOnlySpan<char>> _lookup = rules.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public override int Capacity { get; } = rules.Values.Sum(b => b.Capacity);
 
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 
-    public override void Collect(Record record, Span<int> buffer, ref int count)
+    public override void Collect(Record record, Span<ulong> candidates)
     {
         if (record.Strings[slot] is not { } value)
         {
@@ -158,7 +187,7 @@ internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDict
 
             if (_lookup.TryGetValue(value.AsSpan(0, length), out RuleBucket? bucket))
             {
-                bucket.Collect(record, buffer, ref count);
+                bucket.Collect(record, candidates);
             }
         }
     }
@@ -169,13 +198,11 @@ internal sealed class TagIndex(int field, int slot, FrozenDictionary<string, Rul
 {
     public override int Field => @field;
 
-    public override int Capacity { get; } = rules.Values.Sum(b => b.Capacity);
 
-    public override bool Repeats => true;
 
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 
-    public override void Collect(Record record, Span<int> buffer, ref int count)
+    public override void Collect(Record record, Span<ulong> candidates)
     {
         if (record.Arrays[slot] is not { } values)
         {
@@ -184,10 +211,9 @@ internal sealed class TagIndex(int field, int slot, FrozenDictionary<string, Rul
 
         for (int i = 0; i < values.Length; i++)
         {
-            // An element the list holds twice adds its rules once: the buffer is sized for each tag once.
-            if (values[i] is { } tag && Array.IndexOf(values, tag, 0, i) < 0 && rules.TryGetValue(tag, out RuleBucket? bucket))
+            if (values[i] is { } tag && rules.TryGetValue(tag, out RuleBucket? bucket))
             {
-                bucket.Collect(record, buffer, ref count);
+                bucket.Collect(record, candidates);
             }
         }
     }

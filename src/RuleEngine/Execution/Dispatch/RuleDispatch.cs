@@ -8,11 +8,13 @@ namespace RuleEngine.Execution.Dispatch;
 /// The compiled rules of a dataset as one dispatch, in the manner of the k-index (Whang et al., "Indexing Boolean
 /// Expressions", VLDB 2009): every test a rule must pass that an index can answer is a key the rule could be filed
 /// under (<see cref="IndexKeys"/>); the rule is filed under its most selective key, measured on a sample of the data
-/// when there is one (<see cref="DispatchStatistics"/>). A record then evaluates only the rules filed under what it
-/// holds — one hash lookup per equality-indexed field, one binary search per range-indexed field, one lookup per
-/// prefix length and per list element — plus the rules that have no key. Where many rules share a bucket and have
-/// other keys, the bucket is itself a dispatch on those, and so on. Candidates are evaluated in rule order, each once,
-/// so output does not depend on the dispatch, and nothing is allocated for a record.
+/// when there is one (<see cref="DispatchStatistics"/>), unless the index it would need costs a record more than it
+/// saves (<see cref="ChooseKeys"/>). A record then evaluates only the rules filed under what it holds — one hash
+/// lookup per equality-indexed field, one binary search per range-indexed field, one lookup per prefix length and
+/// per list element — plus the rules that have no key. Where many rules share a bucket and have other keys, the bucket
+/// is itself a dispatch on those, and so on. Each bucket is a bitset of rule numbers (<see cref="RuleMask"/>), so the
+/// candidates come out in rule order and each once, without sorting; output does not depend on the dispatch, and
+/// nothing is allocated for a record.
 /// </summary>
 internal sealed class RuleDispatch
 {
@@ -22,28 +24,32 @@ internal sealed class RuleDispatch
     /// <summary>A range index whose pieces would list more rule entries than this is not built; its rules stay unfiled.</summary>
     private const int MaxRangeEntries = 4_000_000;
 
-    private readonly FieldIndex[] _indexes;
-    private readonly int[] _always;
-    private readonly bool _repeats;
+    /// <summary>Candidates of a rule set this large are marked on the stack; larger ones on a buffer of the heap.</summary>
+    private const int MaxStackWords = 512;
 
-    private RuleDispatch(FieldIndex[] indexes, int[] always, bool repeats, int filed, bool measured)
+    private readonly FieldIndex[] _indexes;
+    private readonly RuleMask _always;
+    private readonly int _words;
+
+    private RuleDispatch(FieldIndex[] indexes, int[] always, int ruleCount, int filed, bool measured)
     {
         Measured = measured;
         _indexes = indexes;
-        _always = always;
-        _repeats = repeats || indexes.Any(i => i.Repeats || i.Buckets.Any(b => b.Split?._repeats == true));
-        Capacity = always.Length + indexes.Sum(i => i.Capacity);
+        _always = new RuleMask(always);
+        Unfiled = always.Length;
+        Capacity = ruleCount;
+        _words = (ruleCount + 63) >> 6;
         Filed = filed;
     }
 
-    /// <summary>Gets the most candidates one record can collect (a rule filed under several postings may come more than once before they are merged).</summary>
+    /// <summary>Gets the most candidates one record can have: the number of rules (a buffer this long always suffices).</summary>
     public int Capacity { get; }
 
     /// <summary>Gets how many rules are filed under a key; the others are evaluated on every record.</summary>
     public int Filed { get; }
 
     /// <summary>Gets how many rules are evaluated on every record.</summary>
-    public int Unfiled => _always.Length;
+    public int Unfiled { get; }
 
     /// <summary>Gets the fields the dispatch reads to choose candidates, at every level.</summary>
     public IEnumerable<int> Fields => _indexes.SelectMany(i => i.Buckets.SelectMany(b => b.Split?.Fields ?? []).Prepend(i.Field)).Distinct();
@@ -57,26 +63,25 @@ internal sealed class RuleDispatch
         bool[] indexable = [.. rules.Select(r => r.Rule.Joins.Length == 0 && r.Condition is not null)];
         DispatchStatistics statistics = DispatchStatistics.Create(rules.Where((_, i) => indexable[i]).Select(r => r.Condition!), layout, sample);
         var options = rules.Select((r, i) => (i, indexable[i] ? IndexKeys.Of(r.Condition!, layout, statistics.Selectivity) : [])).ToList();
-        return Build(options, layout, statistics);
+        return Build(options, layout, statistics, rules.Count);
     }
 
-    private static RuleDispatch Build(List<(int Index, List<IndexKey> Keys)> options, RecordLayout layout, DispatchStatistics statistics)
+    private static RuleDispatch Build(List<(int Index, List<IndexKey> Keys)> options, RecordLayout layout, DispatchStatistics statistics, int ruleCount)
     {
         var always = new List<int>();
         var remaining = new Dictionary<int, List<IndexKey>>();
         var filed = new Dictionary<(Type Kind, int Field), List<(int Rule, Posting Posting)>>();
-        bool repeats = false;
-        foreach ((int index, List<IndexKey> keys) in options)
+        var keysOf = options.ToDictionary(o => o.Index, o => o.Keys);
+        foreach ((int index, IndexKey? chosen) in ChooseKeys(options, statistics))
         {
-            if (keys.Count == 0)
+            if (chosen is null)
             {
                 always.Add(index);
+                remaining[index] = [];
                 continue;
             }
 
-            IndexKey chosen = keys.OrderBy(statistics.Selectivity).ThenBy(k => k.Postings.Length).First();
-            remaining[index] = [.. keys.Where(k => k != chosen)];
-            repeats |= chosen.Postings.Length > 1;
+            remaining[index] = [.. keysOf[index].Where(k => k != chosen)];
             foreach (Posting posting in chosen.Postings)
             {
                 (Type, int) at = (posting.GetType(), posting.Field);
@@ -93,7 +98,7 @@ internal sealed class RuleDispatch
         {
             int[] rules = [.. bucket.Distinct().Order()];
             return rules.Length >= SplitThreshold && rules.Count(r => remaining[r].Count > 0) >= SplitThreshold / 2
-                ? new RuleBucket([], Build([.. rules.Select(r => (r, remaining[r]))], layout, statistics))
+                ? new RuleBucket([], Build([.. rules.Select(r => (r, remaining[r]))], layout, statistics, ruleCount))
                 : new RuleBucket(rules, null);
         }
 
@@ -132,8 +137,54 @@ internal sealed class RuleDispatch
             }
         }
 
-        int filedCount = remaining.Count - always.Count(remaining.ContainsKey);
-        return new RuleDispatch([.. indexes], [.. always.Distinct().Order()], repeats, filedCount, statistics.Measured);
+        int filedCount = options.Count - always.Distinct().Count();
+        return new RuleDispatch([.. indexes], [.. always.Distinct().Order()], ruleCount, filedCount, statistics.Measured);
+    }
+
+    /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost"/> (about a nanosecond).</summary>
+    private const double RuleCost = 8;
+
+    /// <summary>What one lookup in an index of this kind costs a record.</summary>
+    private static double LookupCost(Type kind) =>
+        kind == typeof(IntegerEquals) ? 10 : kind == typeof(RangePosting) ? 20 : kind == typeof(TagPosting) ? 30 : 25;
+
+    /// <summary>
+    /// Each rule's key (<see langword="null"/>: evaluated on every record). First each rule takes its most selective
+    /// key; then an index whose lookup costs a record more than it saves — a handful of rules on a field no other rule
+    /// is filed under — is given up, its rules moving to another key on an index that stays, or to every record,
+    /// whichever costs less. A record's cost is its lookups plus its candidates.
+    /// </summary>
+    private static Dictionary<int, IndexKey?> ChooseKeys(List<(int Index, List<IndexKey> Keys)> options, DispatchStatistics statistics)
+    {
+        var keysOf = options.ToDictionary(o => o.Index, o => o.Keys);
+        var choice = options.ToDictionary(o => o.Index, o => o.Keys.OrderBy(statistics.Selectivity).ThenBy(k => k.Postings.Length).FirstOrDefault());
+        static IEnumerable<(Type, int)> Indexes(IndexKey key) => key.Postings.Select(p => (p.GetType(), p.Field));
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            var members = choice.Where(c => c.Value is not null).SelectMany(c => Indexes(c.Value!).Select(i => (Index: i, Rule: c.Key))).GroupBy(m => m.Index).ToDictionary(g => g.Key, g => g.Select(m => m.Rule).Distinct().ToList());
+            foreach (((Type Kind, int Field) index, List<int> rules) in members.OrderBy(m => m.Value.Count).ThenBy(m => m.Key.Item2))
+            {
+                double keep = LookupCost(index.Kind) + rules.Sum(r => statistics.Selectivity(choice[r]!) * RuleCost);
+                var moves = rules.ToDictionary(r => r, r => keysOf[r]
+                    .Where(k => k != choice[r] && Indexes(k).All(i => i != index && members.ContainsKey(i)))
+                    .OrderBy(statistics.Selectivity)
+                    .FirstOrDefault());
+                double move = moves.Sum(m => m.Value is null ? RuleCost : Math.Min(RuleCost, statistics.Selectivity(m.Value) * RuleCost));
+                if (move < keep)
+                {
+                    foreach ((int rule, IndexKey? key) in moves)
+                    {
+                        choice[rule] = key is not null && statistics.Selectivity(key) < 1 ? key : null;
+                    }
+
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return choice;
     }
 
     /// <summary>The range index of one field, or <see langword="null"/> when its pieces would list too many entries.</summary>
@@ -185,45 +236,34 @@ internal sealed class RuleDispatch
             }
         }
 
-        return new RangeIndex<T>(field, slot, storage, bounds, [.. pieces.Select(p => p.Distinct().ToArray())]);
+        return new RangeIndex<T>(field, slot, storage, bounds, [.. pieces.Select(p => new RuleMask(p))]);
     }
 
-    /// <summary>Writes the indexes of the rules the record may match, in rule order, into <paramref name="buffer"/>; returns how many.</summary>
+    /// <summary>Writes the indexes of the rules the record may match, in rule order and each once, into <paramref name="buffer"/> (at least <see cref="Capacity"/> long); returns how many.</summary>
     public int Candidates(Record record, Span<int> buffer)
     {
+        Span<ulong> marked = _words <= MaxStackWords ? stackalloc ulong[_words] : new ulong[_words];
+        marked.Clear();
+        Collect(record, marked);
         int count = 0;
-        Collect(record, buffer, ref count);
-        if (count > 1 && _indexes.Length > 0)
+        for (int word = 0; word < marked.Length; word++)
         {
-            buffer[..count].Sort();
-            if (_repeats)
+            for (ulong bits = marked[word]; bits != 0; bits &= bits - 1)
             {
-                // A rule filed under several postings comes once per posting the record passes: once is enough.
-                int unique = 1;
-                for (int i = 1; i < count; i++)
-                {
-                    if (buffer[i] != buffer[unique - 1])
-                    {
-                        buffer[unique++] = buffer[i];
-                    }
-                }
-
-                count = unique;
+                buffer[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
             }
         }
 
         return count;
     }
 
-    /// <summary>Adds the candidates of this dispatch (unsorted) to <paramref name="buffer"/>.</summary>
-    internal void Collect(Record record, Span<int> buffer, ref int count)
+    /// <summary>Marks the candidates of this dispatch in <paramref name="candidates"/>.</summary>
+    internal void Collect(Record record, Span<ulong> candidates)
     {
-        int[] always = _always;
-        always.CopyTo(buffer[count..]);
-        count += always.Length;
+        _always.OrInto(candidates);
         foreach (FieldIndex index in _indexes)
         {
-            index.Collect(record, buffer, ref count);
+            index.Collect(record, candidates);
         }
     }
 }
