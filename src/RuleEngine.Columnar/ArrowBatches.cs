@@ -13,7 +13,7 @@ internal static class ArrowBatches
 {
     private static readonly byte[] FileMagic = "ARROW1"u8.ToArray();
 
-    public static async IAsyncEnumerable<ColumnBatch> ReadAsync(DatasetSchema schema, Func<Stream> open, ColumnarSourceOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ColumnBatch> ReadAsync(DatasetSchema schema, Func<Stream> open, ColumnarSourceOptions options, bool[]? fields, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Stream stream = open();
         using ArrowStreamReader reader = await OpenAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -36,10 +36,10 @@ internal static class ArrowBatches
                     lineColumn = names.FindIndex(n => string.Equals(n, options.LineColumn, StringComparison.OrdinalIgnoreCase));
                 }
 
-                var buffers = new ColumnBuffer[map.Length];
+                var buffers = new ColumnBuffer?[map.Length];
                 for (int f = 0; f < map.Length; f++)
                 {
-                    buffers[f] = Column(batch.Column(map[f]), batch.Schema.FieldsList[map[f]].Name, schema);
+                    buffers[f] = fields?[f] == false ? null : Column(batch.Column(map[f]), batch.Schema.FieldsList[map[f]].Name, schema);
                 }
 
                 long?[]? lines = lineColumn < 0 ? null : Lines(batch.Column(lineColumn));

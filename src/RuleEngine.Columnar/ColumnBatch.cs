@@ -26,4 +26,4 @@ internal sealed class ReferenceColumn<T>(T?[] values, Func<Record, int, FieldDef
 }
 
 /// <summary>A row group or record batch: its rows, one buffer per schema field, and each row's line when the file carries it.</summary>
-internal sealed record ColumnBatch(int Rows, ColumnBuffer[] Fields, long?[]? Lines);
+internal sealed record ColumnBatch(int Rows, ColumnBuffer?[] Fields, long?[]? Lines);

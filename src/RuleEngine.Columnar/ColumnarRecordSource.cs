@@ -12,12 +12,15 @@ namespace RuleEngine.Columnar;
 /// batch is decoded on another thread while this one is copied into records (at most <see cref="Prefetch"/> batches
 /// ahead), so decoding a row group and filling slots overlap.
 /// </summary>
-internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<CancellationToken, IAsyncEnumerable<ColumnBatch>> batches) : RecordSource(schema)
+internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<bool[]?, CancellationToken, IAsyncEnumerable<ColumnBatch>> batches) : RecordSource(schema)
 {
     /// <summary>How many decoded batches may wait for the cursor.</summary>
     public const int Prefetch = 2;
 
-    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, null);
+
+    /// <summary>Decodes only the columns of the fields a run reads: the others are never decompressed.</summary>
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, fields);
 
     /// <summary>Finds each schema field's column by name (the field's source name first); a missing one fails the source with RE5002.</summary>
     internal static int[] MapColumns(DatasetSchema schema, IReadOnlyList<string> columns)
@@ -48,7 +51,7 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<Cancellati
             : throw new RecordSourceException(DiagnosticIds.MissingColumn, schema.Name, $"The file lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.");
     }
 
-    private sealed class Cursor(ColumnarRecordSource source) : RecordCursor
+    private sealed class Cursor(ColumnarRecordSource source, bool[]? fieldsRead) : RecordCursor
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Channel<ColumnBatch> _decoded = Channel.CreateBounded<ColumnBatch>(new BoundedChannelOptions(Prefetch) { SingleReader = true, SingleWriter = true });
@@ -84,7 +87,11 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<Cancellati
             IReadOnlyList<FieldDefinition> fields = source.Schema.Fields;
             for (int f = 0; f < fields.Count; f++)
             {
-                if (_batch.Fields[f].Write(row, target, f, fields[f]) is { } failure)
+                if (_batch.Fields[f] is not { } column)
+                {
+                    target.SetNull(f);
+                }
+                else if (column.Write(row, target, f, fields[f]) is { } failure)
                 {
                     return Reject(source.Dataset, line, failure, fields[f].Name);
                 }
@@ -115,7 +122,7 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<Cancellati
         {
             try
             {
-                await foreach (ColumnBatch batch in source.Batches(_stop.Token).ConfigureAwait(false))
+                await foreach (ColumnBatch batch in source.Batches(fieldsRead, _stop.Token).ConfigureAwait(false))
                 {
                     await _decoded.Writer.WriteAsync(batch, _stop.Token).ConfigureAwait(false);
                 }
@@ -133,5 +140,5 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<Cancellati
         }
     }
 
-    private IAsyncEnumerable<ColumnBatch> Batches(CancellationToken cancellationToken) => batches(cancellationToken);
+    private IAsyncEnumerable<ColumnBatch> Batches(bool[]? fields, CancellationToken cancellationToken) => batches(fields, cancellationToken);
 }

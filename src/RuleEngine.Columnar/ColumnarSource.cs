@@ -65,13 +65,13 @@ public static class ColumnarSource
     {
         ArgumentNullException.ThrowIfNull(schema);
         ColumnarSourceOptions settings = options ?? new ColumnarSourceOptions();
-        return new ColumnarRecordSource(schema, cancellationToken => ParquetBatches.ReadAsync(schema, open, settings, decoders, cancellationToken));
+        return new ColumnarRecordSource(schema, (fields, cancellationToken) => ParquetBatches.ReadAsync(schema, open, settings, decoders, fields, cancellationToken));
     }
 
     private static ColumnarRecordSource ArrowIpc(Func<Stream> open, DatasetSchema schema, ColumnarSourceOptions? options)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ColumnarSourceOptions settings = options ?? new ColumnarSourceOptions();
-        return new ColumnarRecordSource(schema, cancellationToken => ArrowBatches.ReadAsync(schema, open, settings, cancellationToken));
+        return new ColumnarRecordSource(schema, (fields, cancellationToken) => ArrowBatches.ReadAsync(schema, open, settings, fields, cancellationToken));
     }
 }

@@ -18,7 +18,7 @@ internal static class ParquetBatches
     /// UTF-8) costs more than copying values into slots; a caller's stream has one reader. At most one row group per
     /// decoder is held beyond the one being read.
     /// </summary>
-    public static async IAsyncEnumerable<ColumnBatch> ReadAsync(DatasetSchema schema, Func<Stream> open, ColumnarSourceOptions options, int decoders, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ColumnBatch> ReadAsync(DatasetSchema schema, Func<Stream> open, ColumnarSourceOptions options, int decoders, bool[]? fields, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var readers = new List<ParquetReader> { await Open(schema, open(), cancellationToken).ConfigureAwait(false) };
         var decoding = new List<Task>();
@@ -45,7 +45,7 @@ internal static class ParquetBatches
             for (int group = 0; group < groups; group++)
             {
                 int k = group % readers.Count;
-                Task<ColumnBatch> next = DecodeAfterAsync(previous[k], readers[k], group, columns, map, lineColumn, schema, cancellationToken);
+                Task<ColumnBatch> next = DecodeAfterAsync(previous[k], readers[k], group, columns, map, fields, lineColumn, schema, cancellationToken);
                 previous[k] = next;
                 pending.Enqueue(next);
                 decoding.Add(next);
@@ -78,16 +78,16 @@ internal static class ParquetBatches
         }
     }
 
-    private static async Task<ColumnBatch> DecodeAfterAsync(Task previous, ParquetReader reader, int group, DataField[] columns, int[] map, DataField? lineColumn, DatasetSchema schema, CancellationToken cancellationToken)
+    private static async Task<ColumnBatch> DecodeAfterAsync(Task previous, ParquetReader reader, int group, DataField[] columns, int[] map, bool[]? fields, DataField? lineColumn, DatasetSchema schema, CancellationToken cancellationToken)
     {
         await previous.ConfigureAwait(false);
         await Task.Yield();
         using ParquetRowGroupReader rows = reader.OpenRowGroupReader(group);
         int count = checked((int)rows.RowCount);
-        var buffers = new ColumnBuffer[map.Length];
+        var buffers = new ColumnBuffer?[map.Length];
         for (int f = 0; f < map.Length; f++)
         {
-            buffers[f] = await ColumnAsync(rows, columns[map[f]], count, schema, cancellationToken).ConfigureAwait(false);
+            buffers[f] = fields?[f] == false ? null : await ColumnAsync(rows, columns[map[f]], count, schema, cancellationToken).ConfigureAwait(false);
         }
 
         long?[]? lines = lineColumn is null ? null : await LinesAsync(rows, lineColumn, count, cancellationToken).ConfigureAwait(false);

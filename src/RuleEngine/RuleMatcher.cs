@@ -52,7 +52,9 @@ public sealed class RuleMatcher<T>
         }
 
         _compiler = new ExpressionCompiler(dataset.Layout, typeof(T), Properties(dataset.Schema));
-        _predicates = [.. dataset.Rules.Select(r => r.Script is null ? _compiler.CompileObjectPredicate<T>(r.Condition) : static _ => true)];
+        _predicates = new Func<T, bool>[dataset.Rules.Length];
+        Parallel.For(0, _predicates.Length, new ParallelOptions { MaxDegreeOfParallelism = _predicates.Length < 32 ? 1 : -1 }, i =>
+            _predicates[i] = dataset.Rules[i].Script is null ? _compiler.CompileObjectPredicate<T>(dataset.Rules[i].Condition) : static _ => true);
         _needsRecord = [.. dataset.Rules.Select(r => r.Script is not null)];
         _exclude = dataset.ExcludeExpression is { } exclusion ? _compiler.CompileObjectPredicate<T>(exclusion) : null;
         _writeAll = _compiler.CompileObjectWriter<T>(Fields(dataset, Enumerable.Range(0, dataset.Schema.Fields.Count)));
@@ -96,18 +98,15 @@ public sealed class RuleMatcher<T>
 
         State state = Volatile.Read(ref _state);
         Scratch scratch = t_scratch is { } mine && mine.Layout == _dataset.Layout ? mine : t_scratch = new Scratch(_dataset.Layout);
-        if (scratch.Candidates.Length < state.Dispatch.Capacity)
-        {
-            scratch.Candidates = new int[state.Dispatch.Capacity];
-        }
-
         state.WriteKeys(item, scratch.Keys);
-        int count = state.Dispatch.Candidates(scratch.Keys, scratch.Candidates);
+
+        // The candidates are written into the caller's buffer and narrowed in place to the rules that match.
+        int count = state.Dispatch.Candidates(scratch.Keys, matched);
         int found = 0;
         bool written = false;
         for (int c = 0; c < count; c++)
         {
-            int rule = scratch.Candidates[c];
+            int rule = matched[c];
             if (!Evaluate(_predicates[rule], item, rule))
             {
                 continue;
@@ -230,7 +229,7 @@ public sealed class RuleMatcher<T>
     /// <summary>The dispatch and the writer of the fields it reads, replaced together when the keys are chosen again.</summary>
     private sealed record State(RuleDispatch Dispatch, Action<T, Record> WriteKeys);
 
-    /// <summary>One thread's working space: the fields the dispatch reads, the whole record for scripts, the candidates.</summary>
+    /// <summary>One thread's working space: the fields the dispatch reads, and the whole record for scripts.</summary>
     private sealed class Scratch(RecordLayout layout)
     {
         public RecordLayout Layout { get; } = layout;
@@ -238,7 +237,5 @@ public sealed class RuleMatcher<T>
         public Record Keys { get; } = layout.CreateRecord();
 
         public Record Whole { get; } = layout.CreateRecord();
-
-        public int[] Candidates { get; set; } = [];
     }
 }

@@ -128,10 +128,11 @@ public sealed partial class RuleSetBuilder
             IReadOnlyDictionary<string, SharedSlot> shared = ShareSubexpressions
                 ? SharedSubexpressions.Find(own.Where(b => b.Joins.Count == 0).Select(b => b.Condition))
                 : new Dictionary<string, SharedSlot>();
-            CompiledRule[] rules = [.. own.Select(b => Compile(b, layouts, shared))];
+            CompiledRule[] rules = CompileAll(own, layouts, shared);
             RuleDispatch dispatch = RuleDispatch.Build([.. rules.Select((r, i) => (r, (BoundExpression?)own[i].Condition))], layouts[schema.Name]);
             datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count)
             {
+                FieldsRead = FieldsRead(schema, own, exclusions.GetValueOrDefault(schema.Name)),
                 DerivedBy = bound.FirstOrDefault(b => b.Derived?.Schema == schema)?.Definition.Id,
                 Exclude = exclusions.TryGetValue(schema.Name, out BoundExpression? exclusion) ? new ExpressionCompiler(layouts[schema.Name]).CompilePredicate(exclusion) : null,
                 ExcludeExpression = exclusion,
@@ -924,6 +925,107 @@ public sealed partial class RuleSetBuilder
 
         Func<Record, bool> test = compiler.CompilePredicate(condition);
         return record => test(record) && script(record);
+    }
+
+    /// <summary>
+    /// Compiles the rules of one dataset, on every core when there are many: turning each rule's expression tree into
+    /// code is most of a rule set's build, and rules compile independently.
+    /// </summary>
+    private static CompiledRule[] CompileAll(BoundRule[] own, Dictionary<string, RecordLayout> layouts, IReadOnlyDictionary<string, SharedSlot> shared)
+    {
+        var compiled = new CompiledRule[own.Length];
+        if (own.Length < 32)
+        {
+            for (int i = 0; i < own.Length; i++)
+            {
+                compiled[i] = Compile(own[i], layouts, shared);
+            }
+
+            return compiled;
+        }
+
+        try
+        {
+            Parallel.For(0, own.Length, i => compiled[i] = Compile(own[i], layouts, shared));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+
+        return compiled;
+    }
+
+    /// <summary>
+    /// The fields of <paramref name="schema"/> that a run of its own rules reads from each record: what the
+    /// conditions, joins' own side, windows, derived fields, clues (subject, evidence, title) and scripts read, the
+    /// exclusion, the dataset's key and every identity-number field (which a run checks). A reader may leave the
+    /// others unparsed.
+    /// </summary>
+    private static bool[] FieldsRead(DatasetSchema schema, BoundRule[] own, BoundExpression? exclusion)
+    {
+        var read = new bool[schema.Fields.Count];
+        void Expression(BoundExpression? expression)
+        {
+            foreach (BoundField field in expression is null ? [] : BoundTree.DescendantsAndSelf(expression).OfType<BoundField>().Where(f => f.Source == 0))
+            {
+                read[field.FieldIndex] = true;
+            }
+        }
+
+        void Own(IEnumerable<(int Source, int Field)> fields)
+        {
+            foreach ((int source, int field) in fields)
+            {
+                if (source == 0)
+                {
+                    read[field] = true;
+                }
+            }
+        }
+
+        foreach (BoundRule rule in own)
+        {
+            Expression(rule.Condition);
+            Own(rule.Clue.Subject);
+            Own(rule.Clue.Evidence);
+            Own(rule.Clue.Title.Fields);
+            foreach (BoundJoin join in rule.Joins)
+            {
+                // A join's own side: its keys, its filter, the end of an interval, what its aggregates read.
+                join.Left.ForEach(Expression);
+                join.Right.ForEach(Expression);
+                Expression(join.Where);
+                Expression(join.Interval?.ProbeEnd);
+                foreach (BoundJoinAggregate aggregate in join.Aggregates?.Items ?? [])
+                {
+                    Expression(aggregate.Argument);
+                    Expression(aggregate.Order);
+                }
+            }
+
+            if (rule.Window is { } window)
+            {
+                Own(new[] { window.Group, window.Over }.Where(f => f >= 0).Select(f => (0, f)));
+                Own(window.Aggregates.Where(a => a.Field >= 0).Select(a => (0, a.Field)));
+            }
+
+            rule.Derived?.Fields.ForEach(Expression);
+            if (rule.Script is not null)
+            {
+                // A script names the fields it reads; one whose names cannot be resolved reads them all.
+                int[] fields = [.. rule.Script.FieldsRead.Select(schema.IndexOf)];
+                Own(fields.Any(f => f < 0) ? Enumerable.Range(0, read.Length).Select(f => (0, f)) : fields.Select(f => (0, f)));
+            }
+        }
+
+        Expression(exclusion);
+        for (int f = 0; f < read.Length; f++)
+        {
+            read[f] |= schema.Fields[f].Type == FieldType.IdNumber || schema.KeyFields.Contains(schema.Fields[f].Name, StringComparer.Ordinal);
+        }
+
+        return read;
     }
 
     private static CompiledWindow CompileWindow(BoundRule rule, RecordLayout layout)

@@ -96,6 +96,15 @@ public sealed record RunOptions
     public int WindowLatenessDays { get; init; } = 31;
 
     /// <summary>
+    /// Gets a value indicating whether every field of every record is parsed and checked, including the fields no
+    /// rule, clue, join, window or key of the run reads.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: readers parse only the fields the run reads (CSV and JSON Lines
+    /// leave the others as text, Parquet and Arrow do not decode their columns), so a malformed value in a field
+    /// nothing reads neither costs time nor rejects its record. Set it to audit an export's every value.</value>
+    public bool CheckEveryField { get; init; }
+
+    /// <summary>
     /// Gets a value indicating whether a record whose ID-number field is not a valid ID number is rejected (RE5012)
     /// rather than evaluated with a field warning.
     /// </summary>

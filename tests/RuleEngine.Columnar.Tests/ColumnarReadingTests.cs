@@ -54,6 +54,32 @@ public sealed class ColumnarReadingTests : IDisposable
         Assert.DoesNotContain("abc", rejection.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false, 0, 1)]
+    [InlineData(true, 1, 0)]
+    public async Task Run_DecodesOnlyTheColumnsItsRulesRead_UnlessEveryFieldIsChecked(bool checkEveryField, int rejected, int clues)
+    {
+        // Row 12's age does not convert; the rule reads the amount only.
+        string path = Path.Combine(_folder, "bad-age.arrow");
+        await WriteArrowAsync(path, fileFormat: true, ageAsText: true);
+        RuleSet rules = new RuleSetBuilder().AddDataset(Schema).AddRule(new RuleDefinition("R", "people", "amount > 1000")).Build();
+        var found = new List<Clues.Clue>();
+
+        RunSummary summary = await rules.RunAsync(ColumnarSource.ArrowIpc(path, Schema), new CollectingSink(found), new RunOptions { CheckEveryField = checkEveryField });
+
+        Assert.Equal(rejected, summary.RecordsRejected);
+        Assert.Equal(clues, found.Count);
+    }
+
+    private sealed class CollectingSink(List<Clues.Clue> clues) : Clues.IClueSink
+    {
+        public ValueTask WriteAsync(Clues.Clue clue, CancellationToken cancellationToken = default)
+        {
+            clues.Add(clue);
+            return ValueTask.CompletedTask;
+        }
+    }
+
     [Fact]
     public async Task Parquet_WithoutLineColumn_NumbersRowsFromOne()
     {

@@ -54,6 +54,9 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
 
     private const int MaximumSample = 512;
 
+    /// <summary>Gets, per field, whether a run of the dataset's rules reads it; a reader need not parse the others (see <c>RuleSetBuilder.FieldsRead</c>).</summary>
+    public bool[] FieldsRead { get; init; } = [];
+
     /// <summary>Gets the host's exclusion: TRUE for a record no rule may see (<see cref="RuleSetBuilder.Exclude"/>).</summary>
     public Func<Record, bool>? Exclude { get; init; }
 

@@ -40,10 +40,11 @@ internal static class RunPipeline
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var factory = new ClueFactory(options);
 
-        RecordCursor cursor = source.Open(dataset.Layout);
+        // The reader only splits records into the fields the rules read; the workers parse them, in parallel.
+        RecordCursor cursor = source.Open(dataset.Layout, options.CheckEveryField ? [.. dataset.FieldsRead.Select(_ => true)] : dataset.FieldsRead, deferParsing: true);
         Task reader = Task.Run(() => ReadAsync(cursor, pool.Reader, ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
         var quarantined = new bool[dataset.Rules.Length];
-        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, factory, indexes, quarantined, options.RejectInvalidIdNumbers, work.Reader, stop.Token), CancellationToken.None))];
+        Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, cursor, factory, indexes, quarantined, options.RejectInvalidIdNumbers, work.Reader, stop.Token), CancellationToken.None))];
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
         var emitter = new Emitter(dataset, sink, statistics, factory, windows, quarantined, alreadyCounted)
         {
@@ -176,7 +177,7 @@ internal static class RunPipeline
     /// A rule in <paramref name="quarantined"/> is skipped; the emitter, which alone decides quarantine in input order,
     /// also drops whatever a worker produced for it before seeing the flag, so output does not depend on timing.
     /// </remarks>
-    private static async Task EvaluateAsync(CompiledDataset dataset, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, bool rejectInvalidIds, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    private static async Task EvaluateAsync(CompiledDataset dataset, RecordCursor cursor, ClueFactory factory, IReadOnlyDictionary<CompiledJoin, Dictionary<string, List<Record>>> indexes, bool[] quarantined, bool rejectInvalidIds, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         CompiledRule[] rules = dataset.Rules;
         RuleDispatch dispatch = dataset.Dispatch;
@@ -189,6 +190,12 @@ internal static class RunPipeline
         {
             try
             {
+                // Records the reader only split are parsed here, by every worker at once.
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    batch.Unparsed[i] = cursor.Complete(batch.Records[i]);
+                }
+
                 foreach (int r in isolated)
                 {
                     if (!Volatile.Read(ref quarantined[r]))
@@ -209,6 +216,12 @@ internal static class RunPipeline
                 for (int i = 0; i < batch.Count; i++)
                 {
                     Record record = batch.Records[i];
+                    if (batch.Unparsed[i] is { } unparsed)
+                    {
+                        batch.Results.Add(new BatchResult(i, -1, null, unparsed));
+                        continue;
+                    }
+
                     if (dataset.Exclude is { } exclude && Excluded(exclude, dataset, record, i, batch.Results))
                     {
                         continue;
@@ -541,6 +554,7 @@ internal static class RunPipeline
         public Batch(CompiledDataset dataset, int size)
         {
             Records = new Record[size];
+            Unparsed = new RecordRejection?[size];
             for (int i = 0; i < size; i++)
             {
                 Records[i] = dataset.CreateRecord();
@@ -548,6 +562,9 @@ internal static class RunPipeline
         }
 
         public Record[] Records { get; }
+
+        /// <summary>Gets, per record, why a worker could not parse it (records whose parsing the reader deferred).</summary>
+        public RecordRejection?[] Unparsed { get; }
 
         public int Count { get; set; }
 

@@ -17,7 +17,9 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
     private readonly bool _ownsStream = ownsStream;
     private readonly CsvSourceOptions _options = options;
 
-    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, layout);
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, layout, null, deferParsing: false);
+
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, layout, fields, deferParsing);
 
     private sealed class Cursor : RecordCursor
     {
@@ -25,14 +27,18 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
         private readonly CsvRowGuard _text;
         private readonly SepReader _reader;
         private readonly int[] _columnOfField;
+        private readonly bool[]? _fieldsRead;
+        private readonly bool _defer;
         private readonly int _headerCount;
         private long _recordLines;
         private long? _headerLines;
         private bool _empty;
 
-        public Cursor(CsvRecordSource source, RecordLayout layout)
+        public Cursor(CsvRecordSource source, RecordLayout layout, bool[]? fieldsRead, bool deferParsing)
         {
             _source = source;
+            _fieldsRead = fieldsRead;
+            _defer = deferParsing;
             Stream stream = source._openStream();
             Track(stream);
             _text = new CsvRowGuard(TextEncodingDetector.OpenReader(stream, source._options.Encoding, leaveOpen: !source._ownsStream), source._options.Separator, source._options.MaxRecordChars, source._options.MaxRecordLines);
@@ -121,15 +127,64 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
 
             target.Line = line;
             IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            bool[]? read = _fieldsRead;
+            if (_defer)
+            {
+                // Split only: the fields' text is kept with the record and parsed by a worker (Complete).
+                PendingText pending = target.Pending ??= new PendingText(fields.Count);
+                pending.Clear();
+                for (int f = 0; f < fields.Count; f++)
+                {
+                    if (read is null || read[f])
+                    {
+                        pending.Add(f, row[_columnOfField[f]].Span);
+                    }
+                }
+
+                pending.AddRow(row.Span);
+                pending.Active = true;
+                return ValueTask.FromResult(ReadOutcome.Record);
+            }
+
             for (int f = 0; f < fields.Count; f++)
             {
-                if (FieldValueParser.TryWrite(target, f, fields[f], row[_columnOfField[f]].Span, _source._options.ArraySeparator) is { } failure)
+                if (read is not null && !read[f])
+                {
+                    target.SetNull(f);
+                }
+                else if (FieldValueParser.TryWrite(target, f, fields[f], row[_columnOfField[f]].Span, _source._options.ArraySeparator) is { } failure)
                 {
                     return ValueTask.FromResult(Reject(dataset, line, failure, fields[f].Name, row.Span.ToString()));
                 }
             }
 
             return ValueTask.FromResult(ReadOutcome.Record);
+        }
+
+        public override RecordRejection? Complete(Record record)
+        {
+            if (record.Pending is not { Active: true } pending)
+            {
+                return null;
+            }
+
+            pending.Active = false;
+            IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            bool[]? read = _fieldsRead;
+            for (int f = 0; f < fields.Count; f++)
+            {
+                if (read is not null && !read[f])
+                {
+                    record.SetNull(f);
+                }
+                else if (FieldValueParser.TryWrite(record, f, fields[f], pending.Field(f), _source._options.ArraySeparator) is { } failure)
+                {
+                    record.SetAllNull();
+                    return new RecordRejection(_source.Dataset, record.Line, failure.Code, failure.Message) { Field = fields[f].Name, RawRecord = pending.Row.ToString() };
+                }
+            }
+
+            return null;
         }
 
         // The header's lines are those before the first row (a quoted header name may span lines); without rows, all of them.

@@ -13,7 +13,9 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
     private readonly bool _ownsStream = ownsStream;
     private readonly JsonLinesSourceOptions _options = options;
 
-    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, null);
+
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, fields);
 
     private sealed class PathNode
     {
@@ -33,14 +35,16 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
         private readonly LineSplitter _lines;
         private readonly PathNode _root = new();
         private readonly bool[] _seen;
+        private readonly bool[]? _fieldsRead;
         private readonly JsonReaderOptions _readerOptions;
         private char[] _text = new char[256];
         private bool _first = true;
         private long _blankLines;
 
-        public Cursor(JsonLinesRecordSource source)
+        public Cursor(JsonLinesRecordSource source, bool[]? fieldsRead)
         {
             _source = source;
+            _fieldsRead = fieldsRead;
             _stream = source._openStream();
             Track(_stream);
             _utf8 = TextEncodingDetector.OpenUtf8(_stream, source._options.Encoding, leaveOpen: true);
@@ -50,6 +54,12 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
             _seen = new bool[fields.Count];
             for (int f = 0; f < fields.Count; f++)
             {
+                if (fieldsRead is not null && !fieldsRead[f])
+                {
+                    // A field the run does not read is skipped like a property the schema does not name.
+                    continue;
+                }
+
                 PathNode node = _root;
                 foreach (string segment in fields[f].SourceName.Split('.'))
                 {
@@ -146,7 +156,7 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
                 return Reject(_source.Dataset, number, (f.Code, f.Message), f.Field, Raw(line));
             }
 
-            foreach (FieldDefinition field in _source.Schema.Fields.Where((d, i) => !_seen[i] && !d.IsNullable))
+            foreach (FieldDefinition field in _source.Schema.Fields.Where((d, i) => !_seen[i] && !d.IsNullable && _fieldsRead?[i] != false))
             {
                 return Reject(_source.Dataset, number, (DiagnosticIds.InvalidValue, $"Field '{field.Name}' is required but absent."), field.Name, Raw(line));
             }

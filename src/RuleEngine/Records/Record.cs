@@ -19,6 +19,9 @@ internal sealed class Record
     /// <summary>The values of sub-expressions shared by several rules, for a record read in a run; <see langword="null"/> elsewhere.</summary>
     public SharedValues? Shared;
 
+    /// <summary>The text of this record when its reader left the parsing to a run's workers; <see langword="null"/> until a reader first does.</summary>
+    public PendingText? Pending;
+
     public Record(RecordLayout layout)
     {
         Layout = layout;

@@ -51,6 +51,13 @@ internal abstract class RecordCursor : IAsyncDisposable
 
     public abstract ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Parses a record that <see cref="ReadAsync"/> split but left unparsed (a cursor opened to defer parsing): safe to
+    /// call from several threads at once, each with its own record. Returns the rejection when a value does not parse,
+    /// <see langword="null"/> when the record is ready (or was never deferred).
+    /// </summary>
+    public virtual RecordRejection? Complete(Record record) => null;
+
     public abstract ValueTask DisposeAsync();
 
     protected ReadOutcome Reject(string dataset, long line, (string Code, string Message) failure, string? field = null, string? raw = null)

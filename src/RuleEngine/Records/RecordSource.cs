@@ -172,4 +172,13 @@ public abstract class RecordSource
     }
 
     internal abstract RecordCursor Open(RecordLayout layout);
+
+    /// <summary>
+    /// Opens a read that parses only the fields marked in <paramref name="fields"/> — the fields a run reads — and
+    /// leaves the others NULL; a value in an unread field is neither parsed nor checked. With
+    /// <paramref name="deferParsing"/>, a text source may only split each record into its fields and leave the parsing
+    /// to <see cref="RecordCursor.Complete"/>, which a run's workers call in parallel. A source that cannot skip fields
+    /// parses them all, at once.
+    /// </summary>
+    internal virtual RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => Open(layout);
 }

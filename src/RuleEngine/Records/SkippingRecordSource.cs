@@ -5,6 +5,8 @@ internal sealed class SkippingRecordSource(RecordSource inner, long skip) : Reco
 {
     internal override RecordCursor Open(RecordLayout layout) => new Cursor(inner.Open(layout), skip);
 
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(inner.Open(layout, fields, deferParsing), skip);
+
     private sealed class Cursor(RecordCursor inner, long skip) : RecordCursor
     {
         private long _toSkip = skip;
@@ -25,6 +27,10 @@ internal sealed class SkippingRecordSource(RecordSource inner, long skip) : Reco
         }
 
         public override double? Fraction => inner.Fraction;
+
+        public override RecordRejection? Complete(Record record) => inner.Complete(record);
+
+        public override LineAccount? Lines => inner.Lines;
 
         public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }

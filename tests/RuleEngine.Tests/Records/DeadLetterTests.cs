@@ -18,14 +18,14 @@ public sealed class DeadLetterTests
         A5,民间借贷纠纷,11010519491231002X,王秘密,13912345678,100,,1,,2024-01-01,
         """;
 
-    private static async Task<(List<JsonElement> Letters, RunSummary Summary)> RunAsync(Func<string, string>? protect)
+    private static async Task<(List<JsonElement> Letters, RunSummary Summary)> RunAsync(Func<string, string>? protect, bool checkEveryField = true)
     {
         using var stream = new MemoryStream();
         RunSummary summary;
         await using (var sink = new JsonLinesDeadLetterSink(stream))
         {
             RuleSet rules = TestRules.Build(TestRules.Rule("amount / months > 1", "PerMonth"));
-            (_, summary) = await TestRules.RunAsync(rules, TestRules.Csv(Csv), new RunOptions { DeadLetters = sink, ProtectDeadLetter = protect, MaxReportedRejections = 1 });
+            (_, summary) = await TestRules.RunAsync(rules, TestRules.Csv(Csv), new RunOptions { DeadLetters = sink, ProtectDeadLetter = protect, MaxReportedRejections = 1, CheckEveryField = checkEveryField });
         }
 
         string text = Encoding.UTF8.GetString(stream.ToArray());
@@ -45,6 +45,17 @@ public sealed class DeadLetterTests
             [(2L, "RE5003", (string?)null), (3, "RE5004", null), (4, "RE4002", "PerMonth"), (5, "RE5004", null)],
             letters.Select(l => (l.GetProperty("line").GetInt64(), l.GetProperty("code").GetString()!, l.TryGetProperty("rule", out JsonElement r) ? r.GetString() : null)));
         Assert.All(letters, l => Assert.False(l.TryGetProperty("payload", out _)));
+    }
+
+    [Fact]
+    public async Task A_bad_value_in_a_field_nothing_reads_is_not_parsed_unless_every_field_is_checked()
+    {
+        // Line 5's filing date (2024-02-30) is read by no rule: by default it is left as text.
+        (List<JsonElement> letters, RunSummary summary) = await RunAsync(protect: null, checkEveryField: false);
+
+        Assert.Equal(3, summary.RecordsRejected + summary.RuleErrors);
+        Assert.Equal([2L, 3, 4], letters.Select(l => l.GetProperty("line").GetInt64()));
+        Assert.Equal(5, summary.RecordsRead);
     }
 
     [Fact]
