@@ -30,6 +30,18 @@ internal static class Verification
             ok &= Report($"random shapes, {rules} rules (lambda, RuleEngine indexed; {shapes.CandidatesPerRecord():0.0} candidates per record)", [shapes.HandWrittenLambda(), shapes.RuleEngineIndexed()]);
         }
 
+        foreach (int rules in new[] { 10, 100, 1000 })
+        {
+            var selective = new SelectiveShapeBenchmarks { Rules = rules };
+            selective.Setup();
+            ok &= Report($"selective shapes, {rules} rules (lambda, hand index, matcher, RuleEngine indexed, NRules; {selective.CandidatesPerRecord():0.0} candidates per record)", [selective.HandWrittenLambda(), selective.HandWrittenIndexed(), selective.RuleEngineMatcher(), selective.RuleEngineIndexed(), selective.NRules()]);
+        }
+
+        var duckDb = new EndToEnd.DuckDbComparisonBenchmarks { Rows = 100_000 };
+        duckDb.Setup();
+        ok &= Report("end to end, 100,000 CSV rows (DuckDB rows written, RuleEngine clues written)", [(int)duckDb.DuckDb(), (int)duckDb.RuleEngine().GetAwaiter().GetResult()]);
+        duckDb.Cleanup();
+
         var single = new Micro.SingleRuleBenchmarks();
         single.Setup();
         ok &= Report("single rule (lambda, condition, script)", [single.HandWrittenLambda(), single.CompiledCondition(), single.TrustedScript()]);
