@@ -120,8 +120,9 @@ internal static class RunPipeline
                 batch.Reset();
                 while (batch.Count < batch.Records.Length)
                 {
-                    ReadOutcome outcome = await cursor.ReadAsync(batch.Records[batch.Count], cancellationToken).ConfigureAwait(false);
-                    batch.Records[batch.Count].Shared?.Invalidate();
+                    Record target = batch.Records[batch.Count] ??= batch.CreateRecord();
+                    ReadOutcome outcome = await cursor.ReadAsync(target, cancellationToken).ConfigureAwait(false);
+                    target.Shared?.Invalidate();
                     if (outcome == ReadOutcome.End)
                     {
                         end = true;
@@ -551,16 +552,16 @@ internal static class RunPipeline
 
     private sealed class Batch
     {
+        private readonly CompiledDataset _dataset;
+
         public Batch(CompiledDataset dataset, int size)
         {
+            _dataset = dataset;
             Records = new Record[size];
             Unparsed = new RecordRejection?[size];
-            for (int i = 0; i < size; i++)
-            {
-                Records[i] = dataset.CreateRecord();
-            }
         }
 
+        /// <summary>Gets the batch's records; a slot gets its record when the reader first fills it, so a small input pays only for the records it has.</summary>
         public Record[] Records { get; }
 
         /// <summary>Gets, per record, why a worker could not parse it (records whose parsing the reader deferred).</summary>
@@ -573,6 +574,8 @@ internal static class RunPipeline
         public List<BatchResult> Results { get; } = [];
 
         public TaskCompletionSource Done { get; private set; } = new();
+
+        public Record CreateRecord() => _dataset.CreateRecord();
 
         public void Reset()
         {
