@@ -26,6 +26,7 @@ internal static class RunCommand
         var format = new Option<string>("--format") { Description = "The clue file's format: jsonl (JSON Lines, for tools and report), csv, or xlsx (an Excel workbook: a sheet per model, a column per evidence field).", DefaultValueFactory = _ => "jsonl" };
         var badRecords = new Option<string>("--bad-records") { Description = "skip, stop, or stop-after:N", DefaultValueFactory = _ => "skip" };
         var reveal = new Option<bool>("--reveal-personal-data") { Description = "Show ID numbers, names and phones unmasked." };
+        var checkEveryField = new Option<bool>("--check-every-field") { Description = "Parse and check every field of every record, not only the fields the models read (an audit of the export)." };
         var parallelism = new Option<int>("--parallelism") { Description = "Batches evaluated at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var exclude = new Option<string[]>("--exclude") { Description = "Keep records from every model, as dataset=condition (convictions=\"sealed = true\"): read and counted, never evaluated or joined. Repeat for several.", AllowMultipleArgumentsPerToken = true };
         var deadLetters = new Option<FileInfo?>("--dead-letters") { Description = "Write every rejected record and rule error to this file (JSON Lines: dataset, line, code, field, rule, message; never the record's values)." };
@@ -37,10 +38,10 @@ internal static class RunCommand
         var store = new Option<string?>("--store") { Description = "Also record the run and its clues in a clue store: a SQLite file (created when missing) or a PostgreSQL connection string (Host=…). Known clues are seen again, never raised twice." };
 
         var load = new LoadOptions();
-        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, parallelism, exclude, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery, store };
+        var command = new Command("run", "Run the models over data files and print the clues and a summary.") { modelsPath, data, dataDirectory, region, parameters, output, format, badRecords, reveal, checkEveryField, parallelism, exclude, deadLetters, checkpoint, checkpointEvery, resume, progress, progressEvery, store };
         load.AddTo(command);
         command.SetAction((parse, cancellationToken) => load.Read(parse) is not { } options ? Task.FromResult(ExitCodes.Usage) : RunAsync(
-            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(exclude) ?? [], parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery), parse.GetValue(store)),
+            new RunArguments(options, parse.GetValue(modelsPath)!, parse.GetValue(data) ?? [], parse.GetValue(dataDirectory), parse.GetValue(region), parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(format)!, parse.GetValue(badRecords)!, parse.GetValue(reveal), parse.GetValue(parallelism), parse.GetValue(exclude) ?? [], parse.GetValue(deadLetters), parse.GetValue(checkpoint), parse.GetValue(checkpointEvery), parse.GetValue(resume), parse.GetValue(progress)!, parse.GetValue(progressEvery), parse.GetValue(store), parse.GetValue(checkEveryField)),
             cancellationToken));
         return command;
     }
@@ -195,7 +196,7 @@ internal static class RunCommand
         bool live = arguments.Progress == "bar" || (arguments.Progress == "auto" && !Console.IsErrorRedirected && (output is not null || Console.IsOutputRedirected));
         ProgressPrinter? printer = arguments.Progress == "off" ? null : new ProgressPrinter(live, TimeSpan.FromSeconds(arguments.ProgressEvery));
         await using JsonLinesDeadLetterSink? deadLetters = arguments.DeadLetters is { } deadLetterFile ? new JsonLinesDeadLetterSink(deadLetterFile.Create(), ownsStream: true) : null;
-        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom };
+        var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom, CheckEveryField = arguments.CheckEveryField };
         RunSummary summary;
         DateTimeOffset started = TimeProvider.System.GetUtcNow();
         StoreTarget? store = null;
@@ -367,7 +368,7 @@ internal static class RunCommand
         Console.WriteLine(string.Create(culture, $"Elapsed: {summary.Elapsed.TotalMilliseconds:F0} ms ({summary.RecordsRead / seconds:F0} records/s)"));
     }
 
-    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string[] Exclusions, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery, string? Store);
+    private sealed record RunArguments(ModelLoadOptions LoadOptions, string Models, string[] Data, DirectoryInfo? DataDirectory, string? Region, string[] Parameters, FileInfo? Output, string Format, string BadRecords, bool Reveal, int Parallelism, string[] Exclusions, FileInfo? DeadLetters, FileInfo? Checkpoint, double CheckpointEvery, bool Resume, string Progress, double ProgressEvery, string? Store, bool CheckEveryField);
 
     internal sealed class ConsoleClueSink : IClueSink
     {

@@ -77,6 +77,32 @@ public sealed class CommandTests : IDisposable
         Assert.DoesNotContain("UNACCOUNTED", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 3)]
+    public void A_bad_value_in_a_column_no_model_reads_is_a_loss_only_when_every_field_is_checked(bool checkEveryField, int expectedExit)
+    {
+        string data = Path.Combine(_folder, "data");
+        Directory.CreateDirectory(data);
+        foreach (string file in Directory.GetFiles(Runner.SampleData))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        // 营运车辆 (operating_vehicle, a truth value) on line 4 of dui_cases.csv: no model reads it.
+        string[] lines = File.ReadAllLines(Path.Combine(data, "dui_cases.csv"));
+        string[] cells = lines[3].Split(',');
+        cells[5] = "也许";
+        lines[3] = string.Join(',', cells);
+        File.WriteAllLines(Path.Combine(data, "dui_cases.csv"), lines);
+
+        string[] arguments = ["run", "--models", Runner.SampleModels, "--data-dir", data, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off"];
+        (int exitCode, string output) = Runner.RuleRunner(checkEveryField ? [.. arguments, "--check-every-field"] : arguments);
+
+        Assert.True(exitCode == expectedExit, output);
+        Assert.Equal(checkEveryField, output.Contains("dui_cases:4", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Run_with_a_stray_quote_reads_the_rest_of_the_file_and_exits_3()
     {
