@@ -11,9 +11,12 @@ internal sealed class ObjectRecordSource<T>(ClrSchema clr, IEnumerable<T>? items
     private readonly IEnumerable<T>? _items = items;
     private readonly IAsyncEnumerable<T>? _asyncItems = asyncItems;
 
-    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, defer: false);
 
-    private sealed class Cursor(ObjectRecordSource<T> source) : RecordCursor
+    /// <summary>With <paramref name="deferParsing"/>, the reader only takes the next object; the run's workers write it into its record, in parallel.</summary>
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, deferParsing && !typeof(T).IsValueType);
+
+    private sealed class Cursor(ObjectRecordSource<T> source, bool defer) : RecordCursor
     {
         private readonly IEnumerator<T>? _items = source._items?.GetEnumerator();
         private IAsyncEnumerator<T>? _asyncItems;
@@ -49,6 +52,12 @@ internal sealed class ObjectRecordSource<T>(ClrSchema clr, IEnumerable<T>? items
             }
 
             target.Line = row;
+            if (defer)
+            {
+                target.PendingItem = current;
+                return ReadOutcome.Record;
+            }
+
             try
             {
                 source._writer(current, target);
@@ -59,6 +68,26 @@ internal sealed class ObjectRecordSource<T>(ClrSchema clr, IEnumerable<T>? items
             }
 
             return ReadOutcome.Record;
+        }
+
+        public override RecordRejection? Complete(Record record)
+        {
+            if (record.PendingItem is not T item)
+            {
+                return null;
+            }
+
+            record.PendingItem = null;
+            try
+            {
+                source._writer(item, record);
+                return null;
+            }
+            catch (FieldRejectedException rejected)
+            {
+                record.SetAllNull();
+                return new RecordRejection(source.Dataset, record.Line, rejected.Code, rejected.Message) { Field = rejected.Field };
+            }
         }
 
         public override async ValueTask DisposeAsync()

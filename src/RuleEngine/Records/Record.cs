@@ -22,6 +22,9 @@ internal sealed class Record
     /// <summary>The text of this record when its reader left the parsing to a run's workers; <see langword="null"/> until a reader first does.</summary>
     public PendingText? Pending;
 
+    /// <summary>The host object this record is still to be written from, when its reader left the writing to a run's workers.</summary>
+    public object? PendingItem;
+
     public Record(RecordLayout layout)
     {
         Layout = layout;

@@ -127,6 +127,20 @@ public class ObjectAndDataReaderSourceTests
     }
 
     [Fact]
+    public async Task FromObjects_InARun_ObjectsWrittenByTheWorkers_AreRejectedAndMatchedInInputOrder()
+    {
+        // A run's reader only takes each object; its workers write them into records, in parallel.
+        Payment?[] items = [.. Enumerable.Range(1, 3000).Select(i => i % 1000 == 7 ? null : new Payment { Amount = i, Score = i % 1000 == 9 ? double.PositiveInfinity : 0 })];
+        RuleSet rules = new RuleSetBuilder().AddDataset(DatasetSchema.FromType<Payment>("payments")).AddRule(new RuleDefinition("R", "payments", "amount % 500 = 0")).Build();
+        var sink = new CollectingSink();
+
+        RunSummary summary = await rules.RunAsync(RecordSource.FromObjects("payments", items), sink, new RunOptions { MaxDegreeOfParallelism = 2, BatchSize = 64 });
+
+        Assert.Equal([(DiagnosticIds.MalformedRecord, 7L), (DiagnosticIds.ValueOutOfRange, 9L), (DiagnosticIds.MalformedRecord, 1007L), (DiagnosticIds.ValueOutOfRange, 1009L), (DiagnosticIds.MalformedRecord, 2007L), (DiagnosticIds.ValueOutOfRange, 2009L)], summary.Rejections.Select(r => (r.Code, r.Line)));
+        Assert.Equal([500L, 1000, 1500, 2000, 2500, 3000], sink.Clues.Select(c => c.Line));
+    }
+
+    [Fact]
     public async Task FromObjects_AsyncStream_IsRead()
     {
         var (records, _) = await SourceReader.ReadAllAsync(RecordSource.FromObjects("payments", Stream()));
