@@ -21,6 +21,9 @@ internal sealed partial class ExpressionCompiler
 {
     private static readonly MethodInfo StringEquals = typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!;
 
+    /// <summary>An <c>IN</c> list of at most this many values is compiled as comparisons, a longer one as a frozen set.</summary>
+    private const int SmallInList = 4;
+
     /// <summary>A <see langword="bool"/> that is true exactly where <paramref name="node"/> evaluates to <paramref name="want"/>.</summary>
     private Expression EmitTruth(BoundExpression node, bool want)
     {
@@ -103,9 +106,19 @@ internal sealed partial class ExpressionCompiler
             return Block(Emit(@in.Value), Constant(false));
         }
 
-        var values = @in.Items.Cast<BoundLiteral>().Where(l => l.Value is not null).Select(l => l.Value!).ToList();
+        var values = @in.Items.Cast<BoundLiteral>().Where(l => l.Value is not null).Select(l => l.Value!).Distinct().ToList();
         Type clr = @in.Value.Type.ClrType();
         Type element = Nullable.GetUnderlyingType(clr) ?? clr;
+        if (values.Count <= SmallInList)
+        {
+            // A few values: compared one by one, which beats hashing (a text of the wrong length fails at once).
+            return Guarded([ValueOf(@in.Value)], v =>
+            {
+                Expression test = values.Select(value => element == typeof(string) ? Call(StringEquals, v[0], Constant(value, typeof(string))) : (Expression)Equal(v[0], Constant(value, element))).Aggregate(OrElse);
+                return member ? test : Not(test);
+            });
+        }
+
         object set = typeof(ExpressionCompiler).GetMethod(nameof(CreateSet), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(element).Invoke(null, [values])!;
         MethodInfo contains = set.GetType().GetMethod("Contains", [element])!;
         return Guarded([ValueOf(@in.Value)], v =>
