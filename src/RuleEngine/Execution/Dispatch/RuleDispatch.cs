@@ -242,6 +242,14 @@ internal sealed class RuleDispatch
     /// <summary>Writes the indexes of the rules the record may match, in rule order and each once, into <paramref name="buffer"/> (at least <see cref="Capacity"/> long); returns how many.</summary>
     public int Candidates(Record record, Span<int> buffer)
     {
+        if (_indexes.Length == 0)
+        {
+            // Nothing is indexed (a rule or two, or rules no index can answer): every rule is a candidate.
+            int[] rules = _always.Rules;
+            rules.CopyTo(buffer);
+            return rules.Length;
+        }
+
         Span<ulong> marked = _words <= MaxStackWords ? stackalloc ulong[_words] : new ulong[_words];
         marked.Clear();
         Collect(record, marked);
