@@ -39,7 +39,7 @@ internal static class Verification
 
         var duckDb = new EndToEnd.DuckDbComparisonBenchmarks { Rows = 100_000 };
         duckDb.Setup();
-        ok &= Report("end to end, 100,000 CSV rows (DuckDB rows written, RuleEngine clues written)", [(int)duckDb.DuckDb(), (int)duckDb.RuleEngine().GetAwaiter().GetResult()]);
+        ok &= Report("end to end, 100,000 rows (DuckDB rows written, RuleEngine clues from CSV, from Parquet)", [(int)duckDb.DuckDb(), (int)duckDb.RuleEngine().GetAwaiter().GetResult(), (int)duckDb.RuleEngineParquet().GetAwaiter().GetResult()]);
         duckDb.Cleanup();
 
         var single = new Micro.SingleRuleBenchmarks();

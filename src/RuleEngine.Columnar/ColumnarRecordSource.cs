@@ -17,10 +17,14 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<bool[]?, C
     /// <summary>How many decoded batches may wait for the cursor.</summary>
     public const int Prefetch = 2;
 
-    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, null);
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, null, defer: false);
 
-    /// <summary>Decodes only the columns of the fields a run reads: the others are never decompressed.</summary>
-    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, fields);
+    /// <summary>
+    /// Decodes only the columns of the fields a run reads: the others are never decompressed. With
+    /// <paramref name="deferParsing"/>, a record only points at its row of a decoded batch; the run's workers copy the
+    /// values into its slots, in parallel.
+    /// </summary>
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, fields, deferParsing);
 
     /// <summary>Finds each schema field's column by name (the field's source name first); a missing one fails the source with RE5002.</summary>
     internal static int[] MapColumns(DatasetSchema schema, IReadOnlyList<string> columns)
@@ -51,7 +55,7 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<bool[]?, C
             : throw new RecordSourceException(DiagnosticIds.MissingColumn, schema.Name, $"The file lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.");
     }
 
-    private sealed class Cursor(ColumnarRecordSource source, bool[]? fieldsRead) : RecordCursor
+    private sealed class Cursor(ColumnarRecordSource source, bool[]? fieldsRead, bool defer) : RecordCursor
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Channel<ColumnBatch> _decoded = Channel.CreateBounded<ColumnBatch>(new BoundedChannelOptions(Prefetch) { SingleReader = true, SingleWriter = true });
@@ -84,20 +88,50 @@ internal sealed class ColumnarRecordSource(DatasetSchema schema, Func<bool[]?, C
             }
 
             target.Line = line;
+            if (defer)
+            {
+                target.PendingItem = _batch;
+                target.PendingRow = row;
+                return ReadOutcome.Record;
+            }
+
+            return Write(_batch, row, target) is { } failure ? Reject(source.Dataset, line, (failure.Code, failure.Message), failure.Field) : ReadOutcome.Record;
+        }
+
+        public override RecordRejection? Complete(Record record)
+        {
+            if (record.PendingItem is not ColumnBatch batch)
+            {
+                return null;
+            }
+
+            record.PendingItem = null;
+            if (Write(batch, record.PendingRow, record) is not { } failure)
+            {
+                return null;
+            }
+
+            record.SetAllNull();
+            return new RecordRejection(source.Dataset, record.Line, failure.Code, failure.Message) { Field = failure.Field };
+        }
+
+        /// <summary>Copies one row of a decoded batch into a record's slots; the failure of a value that does not convert.</summary>
+        private (string Code, string Message, string Field)? Write(ColumnBatch batch, int row, Record target)
+        {
             IReadOnlyList<FieldDefinition> fields = source.Schema.Fields;
             for (int f = 0; f < fields.Count; f++)
             {
-                if (_batch.Fields[f] is not { } column)
+                if (batch.Fields[f] is not { } column)
                 {
                     target.SetNull(f);
                 }
                 else if (column.Write(row, target, f, fields[f]) is { } failure)
                 {
-                    return Reject(source.Dataset, line, failure, fields[f].Name);
+                    return (failure.Code, failure.Message, fields[f].Name);
                 }
             }
 
-            return ReadOutcome.Record;
+            return null;
         }
 
         public override async ValueTask DisposeAsync()

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using RuleEngine.Benchmarks.Workload;
-using RuleEngine.Clues;
 using RuleEngine.Records;
 using RuleEngine.Schema;
 
@@ -59,16 +58,5 @@ public class CsvBenchmarks
         var sink = new CountingSink();
         await _rules.RunAsync(RecordSource.Csv(_path, _schema), sink);
         return sink.Count;
-    }
-
-    private sealed class CountingSink : IClueSink
-    {
-        public long Count { get; private set; }
-
-        public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
-        {
-            Count++;
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using RuleEngine.Benchmarks.Workload;
-using RuleEngine.Clues;
 using RuleEngine.Records;
 
 namespace RuleEngine.Benchmarks.EndToEnd;
@@ -50,16 +49,5 @@ public class SmallInputBenchmarks
         }
 
         return matches;
-    }
-
-    private sealed class CountingSink : IClueSink
-    {
-        public long Count { get; private set; }
-
-        public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
-        {
-            Count++;
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using NRules;
-using NRules.RuleModel;
-using NRules.RuleModel.Builders;
 using RuleEngine.Benchmarks.Workload;
 using RuleEngine.Execution;
 using RuleEngine.Records;
@@ -40,19 +38,7 @@ public class MatchingBenchmarks
         _candidates = new int[Math.Max(_compiled.Rules.Length, _compiled.Dispatch.Capacity)];
         _scripts = CaseWorkload.ScriptRules(specs).Compiled("cases");
 
-        var definitions = new List<IRuleDefinition>();
-        for (int i = 0; i < specs.Length; i++)
-        {
-            var builder = new RuleBuilder();
-            builder.Name("R" + i);
-            PatternBuilder pattern = builder.LeftHandSide().Pattern(typeof(CaseRecord), "r");
-            pattern.Condition(specs[i].Expression("r"));
-            System.Linq.Expressions.Expression<Action<IContext, CaseRecord>> action = (ctx, r) => Matched();
-            builder.RightHandSide().Action(action);
-            definitions.Add(builder.Build());
-        }
-
-        _nrules = new RuleCompiler().Compile(definitions);
+        _nrules = MatchingLoops.NRules(specs.Select(s => s.Expression("r")));
     }
 
     [Benchmark(Baseline = true, Description = "Hand-written lambda per rule")]
@@ -100,14 +86,5 @@ public class MatchingBenchmarks
     }
 
     [Benchmark(Description = "NRules 1.0.4")]
-    public int NRules()
-    {
-        ISession session = _nrules.CreateSession();
-        session.InsertAll(_objects);
-        return session.Fire();
-    }
-
-    private static void Matched()
-    {
-    }
+    public int NRules() => MatchingLoops.NRulesMatches(_nrules, _objects);
 }

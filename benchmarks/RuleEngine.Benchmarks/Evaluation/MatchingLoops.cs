@@ -1,3 +1,7 @@
+using System.Linq.Expressions;
+using NRules;
+using NRules.RuleModel;
+using NRules.RuleModel.Builders;
 using RuleEngine.Benchmarks.Workload;
 using RuleEngine.Execution;
 using RuleEngine.Execution.Dispatch;
@@ -45,5 +49,34 @@ internal static class MatchingLoops
         }
 
         return matches;
+    }
+
+    /// <summary>The same conditions as NRules rules, each a pattern over <see cref="CaseRecord"/> named <c>r</c> with an empty action.</summary>
+    public static ISessionFactory NRules(IEnumerable<LambdaExpression> conditions)
+    {
+        var definitions = new List<IRuleDefinition>();
+        foreach ((LambdaExpression condition, int i) in conditions.Select((c, i) => (c, i)))
+        {
+            var builder = new RuleBuilder();
+            builder.Name("R" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.LeftHandSide().Pattern(typeof(CaseRecord), "r").Condition(condition);
+            Expression<Action<IContext, CaseRecord>> action = (ctx, r) => Matched();
+            builder.RightHandSide().Action(action);
+            definitions.Add(builder.Build());
+        }
+
+        return new RuleCompiler().Compile(definitions);
+    }
+
+    /// <summary>Runs the NRules rules over the records and counts the rules fired.</summary>
+    public static int NRulesMatches(ISessionFactory factory, CaseRecord[] records)
+    {
+        ISession session = factory.CreateSession();
+        session.InsertAll(records);
+        return session.Fire();
+    }
+
+    private static void Matched()
+    {
     }
 }

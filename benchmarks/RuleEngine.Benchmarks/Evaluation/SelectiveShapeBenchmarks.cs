@@ -1,8 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using NRules;
-using NRules.RuleModel;
-using NRules.RuleModel.Builders;
 using RuleEngine.Benchmarks.Workload;
 using RuleEngine.Execution;
 using RuleEngine.Records;
@@ -51,18 +49,7 @@ public class SelectiveShapeBenchmarks
         _records = CaseWorkload.TypedRecords(_objects, _compiled);
         _candidates = new int[Math.Max(_compiled.Rules.Length, _compiled.Dispatch.Capacity)];
 
-        var definitions = new List<IRuleDefinition>();
-        for (int i = 0; i < rules.Length; i++)
-        {
-            var builder = new RuleBuilder();
-            builder.Name("R" + i.ToString(CultureInfo.InvariantCulture));
-            builder.LeftHandSide().Pattern(typeof(CaseRecord), "r").Condition(rules[i].Tree);
-            System.Linq.Expressions.Expression<Action<IContext, CaseRecord>> action = (ctx, r) => Matched();
-            builder.RightHandSide().Action(action);
-            definitions.Add(builder.Build());
-        }
-
-        _nrules = new RuleCompiler().Compile(definitions);
+        _nrules = MatchingLoops.NRules(rules.Select(r => r.Tree));
     }
 
     [Benchmark(Baseline = true, Description = "Hand-written lambda per rule")]
@@ -87,17 +74,9 @@ public class SelectiveShapeBenchmarks
     public int RuleEngineIndexed() => MatchingLoops.Indexed(_records, _compiled, _candidates);
 
     [Benchmark(Description = "NRules 1.0.4")]
-    public int NRules()
-    {
-        ISession session = _nrules.CreateSession();
-        session.InsertAll(_objects);
-        return session.Fire();
-    }
+    public int NRules() => MatchingLoops.NRulesMatches(_nrules, _objects);
 
     /// <summary>Candidates per record the dispatch leaves, averaged (for the notes, not timed).</summary>
     public double CandidatesPerRecord() => _records.Average(record => _compiled.Dispatch.Candidates(record, _candidates));
 
-    private static void Matched()
-    {
-    }
 }

@@ -25,6 +25,9 @@ internal sealed class Record
     /// <summary>The host object this record is still to be written from, when its reader left the writing to a run's workers.</summary>
     public object? PendingItem;
 
+    /// <summary>The row of <see cref="PendingItem"/> this record is still to be written from, when that is a decoded columnar batch.</summary>
+    public int PendingRow;
+
     public Record(RecordLayout layout)
     {
         Layout = layout;
