@@ -30,11 +30,6 @@ internal static class RunPipeline
         int workers = options.MaxDegreeOfParallelism;
         int poolSize = (workers * 2) + 1;
         var pool = Channel.CreateUnbounded<Batch>();
-        for (int i = 0; i < poolSize; i++)
-        {
-            pool.Writer.TryWrite(new Batch(dataset, options.BatchSize));
-        }
-
         var ordered = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var work = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,7 +37,7 @@ internal static class RunPipeline
 
         // The reader only splits records into the fields the rules read; the workers parse them, in parallel.
         RecordCursor cursor = source.Open(dataset.Layout, options.CheckEveryField ? [.. dataset.FieldsRead.Select(_ => true)] : dataset.FieldsRead, deferParsing: true);
-        Task reader = Task.Run(() => ReadAsync(cursor, pool.Reader, ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
+        Task reader = Task.Run(() => ReadAsync(cursor, new BatchPool(pool.Reader, poolSize, () => new Batch(dataset, options.BatchSize)), ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
         var quarantined = new bool[dataset.Rules.Length];
         Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, cursor, factory, indexes, quarantined, options.RejectInvalidIdNumbers, work.Reader, stop.Token), CancellationToken.None))];
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
@@ -109,14 +104,14 @@ internal static class RunPipeline
         }
     }
 
-    private static async Task ReadAsync(RecordCursor cursor, ChannelReader<Batch> pool, ChannelWriter<Batch> ordered, ChannelWriter<Batch> work, CancellationToken cancellationToken)
+    private static async Task ReadAsync(RecordCursor cursor, BatchPool pool, ChannelWriter<Batch> ordered, ChannelWriter<Batch> work, CancellationToken cancellationToken)
     {
         try
         {
             bool end = false;
             while (!end)
             {
-                Batch batch = await pool.ReadAsync(cancellationToken).ConfigureAwait(false);
+                Batch batch = await pool.TakeAsync(cancellationToken).ConfigureAwait(false);
                 batch.Reset();
                 while (batch.Count < batch.Records.Length)
                 {
@@ -549,6 +544,31 @@ internal static class RunPipeline
 
     /// <remarks>A field warning or a record rejected by the workers has no rule (<see cref="Rule"/> is -1); an excluded record is -2.</remarks>
     private readonly record struct BatchResult(int Position, int Rule, Clue? Clue, RecordRejection? Error, bool Window = false, bool Warning = false, Record? Derived = null);
+
+    /// <summary>
+    /// The batches in flight: one returned by the emitter is reused; a new one is made only while fewer than the limit
+    /// exist, so a small input makes one batch, and a large one at most <c>2 × parallelism + 1</c>.
+    /// </summary>
+    private sealed class BatchPool(ChannelReader<Batch> returned, int limit, Func<Batch> create)
+    {
+        private int _created;
+
+        public async ValueTask<Batch> TakeAsync(CancellationToken cancellationToken)
+        {
+            if (returned.TryRead(out Batch? batch))
+            {
+                return batch;
+            }
+
+            if (_created < limit)
+            {
+                _created++;
+                return create();
+            }
+
+            return await returned.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private sealed class Batch
     {
