@@ -30,8 +30,6 @@ internal sealed class SkippingRecordSource(RecordSource inner, long skip) : Reco
 
         public override RecordRejection? Complete(Record record) => inner.Complete(record);
 
-        public override LineAccount? Lines => inner.Lines;
-
         public override ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
