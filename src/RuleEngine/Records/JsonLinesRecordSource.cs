@@ -13,9 +13,18 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
     private readonly bool _ownsStream = ownsStream;
     private readonly JsonLinesSourceOptions _options = options;
 
-    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, null);
+    internal override RecordCursor Open(RecordLayout layout) => new Cursor(this, null, defer: false);
 
-    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, fields);
+    /// <summary>Parses only the fields the run reads; with <paramref name="deferParsing"/>, the reader only splits lines and the run's workers parse them, in parallel.</summary>
+    internal override RecordCursor Open(RecordLayout layout, bool[] fields, bool deferParsing) => new Cursor(this, fields, deferParsing);
+
+    /// <summary>A parse's working buffers: which fields were seen, and text being unescaped.</summary>
+    private sealed class ParseState(int fields)
+    {
+        public bool[] Seen { get; } = new bool[fields];
+
+        public char[] Text { get; set; } = new char[256];
+    }
 
     private sealed class PathNode
     {
@@ -34,24 +43,25 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
         private readonly Stream _utf8;
         private readonly LineSplitter _lines;
         private readonly PathNode _root = new();
-        private readonly bool[] _seen;
+        private readonly ParseState _state;
         private readonly bool[]? _fieldsRead;
+        private readonly bool _defer;
         private readonly JsonReaderOptions _readerOptions;
-        private char[] _text = new char[256];
         private bool _first = true;
         private long _blankLines;
 
-        public Cursor(JsonLinesRecordSource source, bool[]? fieldsRead)
+        public Cursor(JsonLinesRecordSource source, bool[]? fieldsRead, bool defer)
         {
             _source = source;
             _fieldsRead = fieldsRead;
+            _defer = defer;
             _stream = source._openStream();
             Track(_stream);
             _utf8 = TextEncodingDetector.OpenUtf8(_stream, source._options.Encoding, leaveOpen: true);
             _lines = new LineSplitter(_utf8, source._options.MaxRecordBytes);
             _readerOptions = new JsonReaderOptions { MaxDepth = source._options.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
             IReadOnlyList<FieldDefinition> fields = source.Schema.Fields;
-            _seen = new bool[fields.Count];
+            _state = new ParseState(fields.Count);
             for (int f = 0; f < fields.Count; f++)
             {
                 if (fieldsRead is not null && !fieldsRead[f])
@@ -101,7 +111,19 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
                     continue;
                 }
 
-                return ValueTask.FromResult(ReadLine(line, number, target));
+                if (_defer)
+                {
+                    // Split only: the line is kept with the record and parsed by a worker (Complete).
+                    PendingText pending = target.Pending ??= new PendingText(_source.Schema.Fields.Count);
+                    pending.SetBytes(line);
+                    pending.Active = true;
+                    target.Line = number;
+                    return ValueTask.FromResult(ReadOutcome.Record);
+                }
+
+                return ValueTask.FromResult(Parse(line, number, target, _state) is { } failure
+                    ? Reject(_source.Dataset, number, (failure.Code, failure.Message), failure.Field, Raw(line))
+                    : ReadOutcome.Record);
             }
 
             return ValueTask.FromResult(ReadOutcome.End);
@@ -120,21 +142,40 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
             return ValueTask.CompletedTask;
         }
 
-        private ReadOutcome ReadLine(ReadOnlySpan<byte> line, long number, Record target)
+        public override RecordRejection? Complete(Record record)
+        {
+            if (record.Pending is not { Active: true } pending)
+            {
+                return null;
+            }
+
+            pending.Active = false;
+            var state = pending.ParserState as ParseState ?? (ParseState)(pending.ParserState = new ParseState(_source.Schema.Fields.Count));
+            if (Parse(pending.Bytes, record.Line, record, state) is not { } failure)
+            {
+                return null;
+            }
+
+            record.SetAllNull();
+            return new RecordRejection(_source.Dataset, record.Line, failure.Code, failure.Message) { Field = failure.Field, RawRecord = Raw(pending.Bytes) };
+        }
+
+        /// <summary>Parses one line into the record, with the given working buffers; the failure, if any.</summary>
+        private (string Code, string Message, string? Field)? Parse(ReadOnlySpan<byte> line, long number, Record target, ParseState state)
         {
             target.SetAllNull();
             target.Line = number;
-            Array.Clear(_seen);
+            Array.Clear(state.Seen);
             var reader = new Utf8JsonReader(line, _readerOptions);
             (string Code, string Message, string? Field)? failure;
             try
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
-                    return Reject(_source.Dataset, number, (DiagnosticIds.MalformedRecord, "The line is not a JSON object."), raw: Raw(line));
+                    return (DiagnosticIds.MalformedRecord, "The line is not a JSON object.", null);
                 }
 
-                failure = ReadObject(ref reader, _root, target);
+                failure = ReadObject(ref reader, _root, target, state);
                 if (failure is null && reader.Read())
                 {
                     failure = (DiagnosticIds.MalformedRecord, "The line has text after its JSON object.", null);
@@ -151,23 +192,27 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
                 failure = (DiagnosticIds.InvalidEncoding, "The line holds bytes that are not valid UTF-8.", null);
             }
 
-            if (failure is { } f)
+            if (failure is not null)
             {
-                return Reject(_source.Dataset, number, (f.Code, f.Message), f.Field, Raw(line));
+                return failure;
             }
 
-            foreach (FieldDefinition field in _source.Schema.Fields.Where((d, i) => !_seen[i] && !d.IsNullable && _fieldsRead?[i] != false))
+            IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
+            for (int f = 0; f < fields.Count; f++)
             {
-                return Reject(_source.Dataset, number, (DiagnosticIds.InvalidValue, $"Field '{field.Name}' is required but absent."), field.Name, Raw(line));
+                if (!state.Seen[f] && !fields[f].IsNullable && _fieldsRead?[f] != false)
+                {
+                    return (DiagnosticIds.InvalidValue, $"Field '{fields[f].Name}' is required but absent.", fields[f].Name);
+                }
             }
 
-            return ReadOutcome.Record;
+            return null;
         }
 
         /// <summary>The line's text for a dead-letter sink; bytes that are not UTF-8 become U+FFFD.</summary>
         private static string Raw(ReadOnlySpan<byte> line) => System.Text.Encoding.UTF8.GetString(line);
 
-        private (string Code, string Message, string? Field)? ReadObject(ref Utf8JsonReader reader, PathNode node, Record target)
+        private (string Code, string Message, string? Field)? ReadObject(ref Utf8JsonReader reader, PathNode node, Record target, ParseState state)
         {
             while (reader.Read())
             {
@@ -186,14 +231,14 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
 
                 if (child.Field >= 0)
                 {
-                    if (ReadValue(ref reader, child.Field, target) is { } failure)
+                    if (ReadValue(ref reader, child.Field, target, state) is { } failure)
                     {
                         return failure;
                     }
                 }
                 else if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    if (ReadObject(ref reader, child, target) is { } failure)
+                    if (ReadObject(ref reader, child, target, state) is { } failure)
                     {
                         return failure;
                     }
@@ -219,37 +264,37 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
             return node.Lookup.TryGetValue(name[..length], out PathNode? child) ? child : null;
         }
 
-        private (string Code, string Message, string? Field)? ReadValue(ref Utf8JsonReader reader, int field, Record target)
+        private (string Code, string Message, string? Field)? ReadValue(ref Utf8JsonReader reader, int field, Record target, ParseState state)
         {
             FieldDefinition definition = _source.Schema.Fields[field];
-            if (_seen[field])
+            if (state.Seen[field])
             {
                 return (DiagnosticIds.MalformedRecord, $"Field '{definition.Name}' appears twice in the record.", definition.Name);
             }
 
-            _seen[field] = true;
+            state.Seen[field] = true;
             (string Code, string Message)? failure = reader.TokenType switch
             {
                 JsonTokenType.Null => FieldValueParser.WriteNull(target, field, definition),
-                JsonTokenType.String => FieldValueParser.TryWrite(target, field, definition, CopyText(ref reader), _source._options.ArraySeparator),
+                JsonTokenType.String => FieldValueParser.TryWrite(target, field, definition, CopyText(ref reader, state), _source._options.ArraySeparator),
                 JsonTokenType.Number => WriteNumber(ref reader, field, definition, target),
                 JsonTokenType.True or JsonTokenType.False => WriteBool(reader.TokenType == JsonTokenType.True, field, definition, target),
-                JsonTokenType.StartArray => WriteArray(ref reader, field, definition, target),
+                JsonTokenType.StartArray => WriteArray(ref reader, field, definition, target, state),
                 _ => SkipInvalid(ref reader, definition),
             };
             return failure is { } f ? (f.Code, f.Message, definition.Name) : null;
         }
 
-        private ReadOnlySpan<char> CopyText(ref Utf8JsonReader reader)
+        private static ReadOnlySpan<char> CopyText(ref Utf8JsonReader reader, ParseState state)
         {
             int needed = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-            if (_text.Length < needed)
+            if (state.Text.Length < needed)
             {
-                _text = new char[Math.Max(needed, _text.Length * 2)];
+                state.Text = new char[Math.Max(needed, state.Text.Length * 2)];
             }
 
-            int length = reader.CopyString(_text);
-            return _text.AsSpan(0, length);
+            int length = reader.CopyString(state.Text);
+            return state.Text.AsSpan(0, length);
         }
 
         private (string Code, string Message)? WriteNumber(ref Utf8JsonReader reader, int field, FieldDefinition definition, Record target)
@@ -304,7 +349,7 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
             return null;
         }
 
-        private (string Code, string Message)? WriteArray(ref Utf8JsonReader reader, int field, FieldDefinition definition, Record target)
+        private (string Code, string Message)? WriteArray(ref Utf8JsonReader reader, int field, FieldDefinition definition, Record target, ParseState state)
         {
             var items = new List<string>();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -312,7 +357,7 @@ internal sealed class JsonLinesRecordSource(DatasetSchema schema, Func<Stream> o
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.String:
-                        items.Add(CopyText(ref reader).ToString());
+                        items.Add(CopyText(ref reader, state).ToString());
                         break;
                     case JsonTokenType.Number:
                         items.Add(System.Text.Encoding.UTF8.GetString(reader.ValueSpan));

@@ -39,6 +39,25 @@ public class JsonLinesRecordSourceTests
     }
 
     [Fact]
+    public async Task InARun_LinesParsedByTheWorkers_AreRejectedAndMatchedInInputOrder()
+    {
+        // A run's reader only splits lines; its workers parse them, in parallel, each with buffers of its own.
+        var text = new StringBuilder();
+        for (int i = 1; i <= 3000; i++)
+        {
+            text.Append(i % 1000 == 7 ? "{\"months\": 3" : i % 1000 == 9 ? "{\"meta\":{\"term_of_imprisonment\":{\"imprisonment\":\"three\"}}}" : $"{{\"caseNo\":\"(2024)浙0106刑初{i}号\",\"meta\":{{\"term_of_imprisonment\":{{\"imprisonment\":{i % 400}}},\"accusation\":[\"危险驾驶\",\"C{i % 3}\"]}}}}").Append('\n');
+        }
+
+        RuleSet rules = new RuleSetBuilder().AddDataset(Judgments).AddRule(new RuleDefinition("R", "judgments", "months = 0 AND array_contains(charges, 'C1')")).Build();
+        var sink = new CollectingSink();
+
+        RunSummary summary = await rules.RunAsync(RecordSource.JsonLines(new MemoryStream(Encoding.UTF8.GetBytes(text.ToString())), Judgments), sink, new RunOptions { MaxDegreeOfParallelism = 2, BatchSize = 64 });
+
+        Assert.Equal([(DiagnosticIds.MalformedRecord, 7L), (DiagnosticIds.InvalidValue, 9L), (DiagnosticIds.MalformedRecord, 1007L), (DiagnosticIds.InvalidValue, 1009L), (DiagnosticIds.MalformedRecord, 2007L), (DiagnosticIds.InvalidValue, 2009L)], summary.Rejections.Select(r => (r.Code, r.Line)));
+        Assert.Equal([400L, 1600, 2800], sink.Clues.Select(c => c.Line));
+    }
+
+    [Fact]
     public async Task Read_AbsentAndNullFields_AreNull()
     {
         var (records, _) = await Read("""{"caseNo":"A1","bac":null}""" + "\n");
