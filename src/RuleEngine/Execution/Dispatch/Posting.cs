@@ -34,7 +34,7 @@ internal sealed record TextEquals(int Field, string[] Values) : Posting(Field)
 /// <summary><c>field = v</c> or <c>IN</c> on a field stored as a 64-bit integer: integers, dates (day numbers), truth values (0/1).</summary>
 internal sealed record IntegerEquals(int Field, long[] Values) : Posting(Field)
 {
-    public override string Signature => $"I{Field}=" + string.Join(',', Values);
+    public override string Signature => $"I{Field}=" + string.Join(',', Values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public override bool Matches(Record record, RecordLayout layout) =>
         !record.Nulls[Field] && Array.IndexOf(Values, record.Int64s[layout.Slots[Field]]) >= 0;
@@ -45,7 +45,7 @@ internal sealed record IntegerEquals(int Field, long[] Values) : Posting(Field)
 /// <summary>A numeric or date range: <c>&gt;</c>, <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>BETWEEN</c>, merged per field.</summary>
 internal sealed record RangePosting(int Field, StorageKind Storage, IComparable? Low, bool LowInclusive, IComparable? High, bool HighInclusive) : Posting(Field)
 {
-    public override string Signature => $"R{Field}{(LowInclusive ? '[' : '(')}{Low},{High}{(HighInclusive ? ']' : ')')}";
+    public override string Signature => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"R{Field}{(LowInclusive ? '[' : '(')}{Low};{High}{(HighInclusive ? ']' : ')')}");
 
     public override bool Matches(Record record, RecordLayout layout)
     {
