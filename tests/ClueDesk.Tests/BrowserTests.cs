@@ -138,6 +138,11 @@ public sealed class BrowserTests : IDisposable
             {
                 return;
             }
+            catch (WebDriverException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal))
+            {
+                // Chromium sometimes says so, instead of "stale", for the root of a page it has just left.
+                return;
+            }
 
             Thread.Sleep(20);
         }
