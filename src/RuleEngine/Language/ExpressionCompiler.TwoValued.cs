@@ -119,11 +119,9 @@ internal sealed partial class ExpressionCompiler
             });
         }
 
-        object set = typeof(ExpressionCompiler).GetMethod(nameof(CreateSet), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(element).Invoke(null, [values])!;
-        MethodInfo contains = set.GetType().GetMethod("Contains", [element])!;
         return Guarded([ValueOf(@in.Value)], v =>
         {
-            Expression test = Call(Constant(set), contains, v[0]);
+            Expression test = SetContains(values, element, v[0]);
             return member ? test : Not(test);
         });
     }

@@ -416,10 +416,15 @@ internal sealed partial class ExpressionCompiler
         var values = @in.Items.Cast<BoundLiteral>().Where(l => l.Value is not null).Select(l => l.Value!).ToList();
         Type clr = @in.Value.Type.ClrType();
         Type element = Nullable.GetUnderlyingType(clr) ?? clr;
-        object set = typeof(ExpressionCompiler).GetMethod(nameof(CreateSet), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(element).Invoke(null, [values])!;
-        MethodInfo contains = set.GetType().GetMethod("Contains", [element])!;
         Expression miss = Constant(hasNull ? null : false, typeof(bool?));
-        return Strict([Emit(@in.Value)], v => Condition(Call(Constant(set), contains, v[0]), Constant(true, typeof(bool?)), miss), LanguageType.Bool);
+        return Strict([Emit(@in.Value)], v => Condition(SetContains(values, element, v[0]), Constant(true, typeof(bool?)), miss), LanguageType.Bool);
+    }
+
+    /// <summary><c>set.Contains(value)</c> over a frozen set of the literal values (ordinal for text).</summary>
+    private static Expression SetContains(List<object> values, Type element, Expression value)
+    {
+        object set = typeof(ExpressionCompiler).GetMethod(nameof(CreateSet), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(element).Invoke(null, [values])!;
+        return Call(Constant(set), set.GetType().GetMethod("Contains", [element])!, value);
     }
 
     private static FrozenSet<T> CreateSet<T>(List<object> values) =>
