@@ -25,6 +25,7 @@ internal sealed class CompiledScriptCondition : ScriptCondition
         Schema = request.Schema;
         FieldsRead = fields;
         Tree = gated.Tree;
+        View = gated.View;
         CacheKey = cacheKey;
         Namespace = source.Namespace;
         _faults = new ScriptFaults(request.RuleId, source, request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1)), request.Code);
@@ -40,6 +41,9 @@ internal sealed class CompiledScriptCondition : ScriptCondition
     /// <summary>Gets the script's tree, budgets inserted, ready to emit.</summary>
     internal SyntaxTree Tree { get; }
 
+    /// <summary>Gets the tree of the record view the script reads through, shared with the scripts over the same schema.</summary>
+    internal SyntaxTree View { get; }
+
     /// <summary>Gets the hash of the script's content.</summary>
     internal string CacheKey { get; }
 
@@ -47,7 +51,7 @@ internal sealed class CompiledScriptCondition : ScriptCondition
     internal string Namespace { get; }
 
     /// <summary>Gets the assembly the script was loaded in, with the rest of its batch; <see langword="null"/> before.</summary>
-    internal Assembly? Assembly => _lifetime?.Assembly;
+    internal Assembly? Assembly { get; private set; }
 
     /// <summary>Joins the batch that will load this script.</summary>
     internal void Enlist(ScriptBatch batch) => _batch = batch;
@@ -56,7 +60,8 @@ internal sealed class CompiledScriptCondition : ScriptCondition
     internal void Bind(ScriptAssemblyLifetime lifetime)
     {
         _lifetime = lifetime;
-        _run = lifetime.Assembly.GetType(Namespace + "." + ScriptSource.RuleClass, throwOnError: true)!
+        Assembly = lifetime.Defining(Namespace + "." + ScriptSource.RuleClass);
+        _run = Assembly.GetType(Namespace + "." + ScriptSource.RuleClass, throwOnError: true)!
             .GetMethod(ScriptSource.EntryPoint)!
             .CreateDelegate<Func<object, bool>>();
         _batch = null;

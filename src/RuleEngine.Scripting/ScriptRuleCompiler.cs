@@ -92,34 +92,124 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
     public ScriptCondition? Compile(ScriptConditionRequest request, ICollection<RuleEngine.Diagnostics.Diagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(diagnostics);
-
-        // The compiler recurses over the syntax; a thread of its own with a large stack, and a time limit.
-        var found = new List<RuleEngine.Diagnostics.Diagnostic>();
-        if (!CompilerThread.TryRun(() => new ScriptCompilation(request, Limits, AllowList, found, Enlist).Run(Trust, Workers), Limits.CompileTimeout, out ScriptCondition? result))
-        {
-            SourceMap map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
-            diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(ScriptDiagnosticIds.CompileTimeout, DiagnosticSeverity.Error, $"The script of rule '{request.RuleId}' did not compile within {Limits.CompileTimeout.TotalSeconds:0} seconds.", map.Locate(request.Code, 0, 0), "Simplify the script: fewer nested lambdas and overloads.") { RuleId = request.RuleId });
-            return null;
-        }
-
-        foreach (RuleEngine.Diagnostics.Diagnostic diagnostic in found)
-        {
-            diagnostics.Add(diagnostic);
-        }
-
-        return result;
+        return CompileAll([request], diagnostics)[0];
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The scripts are checked in one C# compilation, on every core, and emitted together; a script the cache of
+    /// compiled scripts holds is not checked again. The set may take <see cref="ScriptLimits.CompileTimeout"/>, and a
+    /// two-hundredth of it more per further script (20 s and a tenth of a second each, by default); when it does not
+    /// finish in that time, each script is compiled alone under its own limit, so a script that is slow to compile
+    /// fails by itself.
+    /// </remarks>
+    public IReadOnlyList<ScriptCondition?> CompileAll(IReadOnlyList<ScriptConditionRequest> requests, ICollection<RuleEngine.Diagnostics.Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        ScriptCompilation[] scripts = [.. requests.Select(r => new ScriptCompilation(r ?? throw new ArgumentException("A request is null.", nameof(requests)), Limits, AllowList))];
+        if (scripts.Length == 0)
+        {
+            return [];
+        }
+
+        // The compiler recurses over the syntax: threads of its own with large stacks, and a time limit.
+        TimeSpan limit = Limits.CompileTimeout * (1 + ((scripts.Length - 1) / 200.0));
+        if (!CompilerThread.TryRun(() => CheckTogether(scripts), limit, out bool _))
+        {
+            if (scripts.Length > 1)
+            {
+                return [.. requests.Select(r => Compile(r, diagnostics))];
+            }
+
+            ScriptConditionRequest request = requests[0];
+            SourceMap map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
+            diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(ScriptDiagnosticIds.CompileTimeout, DiagnosticSeverity.Error, $"The script of rule '{request.RuleId}' did not compile within {Limits.CompileTimeout.TotalSeconds:0} seconds.", map.Locate(request.Code, 0, 0), "Simplify the script: fewer nested lambdas and overloads.") { RuleId = request.RuleId });
+            return [null];
+        }
+
+        var compiled = new ScriptCondition?[scripts.Length];
+        for (int i = 0; i < scripts.Length; i++)
+        {
+            compiled[i] = scripts[i].Finish(Trust, Workers, Enlist);
+            foreach (RuleEngine.Diagnostics.Diagnostic diagnostic in scripts[i].Diagnostics)
+            {
+                diagnostics.Add(diagnostic);
+            }
+        }
+
+        return compiled;
+    }
+
+    /// <summary>
+    /// Checks scripts at the gate together: each is pre-scanned, parsed and shaped alone; the distinct ones the cache
+    /// does not hold are compiled as one compilation (they differ by namespace) and each tree is checked on its
+    /// semantic model; every script then takes the outcome of its content.
+    /// </summary>
+    private static bool CheckTogether(ScriptCompilation[] scripts)
+    {
+        CompilerThread.ForEach(scripts.Length, i => scripts[i].Prepare());
+        var outcomes = new Dictionary<string, GateOutcome>(StringComparer.Ordinal);
+        foreach (ScriptCompilation script in scripts)
+        {
+            if (script.Key is { } key && !outcomes.ContainsKey(key) && CompiledScriptCache.TryGet(key, out GatedScript? gated))
+            {
+                outcomes[key] = new GateOutcome(gated, []);
+            }
+        }
+
+        ScriptCompilation[] toCheck = [.. scripts.Where(s => s.Key is not null && !outcomes.ContainsKey(s.Key)).DistinctBy(s => s.Key, StringComparer.Ordinal)];
+        if (toCheck.Length > 0)
+        {
+            SyntaxTree[] trees = [.. toCheck.Select(s => s.ParseGenerated())];
+            Dictionary<string, SyntaxTree> views = toCheck.Select(s => s.View).DistinctBy(v => v.Namespace, StringComparer.Ordinal).ToDictionary(v => v.Namespace, ParseView, StringComparer.Ordinal);
+            CSharpCompilation compilation = CreateCompilation([.. views.Values, .. trees], "RuleEngine.Scripts.Gate", concurrent: true);
+
+            // The compiler's diagnostics for the whole set at once (asking tree by tree costs several times as much);
+            // one in generated code (a view, or none) belongs to every script it could concern.
+            ILookup<SyntaxTree?, RoslynDiagnostic> found = compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToLookup(d => d.Location.SourceTree);
+            var checkedNow = new GateOutcome[toCheck.Length];
+            CompilerThread.ForEach(toCheck.Length, i =>
+            {
+                SyntaxTree view = views[toCheck[i].View.Namespace];
+                checkedNow[i] = toCheck[i].Gate(compilation, trees[i], view, found[trees[i]], [.. found[view], .. found[null]]);
+            });
+            for (int i = 0; i < toCheck.Length; i++)
+            {
+                outcomes[toCheck[i].Key!] = checkedNow[i];
+                if (checkedNow[i].Gated is { } gated)
+                {
+                    CompiledScriptCache.Add(toCheck[i].Key!, gated);
+                }
+            }
+        }
+
+        foreach (ScriptCompilation script in scripts)
+        {
+            if (script.Key is { } key)
+            {
+                script.Take(outcomes[key]);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses the file of a record view.</summary>
+    private static SyntaxTree ParseView(RecordViewSource view) => CSharpSyntaxTree.ParseText(view.Text, FileParseOptions, view.Path, Encoding.UTF8);
+
     /// <summary>Creates a compilation of script trees with the scripts' fixed options and references.</summary>
-    private static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName) =>
+    /// <param name="trees">The trees.</param>
+    /// <param name="assemblyName">The name of the assembly.</param>
+    /// <param name="concurrent">Whether the compiler binds on every core: for the checks; an emit is faster on one.</param>
+    private static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees, string assemblyName, bool concurrent = false) =>
         CSharpCompilation.Create(assemblyName, trees, References.Value, new CSharpCompilationOptions(
             OutputKind.DynamicallyLinkedLibrary,
             optimizationLevel: OptimizationLevel.Release,
             checkOverflow: true,
             allowUnsafe: false,
             deterministic: true,
-            concurrentBuild: false,
+            concurrentBuild: concurrent,
             nullableContextOptions: NullableContextOptions.Enable,
             metadataImportOptions: MetadataImportOptions.Public,
             sourceReferenceResolver: null,
@@ -171,46 +261,130 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
         ];
     }
 
-    /// <summary>One script on its way from text to predicate.</summary>
-    private sealed class ScriptCompilation(ScriptConditionRequest request, ScriptLimits limits, AllowList allowList, List<RuleEngine.Diagnostics.Diagnostic> diagnostics, Action<CompiledScriptCondition> enlist)
+    /// <summary>What the gate found in a script: the script ready to emit, or its errors (spans in the generated text).</summary>
+    private sealed record GateOutcome(GatedScript? Gated, IReadOnlyList<(string Id, string Message, TextSpan? Span, string? Hint)> Errors);
+
+    /// <summary>One script on its way from text to predicate: <see cref="Prepare"/>, the gate, <see cref="Finish"/>.</summary>
+    private sealed class ScriptCompilation(ScriptConditionRequest request, ScriptLimits limits, AllowList allowList)
     {
         private readonly string _code = request.Code;
         private readonly SourceMap _map = request.Source ?? SourceMap.StartingAt(SourceLocation.At(null, 1, 1));
+        private readonly List<RuleEngine.Diagnostics.Diagnostic> _diagnostics = [];
+        private ScriptSource? _source;
+        private GatedScript? _gated;
+        private bool _guarded;
 
-        public ScriptCondition? Run(ScriptTrust trust, ScriptWorkerOptions workers)
+        /// <summary>Gets every problem found so far, at its place in the model file.</summary>
+        public IReadOnlyList<RuleEngine.Diagnostics.Diagnostic> Diagnostics => _diagnostics;
+
+        /// <summary>Gets the hash of the generated source; <see langword="null"/> when the script failed before the compiler.</summary>
+        public string? Key { get; private set; }
+
+        /// <summary>Pre-scans, parses and shapes the script, and builds the C# file it compiles as.</summary>
+        public void Prepare()
         {
             foreach ((string code, string message, int start, int length, string? hint) in ScriptPreScan.Check(_code, limits))
             {
                 Error(code, message, start, length, hint);
             }
 
-            if (diagnostics.Count > 0)
+            if (_diagnostics.Count > 0)
             {
-                return null;
+                return;
             }
 
             var script = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(_code, ScriptParseOptions).GetRoot();
             ScriptShape.Check(script, Error);
-            if (diagnostics.Exists(d => d.IsError))
+            if (_diagnostics.Exists(d => d.IsError))
+            {
+                return;
+            }
+
+            _guarded = ScriptSource.NeedsGuard(script);
+            _source = ScriptSource.Build(_code, script, RecordViewSource.For(request.Schema), request.Parameters, _guarded ? limits : null);
+            Key = CacheKey(_source.Text);
+        }
+
+        /// <summary>Gets the record view the script reads through; after <see cref="Prepare"/> found no error.</summary>
+        public RecordViewSource View => _source!.View;
+
+        /// <summary>Parses the generated file, named after the model file (its symbols give faults their lines).</summary>
+        public SyntaxTree ParseGenerated() =>
+            CSharpSyntaxTree.ParseText(_source!.Text, FileParseOptions, _map.Path ?? request.RuleId + ".csx", Encoding.UTF8);
+
+        /// <summary>
+        /// Checks the script's tree in <paramref name="compilation"/> (which holds its <paramref name="view"/>): the
+        /// compiler's errors, then the gate; inserts the budgets.
+        /// </summary>
+        /// <param name="compilation">The compilation of the scripts checked together.</param>
+        /// <param name="tree">The script's tree.</param>
+        /// <param name="view">The tree of the script's record view.</param>
+        /// <param name="own">The compiler's diagnostics in the script's tree.</param>
+        /// <param name="generated">The compiler's errors in generated code the script depends on (none, normally).</param>
+        public GateOutcome Gate(CSharpCompilation compilation, SyntaxTree tree, SyntaxTree view, IEnumerable<RoslynDiagnostic> own, IEnumerable<RoslynDiagnostic> generated)
+        {
+            ScriptSource source = _source!;
+            var errors = new List<(string, string, TextSpan?, string?)>();
+            var warnings = new List<(string, string, int, int)>();
+            foreach (RoslynDiagnostic diagnostic in own)
+            {
+                TextSpan span = diagnostic.Location.SourceSpan;
+                string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+                if (diagnostic.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+                {
+                    errors.Add((diagnostic.Id, message, span, ScriptShape.HintFor(diagnostic, source.Text, source.Properties)));
+                }
+                else if (source.ToOriginal(span.Start, span.Length) is not null)
+                {
+                    warnings.Add((diagnostic.Id, message, span.Start, span.Length));
+                }
+            }
+
+            foreach (RoslynDiagnostic diagnostic in generated.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+            {
+                errors.Add((diagnostic.Id, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), null, null));
+            }
+
+            // The gate asks for symbols, not for nullability: without a second nullable analysis (the diagnostics
+            // above had one, for the warnings) a script's symbols cost far less. The option is marked experimental
+            // in Roslyn; the package version is pinned, so a change shows up as a build error here.
+#pragma warning disable RSEXPERIMENTAL001
+            SemanticModel model = compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
+#pragma warning restore RSEXPERIMENTAL001
+            var gate = ScriptGate.Check(model, source, allowList, (code, message, span, hint) => errors.Add((code, message, span, hint)));
+            if (errors.Count > 0)
+            {
+                return new GateOutcome(null, errors);
+            }
+
+            if (_guarded)
+            {
+                tree = tree.WithRootAndOptions(BudgetRewriter.Rewrite(tree.GetRoot(), model), tree.Options);
+            }
+
+            return new GateOutcome(new GatedScript(tree, view, [.. gate.FieldsRead], warnings), []);
+        }
+
+        /// <summary>Reports what the gate found in this script's content, at this script's places.</summary>
+        public void Take(GateOutcome outcome)
+        {
+            _gated = outcome.Gated;
+            foreach ((string id, string message, TextSpan? span, string? hint) in outcome.Errors)
+            {
+                Report(id, DiagnosticSeverity.Error, message, _source!, span, hint);
+            }
+        }
+
+        /// <summary>The compiled condition of a script that passed the gate, with its warnings; <see langword="null"/> after an error.</summary>
+        public ScriptCondition? Finish(ScriptTrust trust, ScriptWorkerOptions workers, Action<CompiledScriptCondition> enlist)
+        {
+            if (_diagnostics.Exists(d => d.IsError) || Key is null || _gated is not { } gated)
             {
                 return null;
             }
 
-            bool guarded = ScriptSource.NeedsGuard(script);
-            ScriptSource source = ScriptSource.Build(_code, script, request.Schema, request.Parameters, guarded ? limits : null);
-            string key = CacheKey(source.Text);
-            if (!CompiledScriptCache.TryGet(key, out GatedScript? gated))
-            {
-                gated = Gate(source, guarded);
-                if (gated is null)
-                {
-                    return null;
-                }
-
-                CompiledScriptCache.Add(key, gated);
-            }
-
-            foreach ((string id, string message, int start, int length) in gated!.Warnings)
+            ScriptSource source = _source!;
+            foreach ((string id, string message, int start, int length) in gated.Warnings)
             {
                 Report(id, DiagnosticSeverity.Warning, message, source, new TextSpan(start, length), null);
             }
@@ -220,55 +394,18 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             if (trust == ScriptTrust.Untrusted)
             {
                 // Compiled here, loaded only in the worker: one assembly per script, since each has a worker of its own.
-                if (!CompiledScriptCache.TryGet("image:" + key, out CompiledScriptImage? image))
+                if (!CompiledScriptCache.TryGet("image:" + Key, out CompiledScriptImage? image))
                 {
-                    image = EmitImage([gated.Tree], "RuleEngine.Scripts." + key[..16]);
-                    CompiledScriptCache.Add("image:" + key, image);
+                    image = EmitImage([gated.View, gated.Tree], "RuleEngine.Scripts." + Key[..16]);
+                    CompiledScriptCache.Add("image:" + Key, image);
                 }
 
                 return new WorkerScriptCondition(request, image!, fields, source, scriptStart, workers);
             }
 
-            var condition = new CompiledScriptCondition(request, gated, key, fields, source, scriptStart);
+            var condition = new CompiledScriptCondition(request, gated, Key, fields, source, scriptStart);
             enlist(condition);
             return condition;
-        }
-
-        /// <summary>Compiles the script alone, reports every problem, checks it at the gate and inserts the budgets; <see langword="null"/> on an error.</summary>
-        private GatedScript? Gate(ScriptSource source, bool guarded)
-        {
-            string path = _map.Path ?? request.RuleId + ".csx";
-            SyntaxTree tree = CSharpSyntaxTree.ParseText(source.Text, FileParseOptions, path, Encoding.UTF8);
-            CSharpCompilation compilation = CreateCompilation([tree], "RuleEngine.Scripts.Gate");
-
-            var warnings = new List<(string, string, int, int)>();
-            foreach (RoslynDiagnostic diagnostic in compilation.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning))
-            {
-                TextSpan span = diagnostic.Location.SourceSpan;
-                string? hint = ScriptShape.HintFor(diagnostic, source.Text, source.Properties);
-                string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
-                if (diagnostic.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
-                {
-                    Report(diagnostic.Id, DiagnosticSeverity.Error, message, source, span, hint);
-                }
-                else if (source.ToOriginal(span.Start, span.Length) is not null)
-                {
-                    warnings.Add((diagnostic.Id, message, span.Start, span.Length));
-                }
-            }
-
-            var gate = ScriptGate.Check(compilation, tree, source, allowList, (code, message, span, hint) => Report(code, DiagnosticSeverity.Error, message, source, span, hint));
-            if (diagnostics.Exists(d => d.IsError))
-            {
-                return null;
-            }
-
-            if (guarded)
-            {
-                tree = tree.WithRootAndOptions(BudgetRewriter.Rewrite(tree.GetRoot(), compilation.GetSemanticModel(tree)), tree.Options);
-            }
-
-            return new GatedScript(tree, [.. gate.FieldsRead], warnings);
         }
 
         private string CacheKey(string text)
@@ -277,13 +414,14 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
         }
 
-        private void Report(string id, DiagnosticSeverity severity, string message, ScriptSource source, TextSpan span, string? hint)
+        /// <summary>Reports a problem at the author's text under <paramref name="span"/> of the generated file; at the script's start when it is not the author's.</summary>
+        private void Report(string id, DiagnosticSeverity severity, string message, ScriptSource source, TextSpan? span, string? hint)
         {
-            (int start, int length) = source.ToOriginal(span.Start, span.Length) ?? (0, 0);
-            diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(id, severity, message, _map.Locate(_code, start, length), hint) { RuleId = request.RuleId });
+            (int start, int length) = span is { } at ? source.ToOriginal(at.Start, at.Length) ?? (0, 0) : (0, 0);
+            _diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(id, severity, message, _map.Locate(_code, start, length), hint) { RuleId = request.RuleId });
         }
 
         private void Error(string id, string message, int start, int length, string? hint) =>
-            diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(id, DiagnosticSeverity.Error, message, _map.Locate(_code, start, length), hint) { RuleId = request.RuleId });
+            _diagnostics.Add(new RuleEngine.Diagnostics.Diagnostic(id, DiagnosticSeverity.Error, message, _map.Locate(_code, start, length), hint) { RuleId = request.RuleId });
     }
 }

@@ -15,6 +15,33 @@ public interface IScriptConditionCompiler
     /// <param name="diagnostics">Receives every problem, at its line and column in the model file.</param>
     /// <returns>The compiled condition, or <see langword="null"/> when the script has an error.</returns>
     ScriptCondition? Compile(ScriptConditionRequest request, ICollection<Diagnostic> diagnostics);
+
+    /// <summary>
+    /// Checks and compiles the scripts of a rule set at once. The builder calls this once per build with every
+    /// script whose dataset it knows from the start; a compiler that can share work between scripts (one compilation
+    /// for the set) overrides it. The default compiles each with <see cref="Compile"/>.
+    /// </summary>
+    /// <param name="requests">The scripts.</param>
+    /// <param name="diagnostics">Receives every problem, each with the <see cref="Diagnostic.RuleId"/> of its request.</param>
+    /// <returns>The compiled condition of each request, in order; <see langword="null"/> for a script with an error.</returns>
+    IReadOnlyList<ScriptCondition?> CompileAll(IReadOnlyList<ScriptConditionRequest> requests, ICollection<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var compiled = new ScriptCondition?[requests.Count];
+        var found = new List<Diagnostic>();
+        for (int i = 0; i < compiled.Length; i++)
+        {
+            found.Clear();
+            compiled[i] = Compile(requests[i], found);
+            foreach (Diagnostic diagnostic in found)
+            {
+                diagnostics.Add(diagnostic.RuleId is null ? diagnostic with { RuleId = requests[i].RuleId } : diagnostic);
+            }
+        }
+
+        return compiled;
+    }
 }
 
 /// <summary>A rule's script, with what it may read.</summary>

@@ -21,6 +21,9 @@ public sealed partial class RuleSetBuilder
 
     /// <summary>Derived datasets whose rule failed to bind: their readers add no error of their own (the cause is reported).</summary>
     private HashSet<string> _unbuilt = new(StringComparer.Ordinal);
+
+    /// <summary>While a build binds: the scripts compiled together before binding, by rule id, with their diagnostics.</summary>
+    private Dictionary<string, (ScriptCondition? Condition, List<Diagnostic> Diagnostics)> _scripts = new(StringComparer.Ordinal);
     private readonly List<RuleDefinition> _rules = [];
     private IScriptConditionCompiler? _scriptCompiler;
     private readonly Dictionary<string, string> _exclusions = new(StringComparer.Ordinal);
@@ -154,6 +157,7 @@ public sealed partial class RuleSetBuilder
             return diagnostics;
         }
 
+        _scripts = CompileScriptsTogether(diagnostics);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (RuleDefinition rule in OrderByStage(diagnostics))
         {
@@ -370,6 +374,46 @@ public sealed partial class RuleSetBuilder
         return new BoundRule(rule, sources, condition, leaves, clue, joins, window) { Script = script, Derived = derived, LeafCalls = leafCalls };
     }
 
+    /// <summary>
+    /// Compiles the scripts of the rules over datasets known from the start in one call, so the compiler can share
+    /// its work between them (one C# compilation for the set); a script over a derived dataset is compiled when its
+    /// rule is bound. Rules whose id is blank or used twice are left to the binding, which reports them.
+    /// </summary>
+    private Dictionary<string, (ScriptCondition? Condition, List<Diagnostic> Diagnostics)> CompileScriptsTogether(DiagnosticBag diagnostics)
+    {
+        var compiled = new Dictionary<string, (ScriptCondition?, List<Diagnostic>)>(StringComparer.Ordinal);
+        RuleDefinition[] rules = [.. _rules.Where(r => r.Script is not null && r.Joins.Count == 0 && !string.IsNullOrWhiteSpace(r.Id) && _datasets.ContainsKey(r.Dataset))
+            .GroupBy(r => r.Id, StringComparer.Ordinal).Where(g => g.Count() == 1).Select(g => g.First())];
+        if (_scriptCompiler is null || rules.Length < 2)
+        {
+            return compiled;
+        }
+
+        var found = new List<Diagnostic>();
+        IReadOnlyList<ScriptCondition?> conditions = _scriptCompiler.CompileAll([.. rules.Select(r => ScriptRequest(r, _datasets[r.Dataset]))], found);
+        for (int i = 0; i < rules.Length; i++)
+        {
+            compiled[rules[i].Id] = (conditions[i], []);
+        }
+
+        foreach (Diagnostic diagnostic in found)
+        {
+            if (diagnostic.RuleId is { } id && compiled.TryGetValue(id, out (ScriptCondition?, List<Diagnostic> Diagnostics) entry))
+            {
+                entry.Diagnostics.Add(diagnostic);
+            }
+            else
+            {
+                diagnostics.Add(diagnostic);
+            }
+        }
+
+        return compiled;
+    }
+
+    private static ScriptConditionRequest ScriptRequest(RuleDefinition rule, DatasetSchema schema) =>
+        new(rule.Id, rule.Script!, schema) { Parameters = rule.Parameters, Source = rule.ScriptSource };
+
     private ScriptCondition? BindScript(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
     {
         SourceLocation at = rule.ScriptSource is { } source ? source.Locate(rule.Script!, 0, 0) : rule.Location;
@@ -385,8 +429,18 @@ public sealed partial class RuleSetBuilder
             return null;
         }
 
-        var found = new List<Diagnostic>();
-        ScriptCondition? compiled = _scriptCompiler.Compile(new ScriptConditionRequest(rule.Id, rule.Script!, schema) { Parameters = rule.Parameters, Source = rule.ScriptSource }, found);
+        ScriptCondition? compiled;
+        List<Diagnostic> found;
+        if (_scripts.Remove(rule.Id, out (ScriptCondition? Condition, List<Diagnostic> Diagnostics) together) && ReferenceEquals(_datasets.GetValueOrDefault(rule.Dataset), schema))
+        {
+            (compiled, found) = together;
+        }
+        else
+        {
+            found = [];
+            compiled = _scriptCompiler.Compile(ScriptRequest(rule, schema), found);
+        }
+
         foreach (Diagnostic diagnostic in found)
         {
             diagnostics.Add(diagnostic.RuleId is null ? diagnostic with { RuleId = rule.Id } : diagnostic);

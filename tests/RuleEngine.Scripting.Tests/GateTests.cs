@@ -57,6 +57,7 @@ public sealed class GateTests
         { "C44 clock", "return DateTime.Now.Hour > 12;", ScriptDiagnosticIds.SymbolNotAllowed },
         { "C44 unseeded random", "return new Random().Next() > 5;", ScriptDiagnosticIds.SymbolNotAllowed },
         { "C45 source too large", "return true;" + new string(' ', 11 * 1024 * 1024), ScriptDiagnosticIds.ScriptTooLarge },
+        { "global using", "global using System.IO;\nreturn true;", ScriptDiagnosticIds.DirectiveNotAllowed },
         { "async lambda", "Func<System.Threading.Tasks.Task> f = async () => { }; return true;", ScriptDiagnosticIds.FeatureNotAllowed },
         { "goto", "int i = 0; again: i++; if (i < 3) goto again; return true;", ScriptDiagnosticIds.FeatureNotAllowed },
         { "unchecked", "return unchecked(int.MaxValue + (r.Months ?? 0)) < 0;", ScriptDiagnosticIds.FeatureNotAllowed },

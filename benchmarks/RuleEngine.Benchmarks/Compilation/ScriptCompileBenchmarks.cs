@@ -14,7 +14,7 @@ public class ScriptCompileBenchmarks
 {
     private RuleSpec[] _rules = [];
 
-    [Params(10, 100)]
+    [Params(10, 100, 1000)]
     public int Rules { get; set; }
 
     [GlobalSetup]

@@ -44,4 +44,57 @@ internal static class CompilerThread
         result = value;
         return true;
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0 … <paramref name="count"/> − 1 on as many threads of its own as there are
+    /// cores, each with the compiler's large stack; returns when all are done.
+    /// </summary>
+    /// <remarks>The first exception of <paramref name="body"/> is rethrown on the caller's thread.</remarks>
+    public static void ForEach(int count, Action<int> body)
+    {
+        int threads = Math.Min(count, Environment.ProcessorCount);
+        if (threads <= 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        int next = -1;
+        ExceptionDispatchInfo? failure = null;
+        Thread[] workers = [.. Enumerable.Range(0, threads).Select(_ => new Thread(
+            () =>
+            {
+                try
+                {
+                    for (int i = Interlocked.Increment(ref next); i < count && failure is null; i = Interlocked.Increment(ref next))
+                    {
+                        body(i);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+                }
+            },
+            StackSize)
+        {
+            IsBackground = true,
+            Name = "RuleEngine script compiler",
+        })];
+        foreach (Thread worker in workers)
+        {
+            worker.Start();
+        }
+
+        foreach (Thread worker in workers)
+        {
+            worker.Join();
+        }
+
+        failure?.Throw();
+    }
 }

@@ -24,8 +24,12 @@ internal sealed class ScriptGate
     private readonly List<(TextSpan Span, string Message)> _reportedMessages = [];
     private readonly Dictionary<ITypeSymbol, bool> _checkedTypes = new(SymbolEqualityComparer.Default);
 
-    private ScriptGate(SemanticModel model, IEnumerable<TextSpan> userSpans, IReadOnlyDictionary<string, string> properties, Func<IAssemblySymbol?, SymbolOrigin> origin, AllowList allowList, Action<string, string, TextSpan, string?> report)
+    /// <summary>The namespaces of the script's own generated code and of its record view; another script's, compiled beside it, is off limits.</summary>
+    private readonly string[]? _namespaces;
+
+    private ScriptGate(SemanticModel model, IEnumerable<TextSpan> userSpans, IReadOnlyDictionary<string, string> properties, Func<IAssemblySymbol?, SymbolOrigin> origin, AllowList allowList, Action<string, string, TextSpan, string?> report, string[]? ownNamespaces = null)
     {
+        _namespaces = ownNamespaces;
         _model = model;
         _properties = properties;
         _origin = origin;
@@ -51,10 +55,15 @@ internal sealed class ScriptGate
     public SortedSet<string> FieldsRead { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Checks the script; reports each problem through <paramref name="report"/> (code, message, generated span, hint).</summary>
-    public static ScriptGate Check(CSharpCompilation compilation, SyntaxTree tree, ScriptSource source, AllowList allowList, Action<string, string, TextSpan, string?> report)
+    /// <param name="model">The semantic model of the script's tree, in a compilation that may hold other scripts.</param>
+    /// <param name="source">The script's generated file: its own record view and parameters are the generated code it may use.</param>
+    /// <param name="allowList">What the script may call.</param>
+    /// <param name="report">Receives each problem.</param>
+    public static ScriptGate Check(SemanticModel model, ScriptSource source, AllowList allowList, Action<string, string, TextSpan, string?> report)
     {
-        var gate = new ScriptGate(compilation.GetSemanticModel(tree), source.UserSpans, source.Properties, a => SymbolEqualityComparer.Default.Equals(a, compilation.Assembly) ? SymbolOrigin.Generated : SymbolOrigin.Library, allowList, report);
-        gate.Run(tree.GetRoot());
+        IAssemblySymbol scripts = model.Compilation.Assembly;
+        var gate = new ScriptGate(model, source.UserSpans, source.Properties, a => SymbolEqualityComparer.Default.Equals(a, scripts) ? SymbolOrigin.Generated : SymbolOrigin.Library, allowList, report, [source.Namespace, source.View.Namespace]);
+        gate.Run(model.SyntaxTree.GetRoot());
         return gate;
     }
 
@@ -354,6 +363,12 @@ internal sealed class ScriptGate
     private void CheckGenerated(ISymbol symbol, SyntaxNode at)
     {
         INamedTypeSymbol? type = symbol as INamedTypeSymbol ?? symbol.ContainingType;
+        if (_namespaces is not null && !_namespaces.Contains(type?.ContainingNamespace?.ToDisplayString()))
+        {
+            Report(ScriptDiagnosticIds.ReservedName, $"'{symbol.Name}' is another script's generated code; scripts read the record through 'r' and the parameters through 'p'.", at.Span, null);
+            return;
+        }
+
         if (type?.Name == ScriptSource.ViewStruct && symbol is IPropertySymbol property && _properties.TryGetValue(property.Name, out string? field))
         {
             FieldsRead.Add(field);

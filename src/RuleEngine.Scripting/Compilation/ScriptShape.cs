@@ -19,6 +19,11 @@ internal static class ScriptShape
             error(ScriptDiagnosticIds.DirectiveNotAllowed, "Scripts cannot use preprocessor directives (#r, #load, #line, #if, ...).", directive.Span.Start, directive.Span.Length, "A script uses only what the allow-list offers; it cannot load assemblies or files.");
         }
 
+        foreach (UsingDirectiveSyntax directive in script.Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword)))
+        {
+            error(ScriptDiagnosticIds.DirectiveNotAllowed, "Scripts cannot use 'global using': a script's usings are its own.", directive.Span.Start, directive.Span.Length, "Write 'using' without 'global'.");
+        }
+
         foreach (ExternAliasDirectiveSyntax alias in script.Externs)
         {
             error(ScriptDiagnosticIds.UnsafeCodeNotAllowed, "Scripts cannot use extern aliases.", alias.Span.Start, alias.Span.Length, null);

@@ -8,14 +8,14 @@ using RuleEngine.Schema;
 namespace RuleEngine.Scripting.Compilation;
 
 /// <summary>
-/// The C# file a script compiles as: the author's usings, a <c>RecordView</c> struct with a typed property per field
-/// of the schema, the parameters as constants of a class <c>p</c>, and the script as the body of
-/// <c>Run</c>, after the line that makes <c>r</c>. Remembers where each piece of the author's text went, so positions map back.
+/// The C# file a script compiles as: the author's usings, the parameters as constants of a class <c>p</c>, and the
+/// script as the body of <c>Run</c>, after the line that makes <c>r</c>, in a namespace inside its record view's
+/// (<see cref="RecordViewSource"/>, a file of its own shared by every script over the schema). Remembers where each
+/// piece of the author's text went, so positions map back.
 /// </summary>
 internal sealed class ScriptSource
 {
-    public const string NamespacePrefix = "RuleEngine.Scripts.S";
-    private const string NamespacePlaceholder = NamespacePrefix + "0000000000000000";
+    private const string NamespacePlaceholder = "S0000000000000000";
     public const string RuleClass = "ScriptRule";
     public const string ViewStruct = "RecordView";
     public const string ParameterClass = "p";
@@ -27,10 +27,10 @@ internal sealed class ScriptSource
 
     private readonly List<(int Generated, int Original, int Length)> _segments = [];
 
-    private ScriptSource(string text, IReadOnlyDictionary<string, string> properties)
+    private ScriptSource(string text, RecordViewSource view)
     {
         Text = text;
-        Properties = properties;
+        View = view;
     }
 
     /// <summary>Gets the generated C# text.</summary>
@@ -42,8 +42,11 @@ internal sealed class ScriptSource
     /// <summary>Gets the full name of the class whose <see cref="EntryPoint"/> runs the script.</summary>
     public string RuleTypeName => $"{Namespace}.{RuleClass}";
 
+    /// <summary>Gets the record view the script reads the record through.</summary>
+    public RecordViewSource View { get; }
+
     /// <summary>Gets the field name behind each property of the record view.</summary>
-    public IReadOnlyDictionary<string, string> Properties { get; }
+    public IReadOnlyDictionary<string, string> Properties => View.Properties;
 
     /// <summary>Gets the spans of the generated text that are the author's own.</summary>
     public IEnumerable<Microsoft.CodeAnalysis.Text.TextSpan> UserSpans => _segments.Select(s => new Microsoft.CodeAnalysis.Text.TextSpan(s.Generated, s.Length));
@@ -51,14 +54,13 @@ internal sealed class ScriptSource
     /// <summary>Builds the file from a script already parsed as a C# script.</summary>
     /// <param name="code">The author's script.</param>
     /// <param name="script">The script, parsed as a C# script.</param>
-    /// <param name="schema">The schema of the record.</param>
+    /// <param name="view">The record view of the schema the script reads.</param>
     /// <param name="parameters">The model's parameters.</param>
     /// <param name="guard">The budgets, for scripts with loops or calls; <see langword="null"/> for straight-line scripts, which need none.</param>
-    public static ScriptSource Build(string code, CompilationUnitSyntax script, DatasetSchema schema, IReadOnlyDictionary<string, object?> parameters, ScriptLimits? guard)
+    public static ScriptSource Build(string code, CompilationUnitSyntax script, RecordViewSource view, IReadOnlyDictionary<string, object?> parameters, ScriptLimits? guard)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         var text = new StringBuilder();
-        var source = new ScriptSource(string.Empty, properties);
+        var source = new ScriptSource(string.Empty, view);
         text.Append("#nullable enable\nusing System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing RuleEngine.Scripting.Api;\n");
         int bodyStart = 0;
         foreach (UsingDirectiveSyntax directive in script.Usings)
@@ -68,9 +70,9 @@ internal sealed class ScriptSource
             bodyStart = directive.FullSpan.End;
         }
 
-        int namespaceAt = text.Length + "namespace ".Length;
-        text.Append("namespace ").Append(NamespacePlaceholder).Append("\n{\n");
-        AppendRecordView(text, schema, properties);
+        // Inside the view's namespace, where RecordView is found before anything the usings bring in.
+        int namespaceAt = text.Length + "namespace ".Length + view.Namespace.Length + 1;
+        text.Append("namespace ").Append(view.Namespace).Append('.').Append(NamespacePlaceholder).Append("\n{\n");
         text.Append("public static class ").Append(RuleClass).Append("\n{\n");
         AppendParameters(text, parameters, "    ");
         // The script is the body of Run itself, so stack traces of its faults carry its own lines (nothing to inline).
@@ -101,8 +103,8 @@ internal sealed class ScriptSource
         // The namespace is named after the content, so scripts loaded together never clash and the same script is the
         // same type wherever it comes from. Same length as the placeholder: no offset moves.
         string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 8);
-        text.Remove(namespaceAt, NamespacePlaceholder.Length).Insert(namespaceAt, NamespacePrefix + hash);
-        source.Namespace = NamespacePrefix + hash;
+        text.Remove(namespaceAt, NamespacePlaceholder.Length).Insert(namespaceAt, "S" + hash);
+        source.Namespace = view.Namespace + ".S" + hash;
         source.Text = text.ToString();
         return source;
     }

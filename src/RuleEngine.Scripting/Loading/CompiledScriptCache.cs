@@ -3,8 +3,8 @@ using Microsoft.CodeAnalysis;
 
 namespace RuleEngine.Scripting.Loading;
 
-/// <summary>A script that passed the gate: its tree, budgets inserted, and what the gate learnt.</summary>
-internal sealed record GatedScript(SyntaxTree Tree, string[] FieldsRead, IReadOnlyList<(string Id, string Message, int Start, int Length)> Warnings);
+/// <summary>A script that passed the gate: its tree, budgets inserted, the tree of its record view, and what the gate learnt.</summary>
+internal sealed record GatedScript(SyntaxTree Tree, SyntaxTree View, string[] FieldsRead, IReadOnlyList<(string Id, string Message, int Start, int Length)> Warnings);
 
 /// <summary>An emitted assembly: the image and its symbols (for line numbers of faults).</summary>
 internal sealed record CompiledScriptImage(byte[] Assembly, byte[] Symbols);
