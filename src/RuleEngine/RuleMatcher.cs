@@ -27,6 +27,9 @@ public sealed class RuleMatcher<T>
     /// <summary>How many objects the matcher observes before it chooses its index keys on them.</summary>
     public const int SampleSize = 512;
 
+    /// <summary>The most rules compiled together when no index narrows them (each is also compiled alone, for its errors).</summary>
+    private const int MaxMaskedRules = 512;
+
     private readonly CompiledDataset _dataset;
     private readonly ExpressionCompiler _compiler;
     private readonly Func<T, bool>[] _predicates;
@@ -97,6 +100,21 @@ public sealed class RuleMatcher<T>
         }
 
         State state = Volatile.Read(ref _state);
+        if (state.Masks is { } masks)
+        {
+            // No index: every rule is evaluated, a method per 64 rules instead of a call per rule.
+            int hits = 0;
+            for (int chunk = 0; chunk < masks.Length; chunk++)
+            {
+                for (ulong bits = EvaluateMask(masks[chunk], item, chunk); bits != 0; bits &= bits - 1)
+                {
+                    matched[hits++] = (chunk << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                }
+            }
+
+            return hits;
+        }
+
         Scratch scratch = t_scratch is { } mine && mine.Layout == _dataset.Layout ? mine : t_scratch = new Scratch(_dataset.Layout);
         state.WriteKeys(item, scratch.Keys);
 
@@ -175,8 +193,39 @@ public sealed class RuleMatcher<T>
         _sample = null;
     }
 
-    private State CreateState(RuleDispatch dispatch) =>
-        new(dispatch, _compiler.CompileObjectWriter<T>(Fields(_dataset, dispatch.Fields)));
+    private State CreateState(RuleDispatch dispatch)
+    {
+        // Rules the index cannot narrow, all plain conditions: evaluated together, 64 to a method.
+        Func<T, ulong>[]? masks = null;
+        if (dispatch.Unfiled == _predicates.Length && _predicates.Length <= MaxMaskedRules && !_needsRecord.Contains(true))
+        {
+            masks = new Func<T, ulong>[(_predicates.Length + 63) / 64];
+            for (int chunk = 0; chunk < masks.Length; chunk++)
+            {
+                masks[chunk] = _compiler.CompileObjectMask<T>([.. _dataset.Rules.Skip(chunk * 64).Take(64).Select(r => r.Condition)]);
+            }
+        }
+
+        return new State(dispatch, _compiler.CompileObjectWriter<T>(Fields(_dataset, dispatch.Fields)), masks);
+    }
+
+    /// <summary>The rules of one mask on an object; a rule's failure is found by evaluating the chunk's rules one by one, and reported as that rule's.</summary>
+    private ulong EvaluateMask(Func<T, ulong> mask, T item, int chunk)
+    {
+        try
+        {
+            return mask(item);
+        }
+        catch (Exception e) when (RuleFailure.TryClassify(e, null, out _, out _))
+        {
+            for (int rule = chunk * 64; rule < Math.Min(_predicates.Length, (chunk + 1) * 64); rule++)
+            {
+                Evaluate(_predicates[rule], item, rule);
+            }
+
+            throw;
+        }
+    }
 
     private bool Evaluate(Func<T, bool> predicate, T item, int rule)
     {
@@ -226,8 +275,11 @@ public sealed class RuleMatcher<T>
                     : $"Property '{typeof(T).Name}.{property.Name}' of type '{property.PropertyType.Name}' cannot hold field '{field.Name}' of type {field.Type}."))];
     }
 
-    /// <summary>The dispatch and the writer of the fields it reads, replaced together when the keys are chosen again.</summary>
-    private sealed record State(RuleDispatch Dispatch, Action<T, Record> WriteKeys);
+    /// <summary>
+    /// The dispatch and the writer of the fields it reads, replaced together when the keys are chosen again; and,
+    /// when the dispatch narrows nothing, the rules compiled 64 to a method.
+    /// </summary>
+    private sealed record State(RuleDispatch Dispatch, Action<T, Record> WriteKeys, Func<T, ulong>[]? Masks);
 
     /// <summary>One thread's working space: the fields the dispatch reads, and the whole record for scripts.</summary>
     private sealed class Scratch(RecordLayout layout)

@@ -62,6 +62,24 @@ internal sealed partial class ExpressionCompiler
         Lambda<Func<T, bool>>(EmitTruth(condition, want: true), _record).Compile();
 
     /// <summary>
+    /// Up to 64 conditions over a host object in one method: bit <c>i</c> of the result is set where condition
+    /// <c>i</c> is TRUE. A set of rules that are all evaluated on every object costs one call, not one per rule.
+    /// </summary>
+    public Func<T, ulong> CompileObjectMask<T>(IReadOnlyList<BoundExpression> conditions)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(conditions.Count, 64);
+        ParameterExpression mask = Variable(typeof(ulong), "mask");
+        var body = new List<Expression>(conditions.Count + 2) { Assign(mask, Constant(0UL)) };
+        for (int i = 0; i < conditions.Count; i++)
+        {
+            body.Add(IfThen(EmitTruth(conditions[i], want: true), OrAssign(mask, Constant(1UL << i))));
+        }
+
+        body.Add(mask);
+        return Lambda<Func<T, ulong>>(Block(typeof(ulong), [mask], body), _record).Compile();
+    }
+
+    /// <summary>
     /// Writes the given fields of a host object into a record's slots (NULL flags included): what a dispatch reads
     /// to choose the rules an object may match.
     /// </summary>

@@ -141,6 +141,30 @@ public class RuleDispatchTests
         Assert.Same(dataset.Dispatch, dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]));
     }
 
+    [Fact]
+    public void A_decimal_range_index_places_every_value_in_the_piece_exact_comparison_gives_even_where_doubles_cannot_tell_bounds_apart()
+    {
+        // Bounds 1e-28 apart are one double; amounts of every scale, on and between the bounds.
+        var random = new Random(7);
+        decimal tiny = 0.0000000000000000000000000001m;
+        decimal[] bounds = [.. new[] { 1m, 1m + tiny, 1m + (2 * tiny), 1000.5m, 1000.50000000000001m, -3m, 0m, 79228162514264337593543950335m, -79228162514264337593543950335m }
+            .Concat(Enumerable.Range(0, 40).Select(_ => Math.Round((decimal)(random.NextDouble() * 20000) - 10000, random.Next(0, 6))))
+            .Distinct().Order()];
+        var index = new DecimalRangeIndex(0, 0, bounds, [.. Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => new RuleMask([]))]);
+        decimal[] values =
+        [
+            .. bounds,
+            .. bounds.Where(b => b < decimal.MaxValue).Select(b => b + tiny),
+            .. bounds.Where(b => b > decimal.MinValue).Select(b => b - tiny),
+            .. Enumerable.Range(0, 2000).Select(_ => Math.Round((decimal)(random.NextDouble() * 24000) - 12000, random.Next(0, 10))),
+        ];
+
+        foreach (decimal value in values)
+        {
+            Assert.Equal(RangeIndex<decimal>.Piece(bounds, value), index.PieceOf(value));
+        }
+    }
+
     private static readonly string[] Causes = ["民间借贷纠纷", "借款合同纠纷", "买卖合同纠纷", "盗窃罪", "危险驾驶罪"];
 
     private static string RandomCondition(Random random)

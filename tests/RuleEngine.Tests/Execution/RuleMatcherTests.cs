@@ -42,6 +42,45 @@ public class RuleMatcherTests
         RuleSet rules = Build([.. Enumerable.Range(0, ruleCount).Select(i => new RuleDefinition(Id(i), "filings", RandomCondition(random)))]);
         Filing[] filings = [.. Enumerable.Range(0, 3000).Select(_ => RandomFiling(random))];
 
+        await AssertMatcherGivesWhatARunGivesAsync(rules, filings);
+    }
+
+    [Fact]
+    public async Task Matcher_OverRulesNoIndexNarrows_EvaluatesThemTogether_AndGivesWhatARunGives()
+    {
+        // More than 64 rules, none of them with a key an index can use: they are compiled 64 to a method.
+        var random = new Random(11);
+        string Leaf() => random.Next(4) switch
+        {
+            0 => $"court <> '法院{random.Next(8)}'",
+            1 => $"(amount IS NULL OR months < {random.Next(1, 24)})",
+            2 => $"contains(court, '{random.Next(8)}')",
+            _ => $"months <> {random.Next(0, 25)}",
+        };
+        RuleSet rules = Build([.. Enumerable.Range(0, 130).Select(i => new RuleDefinition(Id(i), "filings", $"{Leaf()} AND {Leaf()} AND {Leaf()}"))]);
+        Filing[] filings = [.. Enumerable.Range(0, 1500).Select(_ => RandomFiling(random))];
+        Assert.Equal(130, rules.Compiled("filings").Dispatch.Unfiled);
+
+        await AssertMatcherGivesWhatARunGivesAsync(rules, filings);
+    }
+
+    [Fact]
+    public void ARuleThatFails_AmongRulesEvaluatedTogether_IsTheOneNamed()
+    {
+        RuleSet rules = Build(
+            new RuleDefinition("first", "filings", "months <> 1"),
+            new RuleDefinition("overflow", "filings", "months * 9223372036854775807 > 1"),
+            new RuleDefinition("last", "filings", "court <> '法院1'"));
+        RuleMatcher<Filing> matcher = rules.CreateMatcher<Filing>("filings");
+
+        var error = Assert.Throws<RuleEvaluationException>(() => matcher.Match(new Filing { Cause = "盗窃罪", Months = 3 }, new int[3]));
+
+        Assert.Equal("overflow", error.RuleId);
+        Assert.Equal(2, matcher.Match(new Filing { Cause = "盗窃罪", Court = "法院2", Months = 0 }, new int[3]));
+    }
+
+    private static async Task AssertMatcherGivesWhatARunGivesAsync(RuleSet rules, Filing[] filings)
+    {
         RuleMatcher<Filing> matcher = rules.CreateMatcher<Filing>("filings");
         Assert.False(matcher.IsTuned);
 

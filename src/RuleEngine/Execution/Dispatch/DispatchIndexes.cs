@@ -75,7 +75,6 @@ internal sealed class TextEqualsIndex(int field, int slot, FrozenDictionary<stri
 {
     public override int Field => @field;
 
-
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 
     public override void Collect(Record record, Span<ulong> candidates)
@@ -91,7 +90,6 @@ internal sealed class TextEqualsIndex(int field, int slot, FrozenDictionary<stri
 internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, RuleBucket> rules) : FieldIndex
 {
     public override int Field => @field;
-
 
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 
@@ -109,13 +107,15 @@ internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<l
 /// points and the gaps between them, and each piece lists the rules whose range covers it. A record finds its piece
 /// by binary search.
 /// </summary>
-internal sealed class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, RuleMask[] pieces) : FieldIndex
+internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, RuleMask[] pieces) : FieldIndex
     where T : IComparable<T>
 {
     public override int Field => @field;
 
-
     public override IEnumerable<RuleBucket> Buckets => pieces.Select(p => new RuleBucket(p.Rules, null));
+
+    /// <summary>Gets the sorted distinct bounds.</summary>
+    protected T[] Bounds => bounds;
 
     public override void Collect(Record record, Span<ulong> candidates)
     {
@@ -130,8 +130,11 @@ internal sealed class RangeIndex<T>(int field, int slot, StorageKind storage, T[
             StorageKind.Double => (T)(object)record.Doubles[slot],
             _ => (T)(object)record.Int64s[slot],
         };
-        pieces[Piece(bounds, value)].OrInto(candidates);
+        pieces[PieceOf(value)].OrInto(candidates);
     }
+
+    /// <summary>The piece a record's value falls in (see <see cref="Piece"/>).</summary>
+    public virtual int PieceOf(T value) => Piece(bounds, value);
 
     /// <summary>The piece of a value: <c>2i+1</c> for the bound <c>i</c> itself, <c>2i</c> for the gap below it, <c>2m</c> above the last.</summary>
     public static int Piece(T[] bounds, T value)
@@ -158,6 +161,53 @@ internal sealed class RangeIndex<T>(int field, int slot, StorageKind storage, T[
         }
 
         return 2 * low;
+    }
+}
+
+/// <summary>
+/// Ranges on a decimal field (money): a decimal comparison costs several times a double's, so the binary search runs
+/// over the bounds as doubles and at most a couple of exact comparisons settle the piece. The double search only
+/// places the value near its piece; the exact comparisons walk to it, so a conversion that rounds cannot misplace it.
+/// </summary>
+internal sealed class DecimalRangeIndex(int field, int slot, decimal[] bounds, RuleMask[] pieces)
+    : RangeIndex<decimal>(field, slot, StorageKind.Decimal, bounds, pieces)
+{
+    private readonly double[] _approximations = [.. bounds.Select(b => (double)b)];
+
+    public override int PieceOf(decimal value)
+    {
+        double approximation = (double)value;
+        double[] approximations = _approximations;
+        int low = 0;
+        int high = approximations.Length;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (approximations[middle] < approximation)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        // Exactly: every bound below low is less than the value, and bounds[low] is not.
+        decimal[] exact = Bounds;
+        while (low > 0 && exact[low - 1] >= value)
+        {
+            low--;
+        }
+
+        int order = low < exact.Length ? exact[low].CompareTo(value) : 1;
+        while (order < 0)
+        {
+            low++;
+            order = low < exact.Length ? exact[low].CompareTo(value) : 1;
+        }
+
+        return order == 0 ? (2 * low) + 1 : 2 * low;
     }
 }
 
@@ -197,8 +247,6 @@ internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDict
 internal sealed class TagIndex(int field, int slot, FrozenDictionary<string, RuleBucket> rules) : FieldIndex
 {
     public override int Field => @field;
-
-
 
     public override IEnumerable<RuleBucket> Buckets => rules.Values;
 

@@ -236,7 +236,10 @@ internal sealed class RuleDispatch
             }
         }
 
-        return new RangeIndex<T>(field, slot, storage, bounds, [.. pieces.Select(p => new RuleMask(p))]);
+        RuleMask[] masks = [.. pieces.Select(p => new RuleMask(p))];
+        return storage == StorageKind.Decimal
+            ? (RangeIndex<T>)(object)new DecimalRangeIndex(field, slot, (decimal[])(object)bounds, masks)
+            : new RangeIndex<T>(field, slot, storage, bounds, masks);
     }
 
     /// <summary>Writes the indexes of the rules the record may match, in rule order and each once, into <paramref name="buffer"/> (at least <see cref="Capacity"/> long); returns how many.</summary>
