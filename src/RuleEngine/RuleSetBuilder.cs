@@ -193,6 +193,7 @@ public sealed partial class RuleSetBuilder
             }
         }
 
+        _scripts.Clear();
         return diagnostics;
     }
 
