@@ -303,6 +303,19 @@ public sealed class ScriptRuleCompiler : IScriptConditionCompiler
                 return;
             }
 
+            // Syntax errors are reported here, on the author's own text. They must be: a brace the script does not
+            // match would close the method the script becomes the body of, and what follows it would be declared
+            // beside the engine's code (a static constructor, a type in another script's namespace).
+            foreach (RoslynDiagnostic error in script.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error))
+            {
+                Error(error.Id, error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), error.Location.SourceSpan.Start, error.Location.SourceSpan.Length, null);
+            }
+
+            if (_diagnostics.Count > 0)
+            {
+                return;
+            }
+
             _guarded = ScriptSource.NeedsGuard(script);
             _source = ScriptSource.Build(_code, script, RecordViewSource.For(request.Schema), request.Parameters, _guarded ? limits : null);
             Key = CacheKey(_source.Text);

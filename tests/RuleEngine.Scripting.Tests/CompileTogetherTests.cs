@@ -78,6 +78,20 @@ public sealed class CompileTogetherTests
         Assert.True(context.IsCollectible);
     }
 
+    [Theory]
+    [InlineData("return true; } static ScriptRule() { } static bool F() { return true;")]
+    [InlineData("return true; } } public static class Text { public static bool Matches(string? a, string b) => true; } public static class G { static bool F() { return true;")]
+    [InlineData("return true; }\n} }\nnamespace N { class K { ~K() { } } static class L { static bool F() {\nreturn true;")]
+    public void A_script_that_closes_the_method_it_becomes_to_declare_code_beside_it_is_refused(string script)
+    {
+        IReadOnlyList<Diagnostic> errors = Errors(() => Build(new ScriptRuleCompiler(), "Text.Matches(r.Facts, \"借\")", script));
+
+        // Refused at the author's own text: as a declaration where the shape check sees one, else as the brace the
+        // script does not match (the first case passed the gate before: a static constructor beside Run).
+        Assert.Equal(["R1"], errors.Select(e => e.RuleId).Distinct());
+        Assert.All(errors, e => Assert.True(e.Location.IsKnown, e.ToString()));
+    }
+
     [Fact]
     public void When_a_set_does_not_compile_in_time_each_script_is_compiled_alone_and_fails_alone()
     {
