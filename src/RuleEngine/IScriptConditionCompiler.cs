@@ -18,8 +18,9 @@ public interface IScriptConditionCompiler
 
     /// <summary>
     /// Checks and compiles the scripts of a rule set at once. The builder calls this once per build with every
-    /// script whose dataset it knows from the start; a compiler that can share work between scripts (one compilation
-    /// for the set) overrides it. The default compiles each with <see cref="Compile"/>.
+    /// script over a declared dataset, when there are two or more (one alone, and scripts over derived datasets, go
+    /// to <see cref="Compile"/>); a compiler that can share work between scripts (one compilation for the set)
+    /// overrides it. The default compiles each with <see cref="Compile"/>.
     /// </summary>
     /// <param name="requests">The scripts.</param>
     /// <param name="diagnostics">Receives every problem, each with the <see cref="Diagnostic.RuleId"/> of its request.</param>
