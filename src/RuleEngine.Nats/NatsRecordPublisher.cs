@@ -82,7 +82,7 @@ public sealed class NatsRecordPublisher
         await Task.WhenAll(tails).ConfigureAwait(false);
         for (int partition = 0; partition < nats.Partitions; partition++)
         {
-            var headers = new NatsHeaders { [NatsStreams.EndHeader] = load };
+            var headers = new NatsHeaders { [NatsStreams.EndHeader] = load, [NatsStreams.CountHeader] = numbers[partition].ToString(System.Globalization.CultureInfo.InvariantCulture) };
             await PublishAsync(_topology.RecordSubject(dataset, partition), ReadOnlyMemory<byte>.Empty, $"{load}.{dataset}.{partition}.end", headers, cancellationToken).ConfigureAwait(false);
         }
 

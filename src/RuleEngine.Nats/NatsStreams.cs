@@ -11,6 +11,9 @@ internal static class NatsStreams
     /// <summary>The header that marks the end of a load on one partition: no records follow in this load.</summary>
     public const string EndHeader = "RE-End";
 
+    /// <summary>The header of an end marker that says how many data messages its partition had in the load.</summary>
+    public const string CountHeader = "RE-Count";
+
     public static async Task EnsureAsync(INatsJSContext js, NatsTopology topology, ClusterHealth health, CancellationToken cancellationToken)
     {
         NatsOptions options = topology.Options;

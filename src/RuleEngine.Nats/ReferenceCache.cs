@@ -21,14 +21,51 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
         }
     }
 
+    /// <summary>How many times a reference dataset is read before a short read is an error.</summary>
+    private const int Attempts = 6;
+
+    /// <summary>
+    /// Reads a reference dataset up to its partitions' end markers, again (through a new consumer, after a growing
+    /// wait) while it holds fewer data messages than the markers count: a consumer on a replica still catching up
+    /// after a restart passes over the messages its copy lacks, and a short reference set would silently lose the
+    /// join's clues for the rest of the worker's life.
+    /// </summary>
     private async Task<List<byte[]>> LoadAsync(string dataset, CancellationToken cancellationToken)
     {
+        for (int attempt = 1; ; attempt++)
+        {
+            (List<byte[]> batches, bool complete) = await ReadOnceAsync(dataset, cancellationToken).ConfigureAwait(false);
+            if (complete)
+            {
+                return batches;
+            }
+
+            if (attempt == Attempts)
+            {
+                throw new InvalidOperationException($"Reference dataset '{dataset}' was read short of its end markers' counts {Attempts} times; its stream copy is missing messages.");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(List<byte[]> Batches, bool Complete)> ReadOnceAsync(string dataset, CancellationToken cancellationToken)
+    {
         var batches = new List<byte[]>();
+        var read = new Dictionary<string, long>(StringComparer.Ordinal);
         var ended = new HashSet<string>(StringComparer.Ordinal);
+        bool complete = true;
         await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, health, wholeStream: false, cancellationToken).ConfigureAwait(false))
         {
             if (NatsStreams.IsEnd(message.Headers))
             {
+                if (message.Headers!.TryGetValue(NatsStreams.CountHeader, out var count)
+                    && long.TryParse(count.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long expected)
+                    && read.GetValueOrDefault(message.Subject) < expected)
+                {
+                    complete = false;
+                }
+
                 ended.Add(message.Subject);
                 if (ended.Count == topology.Options.Partitions)
                 {
@@ -38,9 +75,14 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
                 continue;
             }
 
+            if (!ended.Contains(message.Subject))
+            {
+                read[message.Subject] = read.GetValueOrDefault(message.Subject) + 1;
+            }
+
             batches.Add(message.Data ?? []);
         }
 
-        return batches;
+        return (batches, complete);
     }
 }
