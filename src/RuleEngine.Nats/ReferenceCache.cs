@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using NATS.Client.Core;
 using NATS.Client.JetStream;
 
 namespace RuleEngine.Nats;
@@ -8,9 +9,31 @@ namespace RuleEngine.Nats;
 /// The reference datasets a worker's rules join, read whole from the records stream once (up to the end marker of
 /// every partition) and kept as their compact batches; each run decodes them into its own join indexes.
 /// </summary>
-internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, ClusterHealth health)
+internal sealed class ReferenceCache
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<List<byte[]>>>> _datasets = new(StringComparer.Ordinal);
+    private readonly Func<string, CancellationToken, IAsyncEnumerable<ReferenceMessage>> _read;
+    private readonly int _partitions;
+    private readonly Func<int, CancellationToken, Task> _wait;
+
+    public ReferenceCache(INatsJSContext js, NatsTopology topology, ClusterHealth health)
+        : this(
+            (dataset, cancellationToken) => ReadStreamAsync(js, topology, health, dataset, cancellationToken),
+            topology.Options.Partitions,
+            (attempt, cancellationToken) => Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken))
+    {
+    }
+
+    /// <summary>Reads through <paramref name="read"/> and, between short reads, waits through <paramref name="wait"/> (given the attempt number).</summary>
+    internal ReferenceCache(Func<string, CancellationToken, IAsyncEnumerable<ReferenceMessage>> read, int partitions, Func<int, CancellationToken, Task> wait)
+    {
+        _read = read;
+        _partitions = partitions;
+        _wait = wait;
+    }
+
+    /// <summary>One message of a reference dataset's subjects, as the cache needs it.</summary>
+    internal readonly record struct ReferenceMessage(string Subject, NatsHeaders? Headers, byte[]? Data);
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReplayAsync(string dataset, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -45,7 +68,7 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
                 throw new InvalidOperationException($"Reference dataset '{dataset}' was read short of its end markers' counts {Attempts} times; its stream copy is missing messages.");
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+            await _wait(attempt, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -55,7 +78,7 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
         var read = new Dictionary<string, long>(StringComparer.Ordinal);
         var ended = new HashSet<string>(StringComparer.Ordinal);
         bool complete = true;
-        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, health, wholeStream: false, cancellationToken).ConfigureAwait(false))
+        await foreach (ReferenceMessage message in _read(dataset, cancellationToken).ConfigureAwait(false))
         {
             if (NatsStreams.IsEnd(message.Headers))
             {
@@ -67,7 +90,7 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
                 }
 
                 ended.Add(message.Subject);
-                if (ended.Count == topology.Options.Partitions)
+                if (ended.Count == _partitions)
                 {
                     break;
                 }
@@ -84,5 +107,13 @@ internal sealed class ReferenceCache(INatsJSContext js, NatsTopology topology, C
         }
 
         return (batches, complete);
+    }
+
+    private static async IAsyncEnumerable<ReferenceMessage> ReadStreamAsync(INatsJSContext js, NatsTopology topology, ClusterHealth health, string dataset, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (INatsJSMsg<byte[]> message in SubjectReader.ReadAsync(js, topology.RecordsStream, topology.RecordFilter(dataset), 1, topology.Options, health, wholeStream: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new ReferenceMessage(message.Subject, message.Headers, message.Data);
+        }
     }
 }
