@@ -27,8 +27,14 @@ public sealed class RuleMatcher<T>
     /// <summary>How many objects the matcher observes before it chooses its index keys on them.</summary>
     public const int SampleSize = 512;
 
-    /// <summary>The most rules compiled together when no index narrows them (each is also compiled alone, for its errors).</summary>
+    /// <summary>The most rules compiled together when the index does not pay (each is also compiled alone, for its errors).</summary>
     private const int MaxMaskedRules = 512;
+
+    /// <summary>
+    /// What a rule costs inside a method of 64, and what a candidate the index leaves costs (a call of its own), in
+    /// the units of the index's lookup costs (about a nanosecond; measured on the selective benchmark workload).
+    /// </summary>
+    private const double MaskedRuleCost = 5, CandidateCost = 30;
 
     private readonly CompiledDataset _dataset;
     private readonly ExpressionCompiler _compiler;
@@ -41,6 +47,7 @@ public sealed class RuleMatcher<T>
     [ThreadStatic]
     private static Scratch? t_scratch;
     private State _state;
+    private Func<T, ulong>[]? _masks;
     private Record[]? _sample;
     private int _observed;
     private int _written;
@@ -195,18 +202,27 @@ public sealed class RuleMatcher<T>
 
     private State CreateState(RuleDispatch dispatch)
     {
-        // Rules the index cannot narrow, all plain conditions: evaluated together, 64 to a method.
+        // Plain conditions (no scripts), few enough, that the index narrows too little to pay for its lookups:
+        // evaluated together, 64 to a method.
         Func<T, ulong>[]? masks = null;
-        if (dispatch.Unfiled == _predicates.Length && _predicates.Length <= MaxMaskedRules && !_needsRecord.Contains(true))
+        if (_predicates.Length <= MaxMaskedRules && !_needsRecord.Contains(true)
+            && (dispatch.Filed == 0 || _predicates.Length * MaskedRuleCost <= dispatch.LookupCostPerRecord + (dispatch.ExpectedCandidates * CandidateCost)))
         {
-            masks = new Func<T, ulong>[(_predicates.Length + 63) / 64];
-            for (int chunk = 0; chunk < masks.Length; chunk++)
-            {
-                masks[chunk] = _compiler.CompileObjectMask<T>([.. _dataset.Rules.Skip(chunk * 64).Take(64).Select(r => r.Condition)]);
-            }
+            masks = _masks ??= CompileMasks();
         }
 
         return new State(dispatch, _compiler.CompileObjectWriter<T>(Fields(_dataset, dispatch.Fields)), masks);
+    }
+
+    private Func<T, ulong>[] CompileMasks()
+    {
+        var masks = new Func<T, ulong>[(_predicates.Length + 63) / 64];
+        for (int chunk = 0; chunk < masks.Length; chunk++)
+        {
+            masks[chunk] = _compiler.CompileObjectMask<T>([.. _dataset.Rules.Skip(chunk * 64).Take(64).Select(r => r.Condition)]);
+        }
+
+        return masks;
     }
 
     /// <summary>The rules of one mask on an object; a rule's failure is found by evaluating the chunk's rules one by one, and reported as that rule's.</summary>
@@ -277,7 +293,7 @@ public sealed class RuleMatcher<T>
 
     /// <summary>
     /// The dispatch and the writer of the fields it reads, replaced together when the keys are chosen again; and,
-    /// when the dispatch narrows nothing, the rules compiled 64 to a method.
+    /// when the dispatch does not pay for its lookups, the rules compiled 64 to a method.
     /// </summary>
     private sealed record State(RuleDispatch Dispatch, Action<T, Record> WriteKeys, Func<T, ulong>[]? Masks);
 

@@ -128,17 +128,54 @@ public class RuleDispatchTests
         CompiledDataset dataset = rules.CompiledDatasets["judgments"];
         var random = new Random(5);
         Record[] records = [.. Enumerable.Range(0, 1000).Select(_ => RandomRecord(dataset, random))];
-        double PerRecord(RuleDispatch dispatch)
+        int months = dataset.Schema.Fields.ToList().FindIndex(f => f.Name == "months");
+        int amount = dataset.Schema.Fields.ToList().FindIndex(f => f.Name == "amount");
+        IEnumerable<int> FiledUnder(RuleDispatch dispatch, int field) => dispatch.Indexes.Where(i => i.Field == field).SelectMany(i => i.FiledRules);
+
+        RuleDispatch guessed = dataset.Dispatch;
+        RuleDispatch measured = dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]);
+        Assert.Equal(Enumerable.Range(0, 20), FiledUnder(guessed, amount));
+        Assert.Equal(Enumerable.Range(0, 20), FiledUnder(measured, months));
+        Assert.Empty(FiledUnder(measured, amount));
+        int[] buffer = new int[dataset.Rules.Length];
+        double perRecord = records.Sum(r => measured.Candidates(r, buffer)) / (double)records.Length;
+        Assert.True(perRecord < 3, $"measured keys give {perRecord:F1} candidates per record");
+        Assert.Same(measured, dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]));
+    }
+
+    /// <summary>
+    /// Many rules of three tests on three fields, each passed by a third to a half of the records: filed under one
+    /// test, a rule would be a candidate for a third of them; filtered by the other two, about as rarely as all three pass.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_rule_of_several_selective_tests_is_a_candidate_about_as_often_as_all_of_them_pass(bool measured)
+    {
+        var random = new Random(11);
+        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 200).Select(i => TestRules.Rule(string.Create(CultureInfo.InvariantCulture,
+            $"cause IN ('{Causes[i % 5]}', '{Causes[(i + 1) % 5]}') AND months {(i % 2 == 0 ? "<" : ">=")} {4 + (i % 5)} AND amount >= {random.Next(8000, 16000)}"), string.Create(CultureInfo.InvariantCulture, $"R{i:00}")))]);
+        CompiledDataset dataset = rules.CompiledDatasets["judgments"];
+        Record[] records = [.. Enumerable.Range(0, 3000).Select(_ => RandomRecord(dataset, random))];
+        RuleDispatch dispatch = measured ? dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]) : dataset.Dispatch;
+        int[] buffer = new int[dataset.Rules.Length];
+        long candidates = 0;
+        long matches = 0;
+        foreach (Record record in records)
         {
-            int[] buffer = new int[Math.Max(dataset.Rules.Length, dispatch.Capacity)];
-            return records.Sum(r => dispatch.Candidates(r, buffer)) / (double)records.Length;
+            int count = dispatch.Candidates(record, buffer);
+            candidates += count;
+            for (int r = 0; r < dataset.Rules.Length; r++)
+            {
+                bool matched = dataset.Rules[r].Predicate(record);
+                matches += matched ? 1 : 0;
+                Assert.True(!matched || Array.IndexOf(buffer, r, 0, count) >= 0, $"{dataset.Rules[r].Definition.Condition} is TRUE but not a candidate");
+            }
         }
 
-        double guessed = PerRecord(dataset.Dispatch);
-        double measured = PerRecord(dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]));
-        Assert.True(guessed > 15, $"guessed keys give {guessed:F1} candidates per record");
-        Assert.True(measured < 3, $"measured keys give {measured:F1} candidates per record");
-        Assert.Same(dataset.Dispatch, dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]));
+        Assert.True(dispatch.Indexes.Count(i => i.Filters) >= 2, string.Join(" | ", dispatch.Indexes.Select(i => $"{i.GetType().Name} f{i.Field} filters {i.Filters} filed {string.Join(",", i.FiledRules)}")) + $" unfiled {dispatch.Unfiled} {candidates / (double)records.Length:F2} candidates for {matches / (double)records.Length:F2}");
+        Assert.True(matches > 3000, $"only {matches} matches");
+        Assert.True(candidates < matches * 2, $"{candidates / (double)records.Length:F2} candidates for {matches / (double)records.Length:F2} matches per record");
     }
 
     [Fact]
@@ -150,7 +187,7 @@ public class RuleDispatchTests
         decimal[] bounds = [.. new[] { 1m, 1m + tiny, 1m + (2 * tiny), 1000.5m, 1000.50000000000001m, -3m, 0m, 79228162514264337593543950335m, -79228162514264337593543950335m }
             .Concat(Enumerable.Range(0, 40).Select(_ => Math.Round((decimal)(random.NextDouble() * 20000) - 10000, random.Next(0, 6))))
             .Distinct().Order()];
-        var index = new DecimalRangeIndex(0, 0, bounds, [.. Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => new RuleMask([]))]);
+        var index = new DecimalRangeIndex(0, 0, bounds, [.. Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => new IndexEntry(new RuleMask([]), null))], null);
         decimal[] values =
         [
             .. bounds,

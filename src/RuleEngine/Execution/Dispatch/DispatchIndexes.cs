@@ -3,22 +3,50 @@ using RuleEngine.Records;
 
 namespace RuleEngine.Execution.Dispatch;
 
-/// <summary>An index over one field: given a record, marks the rules filed under what the record holds there.</summary>
+/// <summary>
+/// An index over one field. Given a record, it does two things with one lookup: it marks the rules <em>filed</em>
+/// under what the record holds there (each rule is filed under one key, so a rule becomes a candidate through one
+/// index), and, when it is also a <em>filter</em>, it clears the rules one of whose tests on this field the record
+/// fails (a rule may be filtered by every index it has a test on). A record's candidates are what the indexes
+/// marked and no filter cleared.
+/// </summary>
 internal abstract class FieldIndex
 {
-    /// <summary>Gets the buckets, for description and tests.</summary>
-    public abstract IEnumerable<RuleBucket> Buckets { get; }
-
     /// <summary>Gets the field the index reads.</summary>
     public abstract int Field { get; }
 
-    /// <summary>Sets the bit of each candidate rule in <paramref name="candidates"/> (bit <c>r % 64</c> of word <c>r / 64</c>).</summary>
-    public abstract void Collect(Record record, Span<ulong> candidates);
+    /// <summary>Gets how many entries (values, prefixes, tags or pieces of the line) the index holds, for description and tests.</summary>
+    public abstract int Entries { get; }
+
+    /// <summary>Gets whether the index also filters (clears the rules whose tests here the record fails).</summary>
+    public abstract bool Filters { get; }
+
+    /// <summary>Gets the rules filed under any entry of the index, in order, for description and tests.</summary>
+    public IEnumerable<int> FiledRules => Filed.SelectMany(m => m.Rules).Distinct().Order();
+
+    /// <summary>Gets the filed sets of the entries.</summary>
+    protected abstract IEnumerable<RuleMask> Filed { get; }
+
+    /// <summary>
+    /// Sets the bit of each rule filed under the record's value in <paramref name="candidates"/>, and, as a filter,
+    /// clears in <paramref name="passing"/> the rules whose tests here the value fails (bit <c>r % 64</c> of word
+    /// <c>r / 64</c>). <paramref name="scratch"/> is as long as <paramref name="passing"/> and holds nothing on entry.
+    /// </summary>
+    public abstract void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch);
+
+    /// <summary>Clears in <paramref name="passing"/> every bit that <paramref name="mask"/> does not have.</summary>
+    protected static void And(Span<ulong> passing, ReadOnlySpan<ulong> mask)
+    {
+        for (int i = 0; i < passing.Length; i++)
+        {
+            passing[i] &= mask[i];
+        }
+    }
 }
 
 /// <summary>
 /// A set of rules as the non-zero words of a bitset over rule numbers: marking them all is one OR per word, and a
-/// record's candidates, read back bit by bit, come in rule order and each once however many buckets held them.
+/// record's candidates, read back bit by bit, come in rule order and each once however many entries held them.
 /// </summary>
 internal sealed class RuleMask
 {
@@ -52,54 +80,70 @@ internal sealed class RuleMask
     }
 }
 
-/// <summary>The rules filed under one value: a set, or a further dispatch on the other keys they have.</summary>
-internal sealed class RuleBucket(int[] rules, RuleDispatch? split)
+/// <summary>
+/// What one value of an index means: the rules filed under it, and, when the index filters, the rules that pass
+/// there as a whole bitset (the rules with no test on the field included), which a record's passing set is ANDed with.
+/// </summary>
+internal sealed class IndexEntry(RuleMask filed, ulong[]? passing)
 {
-    private readonly RuleMask _mask = new(rules);
+    /// <summary>Gets the rules filed under the value.</summary>
+    public RuleMask Filed { get; } = filed;
 
-    /// <summary>Gets the rules marked without further test.</summary>
-    public int[] Rules => _mask.Rules;
+    /// <summary>Gets the rules that pass at this value, or <see langword="null"/> when the index does not filter or every rule passes.</summary>
+    public ulong[]? Passing { get; } = passing;
+}
 
-    /// <summary>Gets the dispatch that splits the bucket's rules on their other keys, or <see langword="null"/>.</summary>
-    public RuleDispatch? Split { get; } = split;
+/// <summary>An index that finds at most one entry for a record (equality, ranges).</summary>
+internal abstract class SingleEntryIndex(int field, ulong[]? missing) : FieldIndex
+{
+    public override int Field => @field;
 
-    public void Collect(Record record, Span<ulong> candidates)
+    public override bool Filters => missing is not null;
+
+    /// <summary>Marks and filters by <paramref name="entry"/>, or by the absence of an entry (a NULL or a value no rule names).</summary>
+    protected static void Apply(IndexEntry? entry, ulong[]? missing, Span<ulong> candidates, Span<ulong> passing)
     {
-        _mask.OrInto(candidates);
-        Split?.Collect(record, candidates);
+        if (entry is null)
+        {
+            if (missing is not null)
+            {
+                And(passing, missing);
+            }
+
+            return;
+        }
+
+        entry.Filed.OrInto(candidates);
+        if (entry.Passing is { } mask)
+        {
+            And(passing, mask);
+        }
     }
+
+    /// <summary>Gets the rules that pass where the record has no entry: those with no test on the field; <see langword="null"/> when the index does not filter.</summary>
+    protected ulong[]? Missing => missing;
 }
 
 /// <summary>Equality and <c>IN</c> on a text field: one hash lookup.</summary>
-internal sealed class TextEqualsIndex(int field, int slot, FrozenDictionary<string, RuleBucket> rules) : FieldIndex
+internal sealed class TextEqualsIndex(int field, int slot, TextTable<IndexEntry> entries, ulong[]? missing) : SingleEntryIndex(field, missing)
 {
-    public override int Field => @field;
+    public override int Entries => entries.Count;
 
-    public override IEnumerable<RuleBucket> Buckets => rules.Values;
+    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
 
-    public override void Collect(Record record, Span<ulong> candidates)
-    {
-        if (record.Strings[slot] is { } value && rules.TryGetValue(value, out RuleBucket? bucket))
-        {
-            bucket.Collect(record, candidates);
-        }
-    }
+    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch) =>
+        Apply(record.Strings[slot] is { } value ? entries.Find(value) : null, Missing, candidates, passing);
 }
 
 /// <summary>Equality and <c>IN</c> on an integer, date or truth field: one hash lookup.</summary>
-internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, RuleBucket> rules) : FieldIndex
+internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, IndexEntry> entries, ulong[]? missing) : SingleEntryIndex(field, missing)
 {
-    public override int Field => @field;
+    public override int Entries => entries.Count;
 
-    public override IEnumerable<RuleBucket> Buckets => rules.Values;
+    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
 
-    public override void Collect(Record record, Span<ulong> candidates)
-    {
-        if (!record.Nulls[field] && rules.TryGetValue(record.Int64s[slot], out RuleBucket? bucket))
-        {
-            bucket.Collect(record, candidates);
-        }
-    }
+    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch) =>
+        Apply(!record.Nulls[Field] && entries.TryGetValue(record.Int64s[slot], out IndexEntry? entry) ? entry : null, Missing, candidates, passing);
 }
 
 /// <summary>
@@ -107,20 +151,21 @@ internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<l
 /// points and the gaps between them, and each piece lists the rules whose range covers it. A record finds its piece
 /// by binary search.
 /// </summary>
-internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, RuleMask[] pieces) : FieldIndex
+internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, IndexEntry[] pieces, ulong[]? missing) : SingleEntryIndex(field, missing)
     where T : IComparable<T>
 {
-    public override int Field => @field;
+    public override int Entries => pieces.Length;
 
-    public override IEnumerable<RuleBucket> Buckets => pieces.Select(p => new RuleBucket(p.Rules, null));
+    protected override IEnumerable<RuleMask> Filed => pieces.Select(e => e.Filed);
 
     /// <summary>Gets the sorted distinct bounds.</summary>
     protected T[] Bounds => bounds;
 
-    public override void Collect(Record record, Span<ulong> candidates)
+    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
     {
-        if (record.Nulls[field])
+        if (record.Nulls[Field])
         {
+            Apply(null, Missing, candidates, passing);
             return;
         }
 
@@ -130,7 +175,7 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
             StorageKind.Double => (T)(object)record.Doubles[slot],
             _ => (T)(object)record.Int64s[slot],
         };
-        pieces[PieceOf(value)].OrInto(candidates);
+        Apply(pieces[PieceOf(value)], Missing, candidates, passing);
     }
 
     /// <summary>The piece a record's value falls in (see <see cref="Piece"/>).</summary>
@@ -169,8 +214,8 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
 /// over the bounds as doubles and at most a couple of exact comparisons settle the piece. The double search only
 /// places the value near its piece; the exact comparisons walk to it, so a conversion that rounds cannot misplace it.
 /// </summary>
-internal sealed class DecimalRangeIndex(int field, int slot, decimal[] bounds, RuleMask[] pieces)
-    : RangeIndex<decimal>(field, slot, StorageKind.Decimal, bounds, pieces)
+internal sealed class DecimalRangeIndex(int field, int slot, decimal[] bounds, IndexEntry[] pieces, ulong[]? missing)
+    : RangeIndex<decimal>(field, slot, StorageKind.Decimal, bounds, pieces, missing)
 {
     private readonly double[] _approximations = [.. bounds.Select(b => (double)b)];
 
@@ -211,58 +256,92 @@ internal sealed class DecimalRangeIndex(int field, int slot, decimal[] bounds, R
     }
 }
 
-/// <summary><c>starts_with</c> and <c>LIKE 'p%'</c> on a text field: one lookup per distinct prefix length, without copying.</summary>
-internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDictionary<string, RuleBucket> rules) : FieldIndex
+/// <summary>
+/// An index that may find several entries for one record (prefixes of several lengths, the elements of a list): a
+/// rule passes when any entry found lists it, so its entries hold the passing rules without the others
+/// (<see cref="MultiEntry.Passing"/>) and the index ORs them before it ANDs.
+/// </summary>
+internal abstract class MultiEntryIndex(int field, ulong[]? missing) : FieldIndex
 {
     public override int Field => @field;
 
-    private readonly FrozenDictionary<string, RuleBucket>.AlternateLookup<ReadOnlySpan<char>> _lookup = rules.GetAlternateLookup<ReadOnlySpan<char>>();
+    public override bool Filters => missing is not null;
 
+    /// <summary>Starts a record: with a filter, the rules with no test on the field pass whatever it holds.</summary>
+    protected void Begin(Span<ulong> scratch) => missing?.CopyTo(scratch);
 
-    public override IEnumerable<RuleBucket> Buckets => rules.Values;
-
-    public override void Collect(Record record, Span<ulong> candidates)
+    protected static void Found(MultiEntry entry, Span<ulong> candidates, Span<ulong> scratch)
     {
-        if (record.Strings[slot] is not { } value)
-        {
-            return;
-        }
+        entry.Filed.OrInto(candidates);
+        entry.Passing?.OrInto(scratch);
+    }
 
-        foreach (int length in lengths)
+    protected void End(Span<ulong> passing, Span<ulong> scratch)
+    {
+        if (missing is not null)
         {
-            if (length > value.Length)
-            {
-                break;
-            }
-
-            if (_lookup.TryGetValue(value.AsSpan(0, length), out RuleBucket? bucket))
-            {
-                bucket.Collect(record, candidates);
-            }
+            And(passing, scratch);
+            scratch.Clear();
         }
     }
 }
 
-/// <summary><c>array_contains</c> on a list field: one lookup per distinct element of the record's list.</summary>
-internal sealed class TagIndex(int field, int slot, FrozenDictionary<string, RuleBucket> rules) : FieldIndex
+/// <summary>An entry of a <see cref="MultiEntryIndex"/>: the rules filed under it, and the filtered rules that pass where it is found.</summary>
+internal sealed record MultiEntry(RuleMask Filed, RuleMask? Passing);
+
+/// <summary><c>starts_with</c> and <c>LIKE 'p%'</c> on a text field: one lookup per distinct prefix length, without copying.</summary>
+internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDictionary<string, MultiEntry> entries, ulong[]? missing) : MultiEntryIndex(field, missing)
 {
-    public override int Field => @field;
+    private readonly FrozenDictionary<string, MultiEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public override IEnumerable<RuleBucket> Buckets => rules.Values;
+    public override int Entries => entries.Count;
 
-    public override void Collect(Record record, Span<ulong> candidates)
+    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
+
+    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
     {
-        if (record.Arrays[slot] is not { } values)
+        Begin(scratch);
+        if (record.Strings[slot] is { } value)
         {
-            return;
-        }
-
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (values[i] is { } tag && rules.TryGetValue(tag, out RuleBucket? bucket))
+            foreach (int length in lengths)
             {
-                bucket.Collect(record, candidates);
+                if (length > value.Length)
+                {
+                    break;
+                }
+
+                if (_lookup.TryGetValue(value.AsSpan(0, length), out MultiEntry? entry))
+                {
+                    Found(entry, candidates, scratch);
+                }
             }
         }
+
+        End(passing, scratch);
+    }
+}
+
+/// <summary><c>array_contains</c> on a list field: one lookup per element of the record's list.</summary>
+internal sealed class TagIndex(int field, int slot, TextTable<MultiEntry> entries, ulong[]? missing) : MultiEntryIndex(field, missing)
+{
+    public override int Entries => entries.Count;
+
+    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
+
+    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
+    {
+        Begin(scratch);
+        if (record.Arrays[slot] is { } values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] is { } tag && entries.Find(tag) is { } entry)
+                {
+                    Found(entry, candidates, scratch);
+                }
+            }
+        }
+
+        End(passing, scratch);
     }
 }

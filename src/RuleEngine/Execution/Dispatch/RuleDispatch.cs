@@ -6,30 +6,34 @@ namespace RuleEngine.Execution.Dispatch;
 
 /// <summary>
 /// The compiled rules of a dataset as one dispatch, in the manner of the k-index (Whang et al., "Indexing Boolean
-/// Expressions", VLDB 2009): every test a rule must pass that an index can answer is a key the rule could be filed
-/// under (<see cref="IndexKeys"/>); the rule is filed under its most selective key, measured on a sample of the data
-/// when there is one (<see cref="DispatchStatistics"/>), unless the index it would need costs a record more than it
-/// saves (<see cref="ChooseKeys"/>). A record then evaluates only the rules filed under what it holds — one hash
-/// lookup per equality-indexed field, one binary search per range-indexed field, one lookup per prefix length and
-/// per list element — plus the rules that have no key. Where many rules share a bucket and have other keys, the bucket
-/// is itself a dispatch on those, and so on. Each bucket is a bitset of rule numbers (<see cref="RuleMask"/>), so the
-/// candidates come out in rule order and each once, without sorting; output does not depend on the dispatch, and
-/// nothing is allocated for a record.
+/// Expressions", VLDB 2009): every test a rule must pass that an index can answer is a key (<see cref="IndexKeys"/>).
+/// Each rule is <em>filed</em> under its most selective key, measured on a sample of the data when there is one
+/// (<see cref="DispatchStatistics"/>), unless the index it would need costs a record more than it saves
+/// (<see cref="ChooseKeys"/>); and its other keys make indexes <em>filters</em> where that pays
+/// (<see cref="ChooseFilters"/>). A record looks each indexed field up once — a hash lookup for equality, a binary
+/// search for ranges, one lookup per prefix length and per list element — which marks the rules filed under what it
+/// holds and clears the rules one of whose tests there it fails; its candidates are the rules marked (and those with
+/// no key) that no filter cleared. As in the k-index's counting, a rule of several selective tests is a candidate
+/// about as rarely as all of them pass, not as its best one does. Marks and filters are bitsets of rule numbers,
+/// so the candidates come out in rule order and each once, without sorting; output does not depend on the dispatch,
+/// and nothing is allocated for a record.
 /// </summary>
 internal sealed class RuleDispatch
 {
-    /// <summary>A bucket with at least this many rules is split further on the rules' other keys.</summary>
-    private const int SplitThreshold = 8;
-
     /// <summary>A range index whose pieces would list more rule entries than this is not built; its rules stay unfiled.</summary>
     private const int MaxRangeEntries = 4_000_000;
+
+    /// <summary>An index filters only if its entries' bitsets together hold at most this many words (8 bytes each).</summary>
+    private const long MaxFilterWords = 1L << 21;
 
     /// <summary>Candidates of a rule set this large are marked on the stack; larger ones on a buffer of the heap.</summary>
     private const int MaxStackWords = 512;
 
     private readonly FieldIndex[] _indexes;
+
     private readonly RuleMask _always;
     private readonly int _words;
+    private readonly bool _filters;
 
     private RuleDispatch(FieldIndex[] indexes, int[] always, int ruleCount, int filed, bool measured)
     {
@@ -39,20 +43,33 @@ internal sealed class RuleDispatch
         Unfiled = always.Length;
         Capacity = ruleCount;
         _words = (ruleCount + 63) >> 6;
+        _filters = indexes.Any(i => i.Filters);
         Filed = filed;
     }
 
     /// <summary>Gets the most candidates one record can have: the number of rules (a buffer this long always suffices).</summary>
     public int Capacity { get; }
 
-    /// <summary>Gets how many rules are filed under a key; the others are evaluated on every record.</summary>
+    /// <summary>Gets how many 64-bit words a bitset over the rules takes (see <see cref="CandidateBits"/>).</summary>
+    public int Words => _words;
+
+    /// <summary>Gets what choosing a record's candidates is expected to cost, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond).</summary>
+    public double LookupCostPerRecord { get; private init; }
+
+    /// <summary>Gets how many candidates a record is expected to have, by the selectivities the keys were chosen on.</summary>
+    public double ExpectedCandidates { get; private init; }
+
+    /// <summary>Gets how many rules are filed under a key; the others are evaluated on every record that no filter clears them for.</summary>
     public int Filed { get; }
 
-    /// <summary>Gets how many rules are evaluated on every record.</summary>
+    /// <summary>Gets how many rules are filed under no key.</summary>
     public int Unfiled { get; }
 
-    /// <summary>Gets the fields the dispatch reads to choose candidates, at every level.</summary>
-    public IEnumerable<int> Fields => _indexes.SelectMany(i => i.Buckets.SelectMany(b => b.Split?.Fields ?? []).Prepend(i.Field)).Distinct();
+    /// <summary>Gets the indexes, for description and tests.</summary>
+    public IReadOnlyList<FieldIndex> Indexes => _indexes;
+
+    /// <summary>Gets the fields the dispatch reads to choose candidates.</summary>
+    public IEnumerable<int> Fields => _indexes.Select(i => i.Field).Distinct();
 
     /// <summary>Gets whether keys were chosen by selectivities measured on a sample.</summary>
     public bool Measured { get; }
@@ -66,87 +83,137 @@ internal sealed class RuleDispatch
         return Build(options, layout, statistics, rules.Count);
     }
 
+    /// <summary>An index: the kind of posting it answers and the field.</summary>
+    private readonly record struct IndexId(Type Kind, int Field)
+    {
+        public static IndexId Of(Posting posting) => new(posting.GetType(), posting.Field);
+
+        /// <summary>Gets whether a record may find several entries (prefixes, list elements).</summary>
+        public bool MultiEntry => Kind == typeof(PrefixPosting) || Kind == typeof(TagPosting);
+    }
+
     private static RuleDispatch Build(List<(int Index, List<IndexKey> Keys)> options, RecordLayout layout, DispatchStatistics statistics, int ruleCount)
     {
+        int words = (ruleCount + 63) >> 6;
+        Dictionary<int, IndexKey?> choice = ChooseKeys(options, statistics);
         var always = new List<int>();
-        var remaining = new Dictionary<int, List<IndexKey>>();
-        var filed = new Dictionary<(Type Kind, int Field), List<(int Rule, Posting Posting)>>();
-        var keysOf = options.ToDictionary(o => o.Index, o => o.Keys);
-        foreach ((int index, IndexKey? chosen) in ChooseKeys(options, statistics))
+        var filed = new Dictionary<IndexId, List<(int Rule, Posting Posting)>>();
+        foreach ((int index, IndexKey? chosen) in choice)
         {
             if (chosen is null)
             {
                 always.Add(index);
-                remaining[index] = [];
                 continue;
             }
 
-            remaining[index] = [.. keysOf[index].Where(k => k != chosen)];
             foreach (Posting posting in chosen.Postings)
             {
-                (Type, int) at = (posting.GetType(), posting.Field);
-                if (!filed.TryGetValue(at, out List<(int, Posting)>? list))
+                if (!filed.TryGetValue(IndexId.Of(posting), out List<(int, Posting)>? list))
                 {
-                    filed[at] = list = [];
+                    filed[IndexId.Of(posting)] = list = [];
                 }
 
                 list.Add((index, posting));
             }
         }
 
-        RuleBucket Bucket(IEnumerable<int> bucket)
-        {
-            int[] rules = [.. bucket.Distinct().Order()];
-            return rules.Length >= SplitThreshold && rules.Count(r => remaining[r].Count > 0) >= SplitThreshold / 2
-                ? new RuleBucket([], Build([.. rules.Select(r => (r, remaining[r]))], layout, statistics, ruleCount))
-                : new RuleBucket(rules, null);
-        }
+        var reach = new Dictionary<int, double>();
+        List<(IndexId Id, Dictionary<int, List<IndexKey>> Tests)> filters = ChooseFilters(options, choice, filed.Keys.ToHashSet(), statistics, words, reach);
 
+        IEnumerable<IndexId> order = filed.Keys.Union(filters.Select(f => f.Id)).OrderBy(i => i.Field).ThenBy(i => i.Kind.Name, StringComparer.Ordinal);
         var indexes = new List<FieldIndex>();
-        foreach (((Type kind, int field), List<(int Rule, Posting Posting)> postings) in filed.OrderBy(f => f.Key.Field).ThenBy(f => f.Key.Kind.Name, StringComparer.Ordinal))
+        foreach (IndexId id in order)
         {
-            int slot = layout.Slots[field];
-            if (kind == typeof(TextEquals))
+            List<(int Rule, Posting Posting)> postings = filed.GetValueOrDefault(id) ?? [];
+            Dictionary<int, List<IndexKey>> tests = filters.FirstOrDefault(f => f.Id == id).Tests ?? [];
+            var masks = new PassingMasks(words, tests.Keys);
+            FieldIndex? built = IndexOf(id, layout.Slots[id.Field], postings, tests, masks);
+            if (built is null)
             {
-                var byValue = postings.SelectMany(p => ((TextEquals)p.Posting).Values.Select(v => (Value: v, p.Rule))).GroupBy(p => p.Value, StringComparer.Ordinal);
-                indexes.Add(new TextEqualsIndex(field, slot, byValue.ToFrozenDictionary(g => g.Key, g => Bucket(g.Select(p => p.Rule)), StringComparer.Ordinal)));
-            }
-            else if (kind == typeof(IntegerEquals))
-            {
-                var byValue = postings.SelectMany(p => ((IntegerEquals)p.Posting).Values.Select(v => (Value: v, p.Rule))).GroupBy(p => p.Value);
-                indexes.Add(new IntegerEqualsIndex(field, slot, byValue.ToFrozenDictionary(g => g.Key, g => Bucket(g.Select(p => p.Rule)))));
-            }
-            else if (kind == typeof(PrefixPosting))
-            {
-                var byPrefix = postings.GroupBy(p => ((PrefixPosting)p.Posting).Prefix, StringComparer.Ordinal);
-                int[] lengths = [.. byPrefix.Select(g => g.Key.Length).Distinct().Order()];
-                indexes.Add(new PrefixIndex(field, slot, lengths, byPrefix.ToFrozenDictionary(g => g.Key, g => Bucket(g.Select(p => p.Rule)), StringComparer.Ordinal)));
-            }
-            else if (kind == typeof(TagPosting))
-            {
-                var byTag = postings.GroupBy(p => ((TagPosting)p.Posting).Tag, StringComparer.Ordinal);
-                indexes.Add(new TagIndex(field, slot, byTag.ToFrozenDictionary(g => g.Key, g => Bucket(g.Select(p => p.Rule)), StringComparer.Ordinal)));
-            }
-            else if (Range([.. postings.Select(p => (p.Rule, (RangePosting)p.Posting))], field, slot) is { } range)
-            {
-                indexes.Add(range);
-            }
-            else
-            {
+                // A range index too large to build: its filed rules are evaluated on every record.
                 always.AddRange(postings.Select(p => p.Rule));
+            }
+            else if (postings.Count > 0 || built.Filters)
+            {
+                indexes.Add(built);
             }
         }
 
         int filedCount = options.Count - always.Distinct().Count();
-        return new RuleDispatch([.. indexes], [.. always.Distinct().Order()], ruleCount, filedCount, statistics.Measured);
+        return new RuleDispatch([.. indexes], [.. always.Distinct().Order()], ruleCount, filedCount, statistics.Measured)
+        {
+            LookupCostPerRecord = indexes.Sum(i => LookupCost(i) + (i.Filters ? words * WordCost : 0)),
+            ExpectedCandidates = indexes.Count == 0 ? options.Count : reach.Values.Sum(),
+        };
     }
 
-    /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost"/> (about a nanosecond; measured on the benchmark workloads, where a rule that fails its first test costs 4–8).</summary>
-    private const double RuleCost = 5;
+    /// <summary>
+    /// The index of one field, filing <paramref name="postings"/> and filtering by <paramref name="tests"/> (each rule's
+    /// tests on the field, all of which it must pass); <see langword="null"/> when a range index would be too large.
+    /// </summary>
+    private static FieldIndex? IndexOf(IndexId id, int slot, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks)
+    {
+        if (id.Kind == typeof(TextEquals))
+        {
+            string[] values = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).SelectMany(p => ((TextEquals)p).Values).Distinct(StringComparer.Ordinal)];
+            bool filter = masks.Fit(values.Length + 1);
+            var entries = new TextTable<IndexEntry>([.. values.Select(v => KeyValuePair.Create(v, new IndexEntry(
+                new RuleMask(postings.Where(p => ((TextEquals)p.Posting).Values.Contains(v, StringComparer.Ordinal)).Select(p => p.Rule)),
+                filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => ((TextEquals)p).Values.Contains(v, StringComparer.Ordinal)))).Select(t => t.Key)) : null)))]);
+            return new TextEqualsIndex(id.Field, slot, entries, filter ? masks.Missing : null);
+        }
+
+        if (id.Kind == typeof(IntegerEquals))
+        {
+            long[] values = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).SelectMany(p => ((IntegerEquals)p).Values).Distinct()];
+            bool filter = masks.Fit(values.Length + 1);
+            FrozenDictionary<long, IndexEntry> entries = values.ToFrozenDictionary(
+                v => v,
+                v => new IndexEntry(
+                    new RuleMask(postings.Where(p => ((IntegerEquals)p.Posting).Values.Contains(v)).Select(p => p.Rule)),
+                    filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => ((IntegerEquals)p).Values.Contains(v)))).Select(t => t.Key)) : null));
+            return new IntegerEqualsIndex(id.Field, slot, entries, filter ? masks.Missing : null);
+        }
+
+        if (id.MultiEntry)
+        {
+            // A record may find several entries here, so a rule is filtered by one test on the field (its most
+            // selective, chosen by ChooseFilters), which passes where any entry found lists it.
+            static string Text(Posting p) => p is PrefixPosting prefix ? prefix.Prefix : ((TagPosting)p).Tag;
+            string[] texts = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).Select(Text).Distinct(StringComparer.Ordinal)];
+            bool filter = tests.Count > 0;
+            KeyValuePair<string, MultiEntry>[] entries = [.. texts.Select(t => KeyValuePair.Create(t, new MultiEntry(
+                new RuleMask(postings.Where(p => Text(p.Posting) == t).Select(p => p.Rule)),
+                filter ? new RuleMask(tests.Where(r => r.Value[0].Postings.Any(p => Text(p) == t)).Select(r => r.Key)) : null)))];
+            ulong[]? missing = filter ? masks.Missing : null;
+            return id.Kind == typeof(PrefixPosting)
+                ? new PrefixIndex(id.Field, slot, [.. texts.Select(t => t.Length).Distinct().Order()], entries.ToFrozenDictionary(StringComparer.Ordinal), missing)
+                : new TagIndex(id.Field, slot, new TextTable<MultiEntry>(entries), missing);
+        }
+
+        StorageKind storage = ((RangePosting)(postings.Count > 0 ? postings[0].Posting : tests.First().Value[0].Postings[0])).Storage;
+        return storage switch
+        {
+            StorageKind.Decimal => Range<decimal>(id.Field, slot, storage, postings, tests, masks),
+            StorageKind.Double => Range<double>(id.Field, slot, storage, postings, tests, masks),
+            _ => Range<long>(id.Field, slot, storage, postings, tests, masks),
+        };
+    }
+
+    /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond; measured on the benchmark workloads, where a rule that fails its first test costs 4–8).</summary>
+    private const double RuleCost = 10;
 
     /// <summary>What one lookup in an index of this kind costs a record.</summary>
     private static double LookupCost(Type kind) =>
         kind == typeof(IntegerEquals) ? 10 : kind == typeof(RangePosting) ? 20 : kind == typeof(TagPosting) ? 30 : 20;
+
+    private static double LookupCost(FieldIndex index) => index switch
+    {
+        IntegerEqualsIndex => LookupCost(typeof(IntegerEquals)),
+        TagIndex => LookupCost(typeof(TagPosting)),
+        TextEqualsIndex or PrefixIndex => LookupCost(typeof(TextEquals)),
+        _ => LookupCost(typeof(RangePosting)),
+    };
 
     /// <summary>
     /// Each rule's key (<see langword="null"/>: evaluated on every record). First each rule takes its most selective
@@ -187,59 +254,223 @@ internal sealed class RuleDispatch
         return choice;
     }
 
-    /// <summary>The range index of one field, or <see langword="null"/> when its pieces would list too many entries.</summary>
-    private static FieldIndex? Range((int Rule, RangePosting Posting)[] postings, int field, int slot)
-    {
-        StorageKind storage = postings[0].Posting.Storage;
-        return storage switch
-        {
-            StorageKind.Decimal => Range<decimal>(postings, field, slot, storage),
-            StorageKind.Double => Range<double>(postings, field, slot, storage),
-            _ => Range<long>(postings, field, slot, storage),
-        };
-    }
+    /// <summary>What ANDing one word of a filter into a record's passing set costs, in the units of <see cref="LookupCost(Type)"/>.</summary>
+    private const double WordCost = 0.5;
 
-    private static RangeIndex<T>? Range<T>((int Rule, RangePosting Posting)[] postings, int field, int slot, StorageKind storage)
-        where T : IComparable<T>
+    /// <summary>
+    /// The indexes that filter, and by which tests of which rules. A rule's tests are its keys other than the one it is
+    /// filed under whose postings all fall in one index (an <c>OR</c> across fields filters nothing). Greedily, the
+    /// index that saves the most candidate evaluations per record beyond its cost is taken, until none saves: a rule
+    /// is a candidate as often as its filed key and the filters taken so far pass it (tests taken as independent), an
+    /// index already built for filing costs only its words, any other a lookup too.
+    /// </summary>
+    private static List<(IndexId Id, Dictionary<int, List<IndexKey>> Tests)> ChooseFilters(List<(int Index, List<IndexKey> Keys)> options, Dictionary<int, IndexKey?> choice, HashSet<IndexId> filed, DispatchStatistics statistics, int words, Dictionary<int, double> reach)
     {
-        T[] bounds = [.. postings.SelectMany(p => new[] { p.Posting.Low, p.Posting.High }).OfType<T>().Distinct().Order()];
-        var spans = new List<(int Rule, int First, int Last)>();
-        long entries = 0;
-        foreach ((int rule, RangePosting posting) in postings)
+        var tests = new Dictionary<IndexId, Dictionary<int, List<IndexKey>>>();
+        foreach ((int rule, List<IndexKey> keys) in options)
         {
-            int first = posting.Low is T low ? RangeIndex<T>.Piece(bounds, low) + (posting.LowInclusive ? 0 : 1) : 0;
-            int last = posting.High is T high ? RangeIndex<T>.Piece(bounds, high) - (posting.HighInclusive ? 0 : 1) : 2 * bounds.Length;
-            if (first <= last)
+            foreach (IndexKey key in keys)
             {
-                // A range no value can be in leaves its rule filed nowhere: no record can make it TRUE.
-                spans.Add((rule, first, last));
-                entries += last - first + 1;
+                IndexId id = IndexId.Of(key.Postings[0]);
+                if (key == choice[rule] || !key.Postings.All(p => IndexId.Of(p) == id))
+                {
+                    continue;
+                }
+
+                if (!tests.TryGetValue(id, out Dictionary<int, List<IndexKey>>? byRule))
+                {
+                    tests[id] = byRule = [];
+                }
+
+                if (!byRule.TryGetValue(rule, out List<IndexKey>? list))
+                {
+                    byRule[rule] = list = [];
+                }
+
+                list.Add(key);
             }
         }
 
-        if (entries > MaxRangeEntries)
+        foreach ((IndexId id, Dictionary<int, List<IndexKey>> byRule) in tests.Where(t => t.Key.MultiEntry))
+        {
+            foreach (int rule in byRule.Keys.ToList())
+            {
+                byRule[rule] = [byRule[rule].OrderBy(statistics.Selectivity).First()];
+            }
+        }
+
+        double Passes(List<IndexKey> keys) => keys.Aggregate(1.0, (share, key) => share * statistics.Selectivity(key));
+        foreach ((int rule, _) in options)
+        {
+            reach[rule] = choice[rule] is { } key ? statistics.Selectivity(key) : 1.0;
+        }
+
+        var chosen = new List<(IndexId Id, Dictionary<int, List<IndexKey>> Tests)>();
+        while (true)
+        {
+            IndexId? best = null;
+            double bestGain = 0;
+            foreach ((IndexId id, Dictionary<int, List<IndexKey>> byRule) in tests)
+            {
+                if (chosen.Exists(c => c.Id == id))
+                {
+                    continue;
+                }
+
+                double saved = byRule.Sum(t => reach[t.Key] * (1 - Passes(t.Value)) * RuleCost);
+                double cost = (words * WordCost * (id.MultiEntry ? 2 : 1)) + (filed.Contains(id) ? 0 : LookupCost(id.Kind));
+                if (saved - cost > bestGain)
+                {
+                    (best, bestGain) = (id, saved - cost);
+                }
+            }
+
+            if (best is not { } taken)
+            {
+                return chosen;
+            }
+
+            chosen.Add((taken, tests[taken]));
+            foreach ((int rule, List<IndexKey> keys) in tests[taken])
+            {
+                reach[rule] *= Passes(keys);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The whole-bitset passing sets of one filtering index: a rule with no test on the field passes everywhere; the
+    /// others where their tests pass. Equal sets are one array.
+    /// </summary>
+    private sealed class PassingMasks
+    {
+        private readonly int _words;
+        private readonly ulong[] _missing;
+        private readonly Dictionary<string, ulong[]> _distinct = new(StringComparer.Ordinal);
+
+        public PassingMasks(int words, IEnumerable<int> filtered)
+        {
+            _words = words;
+            _missing = new ulong[words];
+            Array.Fill(_missing, ulong.MaxValue);
+            foreach (int rule in filtered)
+            {
+                _missing[rule >> 6] &= ~(1UL << (rule & 63));
+            }
+
+            _missing = Intern(_missing);
+        }
+
+        /// <summary>Gets the rules that pass where a record has no entry (a NULL, a value no test names).</summary>
+        public ulong[] Missing => _missing;
+
+        /// <summary>Whether an index of this many entries may filter (see <see cref="MaxFilterWords"/>).</summary>
+        public bool Fit(long entries) => entries * _words <= MaxFilterWords;
+
+        /// <summary>The passing set where <paramref name="passing"/> of the filtered rules pass; <see langword="null"/> when every rule does.</summary>
+        public ulong[]? Passing(IEnumerable<int> passing)
+        {
+            ulong[] mask = (ulong[])_missing.Clone();
+            foreach (int rule in passing)
+            {
+                mask[rule >> 6] |= 1UL << (rule & 63);
+            }
+
+            return Array.TrueForAll(mask, w => w == ulong.MaxValue) ? null : Intern(mask);
+        }
+
+        private ulong[] Intern(ulong[] mask)
+        {
+            string key = Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(mask.AsSpan()));
+            if (!_distinct.TryGetValue(key, out ulong[]? existing))
+            {
+                _distinct[key] = existing = mask;
+            }
+
+            return existing;
+        }
+    }
+
+    /// <summary>
+    /// The range index of one field, or <see langword="null"/> when its pieces would list too many filed entries. The
+    /// bounds of every range filed or tested here cut the line into pieces; a piece lists the rules filed under a
+    /// range that covers it, and passes the rules all of whose tests here cover it.
+    /// </summary>
+    private static RangeIndex<T>? Range<T>(int field, int slot, StorageKind storage, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks)
+        where T : IComparable<T>
+    {
+        IEnumerable<RangePosting> all = postings.Select(p => (RangePosting)p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings).Cast<RangePosting>());
+        T[] bounds = [.. all.SelectMany(p => new[] { p.Low, p.High }).OfType<T>().Distinct().Order()];
+        int pieceCount = (2 * bounds.Length) + 1;
+        (int First, int Last) Span(RangePosting posting) =>
+            (posting.Low is T low ? RangeIndex<T>.Piece(bounds, low) + (posting.LowInclusive ? 0 : 1) : 0,
+             posting.High is T high ? RangeIndex<T>.Piece(bounds, high) - (posting.HighInclusive ? 0 : 1) : pieceCount - 1);
+
+        // A range no value can be in (first > last) leaves its rule filed nowhere: no record can make it TRUE.
+        var filedSpans = postings.Select(p => (p.Rule, Span: Span((RangePosting)p.Posting))).Where(s => s.Span.First <= s.Span.Last).ToList();
+        if (filedSpans.Sum(s => (long)(s.Span.Last - s.Span.First + 1)) > MaxRangeEntries)
         {
             return null;
         }
 
-        var pieces = new List<int>[(2 * bounds.Length) + 1];
-        for (int p = 0; p < pieces.Length; p++)
+        var filedAt = new List<int>[pieceCount];
+        for (int p = 0; p < pieceCount; p++)
         {
-            pieces[p] = [];
+            filedAt[p] = [];
         }
 
-        foreach ((int rule, int first, int last) in spans.OrderBy(s => s.Rule))
+        foreach ((int rule, (int first, int last)) in filedSpans.OrderBy(s => s.Rule))
         {
             for (int p = first; p <= last; p++)
             {
-                pieces[p].Add(rule);
+                filedAt[p].Add(rule);
             }
         }
 
-        RuleMask[] masks = [.. pieces.Select(p => new RuleMask(p))];
+        // Where each tested rule passes: every one of its tests on the field covers the piece (a test of an OR of
+        // ranges covers it when any of them does).
+        bool filter = tests.Count > 0 && masks.Fit(pieceCount);
+        var passingAt = new List<int>[filter ? pieceCount : 0];
+        for (int p = 0; p < passingAt.Length; p++)
+        {
+            passingAt[p] = [];
+        }
+
+        foreach ((int rule, List<IndexKey> keys) in tests.Where(_ => filter).OrderBy(t => t.Key))
+        {
+            var covered = new int[pieceCount];
+            foreach (IndexKey key in keys)
+            {
+                var byKey = new bool[pieceCount];
+                foreach (RangePosting posting in key.Postings.Cast<RangePosting>())
+                {
+                    (int first, int last) = Span(posting);
+                    for (int p = first; p <= last; p++)
+                    {
+                        byKey[p] = true;
+                    }
+                }
+
+                for (int p = 0; p < pieceCount; p++)
+                {
+                    covered[p] += byKey[p] ? 1 : 0;
+                }
+            }
+
+            for (int p = 0; p < pieceCount; p++)
+            {
+                if (covered[p] == keys.Count)
+                {
+                    passingAt[p].Add(rule);
+                }
+            }
+        }
+
+        IndexEntry[] pieces = [.. Enumerable.Range(0, pieceCount).Select(p => new IndexEntry(new RuleMask(filedAt[p]), filter ? masks.Passing(passingAt[p]) : null))];
+        ulong[]? missing = filter ? masks.Missing : null;
         return storage == StorageKind.Decimal
-            ? (RangeIndex<T>)(object)new DecimalRangeIndex(field, slot, (decimal[])(object)bounds, masks)
-            : new RangeIndex<T>(field, slot, storage, bounds, masks);
+            ? (RangeIndex<T>)(object)new DecimalRangeIndex(field, slot, (decimal[])(object)bounds, pieces, missing)
+            : new RangeIndex<T>(field, slot, storage, bounds, pieces, missing);
     }
 
     /// <summary>Writes the indexes of the rules the record may match, in rule order and each once, into <paramref name="buffer"/> (at least <see cref="Capacity"/> long); returns how many.</summary>
@@ -253,28 +484,48 @@ internal sealed class RuleDispatch
             return rules.Length;
         }
 
-        Span<ulong> marked = _words <= MaxStackWords ? stackalloc ulong[_words] : new ulong[_words];
-        marked.Clear();
-        Collect(record, marked);
+        Span<ulong> bits = _words <= MaxStackWords ? stackalloc ulong[_words] : new ulong[_words];
+        CandidateBits(record, bits);
         int count = 0;
-        for (int word = 0; word < marked.Length; word++)
+        for (int word = 0; word < bits.Length; word++)
         {
-            for (ulong bits = marked[word]; bits != 0; bits &= bits - 1)
+            for (ulong set = bits[word]; set != 0; set &= set - 1)
             {
-                buffer[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+                buffer[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(set);
             }
         }
 
         return count;
     }
 
-    /// <summary>Marks the candidates of this dispatch in <paramref name="candidates"/>.</summary>
-    internal void Collect(Record record, Span<ulong> candidates)
+    /// <summary>Sets bit <c>r % 64</c> of word <c>r / 64</c> of <paramref name="bits"/> (<see cref="Words"/> long) for each rule the record may match, and clears the others.</summary>
+    public void CandidateBits(Record record, Span<ulong> bits)
     {
-        _always.OrInto(candidates);
-        foreach (FieldIndex index in _indexes)
+        int words = _words;
+        bits.Clear();
+        _always.OrInto(bits);
+        if (_indexes.Length == 0)
         {
-            index.Collect(record, candidates);
+            return;
+        }
+
+        Span<ulong> space = words <= MaxStackWords ? stackalloc ulong[2 * words] : new ulong[2 * words];
+        Span<ulong> passing = space[..words];
+        Span<ulong> scratch = space[words..];
+        scratch.Clear();
+        passing.Fill(ulong.MaxValue);
+        FieldIndex[] indexes = _indexes;
+        for (int i = 0; i < indexes.Length; i++)
+        {
+            indexes[i].Collect(record, bits, passing, scratch);
+        }
+
+        if (_filters)
+        {
+            for (int word = 0; word < words; word++)
+            {
+                bits[word] &= passing[word];
+            }
         }
     }
 }

@@ -1,0 +1,141 @@
+namespace RuleEngine.Execution.Dispatch;
+
+/// <summary>
+/// A read-only hash table from the few dozen texts an index names (causes, courts, regions) to its entries, built for
+/// the one lookup per record and field that the dispatch makes. The hash reads only the length and two characters
+/// (positions chosen at build, from either end, so that the names spread), and a slot is confirmed by an ordinal
+/// comparison of the whole text: the answer is exact whatever the hash does, and a lookup costs a handful of
+/// nanoseconds instead of hashing every character. When no choice of positions spreads the names, every character is
+/// hashed.
+/// </summary>
+/// <typeparam name="TValue">The entry type.</typeparam>
+internal sealed class TextTable<TValue>
+    where TValue : class
+{
+    /// <summary>Positions tried: a non-negative number counts from the start, a negative one from the end (-1 is the last character).</summary>
+    private static readonly (int First, int Second)[] Choices =
+        [(-1, -2), (-1, 0), (-1, -3), (0, 1), (-2, -3), (-1, 1), (0, -2), (1, 2), (-1, -4), (2, -2)];
+
+    private readonly string?[] _keys;
+    private readonly TValue?[] _values;
+    private readonly int _mask;
+    private readonly int _first;
+    private readonly int _second;
+    private readonly bool _whole;
+
+    public TextTable(IReadOnlyCollection<KeyValuePair<string, TValue>> entries)
+    {
+        Count = entries.Count;
+        int size = 8;
+        while (size < 2 * entries.Count)
+        {
+            size <<= 1;
+        }
+
+        _mask = size - 1;
+        _keys = new string?[size];
+        _values = new TValue?[size];
+
+        // The positions whose hash leaves the fewest names out of their own slot.
+        int best = int.MaxValue;
+        foreach ((int first, int second) in Choices)
+        {
+            int displaced = Displaced(entries, first, second, whole: false);
+            if (displaced < best)
+            {
+                (best, _first, _second) = (displaced, first, second);
+            }
+        }
+
+        // A table half full leaves about a fifth of the names displaced by chance; half of them displaced is the positions failing.
+        _whole = best > entries.Count / 2 && Displaced(entries, 0, 0, whole: true) < best;
+        foreach ((string key, TValue value) in entries)
+        {
+            int slot = Slot(key);
+            while (_keys[slot] is not null)
+            {
+                slot = (slot + 1) & _mask;
+            }
+
+            _keys[slot] = key;
+            _values[slot] = value;
+        }
+    }
+
+    /// <summary>Gets how many texts the table holds.</summary>
+    public int Count { get; }
+
+    /// <summary>Gets whether every character is hashed (no two positions spread the names), for tests.</summary>
+    public bool HashesWholeText => _whole;
+
+    /// <summary>Gets the entries, for description and tests.</summary>
+    public IEnumerable<TValue> Values => _values.Where(v => v is not null)!;
+
+    /// <summary>Finds the entry of <paramref name="text"/>, or <see langword="null"/>.</summary>
+    public TValue? Find(string text)
+    {
+        string?[] keys = _keys;
+        for (int slot = Slot(text); keys[slot] is { } key; slot = (slot + 1) & _mask)
+        {
+            if (string.Equals(key, text, StringComparison.Ordinal))
+            {
+                return _values[slot];
+            }
+        }
+
+        return null;
+    }
+
+    private int Slot(string text) => (int)(_whole ? Whole(text) : Hash(text, _first, _second)) & _mask;
+
+    private int Displaced(IReadOnlyCollection<KeyValuePair<string, TValue>> entries, int first, int second, bool whole)
+    {
+        var taken = new bool[_mask + 1];
+        int displaced = 0;
+        foreach (string key in entries.Select(e => e.Key))
+        {
+            int slot = (int)(whole ? Whole(key) : Hash(key, first, second)) & _mask;
+            if (taken[slot])
+            {
+                displaced++;
+                while (taken[slot])
+                {
+                    slot = (slot + 1) & _mask;
+                }
+            }
+
+            taken[slot] = true;
+        }
+
+        return displaced;
+    }
+
+    private static uint Hash(string text, int first, int second)
+    {
+        int length = text.Length;
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        uint hash = (uint)length * 0x9E3779B1u;
+        hash = (hash ^ At(text, first)) * 0x85EBCA77u;
+        hash = (hash ^ At(text, second)) * 0xC2B2AE3Du;
+        return hash ^ (hash >> 15);
+    }
+
+    /// <summary>The character at a position counted from the start (0, 1, …) or the end (-1, -2, …), clamped to the text.</summary>
+    private static char At(string text, int position) =>
+        text[position >= 0 ? Math.Min(position, text.Length - 1) : Math.Max(text.Length + position, 0)];
+
+    private static uint Whole(string text)
+    {
+        uint hash = 0x9E3779B1u;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 0x85EBCA77u;
+        }
+
+        return hash ^ (hash >> 15);
+    }
+}
