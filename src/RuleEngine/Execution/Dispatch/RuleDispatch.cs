@@ -30,7 +30,6 @@ internal sealed class RuleDispatch
     private const int MaxStackWords = 512;
 
     private readonly FieldIndex[] _indexes;
-
     private readonly RuleMask _always;
     private readonly int _words;
     private readonly bool _filters;
@@ -49,9 +48,6 @@ internal sealed class RuleDispatch
 
     /// <summary>Gets the most candidates one record can have: the number of rules (a buffer this long always suffices).</summary>
     public int Capacity { get; }
-
-    /// <summary>Gets how many 64-bit words a bitset over the rules takes (see <see cref="CandidateBits"/>).</summary>
-    public int Words => _words;
 
     /// <summary>Gets what choosing a record's candidates is expected to cost, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond).</summary>
     public double LookupCostPerRecord { get; private init; }
@@ -156,7 +152,7 @@ internal sealed class RuleDispatch
         if (id.Kind == typeof(TextEquals))
         {
             string[] values = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).SelectMany(p => ((TextEquals)p).Values).Distinct(StringComparer.Ordinal)];
-            bool filter = masks.Fit(values.Length + 1);
+            bool filter = tests.Count > 0 && masks.Fit(values.Length + 1);
             var entries = new TextTable<IndexEntry>([.. values.Select(v => KeyValuePair.Create(v, new IndexEntry(
                 new RuleMask(postings.Where(p => ((TextEquals)p.Posting).Values.Contains(v, StringComparer.Ordinal)).Select(p => p.Rule)),
                 filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => ((TextEquals)p).Values.Contains(v, StringComparer.Ordinal)))).Select(t => t.Key)) : null)))]);
@@ -166,7 +162,7 @@ internal sealed class RuleDispatch
         if (id.Kind == typeof(IntegerEquals))
         {
             long[] values = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).SelectMany(p => ((IntegerEquals)p).Values).Distinct()];
-            bool filter = masks.Fit(values.Length + 1);
+            bool filter = tests.Count > 0 && masks.Fit(values.Length + 1);
             FrozenDictionary<long, IndexEntry> entries = values.ToFrozenDictionary(
                 v => v,
                 v => new IndexEntry(
@@ -257,12 +253,16 @@ internal sealed class RuleDispatch
     /// <summary>What ANDing one word of a filter into a record's passing set costs, in the units of <see cref="LookupCost(Type)"/>.</summary>
     private const double WordCost = 0.5;
 
+    /// <summary>What filtering at all costs a record: a passing set to fill and to AND with the marked rules.</summary>
+    private const double FilteringCost = 10;
+
     /// <summary>
     /// The indexes that filter, and by which tests of which rules. A rule's tests are its keys other than the one it is
     /// filed under whose postings all fall in one index (an <c>OR</c> across fields filters nothing). Greedily, the
     /// index that saves the most candidate evaluations per record beyond its cost is taken, until none saves: a rule
     /// is a candidate as often as its filed key and the filters taken so far pass it (tests taken as independent), an
-    /// index already built for filing costs only its words, any other a lookup too.
+    /// index already built for filing costs only its words, any other a lookup too; and the filters together must save
+    /// what keeping a passing set costs a record.
     /// </summary>
     private static List<(IndexId Id, Dictionary<int, List<IndexKey>> Tests)> ChooseFilters(List<(int Index, List<IndexKey> Keys)> options, Dictionary<int, IndexKey?> choice, HashSet<IndexId> filed, DispatchStatistics statistics, int words, Dictionary<int, double> reach)
     {
@@ -306,6 +306,7 @@ internal sealed class RuleDispatch
         }
 
         var chosen = new List<(IndexId Id, Dictionary<int, List<IndexKey>> Tests)>();
+        double total = 0;
         while (true)
         {
             IndexId? best = null;
@@ -327,8 +328,21 @@ internal sealed class RuleDispatch
 
             if (best is not { } taken)
             {
-                return chosen;
+                if (total >= FilteringCost)
+                {
+                    return chosen;
+                }
+
+                // Filtering at all does not pay: candidates are as filing alone leaves them.
+                foreach ((int rule, _) in options)
+                {
+                    reach[rule] = choice[rule] is { } key ? statistics.Selectivity(key) : 1.0;
+                }
+
+                return [];
             }
+
+            total += bestGain;
 
             chosen.Add((taken, tests[taken]));
             foreach ((int rule, List<IndexKey> keys) in tests[taken])
@@ -476,7 +490,8 @@ internal sealed class RuleDispatch
     /// <summary>Writes the indexes of the rules the record may match, in rule order and each once, into <paramref name="buffer"/> (at least <see cref="Capacity"/> long); returns how many.</summary>
     public int Candidates(Record record, Span<int> buffer)
     {
-        if (_indexes.Length == 0)
+        FieldIndex[] indexes = _indexes;
+        if (indexes.Length == 0)
         {
             // Nothing is indexed (a rule or two, or rules no index can answer): every rule is a candidate.
             int[] rules = _always.Rules;
@@ -484,48 +499,35 @@ internal sealed class RuleDispatch
             return rules.Length;
         }
 
-        Span<ulong> bits = _words <= MaxStackWords ? stackalloc ulong[_words] : new ulong[_words];
-        CandidateBits(record, bits);
-        int count = 0;
-        for (int word = 0; word < bits.Length; word++)
+        // Marked rules, passing rules and a scratch set for indexes that find several entries, one bitset each.
+        int words = _words;
+        Span<ulong> space = words <= MaxStackWords ? stackalloc ulong[3 * words] : new ulong[3 * words];
+        Span<ulong> marked = space[..words];
+        Span<ulong> passing = space.Slice(words, words);
+        Span<ulong> scratch = space[(2 * words)..];
+        marked.Clear();
+        if (_filters)
         {
-            for (ulong set = bits[word]; set != 0; set &= set - 1)
+            passing.Fill(ulong.MaxValue);
+            scratch.Clear();
+        }
+
+        _always.OrInto(marked);
+        for (int i = 0; i < indexes.Length; i++)
+        {
+            indexes[i].Collect(record, marked, passing, scratch);
+        }
+
+        int count = 0;
+        for (int word = 0; word < words; word++)
+        {
+            ulong bits = _filters ? marked[word] & passing[word] : marked[word];
+            for (; bits != 0; bits &= bits - 1)
             {
-                buffer[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(set);
+                buffer[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
             }
         }
 
         return count;
-    }
-
-    /// <summary>Sets bit <c>r % 64</c> of word <c>r / 64</c> of <paramref name="bits"/> (<see cref="Words"/> long) for each rule the record may match, and clears the others.</summary>
-    public void CandidateBits(Record record, Span<ulong> bits)
-    {
-        int words = _words;
-        bits.Clear();
-        _always.OrInto(bits);
-        if (_indexes.Length == 0)
-        {
-            return;
-        }
-
-        Span<ulong> space = words <= MaxStackWords ? stackalloc ulong[2 * words] : new ulong[2 * words];
-        Span<ulong> passing = space[..words];
-        Span<ulong> scratch = space[words..];
-        scratch.Clear();
-        passing.Fill(ulong.MaxValue);
-        FieldIndex[] indexes = _indexes;
-        for (int i = 0; i < indexes.Length; i++)
-        {
-            indexes[i].Collect(record, bits, passing, scratch);
-        }
-
-        if (_filters)
-        {
-            for (int word = 0; word < words; word++)
-            {
-                bits[word] &= passing[word];
-            }
-        }
     }
 }

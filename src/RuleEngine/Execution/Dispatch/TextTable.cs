@@ -17,6 +17,7 @@ internal sealed class TextTable<TValue>
         [(-1, -2), (-1, 0), (-1, -3), (0, 1), (-2, -3), (-1, 1), (0, -2), (1, 2), (-1, -4), (2, -2)];
 
     private readonly string?[] _keys;
+    private readonly uint[] _hashes;
     private readonly TValue?[] _values;
     private readonly int _mask;
     private readonly int _first;
@@ -26,14 +27,16 @@ internal sealed class TextTable<TValue>
     public TextTable(IReadOnlyCollection<KeyValuePair<string, TValue>> entries)
     {
         Count = entries.Count;
-        int size = 8;
-        while (size < 2 * entries.Count)
+        // A quarter full: a text that is not there (most records' values) usually meets an empty slot at once.
+        int size = 16;
+        while (size < 4 * entries.Count)
         {
             size <<= 1;
         }
 
         _mask = size - 1;
         _keys = new string?[size];
+        _hashes = new uint[size];
         _values = new TValue?[size];
 
         // The positions whose hash leaves the fewest names out of their own slot.
@@ -51,13 +54,15 @@ internal sealed class TextTable<TValue>
         _whole = best > entries.Count / 2 && Displaced(entries, 0, 0, whole: true) < best;
         foreach ((string key, TValue value) in entries)
         {
-            int slot = Slot(key);
+            uint hash = HashOf(key);
+            int slot = (int)hash & _mask;
             while (_keys[slot] is not null)
             {
                 slot = (slot + 1) & _mask;
             }
 
             _keys[slot] = key;
+            _hashes[slot] = hash;
             _values[slot] = value;
         }
     }
@@ -75,9 +80,11 @@ internal sealed class TextTable<TValue>
     public TValue? Find(string text)
     {
         string?[] keys = _keys;
-        for (int slot = Slot(text); keys[slot] is { } key; slot = (slot + 1) & _mask)
+        uint hash = HashOf(text);
+        for (int slot = (int)hash & _mask; keys[slot] is { } key; slot = (slot + 1) & _mask)
         {
-            if (string.Equals(key, text, StringComparison.Ordinal))
+            // The whole hash first: a text that is not there is told apart without reading its characters again.
+            if (_hashes[slot] == hash && string.Equals(key, text, StringComparison.Ordinal))
             {
                 return _values[slot];
             }
@@ -86,7 +93,7 @@ internal sealed class TextTable<TValue>
         return null;
     }
 
-    private int Slot(string text) => (int)(_whole ? Whole(text) : Hash(text, _first, _second)) & _mask;
+    private uint HashOf(string text) => _whole ? Whole(text) : Hash(text, _first, _second);
 
     private int Displaced(IReadOnlyCollection<KeyValuePair<string, TValue>> entries, int first, int second, bool whole)
     {
