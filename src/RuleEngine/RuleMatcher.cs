@@ -202,8 +202,8 @@ public sealed class RuleMatcher<T>
 
     private State CreateState(RuleDispatch dispatch)
     {
-        // Plain conditions (no scripts), few enough, that the index narrows too little to pay for its lookups:
-        // evaluated together, 64 to a method.
+        // Plain conditions (no scripts), not too many, and an index that narrows too little to pay for its lookups
+        // (by its own estimate): every rule is evaluated, 64 to a method.
         Func<T, ulong>[]? masks = null;
         if (_predicates.Length <= MaxMaskedRules && !_needsRecord.Contains(true)
             && (dispatch.Filed == 0 || _predicates.Length * MaskedRuleCost <= dispatch.LookupCostPerRecord + (dispatch.ExpectedCandidates * CandidateCost)))
