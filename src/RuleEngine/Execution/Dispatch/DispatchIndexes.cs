@@ -15,9 +15,6 @@ internal abstract class FieldIndex
     /// <summary>Gets the field the index reads.</summary>
     public abstract int Field { get; }
 
-    /// <summary>Gets how many entries (values, prefixes, tags or pieces of the line) the index holds, for description and tests.</summary>
-    public abstract int Entries { get; }
-
     /// <summary>Gets whether the index also filters (clears the rules whose tests here the record fails).</summary>
     public abstract bool Filters { get; }
 
@@ -127,8 +124,6 @@ internal abstract class SingleEntryIndex(int field, ulong[]? missing) : FieldInd
 /// <summary>Equality and <c>IN</c> on a text field: one hash lookup.</summary>
 internal sealed class TextEqualsIndex(int field, int slot, TextTable<IndexEntry> entries, ulong[]? missing) : SingleEntryIndex(field, missing)
 {
-    public override int Entries => entries.Count;
-
     protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
 
     public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch) =>
@@ -138,8 +133,6 @@ internal sealed class TextEqualsIndex(int field, int slot, TextTable<IndexEntry>
 /// <summary>Equality and <c>IN</c> on an integer, date or truth field: one hash lookup.</summary>
 internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, IndexEntry> entries, ulong[]? missing) : SingleEntryIndex(field, missing)
 {
-    public override int Entries => entries.Count;
-
     protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
 
     public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch) =>
@@ -154,8 +147,6 @@ internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<l
 internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, IndexEntry[] pieces, ulong[]? missing) : SingleEntryIndex(field, missing)
     where T : IComparable<T>
 {
-    public override int Entries => pieces.Length;
-
     protected override IEnumerable<RuleMask> Filed => pieces.Select(e => e.Filed);
 
     /// <summary>Gets the sorted distinct bounds.</summary>
@@ -294,8 +285,6 @@ internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDict
 {
     private readonly FrozenDictionary<string, MultiEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public override int Entries => entries.Count;
-
     protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
 
     public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
@@ -324,8 +313,6 @@ internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDict
 /// <summary><c>array_contains</c> on a list field: one lookup per element of the record's list.</summary>
 internal sealed class TagIndex(int field, int slot, TextTable<MultiEntry> entries, ulong[]? missing) : MultiEntryIndex(field, missing)
 {
-    public override int Entries => entries.Count;
-
     protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
 
     public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)

@@ -300,10 +300,15 @@ internal sealed class RuleDispatch
         }
 
         double Passes(List<IndexKey> keys) => keys.Aggregate(1.0, (share, key) => share * statistics.Selectivity(key));
-        foreach ((int rule, _) in options)
+        void Unfiltered()
         {
-            reach[rule] = choice[rule] is { } key ? statistics.Selectivity(key) : 1.0;
+            foreach ((int rule, _) in options)
+            {
+                reach[rule] = choice[rule] is { } key ? statistics.Selectivity(key) : 1.0;
+            }
         }
+
+        Unfiltered();
 
         var chosen = new List<(IndexId Id, Dictionary<int, List<IndexKey>> Tests)>();
         double total = 0;
@@ -334,16 +339,11 @@ internal sealed class RuleDispatch
                 }
 
                 // Filtering at all does not pay: candidates are as filing alone leaves them.
-                foreach ((int rule, _) in options)
-                {
-                    reach[rule] = choice[rule] is { } key ? statistics.Selectivity(key) : 1.0;
-                }
-
+                Unfiltered();
                 return [];
             }
 
             total += bestGain;
-
             chosen.Add((taken, tests[taken]));
             foreach ((int rule, List<IndexKey> keys) in tests[taken])
             {
