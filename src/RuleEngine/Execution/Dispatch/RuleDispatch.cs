@@ -149,26 +149,17 @@ internal sealed class RuleDispatch
     /// </summary>
     private static FieldIndex? IndexOf(IndexId id, int slot, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks)
     {
+        IEnumerable<Posting> all = postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings));
         if (id.Kind == typeof(TextEquals))
         {
-            string[] values = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).SelectMany(p => ((TextEquals)p).Values).Distinct(StringComparer.Ordinal)];
-            bool filter = tests.Count > 0 && masks.Fit(values.Length + 1);
-            var entries = new TextTable<IndexEntry>([.. values.Select(v => KeyValuePair.Create(v, new IndexEntry(
-                new RuleMask(postings.Where(p => ((TextEquals)p.Posting).Values.Contains(v, StringComparer.Ordinal)).Select(p => p.Rule)),
-                filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => ((TextEquals)p).Values.Contains(v, StringComparer.Ordinal)))).Select(t => t.Key)) : null)))]);
-            return new TextEqualsIndex(id.Field, slot, entries, filter ? masks.Missing : null);
+            (string Value, IndexEntry Entry)[] entries = EqualityEntries(all, postings, tests, masks, p => ((TextEquals)p).Values, StringComparer.Ordinal, out ulong[]? missing);
+            return new TextEqualsIndex(id.Field, slot, new TextTable<IndexEntry>([.. entries.Select(e => KeyValuePair.Create(e.Value, e.Entry))]), missing);
         }
 
         if (id.Kind == typeof(IntegerEquals))
         {
-            long[] values = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).SelectMany(p => ((IntegerEquals)p).Values).Distinct()];
-            bool filter = tests.Count > 0 && masks.Fit(values.Length + 1);
-            FrozenDictionary<long, IndexEntry> entries = values.ToFrozenDictionary(
-                v => v,
-                v => new IndexEntry(
-                    new RuleMask(postings.Where(p => ((IntegerEquals)p.Posting).Values.Contains(v)).Select(p => p.Rule)),
-                    filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => ((IntegerEquals)p).Values.Contains(v)))).Select(t => t.Key)) : null));
-            return new IntegerEqualsIndex(id.Field, slot, entries, filter ? masks.Missing : null);
+            (long Value, IndexEntry Entry)[] entries = EqualityEntries(all, postings, tests, masks, p => ((IntegerEquals)p).Values, EqualityComparer<long>.Default, out ulong[]? missing);
+            return new IntegerEqualsIndex(id.Field, slot, entries.ToFrozenDictionary(e => e.Value, e => e.Entry), missing);
         }
 
         if (id.MultiEntry)
@@ -176,7 +167,7 @@ internal sealed class RuleDispatch
             // A record may find several entries here, so a rule is filtered by one test on the field (its most
             // selective, chosen by ChooseFilters), which passes where any entry found lists it.
             static string Text(Posting p) => p is PrefixPosting prefix ? prefix.Prefix : ((TagPosting)p).Tag;
-            string[] texts = [.. postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings)).Select(Text).Distinct(StringComparer.Ordinal)];
+            string[] texts = [.. all.Select(Text).Distinct(StringComparer.Ordinal)];
             bool filter = tests.Count > 0;
             KeyValuePair<string, MultiEntry>[] entries = [.. texts.Select(t => KeyValuePair.Create(t, new MultiEntry(
                 new RuleMask(postings.Where(p => Text(p.Posting) == t).Select(p => p.Rule)),
@@ -187,16 +178,31 @@ internal sealed class RuleDispatch
                 : new TagIndex(id.Field, slot, new TextTable<MultiEntry>(entries), missing);
         }
 
-        StorageKind storage = ((RangePosting)(postings.Count > 0 ? postings[0].Posting : tests.First().Value[0].Postings[0])).Storage;
+        StorageKind storage = ((RangePosting)all.First()).Storage;
         return storage switch
         {
-            StorageKind.Decimal => Range<decimal>(id.Field, slot, storage, postings, tests, masks),
-            StorageKind.Double => Range<double>(id.Field, slot, storage, postings, tests, masks),
-            _ => Range<long>(id.Field, slot, storage, postings, tests, masks),
+            StorageKind.Decimal => Range<decimal>(id.Field, slot, storage, all, postings, tests, masks),
+            StorageKind.Double => Range<double>(id.Field, slot, storage, all, postings, tests, masks),
+            _ => Range<long>(id.Field, slot, storage, all, postings, tests, masks),
         };
     }
 
-    /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond; measured on the benchmark workloads, where a rule that fails its first test costs 4–8).</summary>
+    /// <summary>
+    /// The entries of an equality index, one per value any posting or test names: the rules filed under the value,
+    /// and, when the index filters, the rules all of whose tests here accept it; <paramref name="missing"/> is the
+    /// passing set where a record's value has no entry (<see langword="null"/> when the index does not filter).
+    /// </summary>
+    private static (TValue Value, IndexEntry Entry)[] EqualityEntries<TValue>(IEnumerable<Posting> all, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks, Func<Posting, IReadOnlyList<TValue>> values, IEqualityComparer<TValue> comparer, out ulong[]? missing)
+    {
+        TValue[] named = [.. all.SelectMany(values).Distinct(comparer)];
+        bool filter = tests.Count > 0 && masks.Fit(named.Length + 1);
+        missing = filter ? masks.Missing : null;
+        return [.. named.Select(v => (v, new IndexEntry(
+            new RuleMask(postings.Where(p => values(p.Posting).Contains(v, comparer)).Select(p => p.Rule)),
+            filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => values(p).Contains(v, comparer)))).Select(t => t.Key)) : null)))];
+    }
+
+    /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond; on the selective benchmark workload a candidate costs 10–30, a text lookup about 20).</summary>
     private const double RuleCost = 10;
 
     /// <summary>What one lookup in an index of this kind costs a record.</summary>
@@ -410,11 +416,10 @@ internal sealed class RuleDispatch
     /// bounds of every range filed or tested here cut the line into pieces; a piece lists the rules filed under a
     /// range that covers it, and passes the rules all of whose tests here cover it.
     /// </summary>
-    private static RangeIndex<T>? Range<T>(int field, int slot, StorageKind storage, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks)
+    private static RangeIndex<T>? Range<T>(int field, int slot, StorageKind storage, IEnumerable<Posting> all, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks)
         where T : IComparable<T>
     {
-        IEnumerable<RangePosting> all = postings.Select(p => (RangePosting)p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings).Cast<RangePosting>());
-        T[] bounds = [.. all.SelectMany(p => new[] { p.Low, p.High }).OfType<T>().Distinct().Order()];
+        T[] bounds = [.. all.Cast<RangePosting>().SelectMany(p => new[] { p.Low, p.High }).OfType<T>().Distinct().Order()];
         int pieceCount = (2 * bounds.Length) + 1;
         (int First, int Last) Span(RangePosting posting) =>
             (posting.Low is T low ? RangeIndex<T>.Piece(bounds, low) + (posting.LowInclusive ? 0 : 1) : 0,
