@@ -42,7 +42,9 @@ public class DocumentationTests
     {
         using JsonDocument schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelCompileAndTestRunnerTests.RepositoryRoot(), "schemas", "dataset.schema.json")));
         AssertKeys(DatasetReader.Keys, schema.RootElement);
-        AssertKeys(DatasetReader.FieldKeys, schema.RootElement.GetProperty("properties").GetProperty("fields").GetProperty("items"));
+        JsonElement field = schema.RootElement.GetProperty("properties").GetProperty("fields").GetProperty("items");
+        AssertKeys(DatasetReader.FieldKeys, field);
+        AssertKeys(DatasetReader.StatisticsKeys, field.GetProperty("properties").GetProperty("statistics"));
     }
 
     private static void AssertKeys(string[] expected, JsonElement objectSchema) =>

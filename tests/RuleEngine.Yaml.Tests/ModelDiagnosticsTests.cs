@@ -72,8 +72,32 @@ public class ModelDiagnosticsTests
     [InlineData("dataset: cases\nformat: xlsx\nseparator: ';'\nfields:\n  - {name: a, type: int}\n", ModelDiagnosticIds.InvalidValue, 3, 12)]
     [InlineData("dataset: cases\nfields:\n  - {name: a, type: int}\n  - {name: a, type: long}\n", ModelDiagnosticIds.DuplicateId, 4, 12)]
     [InlineData("dataset: cases\n", ModelDiagnosticIds.MissingKey, 1, 1)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: date\n    statistics:\n      bounds: [2024-01-01, 2024-13-01]\n", ModelDiagnosticIds.InvalidValue, 6, 28)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: int\n    statistics:\n      bounds: [10, 5]\n", ModelDiagnosticIds.InvalidValue, 6, 20)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: string\n    statistics:\n      bounds: [a, b]\n", ModelDiagnosticIds.InvalidValue, 6, 15)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: int\n    statistics:\n      common: {1: 0.5, x: 0.1}\n", ModelDiagnosticIds.InvalidValue, 6, 24)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: string\n    statistics:\n      common: {甲: 0.7, 乙: 0.6}\n", ModelDiagnosticIds.InvalidValue, 6, 15)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: string\n    statistics:\n      common: {甲: 1.5}\n", ModelDiagnosticIds.InvalidValue, 6, 16)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: string\n    statistics:\n      distinct: 1\n      common: {甲: 0.5, 乙: 0.1}\n", ModelDiagnosticIds.InvalidValue, 6, 17)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: string\n    statistics:\n      nulls: many\n", ModelDiagnosticIds.WrongValueType, 6, 14)]
+    [InlineData("dataset: cases\nfields:\n  - name: a\n    type: string\n    statistics:\n      commons: {甲: 0.5}\n", ModelDiagnosticIds.UnknownKey, 6, 7)]
     public void Load_DatasetProblem_ReportsCodeAtLineAndColumn(string dataset, string code, int line, int column) =>
         DiagnosticAssert.Has(ModelFolder.LoadModel(Header + "from: cases\nwhen: TRUE\n", dataset).Diagnostics, code, line, column, "cases.yaml");
+
+    [Fact]
+    public void Load_FieldStatistics_AreReadIntoTheSchemaWithTheirValuesAsWritten()
+    {
+        ModelSet models = ModelFolder.LoadModel(
+            Header + "from: cases\nwhen: cause = '盗窃' AND amount >= 1000\n",
+            "dataset: cases\nfields:\n  - name: cause\n    type: string\n    statistics:\n      distinct: 40\n      nulls: 0.02\n      common: {盗窃: 0.3, 危险驾驶: 0.25}\n  - name: amount\n    type: decimal\n    statistics:\n      bounds: [0, 200, 1000, 50000]\n");
+
+        Assert.False(models.HasErrors, string.Join("\n", models.Diagnostics));
+        Schema.FieldStatistics cause = models.Datasets["cases"].Schema.Fields[0].Statistics!;
+        Assert.Equal((40, 0.02), (cause.Distinct!.Value, cause.Nulls));
+        Assert.Equal(new Dictionary<string, double> { ["盗窃"] = 0.3, ["危险驾驶"] = 0.25 }, cause.Common);
+        Assert.Equal(["0", "200", "1000", "50000"], models.Datasets["cases"].Schema.Fields[1].Statistics!.Bounds);
+        Assert.Single(models.Compile().Rules);
+    }
 
     [Fact]
     public void Load_ExcelDataset_ReadsItsSheetAndHeaderRowAndNamesItsDataFile()

@@ -8,7 +8,8 @@ namespace RuleEngine.Yaml.Binding;
 internal static class DatasetReader
 {
     internal static readonly string[] Keys = ["dataset", "description", "format", "encoding", "separator", "array_separator", "sheet", "header_row", "key", "fields"];
-    internal static readonly string[] FieldKeys = ["name", "type", "source", "personal", "required", "description", "label"];
+    internal static readonly string[] FieldKeys = ["name", "type", "source", "personal", "required", "description", "label", "statistics"];
+    internal static readonly string[] StatisticsKeys = ["distinct", "nulls", "common", "bounds"];
 
     public static DatasetDefinition? Read(YamlFile file, YamlMapping root, DiagnosticList diagnostics)
     {
@@ -44,6 +45,7 @@ internal static class DatasetReader
             string? source = field.Text("source");
             field.Text("description");
             field.Text("label");
+            YamlMapping? statistics = field.Mapping("statistics");
             field.Finish();
             if (!headerValid || fieldName is null || type is null)
             {
@@ -61,6 +63,11 @@ internal static class DatasetReader
             if (personal is not null)
             {
                 definition = definition with { Personal = ParsePersonal(personal) };
+            }
+
+            if (statistics is not null)
+            {
+                definition = definition with { Statistics = ReadStatistics(statistics, definition, diagnostics) };
             }
 
             builder?.Add(definition);
@@ -92,6 +99,47 @@ internal static class DatasetReader
             Path = file.Path,
             Location = reader.LocationOf("dataset"),
         };
+    }
+
+    /// <summary>
+    /// Reads a field's <c>statistics:</c> (<c>distinct</c>, <c>nulls</c>, <c>common</c>, <c>bounds</c>) and reports what
+    /// does not fit the field where it is written: a common value or bound that is not a value of the field's type, a
+    /// share outside 0 to 1, shares that add up to more than 1, bounds out of order or on a field without order.
+    /// </summary>
+    /// <returns>The statistics, or <see langword="null"/> when something was reported.</returns>
+    private static FieldStatistics? ReadStatistics(YamlMapping node, FieldDefinition field, DiagnosticList diagnostics)
+    {
+        int before = diagnostics.Items.Count;
+        var reader = new MappingReader(node, StatisticsKeys, diagnostics, "statistics");
+        int? distinct = reader.Node("distinct") is { } count && ScalarValues.TryValue(count, FieldType.Int, "'distinct'", diagnostics, out object? d) && d is long l
+            ? (int)Math.Clamp(l, int.MinValue, int.MaxValue)
+            : null;
+        double nulls = reader.Node("nulls") is { } share && ScalarValues.TryValue(share, FieldType.Double, "'nulls'", diagnostics, out object? n) && n is double empty ? empty : 0;
+        var common = new Dictionary<string, double>(StringComparer.Ordinal);
+        var commonAt = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach ((YamlScalar key, YamlNode item) in reader.Mapping("common")?.Entries ?? [])
+        {
+            if (ScalarValues.TryValue(item, FieldType.Double, $"The share of '{key.Value}'", diagnostics, out object? s) && s is double itemShare && common.TryAdd(key.Value, itemShare))
+            {
+                commonAt[key.Value] = key.Location;
+            }
+        }
+
+        IReadOnlyList<(string Text, SourceLocation Location)> bounds = reader.LocatedTextList("bounds");
+        reader.Finish();
+        var statistics = new FieldStatistics { Distinct = distinct, Nulls = nulls, Common = common, Bounds = [.. bounds.Select(b => b.Text)] };
+        foreach ((string key, string? item, string message) in statistics.Problems(field))
+        {
+            SourceLocation at = (key, item) switch
+            {
+                ("common", { } value) when commonAt.TryGetValue(value, out SourceLocation location) => location,
+                ("bounds", { } bound) when bounds.FirstOrDefault(b => b.Text == bound) is { Text: not null } located && located.Location != SourceLocation.None => located.Location,
+                _ => reader.LocationOf(key),
+            };
+            diagnostics.Error(ModelDiagnosticIds.InvalidValue, message, at);
+        }
+
+        return diagnostics.Items.Count == before ? statistics : null;
     }
 
     public static FieldType ParseFieldType(string type) => type switch

@@ -54,7 +54,7 @@ public sealed class DatasetSchemaBuilder
 
     /// <summary>Checks the fields and builds the schema.</summary>
     /// <returns>The schema.</returns>
-    /// <exception cref="RuleCompilationException">A field name is empty or repeated, or a key field is not declared.</exception>
+    /// <exception cref="RuleCompilationException">A field name is empty or repeated, a key field is not declared, or a field's statistics do not fit it.</exception>
     public DatasetSchema Build()
     {
         var bag = new DiagnosticBag();
@@ -68,6 +68,11 @@ public sealed class DatasetSchemaBuilder
             else if (!seen.Add(field.Name))
             {
                 bag.Error(DiagnosticIds.InvalidSchema, $"Dataset '{_name}' declares field '{field.Name}' twice.", SourceLocation.None);
+            }
+
+            foreach ((_, _, string problem) in field.Statistics?.Problems(field) ?? [])
+            {
+                bag.Error(DiagnosticIds.InvalidSchema, $"Dataset '{_name}': {problem}", SourceLocation.None);
             }
         }
 

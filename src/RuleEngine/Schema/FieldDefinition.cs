@@ -17,6 +17,12 @@ public sealed record FieldDefinition(string Name, FieldType Type)
     /// <summary>Gets what kind of personal data the field holds. ID-number fields are personal by type.</summary>
     public PersonalDataKind Personal { get; init; } = Type == FieldType.IdNumber ? PersonalDataKind.IdNumber : PersonalDataKind.None;
 
+    /// <summary>
+    /// Gets how the field's values are spread, when the model declares it: the rule index then estimates the tests on
+    /// this field from the declaration instead of measuring them on the first records (see <see cref="FieldStatistics"/>).
+    /// </summary>
+    public FieldStatistics? Statistics { get; init; }
+
     /// <summary>Gets the name the field is read from: <see cref="Source"/> if set, otherwise <see cref="Name"/>.</summary>
     public string SourceName => Source ?? Name;
 }

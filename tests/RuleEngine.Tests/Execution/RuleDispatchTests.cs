@@ -144,6 +144,80 @@ public class RuleDispatchTests
     }
 
     /// <summary>
+    /// A run that starts on unrepresentative records (here every sampled case has 7 months, so `months = 0` looks
+    /// rarer than anything) files rules under the test the sample misjudges; a field whose statistics the schema
+    /// declares is judged by the declaration instead, and the rules go under the test that is rare in the data.
+    /// </summary>
+    [Fact]
+    public void Declared_statistics_of_a_field_outweigh_a_sample_that_misrepresents_it()
+    {
+        RuleDefinition[] definitions = [.. Enumerable.Range(0, 20).Select(i => TestRules.Rule(
+            string.Create(CultureInfo.InvariantCulture, $"cause = '{Causes[i % 5]}' AND months = {i % 2}"), string.Create(CultureInfo.InvariantCulture, $"R{i:00}")))];
+        CompiledDataset plain = TestRules.Build(definitions).CompiledDatasets["judgments"];
+        CompiledDataset declared = TestRules.Build(
+            JudgmentsDeclaring("months", new RuleEngine.Schema.FieldStatistics { Distinct = 13, Common = new Dictionary<string, double> { ["0"] = 0.45, ["1"] = 0.45 } }),
+            definitions).CompiledDatasets["judgments"];
+        int months = plain.Schema.Fields.ToList().FindIndex(f => f.Name == "months");
+        int cause = plain.Schema.Fields.ToList().FindIndex(f => f.Name == "cause");
+        Record[] Records(CompiledDataset dataset, int count, Func<Random, int> month)
+        {
+            var random = new Random(9);
+            return [.. Enumerable.Range(0, count).Select(_ =>
+            {
+                Record record = RandomRecord(dataset, random);
+                Assert.Null(FieldValueParser.TryWrite(record, months, dataset.Schema.Fields[months], month(random).ToString(CultureInfo.InvariantCulture), ';'));
+                return record;
+            })];
+        }
+
+        IEnumerable<int> FiledUnder(RuleDispatch dispatch, int field) => dispatch.Indexes.Where(i => i.Field == field).SelectMany(i => i.FiledRules);
+        RuleDispatch misled = plain.TuneDispatch(Records(plain, CompiledDataset.MinimumSample, _ => 7));
+        RuleDispatch steered = declared.TuneDispatch(Records(declared, CompiledDataset.MinimumSample, _ => 7));
+        Assert.Equal(Enumerable.Range(0, 20), FiledUnder(misled, months));
+        Assert.Equal(Enumerable.Range(0, 20), FiledUnder(steered, cause));
+        Assert.Empty(FiledUnder(steered, months));
+
+        // Either way, every rule a representative record makes TRUE is among its candidates.
+        int[] buffer = new int[20];
+        foreach ((CompiledDataset dataset, RuleDispatch dispatch) in new[] { (plain, misled), (declared, steered) })
+        {
+            foreach (Record record in Records(dataset, 2000, random => random.Next(10) switch { < 4 => 0, < 8 => 1, _ => random.Next(2, 13) }))
+            {
+                int count = dispatch.Candidates(record, buffer);
+                Assert.All(Enumerable.Range(0, 20).Where(r => dataset.Rules[r].Predicate(record)), r => Assert.Contains(r, buffer[..count]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Declared bounds spread an amount's values evenly between consecutive bounds: where most amounts lie below
+    /// 200, `amount >= 50000` is rarer than a cause among three of five, and the rules go under the amount; where
+    /// two thirds lie above 50,000, under the cause. No sample is needed.
+    /// </summary>
+    [Theory]
+    [InlineData("0,100,200,60000", "amount")]
+    [InlineData("0,50000,60000,70000", "cause")]
+    public void Declared_bounds_make_a_range_as_rare_as_the_share_of_values_they_put_in_it(string bounds, string filedUnder)
+    {
+        CompiledDataset dataset = TestRules.Build(
+            JudgmentsDeclaring("amount", new RuleEngine.Schema.FieldStatistics { Bounds = bounds.Split(',') }),
+            [.. Enumerable.Range(0, 10).Select(i => TestRules.Rule($"amount >= 50000 AND cause IN ('{Causes[i % 5]}', '{Causes[(i + 1) % 5]}', '{Causes[(i + 2) % 5]}')", $"R{i}"))]).CompiledDatasets["judgments"];
+        int field = dataset.Schema.Fields.ToList().FindIndex(f => f.Name == filedUnder);
+        Assert.Equal(Enumerable.Range(0, 10), dataset.Dispatch.Indexes.Where(i => i.Field == field).SelectMany(i => i.FiledRules));
+    }
+
+    private static RuleEngine.Schema.DatasetSchema JudgmentsDeclaring(string name, RuleEngine.Schema.FieldStatistics statistics)
+    {
+        var builder = RuleEngine.Schema.DatasetSchema.Create("judgments").Key("plaintiff_id");
+        foreach (RuleEngine.Schema.FieldDefinition field in TestRules.Judgments.Fields)
+        {
+            builder.Add(field.Name != name ? field : field with { Statistics = statistics });
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
     /// Many rules of three tests on three fields, each passed by a third to a half of the records: filed under one
     /// test, a rule would be a candidate for a third of them; filtered by the other two, about as rarely as all three pass.
     /// </summary>

@@ -75,6 +75,32 @@ public class RuleSetBuilderTests
     }
 
     [Fact]
+    public void SchemaBuilder_StatisticsThatDoNotFitTheirField_ReportInvalidSchemaNamingTheField()
+    {
+        FieldDefinition Declared(string name, FieldType type, FieldStatistics statistics) => new(name, type) { Statistics = statistics };
+        var error = Assert.Throws<RuleCompilationException>(() => DatasetSchema.Create("x")
+            .Add(Declared("cause", FieldType.String, new FieldStatistics { Common = new Dictionary<string, double> { ["盗窃"] = 0.8, ["诈骗"] = 0.4 } }))
+            .Add(Declared("region", FieldType.String, new FieldStatistics { Bounds = ["330100", "330200"] }))
+            .Add(Declared("filed", FieldType.Date, new FieldStatistics { Bounds = ["2024-01-01", "2023-02-30"] }))
+            .Add(Declared("months", FieldType.Int, new FieldStatistics { Distinct = 0, Nulls = 1.5 }))
+            .Add(Declared("amount", FieldType.Decimal, new FieldStatistics { Common = new Dictionary<string, double> { ["一千"] = 0.1 }, Bounds = ["0", "100", "50"] }))
+            .Build());
+
+        Assert.All(error.Diagnostics, d => Assert.Equal(DiagnosticIds.InvalidSchema, d.Id));
+        Assert.Equal(
+            ["cause", "region", "filed", "months", "months", "amount", "amount"],
+            error.Diagnostics.Select(d => d.Message.Split('\'')[3]));
+    }
+
+    [Fact]
+    public void SchemaBuilder_StatisticsThatFit_AreKeptOnTheField()
+    {
+        var statistics = new FieldStatistics { Distinct = 12, Nulls = 0.1, Common = new Dictionary<string, double> { ["2024-03-01"] = 0.2 }, Bounds = ["2024-01-01", "2024-06-30", "2024-12-31"] };
+        DatasetSchema schema = DatasetSchema.Create("x").Add(new FieldDefinition("filed", FieldType.Date) { Statistics = statistics }).Build();
+        Assert.Same(statistics, schema.Fields[0].Statistics);
+    }
+
+    [Fact]
     public void CompiledPredicate_NonMatchingRecords_AllocateNothing()
     {
         var diagnostics = new DiagnosticBag();

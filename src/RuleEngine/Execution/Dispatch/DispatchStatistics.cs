@@ -5,7 +5,8 @@ namespace RuleEngine.Execution.Dispatch;
 /// <summary>
 /// How selective each index key is: the share of a sample of the data that passes it, measured once per distinct
 /// key; without a sample, a guess — an equality value is assumed as common as the other values the rules name for
-/// that field, a range a third of the records, a prefix or tag a tenth.
+/// that field, a range a third of the records, a prefix or tag a tenth. A test on a field whose statistics the
+/// schema declares (<see cref="Schema.FieldStatistics"/>) is estimated from the declaration, sample or not.
 /// </summary>
 internal sealed class DispatchStatistics
 {
@@ -13,12 +14,20 @@ internal sealed class DispatchStatistics
     private readonly IReadOnlyList<Record>? _sample;
     private readonly Dictionary<int, int> _valuesNamed;
     private readonly Dictionary<string, double> _measured = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, DeclaredField> _declared = [];
 
     private DispatchStatistics(RecordLayout layout, IReadOnlyList<Record>? sample, Dictionary<int, int> valuesNamed)
     {
         _layout = layout;
         _sample = sample is { Count: > 0 } ? sample : null;
         _valuesNamed = valuesNamed;
+        for (int f = 0; f < layout.FieldCount; f++)
+        {
+            if (layout.Schema.Fields[f] is { Statistics: { } declared } field)
+            {
+                _declared[f] = new DeclaredField(layout, f, field, declared);
+            }
+        }
     }
 
     /// <summary>Gets whether selectivities are measured on a sample rather than guessed.</summary>
@@ -52,10 +61,25 @@ internal sealed class DispatchStatistics
     }
 
     /// <summary>The guessed share of one equality value of a field: as common as each value the rules name, and as whatever they do not.</summary>
-    public double ValueShare(int field) => 1.0 / (1 + _valuesNamed.GetValueOrDefault(field));
+    public double ValueShare(int field) => _declared.TryGetValue(field, out DeclaredField? declared) && declared.Statistics.Distinct is { } distinct
+        ? 1.0 / distinct
+        : 1.0 / (1 + _valuesNamed.GetValueOrDefault(field));
 
     /// <summary>The share of records that pass at least one of the key's postings.</summary>
     public double Selectivity(IndexKey key)
+    {
+        if (key.Postings.Any(p => _declared.ContainsKey(p.Field)))
+        {
+            // Declared and measured shares of the branches of an OR are added, as guesses are.
+            return Math.Min(1, key.Postings.Sum(p => _declared.TryGetValue(p.Field, out DeclaredField? declared)
+                ? declared.Share(p, this)
+                : key.Postings.Length == 1 ? Undeclared(key) : Undeclared(new IndexKey([p]))));
+        }
+
+        return Undeclared(key);
+    }
+
+    private double Undeclared(IndexKey key)
     {
         if (_sample is null)
         {
@@ -83,5 +107,88 @@ internal sealed class DispatchStatistics
         }
 
         return share;
+    }
+
+    /// <summary>A field's declared statistics, with each common value and bound written into a record of the layout so postings can test them.</summary>
+    private sealed class DeclaredField
+    {
+        /// <summary>The least share a declared estimate gives a test: rarer than anything measured, never free.</summary>
+        private const double Least = 1e-6;
+
+        private readonly (Record Record, double Share)[] _common;
+        private readonly double[] _bounds;
+
+        public DeclaredField(RecordLayout layout, int field, Schema.FieldDefinition definition, Schema.FieldStatistics statistics)
+        {
+            Statistics = statistics;
+            _common = [.. statistics.Common.Select(c => (Schema.FieldStatistics.Parse(layout, field, definition, c.Key), c.Value))
+                .Where(c => c.Item1 is not null).Select(c => (c.Item1!, c.Value))];
+            _bounds = [.. statistics.Bounds.Select(b => Schema.FieldStatistics.Parse(layout, field, definition, b)).OfType<Record>().Select(r => Schema.FieldStatistics.Number(r, field))];
+            IsList = definition.Type == Schema.FieldType.StringArray;
+            Rest = IsList ? 1 : Math.Max(0, 1 - statistics.Nulls - _common.Sum(c => c.Share));
+            Uncommon = statistics.Distinct is { } distinct && distinct <= _common.Length ? 0 : Rest;
+        }
+
+        public Schema.FieldStatistics Statistics { get; }
+
+        private bool IsList { get; }
+
+        /// <summary>The share of records whose value is not empty and not a common one.</summary>
+        private double Rest { get; }
+
+        /// <summary><see cref="Rest"/>, or 0 when the common values are all the field takes.</summary>
+        private double Uncommon { get; }
+
+        /// <summary>The share of records expected to pass <paramref name="posting"/>, a test of this field.</summary>
+        public double Share(Posting posting, DispatchStatistics statistics)
+        {
+            double common = 0;
+            int commonPassed = 0;
+            foreach ((Record record, double share) in _common)
+            {
+                if (posting.Matches(record, record.Layout))
+                {
+                    common += share;
+                    commonPassed++;
+                }
+            }
+
+            double rest = posting switch
+            {
+                // Each value the test names that is not common takes an even part of the rest.
+                TextEquals or IntegerEquals when Statistics.Distinct is { } distinct =>
+                    (ValueCount(posting) - commonPassed) * (distinct > _common.Length ? Uncommon / (distinct - _common.Length) : 0),
+                TextEquals or IntegerEquals => (ValueCount(posting) - commonPassed) * Uncommon * statistics.ValueShare(posting.Field),
+                RangePosting range when _bounds.Length >= 2 => Uncommon * Spread(range),
+                TagPosting when IsList => commonPassed > 0 ? 0 : Math.Min(Uncommon, _common.Length > 0 ? Math.Min(posting.Guess(statistics), _common.Min(c => c.Share)) : posting.Guess(statistics)),
+                _ => Uncommon * posting.Guess(statistics),
+            };
+            return Math.Clamp(common + rest, Least, 1);
+        }
+
+        private static int ValueCount(Posting posting) => posting switch
+        {
+            TextEquals text => text.Values.Length,
+            IntegerEquals integer => integer.Values.Length,
+            _ => 1,
+        };
+
+        /// <summary>The part of the values between the bounds that lies in the range, each interval between bounds holding an equal part.</summary>
+        private double Spread(RangePosting range)
+        {
+            double low = range.Low is null ? double.NegativeInfinity : Convert.ToDouble(range.Low, System.Globalization.CultureInfo.InvariantCulture);
+            double high = range.High is null ? double.PositiveInfinity : Convert.ToDouble(range.High, System.Globalization.CultureInfo.InvariantCulture);
+            double part = 0;
+            for (int i = 1; i < _bounds.Length; i++)
+            {
+                (double from, double to) = (_bounds[i - 1], _bounds[i]);
+                double width = to - from;
+                part += width <= 0
+                    ? (from >= low && from <= high ? 1 : 0)
+                    : Math.Max(0, Math.Min(to, high) - Math.Max(from, low)) / width;
+            }
+
+            return part / (_bounds.Length - 1);
+        }
     }
 }
