@@ -252,6 +252,57 @@ public class RuleDispatchTests
         Assert.True(candidates < matches * 2, $"{candidates / (double)records.Length:F2} candidates for {matches / (double)records.Length:F2} matches per record");
     }
 
+    /// <summary>
+    /// Bounds of a few decimal places are searched as scaled integers: values of the same or fewer places (trailing
+    /// zeros, negative zero, the sign) land where exact comparison puts them, and values of more places or beyond what
+    /// scales into 64 bits still do, by the exact search.
+    /// </summary>
+    [Fact]
+    public void A_decimal_range_index_over_money_bounds_places_every_value_where_exact_comparison_does()
+    {
+        var random = new Random(8);
+        decimal[] bounds = [.. new[] { 0m, 1000m, 1000.5m, 1000.05m, -250.25m, 922337203685477.5807m, -922337203685477.5807m }
+            .Concat(Enumerable.Range(0, 60).Select(_ => Math.Round((decimal)(random.NextDouble() * 40000) - 20000, random.Next(0, 3))))
+            .Distinct().Order()];
+        var index = new DecimalRangeIndex(0, 0, bounds, [.. Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => new IndexEntry(new RuleMask([]), null))], null);
+        decimal[] values =
+        [
+            .. bounds,
+            .. bounds.Select(b => b * 1.000m),
+            .. bounds.Select(b => b + 0.0001m),
+            .. bounds.Select(b => b - 0.00001m),
+            -0m, 0.0000m, 1000.50m, 922337203685477.5808m, -922337203685477.5808m, 922337203685478m, decimal.MaxValue, decimal.MinValue, 0.0000000000000000000000000001m,
+            .. Enumerable.Range(0, 3000).Select(_ => Math.Round((decimal)(random.NextDouble() * 50000) - 25000, random.Next(0, 7))),
+        ];
+
+        foreach (decimal value in values)
+        {
+            Assert.Equal(RangeIndex<decimal>.Piece(bounds, value), index.PieceOf(value));
+        }
+    }
+
+    /// <summary>Date and integer ranges search without branching; every value lands where a comparing search puts it.</summary>
+    [Fact]
+    public void Integer_and_double_range_searches_place_every_value_where_comparison_does()
+    {
+        var random = new Random(9);
+        foreach (int count in new[] { 0, 1, 2, 3, 7, 64, 65 })
+        {
+            long[] longs = [.. Enumerable.Range(0, count).Select(_ => (long)random.Next(-1000, 1000)).Append(long.MaxValue).Append(long.MinValue).Distinct().Order().Take(count)];
+            double[] doubles = [.. longs.Select(l => l / 3.0)];
+            foreach (long value in Enumerable.Range(0, 500).Select(_ => (long)random.Next(-1100, 1100)).Concat(longs).Append(long.MaxValue).Append(long.MinValue))
+            {
+                int expected = Enumerable.Range(0, longs.Length).FirstOrDefault(i => longs[i] >= value, longs.Length);
+                Assert.Equal(expected < longs.Length && longs[expected] == value ? (2 * expected) + 1 : 2 * expected, RangeIndex<long>.Piece(longs, value));
+                double fraction = value / 3.0;
+                int expectedDouble = Enumerable.Range(0, doubles.Length).FirstOrDefault(i => doubles[i] >= fraction, doubles.Length);
+                Assert.Equal(expectedDouble < doubles.Length && doubles[expectedDouble] == fraction ? (2 * expectedDouble) + 1 : 2 * expectedDouble, RangeIndex<double>.Piece(doubles, fraction));
+            }
+
+            Assert.Equal(0, RangeIndex<double>.Piece(doubles, double.NaN));
+        }
+    }
+
     [Fact]
     public void A_decimal_range_index_places_every_value_in_the_piece_exact_comparison_gives_even_where_doubles_cannot_tell_bounds_apart()
     {

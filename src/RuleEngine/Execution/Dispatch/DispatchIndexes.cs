@@ -175,6 +175,24 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
     /// <summary>The piece of a value: <c>2i+1</c> for the bound <c>i</c> itself, <c>2i</c> for the gap below it, <c>2m</c> above the last.</summary>
     public static int Piece(T[] bounds, T value)
     {
+        // Dates, integers and doubles search without branching on the comparisons (a record's value is as likely
+        // to fall on either side of each bound, so a branch would be mispredicted half the time).
+        if (typeof(T) == typeof(long))
+        {
+            long[] longs = (long[])(object)bounds;
+            long key = (long)(object)value;
+            int at = BranchFree.LowerBound(longs, key);
+            return at < longs.Length && longs[at] == key ? (2 * at) + 1 : 2 * at;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            double[] doubles = (double[])(object)bounds;
+            double key = (double)(object)value;
+            int at = BranchFree.LowerBound(doubles, key);
+            return at < doubles.Length && doubles[at] == key ? (2 * at) + 1 : 2 * at;
+        }
+
         int low = 0;
         int high = bounds.Length - 1;
         while (low <= high)
@@ -200,34 +218,83 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
     }
 }
 
-/// <summary>
-/// Ranges on a decimal field (money): a decimal comparison costs several times a double's, so the binary search runs
-/// over the bounds as doubles and at most a couple of exact comparisons settle the piece. The double search only
-/// places the value near its piece; the exact comparisons walk to it, so a conversion that rounds cannot misplace it.
-/// </summary>
-internal sealed class DecimalRangeIndex(int field, int slot, decimal[] bounds, IndexEntry[] pieces, ulong[]? missing)
-    : RangeIndex<decimal>(field, slot, StorageKind.Decimal, bounds, pieces, missing)
+/// <summary>Binary searches whose steps do not branch on the comparison, so they cost the same whatever the value.</summary>
+internal static class BranchFree
 {
-    private readonly double[] _approximations = [.. bounds.Select(b => (double)b)];
+    /// <summary>The first position whose value is not below <paramref name="key"/> (the length when none is).</summary>
+    public static int LowerBound(long[] sorted, long key)
+    {
+        int at = 0;
+        int length = sorted.Length;
+        while (length > 1)
+        {
+            int half = length >> 1;
+            at += -(sorted[at + half - 1] < key ? 1 : 0) & half;
+            length -= half;
+        }
+
+        return length == 1 && sorted[at] < key ? at + 1 : at;
+    }
+
+    /// <summary>The first position whose value is not below <paramref name="key"/> (the length when none is); a NaN key is below nothing.</summary>
+    public static int LowerBound(double[] sorted, double key)
+    {
+        int at = 0;
+        int length = sorted.Length;
+        while (length > 1)
+        {
+            int half = length >> 1;
+            at += -(sorted[at + half - 1] < key ? 1 : 0) & half;
+            length -= half;
+        }
+
+        return length == 1 && sorted[at] < key ? at + 1 : at;
+    }
+}
+
+/// <summary>
+/// Ranges on a decimal field (money). A decimal comparison, and a decimal's conversion to a double, cost several times
+/// an integer's, so the bounds are also kept as integers scaled by 10^s (s: the largest scale among them, at least 4),
+/// and a value of at most that scale — almost every amount — is scaled the same way and searched among them exactly.
+/// Other values (more decimal places, or too large to scale) are searched among the bounds as doubles, and a couple
+/// of exact comparisons settle the piece; the double search only places the value near its piece, so a conversion
+/// that rounds cannot misplace it.
+/// </summary>
+internal sealed class DecimalRangeIndex : RangeIndex<decimal>
+{
+    /// <summary>The scale bounds are kept at when no bound has more decimal places.</summary>
+    private const int LeastScale = 4;
+
+    private static readonly ulong[] Powers = [.. Enumerable.Range(0, 20).Select(p => (ulong)Math.Pow(10, p))];
+
+    private readonly double[] _approximations;
+    private readonly long[]? _scaled;
+    private readonly int _scale;
+
+    public DecimalRangeIndex(int field, int slot, decimal[] bounds, IndexEntry[] pieces, ulong[]? missing)
+        : base(field, slot, StorageKind.Decimal, bounds, pieces, missing)
+    {
+        _approximations = [.. bounds.Select(b => (double)b)];
+        _scale = Math.Max(LeastScale, bounds.Length == 0 ? 0 : bounds.Max(b => b.Scale));
+        long[] scaled = new long[bounds.Length];
+        bool all = _scale <= 18;
+        for (int i = 0; all && i < bounds.Length; i++)
+        {
+            all = TryScale(bounds[i], _scale, out scaled[i]);
+        }
+
+        _scaled = all ? scaled : null;
+    }
 
     public override int PieceOf(decimal value)
     {
-        double approximation = (double)value;
-        double[] approximations = _approximations;
-        int low = 0;
-        int high = approximations.Length;
-        while (low < high)
+        if (_scaled is { } scaledBounds && TryScale(value, _scale, out long scaled))
         {
-            int middle = (low + high) >>> 1;
-            if (approximations[middle] < approximation)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
+            int at = BranchFree.LowerBound(scaledBounds, scaled);
+            return at < scaledBounds.Length && scaledBounds[at] == scaled ? (2 * at) + 1 : 2 * at;
         }
+
+        int low = BranchFree.LowerBound(_approximations, (double)value);
 
         // Exactly: every bound below low is less than the value, and bounds[low] is not.
         decimal[] exact = Bounds;
@@ -244,6 +311,30 @@ internal sealed class DecimalRangeIndex(int field, int slot, decimal[] bounds, I
         }
 
         return order == 0 ? (2 * low) + 1 : 2 * low;
+    }
+
+    /// <summary>The value times 10^<paramref name="scale"/> as an integer, when the value has at most that many decimal places and the product fits.</summary>
+    private static bool TryScale(decimal value, int scale, out long scaled)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        int own = (bits[3] >> 16) & 0xFF;
+        ulong magnitude = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+        scaled = 0;
+        if (bits[2] != 0 || own > scale)
+        {
+            return false;
+        }
+
+        ulong factor = Powers[scale - own];
+        if (magnitude > (ulong)long.MaxValue / factor)
+        {
+            return false;
+        }
+
+        long product = (long)(magnitude * factor);
+        scaled = bits[3] < 0 ? -product : product;
+        return true;
     }
 }
 
