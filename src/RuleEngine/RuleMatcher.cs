@@ -27,15 +27,6 @@ public sealed class RuleMatcher<T>
     /// <summary>How many objects the matcher observes before it chooses its index keys on them.</summary>
     public const int SampleSize = 512;
 
-    /// <summary>The most rules compiled together when the index does not pay (each is also compiled alone, for its errors).</summary>
-    private const int MaxMaskedRules = 512;
-
-    /// <summary>
-    /// What a rule costs inside a method of 64, and what a candidate the index leaves costs (a call of its own), in
-    /// the units of the index's lookup costs (about a nanosecond; measured on the selective benchmark workload).
-    /// </summary>
-    private const double MaskedRuleCost = 5, CandidateCost = 30;
-
     private readonly CompiledDataset _dataset;
     private readonly ExpressionCompiler _compiler;
     private readonly Func<T, bool>[] _predicates;
@@ -205,8 +196,7 @@ public sealed class RuleMatcher<T>
         // Plain conditions (no scripts), not too many, and an index that narrows too little to pay for its lookups
         // (by its own estimate): every rule is evaluated, 64 to a method.
         Func<T, ulong>[]? masks = null;
-        if (_predicates.Length <= MaxMaskedRules && !_needsRecord.Contains(true)
-            && (dispatch.Filed == 0 || _predicates.Length * MaskedRuleCost <= dispatch.LookupCostPerRecord + (dispatch.ExpectedCandidates * CandidateCost)))
+        if (!_needsRecord.Contains(true) && dispatch.EvaluatingEveryRulePays(_predicates.Length, RuleDispatch.RuleInMethodCostOverObjects))
         {
             masks = _masks ??= CompileMasks();
         }
@@ -219,7 +209,7 @@ public sealed class RuleMatcher<T>
         var masks = new Func<T, ulong>[(_predicates.Length + 63) / 64];
         for (int chunk = 0; chunk < masks.Length; chunk++)
         {
-            masks[chunk] = _compiler.CompileObjectMask<T>([.. _dataset.Rules.Skip(chunk * 64).Take(64).Select(r => r.Condition)]);
+            masks[chunk] = _compiler.CompileMask<T>([.. _dataset.Rules.Skip(chunk * 64).Take(64).Select(r => r.Condition)]);
         }
 
         return masks;

@@ -136,6 +136,7 @@ public sealed partial class RuleSetBuilder
             datasets[schema.Name] = new CompiledDataset(schema, layouts[schema.Name], rules, dispatch, shared.Count)
             {
                 FieldsRead = FieldsRead(schema, own, exclusions.GetValueOrDefault(schema.Name)),
+                SharedSlots = shared,
                 DerivedBy = bound.FirstOrDefault(b => b.Derived?.Schema == schema)?.Definition.Id,
                 Exclude = exclusions.TryGetValue(schema.Name, out BoundExpression? exclusion) ? new ExpressionCompiler(layouts[schema.Name]).CompilePredicate(exclusion) : null,
                 ExcludeExpression = exclusion,

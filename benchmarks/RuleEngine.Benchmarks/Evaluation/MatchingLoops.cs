@@ -30,12 +30,33 @@ internal static class MatchingLoops
         return matches;
     }
 
-    /// <summary>Counts the matches of the compiled rules, each record evaluating only the candidates its dispatch leaves.</summary>
+    /// <summary>Counts the matches of the compiled rules as a run finds them: each record evaluating only the candidates its dispatch leaves, or every rule together when the index does not pay.</summary>
     public static int Indexed(Record[] records, CompiledDataset compiled, int[] candidates)
     {
         int matches = 0;
         CompiledRule[] rules = compiled.Rules;
         RuleDispatch dispatch = compiled.Dispatch;
+        if (compiled.EvaluatedTogether(dispatch) is { } together)
+        {
+            // As a run does when the index does not pay: the rules 64 to a method, and each TRUE one tested again
+            // by its own predicate (where a run builds its clue).
+            foreach (Record record in records)
+            {
+                for (int chunk = 0; chunk < together.Length; chunk++)
+                {
+                    for (ulong bits = together[chunk](record); bits != 0; bits &= bits - 1)
+                    {
+                        if (rules[(chunk << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits)].Predicate(record))
+                        {
+                            matches++;
+                        }
+                    }
+                }
+            }
+
+            return matches;
+        }
+
         foreach (Record record in records)
         {
             int count = dispatch.Candidates(record, candidates);

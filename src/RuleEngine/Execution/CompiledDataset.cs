@@ -49,6 +49,33 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
         return Interlocked.CompareExchange(ref _tuned, built, null) ?? built;
     }
 
+    /// <summary>Gets the sub-expressions the rules share, by text: what the rules' own predicates were compiled with.</summary>
+    public IReadOnlyDictionary<string, Language.SharedSlot> SharedSlots { get; init; } = new Dictionary<string, Language.SharedSlot>();
+
+    private Func<Record, ulong>[]? _together;
+    private object? _compilingTogether;
+
+    /// <summary>
+    /// The rules compiled 64 to a method (bit <c>i</c> of method <c>c</c>: rule <c>64c + i</c> is TRUE), when evaluating
+    /// every rule that way costs a record less than <paramref name="dispatch"/> does and every rule is a plain
+    /// condition (no join, no script); otherwise <see langword="null"/>. Compiled once, on first use. A method that
+    /// throws says only that one of its rules failed: the rules' own predicates tell which.
+    /// </summary>
+    public Func<Record, ulong>[]? EvaluatedTogether(RuleDispatch dispatch)
+    {
+        if (!dispatch.EvaluatingEveryRulePays(Rules.Length) || Rules.Any(r => r.Joins.Length > 0 || r.Script is not null))
+        {
+            return null;
+        }
+
+        // Compiled by the first worker that asks; the others wait for it rather than compile the same methods.
+        return LazyInitializer.EnsureInitialized(ref _together, ref _compilingTogether, () =>
+        {
+            var compiler = new Language.ExpressionCompiler(Layout, SharedSlots);
+            return [.. Rules.Chunk(64).Select(chunk => compiler.CompileMask<Record>([.. chunk.Select(r => r.Condition)]))];
+        });
+    }
+
     /// <summary>A run tunes the dispatch on its first batch of at least this many records (fewer say little about the data).</summary>
     internal const int MinimumSample = 256;
 

@@ -177,6 +177,8 @@ internal static class RunPipeline
     {
         CompiledRule[] rules = dataset.Rules;
         RuleDispatch dispatch = dataset.Dispatch;
+        Func<Record, ulong>[]? together = dataset.EvaluatedTogether(dispatch);
+        bool togetherFailed = false;
         var candidates = new int[Math.Max(rules.Length, dispatch.Capacity)];
         int[] isolated = [.. Enumerable.Range(0, rules.Length).Where(r => rules[r].Script is { RunsInWorker: true })];
         var outcomes = new ScriptOutcome[rules.Length][];
@@ -207,6 +209,7 @@ internal static class RunPipeline
                     // The first batch large enough is the sample the rules' keys are chosen on.
                     dispatch = dataset.TuneDispatch(new ArraySegment<Record>(batch.Records, 0, batch.Count));
                     candidates = candidates.Length >= dispatch.Capacity ? candidates : new int[dispatch.Capacity];
+                    together = togetherFailed ? null : dataset.EvaluatedTogether(dispatch);
                 }
 
                 for (int i = 0; i < batch.Count; i++)
@@ -228,7 +231,14 @@ internal static class RunPipeline
                         continue;
                     }
 
-                    int count = dispatch.Candidates(record, candidates);
+                    // Rules evaluated together leave as candidates only the rules that are TRUE (each is tested
+                    // again below, with its bookkeeping); after a failure this worker goes back to the index.
+                    int count = together is null ? dispatch.Candidates(record, candidates) : TrueRules(together, record, candidates, rules.Length, ref togetherFailed);
+                    if (togetherFailed)
+                    {
+                        together = null;
+                    }
+
                     for (int c = 0; c < count; c++)
                     {
                         int index = candidates[c];
@@ -279,6 +289,37 @@ internal static class RunPipeline
                 batch.Done.TrySetException(e);
             }
         }
+    }
+
+    /// <summary>
+    /// The rules <paramref name="record"/> makes TRUE, by the methods that evaluate them 64 at a time, written into
+    /// <paramref name="buffer"/> in rule order. When a method fails, every rule of it is written, so each one's own
+    /// predicate finds and reports the failure, and <paramref name="failed"/> is set (the worker then uses the index).
+    /// </summary>
+    private static int TrueRules(Func<Record, ulong>[] methods, Record record, int[] buffer, int rules, ref bool failed)
+    {
+        int count = 0;
+        for (int chunk = 0; chunk < methods.Length; chunk++)
+        {
+            ulong bits;
+            try
+            {
+                bits = methods[chunk](record);
+            }
+            catch (Exception e) when (RuleFailure.TryClassify(e, null, out _, out _))
+            {
+                int inChunk = Math.Min(64, rules - (chunk << 6));
+                bits = inChunk == 64 ? ulong.MaxValue : (1UL << inChunk) - 1;
+                failed = true;
+            }
+
+            for (; bits != 0; bits &= bits - 1)
+            {
+                buffer[count++] = (chunk << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Whether the host's exclusion keeps the record from every rule; an exclusion that fails rejects the record (never evaluated).</summary>

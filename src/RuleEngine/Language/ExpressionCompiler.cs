@@ -62,10 +62,11 @@ internal sealed partial class ExpressionCompiler
         Lambda<Func<T, bool>>(EmitTruth(condition, want: true), _record).Compile();
 
     /// <summary>
-    /// Up to 64 conditions over a host object in one method: bit <c>i</c> of the result is set where condition
-    /// <c>i</c> is TRUE. A set of rules that are all evaluated on every object costs one call, not one per rule.
+    /// Up to 64 conditions in one method, over what the compiler reads (a host object of the type it was made for, or
+    /// a <see cref="Record"/>): bit <c>i</c> of the result is set where condition <c>i</c> is TRUE. A set of rules that
+    /// are all evaluated on every record costs one call, not one per rule.
     /// </summary>
-    public Func<T, ulong> CompileObjectMask<T>(IReadOnlyList<BoundExpression> conditions)
+    public Func<T, ulong> CompileMask<T>(IReadOnlyList<BoundExpression> conditions)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(conditions.Count, 64);
         ParameterExpression mask = Variable(typeof(ulong), "mask");

@@ -58,6 +58,35 @@ internal sealed class RuleDispatch
     /// <summary>Gets how many rules are filed under a key; the others are evaluated on every record that no filter clears them for.</summary>
     public int Filed { get; }
 
+    /// <summary>The most rules evaluated all together, 64 to a compiled method, instead of through the index.</summary>
+    public const int MaxRulesEvaluatedTogether = 512;
+
+    /// <summary>
+    /// The most rules evaluated together when the index files some: one method's worth. A rule inside a method costs
+    /// 3–4.5 units while the methods' code fits the instruction cache (30 rules of either benchmark workload), but 6.5
+    /// at 100 rules of random shapes (72 KB of machine code), where the index then costs less.
+    /// </summary>
+    private const int MaxRulesTogetherBesideAnIndex = 64;
+
+    /// <summary>
+    /// What a rule costs inside a method of 64 over a record's slots (<see cref="RuleInMethodCost"/>) or over a host
+    /// object's properties, and what a candidate the index leaves costs (a call of its own), in the units of
+    /// <see cref="LookupCost(Type)"/> (about a nanosecond; measured on both benchmark workloads at 10 to 60 rules:
+    /// 3–6.5 over records, 3–4.5 over objects, whose properties need no null flags or slot arrays).
+    /// </summary>
+    public const double RuleInMethodCost = 6.5, RuleInMethodCostOverObjects = 5, CandidateCost = 25;
+
+    /// <summary>
+    /// Whether evaluating every one of the <paramref name="rules"/> rules, 64 to a compiled method, is expected to cost
+    /// a record less than this dispatch's lookups and the candidates it leaves (by its own estimate): when it files
+    /// nothing, or, for up to 64 rules, narrows too little to pay for its lookups.
+    /// </summary>
+    /// <param name="rules">How many rules there are.</param>
+    /// <param name="ruleCost">What one rule costs inside a method: <see cref="RuleInMethodCost"/> or <see cref="RuleInMethodCostOverObjects"/>.</param>
+    public bool EvaluatingEveryRulePays(int rules, double ruleCost = RuleInMethodCost) =>
+        rules <= MaxRulesEvaluatedTogether
+        && (Filed == 0 || (rules <= MaxRulesTogetherBesideAnIndex && rules * ruleCost <= LookupCostPerRecord + (ExpectedCandidates * CandidateCost)));
+
     /// <summary>Gets how many rules are filed under no key.</summary>
     public int Unfiled { get; }
 
