@@ -27,6 +27,18 @@ internal sealed partial class ExpressionCompiler
     /// <summary>A <see langword="bool"/> that is true exactly where <paramref name="node"/> evaluates to <paramref name="want"/>.</summary>
     private Expression EmitTruth(BoundExpression node, bool want)
     {
+        if (_leaves?.AnswerFor(node, want) is { } answer)
+        {
+            // Asked before in this method: 0 until the first asking computes it, then 1 (so) or 2 (not so).
+            Expression ask = Condition(EmitTruthOnce(node, want), Constant(1), Constant(2));
+            return Equal(Condition(Equal(answer, Constant(0)), Assign(answer, ask), answer), Constant(1));
+        }
+
+        return EmitTruthOnce(node, want);
+    }
+
+    private Expression EmitTruthOnce(BoundExpression node, bool want)
+    {
         switch (node)
         {
             case BoundLiteral literal:

@@ -164,6 +164,61 @@ public class DifferentialTests(ITestOutputHelper output)
         Assert.True(seen[0] > ExpressionCount && seen[1] > ExpressionCount, "The generator should produce both known and unknown results in quantity.");
     }
 
+    /// <summary>
+    /// Rules compiled 64 to a method answer each test they share once per record. Conditions built from a small pool
+    /// of tests (so most tests recur, asked for TRUE and, under NOT, for FALSE; some fail on some rows): every bit of
+    /// the method is the rule's own predicate, and the method fails exactly where one of its rules fails.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Differential")]
+    public void Conditions_compiled_together_sharing_their_tests_answer_what_each_gives_alone()
+    {
+        var random = new Random(20261207);
+        var generator = new ConditionGenerator(random);
+        string[] pool = [.. Enumerable.Range(0, 14).Select(_ => generator.Bool(1).Engine), "d / (i - 3) > 1"];
+        string[] failing = ["j % (i - i) = 1", "CAST(s AS INT) > i"];
+        string Pick() => random.Next(200) == 0 ? failing[random.Next(failing.Length)] : pool[random.Next(pool.Length)];
+        Record[] records = [.. Enumerable.Range(0, RowCount).Select(_ => ToRecord(RandomRow(random)))];
+        var compiler = new ExpressionCompiler(Expressions.Layout);
+        int checkedBits = 0;
+        int failures = 0;
+        for (int group = 0; group < 40; group++)
+        {
+            string[] conditions = [.. Enumerable.Range(0, 1 + random.Next(64)).Select(_ => random.Next(4) switch
+            {
+                0 => $"({Pick()}) AND ({Pick()})",
+                1 => $"NOT (({Pick()}) OR ({Pick()}))",
+                2 => $"({Pick()}) OR NOT ({Pick()}) OR ({Pick()})",
+                _ => Pick(),
+            })];
+            Func<Record, ulong> together = compiler.CompileMask<Record>([.. conditions.Select(Bind)]);
+            Func<Record, bool>[] alone = [.. conditions.Select(c => compiler.CompilePredicate(Bind(c)))];
+            foreach (Record record in records)
+            {
+                Outcome[] each = [.. alone.Select(p => Evaluate(r => p(r), record))];
+                ulong bits = 0;
+                bool failed = false;
+                try
+                {
+                    bits = together(record);
+                }
+                catch (Exception e) when (RuleFailure.TryClassify(e, null, out _, out _))
+                {
+                    failed = true;
+                }
+
+                Assert.True(failed == each.Any(o => o.IsError), $"group {group}: the method {(failed ? "failed" : "did not fail")}; alone: {string.Join(", ", each)}");
+                failures += failed ? 1 : 0;
+                for (int i = 0; !failed && i < conditions.Length; i++, checkedBits++)
+                {
+                    Assert.True(((bits >> i) & 1) == (each[i].Value == true ? 1UL : 0UL), $"{conditions[i]}: together {(bits >> i) & 1}, alone {each[i]}");
+                }
+            }
+        }
+
+        Assert.True(checkedBits > 10_000 && failures > 0, $"{checkedBits} bits checked, {failures} failures");
+    }
+
     /// <summary>Where an operand can fail, the two-valued code fails where the three-valued code fails: it skips only what cannot.</summary>
     [Theory]
     [InlineData("i > 0 AND j % (i - i) = 1")]
