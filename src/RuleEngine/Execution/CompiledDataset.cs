@@ -52,6 +52,7 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
     /// <summary>Gets the sub-expressions the rules share, by text: what the rules' own predicates were compiled with.</summary>
     public IReadOnlyDictionary<string, Language.SharedSlot> SharedSlots { get; init; } = new Dictionary<string, Language.SharedSlot>();
 
+    private readonly bool _plain = rules.All(r => r.Joins.Length == 0 && r.Script is null);
     private Func<Record, ulong>[]? _together;
     private object? _compilingTogether;
 
@@ -63,13 +64,13 @@ internal sealed class CompiledDataset(DatasetSchema schema, RecordLayout layout,
     /// </summary>
     public Func<Record, ulong>[]? EvaluatedTogether(RuleDispatch dispatch)
     {
-        if (!dispatch.EvaluatingEveryRulePays(Rules.Length) || Rules.Any(r => r.Joins.Length > 0 || r.Script is not null))
+        if (!_plain || !dispatch.EvaluatingEveryRulePays(Rules.Length))
         {
             return null;
         }
 
         // Compiled by the first worker that asks; the others wait for it rather than compile the same methods.
-        return LazyInitializer.EnsureInitialized(ref _together, ref _compilingTogether, () =>
+        return _together ?? LazyInitializer.EnsureInitialized(ref _together, ref _compilingTogether, () =>
         {
             var compiler = new Language.ExpressionCompiler(Layout, SharedSlots);
             return [.. Rules.Chunk(64).Select(chunk => compiler.CompileMask<Record>([.. chunk.Select(r => r.Condition)]))];
