@@ -30,6 +30,18 @@ internal static class MatchingLoops
         return matches;
     }
 
+    /// <summary>Counts the matches of a <see cref="RuleMatcher{T}"/> over host objects, one call per object.</summary>
+    public static int Matcher(IEnumerable<CaseRecord> objects, RuleMatcher<CaseRecord> matcher, int[] matched)
+    {
+        int matches = 0;
+        foreach (CaseRecord record in objects)
+        {
+            matches += matcher.Match(record, matched);
+        }
+
+        return matches;
+    }
+
     /// <summary>Counts the matches of the compiled rules as a run finds them: each record evaluating only the candidates its dispatch leaves, or every rule together when the index does not pay.</summary>
     public static int Indexed(Record[] records, CompiledDataset compiled, int[] candidates)
     {

@@ -59,16 +59,7 @@ public class SelectiveShapeBenchmarks
     public int HandWrittenIndexed() => _handIndex.Matches(_objects);
 
     [Benchmark(Description = "RuleEngine matcher (host objects)")]
-    public int RuleEngineMatcher()
-    {
-        int matches = 0;
-        foreach (CaseRecord record in _objects)
-        {
-            matches += _matcher.Match(record, _matched);
-        }
-
-        return matches;
-    }
+    public int RuleEngineMatcher() => MatchingLoops.Matcher(_objects, _matcher, _matched);
 
     [Benchmark(Description = "RuleEngine (typed records)")]
     public int RuleEngineIndexed() => MatchingLoops.Indexed(_records, _compiled, _candidates);

@@ -221,23 +221,9 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
 /// <summary>Binary searches whose steps do not branch on the comparison, so they cost the same whatever the value.</summary>
 internal static class BranchFree
 {
-    /// <summary>The first position whose value is not below <paramref name="key"/> (the length when none is).</summary>
-    public static int LowerBound(long[] sorted, long key)
-    {
-        int at = 0;
-        int length = sorted.Length;
-        while (length > 1)
-        {
-            int half = length >> 1;
-            at += -(sorted[at + half - 1] < key ? 1 : 0) & half;
-            length -= half;
-        }
-
-        return length == 1 && sorted[at] < key ? at + 1 : at;
-    }
-
     /// <summary>The first position whose value is not below <paramref name="key"/> (the length when none is); a NaN key is below nothing.</summary>
-    public static int LowerBound(double[] sorted, double key)
+    public static int LowerBound<T>(T[] sorted, T key)
+        where T : struct, System.Numerics.IComparisonOperators<T, T, bool>
     {
         int at = 0;
         int length = sorted.Length;
