@@ -35,8 +35,8 @@ public sealed record FieldStatistics
 
     /// <summary>
     /// What is wrong with these statistics for <paramref name="field"/>: each a sentence naming the field, with the key
-    /// it is about (<c>distinct</c>, <c>nulls</c>, <c>common</c>, <c>bounds</c>) and the common value or the bound's
-    /// position when it is about one; empty when nothing is.
+    /// it is about (<c>distinct</c>, <c>nulls</c>, <c>common</c>, <c>bounds</c>) and the common value or the bound
+    /// when it is about one; empty when nothing is.
     /// </summary>
     internal IEnumerable<(string Key, string? Item, string Message)> Problems(FieldDefinition field)
     {
