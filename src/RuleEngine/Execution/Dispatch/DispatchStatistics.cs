@@ -72,11 +72,23 @@ internal sealed class DispatchStatistics
         {
             // Declared and measured shares of the branches of an OR are added, as guesses are.
             return Math.Min(1, key.Postings.Sum(p => _declared.TryGetValue(p.Field, out DeclaredField? declared)
-                ? declared.Share(p, this)
+                ? Declared(declared, p)
                 : key.Postings.Length == 1 ? Undeclared(key) : Undeclared(new IndexKey([p]))));
         }
 
         return Undeclared(key);
+    }
+
+    /// <summary>A posting's share by its field's declaration, worked out once per distinct posting (a declaration may list thousands of values).</summary>
+    private double Declared(DeclaredField declared, Posting posting)
+    {
+        string signature = "D" + posting.Signature;
+        if (!_measured.TryGetValue(signature, out double share))
+        {
+            _measured[signature] = share = declared.Share(posting, this);
+        }
+
+        return share;
     }
 
     private double Undeclared(IndexKey key)
@@ -116,6 +128,8 @@ internal sealed class DispatchStatistics
         private const double Least = 1e-6;
 
         private readonly (Record Record, double Share)[] _common;
+        private readonly Dictionary<string, double> _commonTexts = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, double> _commonIntegers = [];
         private readonly double[] _bounds;
 
         public DeclaredField(RecordLayout layout, int field, Schema.FieldDefinition definition, Schema.FieldStatistics statistics)
@@ -124,6 +138,19 @@ internal sealed class DispatchStatistics
             _common = [.. statistics.Common.Select(c => (Schema.FieldStatistics.Parse(layout, field, definition, c.Key), c.Value))
                 .Where(c => c.Item1 is not null).Select(c => (c.Item1!, c.Value))];
             _bounds = [.. statistics.Bounds.Select(b => Schema.FieldStatistics.Parse(layout, field, definition, b)).OfType<Record>().Select(r => Schema.FieldStatistics.Number(r, field))];
+            int slot = layout.Slots[field];
+            foreach ((Record record, double share) in _common)
+            {
+                // As an equality posting holds them: the text as parsed (normalised), or the 64-bit value.
+                if (layout.Kinds[field] == StorageKind.String && record.Strings[slot] is { } text)
+                {
+                    _commonTexts[text] = _commonTexts.GetValueOrDefault(text) + share;
+                }
+                else if (layout.Kinds[field] == StorageKind.Int64)
+                {
+                    _commonIntegers[record.Int64s[slot]] = _commonIntegers.GetValueOrDefault(record.Int64s[slot]) + share;
+                }
+            }
             IsList = definition.Type == Schema.FieldType.StringArray;
             Rest = IsList ? 1 : Math.Max(0, 1 - statistics.Nulls - _common.Sum(c => c.Share));
             Uncommon = statistics.Distinct is { } distinct && distinct <= _common.Length ? 0 : Rest;
@@ -142,16 +169,12 @@ internal sealed class DispatchStatistics
         /// <summary>The share of records expected to pass <paramref name="posting"/>, a test of this field.</summary>
         public double Share(Posting posting, DispatchStatistics statistics)
         {
-            double common = 0;
-            int commonPassed = 0;
-            foreach ((Record record, double share) in _common)
+            (double common, int commonPassed) = posting switch
             {
-                if (posting.Matches(record, record.Layout))
-                {
-                    common += share;
-                    commonPassed++;
-                }
-            }
+                TextEquals text => Sum(text.Values, _commonTexts),
+                IntegerEquals integer => Sum(integer.Values, _commonIntegers),
+                _ => Passing(posting),
+            };
 
             double rest = posting switch
             {
@@ -164,6 +187,41 @@ internal sealed class DispatchStatistics
                 _ => Uncommon * posting.Guess(statistics),
             };
             return Math.Clamp(common + rest, Least, 1);
+        }
+
+        /// <summary>The common values a test passes, and their shares together, by testing each (ranges, prefixes, tags).</summary>
+        private (double Share, int Count) Passing(Posting posting)
+        {
+            double share = 0;
+            int count = 0;
+            foreach ((Record record, double each) in _common)
+            {
+                if (posting.Matches(record, record.Layout))
+                {
+                    share += each;
+                    count++;
+                }
+            }
+
+            return (share, count);
+        }
+
+        /// <summary>The common values among an equality's values, and their shares together, by lookup (a declaration may list thousands).</summary>
+        private static (double Share, int Count) Sum<TValue>(TValue[] values, Dictionary<TValue, double> common)
+            where TValue : notnull
+        {
+            double share = 0;
+            int count = 0;
+            foreach (TValue value in values)
+            {
+                if (common.TryGetValue(value, out double each))
+                {
+                    share += each;
+                    count++;
+                }
+            }
+
+            return (share, count);
         }
 
         private static int ValueCount(Posting posting) => posting switch
