@@ -65,8 +65,8 @@ internal sealed partial class ExpressionCompiler
     /// <summary>
     /// Up to 64 conditions in one method, over what the compiler reads (a host object of the type it was made for, or
     /// a <see cref="Record"/>): bit <c>i</c> of the result is set where condition <c>i</c> is TRUE. A set of rules that
-    /// are all evaluated on every record costs one call, not one per rule, and a test several of the conditions make
-    /// alike (<c>cause = '盗窃罪'</c> in five rules) is evaluated at most once per call: see <see cref="LeafAnswers"/>.
+    /// are all evaluated on every record costs one call, not one per rule, and a costly test several of the conditions
+    /// make alike (the same regular expression in five rules) is evaluated at most once per call: see <see cref="LeafAnswers"/>.
     /// </summary>
     public Func<T, ulong> CompileMask<T>(IReadOnlyList<BoundExpression> conditions)
     {
