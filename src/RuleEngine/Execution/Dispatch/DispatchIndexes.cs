@@ -179,18 +179,12 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
         // to fall on either side of each bound, so a branch would be mispredicted half the time).
         if (typeof(T) == typeof(long))
         {
-            long[] longs = (long[])(object)bounds;
-            long key = (long)(object)value;
-            int at = BranchFree.LowerBound(longs, key);
-            return at < longs.Length && longs[at] == key ? (2 * at) + 1 : 2 * at;
+            return BranchFree.Piece((long[])(object)bounds, (long)(object)value);
         }
 
         if (typeof(T) == typeof(double))
         {
-            double[] doubles = (double[])(object)bounds;
-            double key = (double)(object)value;
-            int at = BranchFree.LowerBound(doubles, key);
-            return at < doubles.Length && doubles[at] == key ? (2 * at) + 1 : 2 * at;
+            return BranchFree.Piece((double[])(object)bounds, (double)(object)value);
         }
 
         int low = 0;
@@ -236,6 +230,14 @@ internal static class BranchFree
 
         return length == 1 && sorted[at] < key ? at + 1 : at;
     }
+
+    /// <summary>The piece of <paramref name="key"/> among the sorted bounds, as <see cref="RangeIndex{T}.Piece"/> numbers them.</summary>
+    public static int Piece<T>(T[] sorted, T key)
+        where T : struct, System.Numerics.IComparisonOperators<T, T, bool>
+    {
+        int at = LowerBound(sorted, key);
+        return at < sorted.Length && sorted[at] == key ? (2 * at) + 1 : 2 * at;
+    }
 }
 
 /// <summary>
@@ -276,8 +278,7 @@ internal sealed class DecimalRangeIndex : RangeIndex<decimal>
     {
         if (_scaled is { } scaledBounds && TryScale(value, _scale, out long scaled))
         {
-            int at = BranchFree.LowerBound(scaledBounds, scaled);
-            return at < scaledBounds.Length && scaledBounds[at] == scaled ? (2 * at) + 1 : 2 * at;
+            return BranchFree.Piece(scaledBounds, scaled);
         }
 
         int low = BranchFree.LowerBound(_approximations, (double)value);
