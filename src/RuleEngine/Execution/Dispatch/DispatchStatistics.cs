@@ -13,7 +13,9 @@ internal sealed class DispatchStatistics
     private readonly RecordLayout _layout;
     private readonly IReadOnlyList<Record>? _sample;
     private readonly Dictionary<int, int> _valuesNamed;
-    private readonly Dictionary<string, double> _measured = new(StringComparer.Ordinal);
+
+    /// <summary>Each share worked out so far, by signature: measured on the sample, or (prefixed <c>D</c>) estimated from a declaration.</summary>
+    private readonly Dictionary<string, double> _shares = new(StringComparer.Ordinal);
     private readonly Dictionary<int, DeclaredField> _declared = [];
 
     private DispatchStatistics(RecordLayout layout, IReadOnlyList<Record>? sample, Dictionary<int, int> valuesNamed)
@@ -83,9 +85,9 @@ internal sealed class DispatchStatistics
     private double Declared(DeclaredField declared, Posting posting)
     {
         string signature = "D" + posting.Signature;
-        if (!_measured.TryGetValue(signature, out double share))
+        if (!_shares.TryGetValue(signature, out double share))
         {
-            _measured[signature] = share = declared.Share(posting, this);
+            _shares[signature] = share = declared.Share(posting, this);
         }
 
         return share;
@@ -99,7 +101,7 @@ internal sealed class DispatchStatistics
         }
 
         string signature = string.Join('\u0002', key.Postings.Select(p => p.Signature));
-        if (!_measured.TryGetValue(signature, out double share))
+        if (!_shares.TryGetValue(signature, out double share))
         {
             int passed = 0;
             foreach (Record record in _sample)
@@ -115,7 +117,7 @@ internal sealed class DispatchStatistics
             }
 
             // Half a record for a key no sampled record passed: rarer than any that one did, never free.
-            _measured[signature] = share = Math.Max(passed, 0.5) / _sample.Count;
+            _shares[signature] = share = Math.Max(passed, 0.5) / _sample.Count;
         }
 
         return share;
