@@ -19,13 +19,18 @@ internal sealed class ClueFactory(RunOptions options)
     public Clue Create(CompiledRule rule, Record[] context)
     {
         Record primary = context[0];
-        string?[] subject = [.. rule.SubjectFields.Select(f => SubjectPart(rule, Definition(context, f), Value(context, f)))];
-        string rawSubject = subject.All(p => p is null)
-            ? string.Create(CultureInfo.InvariantCulture, $"line:{primary.Line}")
-            : string.Join('|', subject.Select(p => p ?? string.Empty));
-        string shownSubject = rule.SubjectFields.Length == 0
-            ? rawSubject
-            : string.Join('|', rule.SubjectFields.Select((f, i) => subject[i] is null ? string.Empty : Shown(Definition(context, f), subject[i])));
+        (int Source, int Field)[] subjectFields = rule.SubjectFields;
+        var subject = new string?[subjectFields.Length];
+        bool named = false;
+        for (int i = 0; i < subject.Length; i++)
+        {
+            subject[i] = SubjectPart(rule, Definition(context, subjectFields[i]), Value(context, subjectFields[i]));
+            named |= subject[i] is not null;
+        }
+
+        // A NULL part joins as empty text; a subject with no part at all is the record's line.
+        string rawSubject = named ? string.Join('|', subject) : string.Create(CultureInfo.InvariantCulture, $"line:{primary.Line}");
+        string shownSubject = subject.Length == 0 ? rawSubject : JoinSubject(subjectFields, subject, context, Shown);
         string identity = context.Length == 1 ? rawSubject : rawSubject + "|" + string.Join('|', context.Skip(1).Select(r => r.Line.ToString(CultureInfo.InvariantCulture)));
 
         var evidence = new EvidenceValue[rule.EvidenceFields.Length];
@@ -49,11 +54,9 @@ internal sealed class ClueFactory(RunOptions options)
             Line = primary.Line,
             SubjectKey = shownSubject,
             Fingerprint = Fingerprint(rule.Definition.Id, identity),
-            Title = rule.Title.Render(f => Shown(Definition(context, f), Value(context, f))),
-            MaskedTitle = options.RevealPersonalData ? rule.Title.Render(f => Masked(Definition(context, f), Value(context, f))) : null,
-            MaskedSubjectKey = options.RevealPersonalData && rule.SubjectFields.Length > 0
-                ? string.Join('|', rule.SubjectFields.Select((f, i) => subject[i] is null ? string.Empty : Masked(Definition(context, f), subject[i])))
-                : null,
+            Title = rule.Title.Constant ?? Title(rule, context, Shown),
+            MaskedTitle = options.RevealPersonalData ? rule.Title.Constant ?? Title(rule, context, Masked) : null,
+            MaskedSubjectKey = options.RevealPersonalData && subject.Length > 0 ? JoinSubject(subjectFields, subject, context, Masked) : null,
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,
             Evidence = evidence,
@@ -129,6 +132,14 @@ internal sealed class ClueFactory(RunOptions options)
         _ => Format(field, value),
     };
 
+    /// <summary>The title of a record context, its fields written by <paramref name="format"/> (shown or masked).</summary>
+    private static string Title(CompiledRule rule, Record[] context, Func<FieldDefinition, object?, string> format) =>
+        rule.Title.Render(f => format(Definition(context, f), Value(context, f)));
+
+    /// <summary>The subject's parts written by <paramref name="format"/> (shown or masked) and joined with <c>|</c>; a NULL part is empty.</summary>
+    private static string JoinSubject((int Source, int Field)[] fields, string?[] subject, Record[] context, Func<FieldDefinition, object?, string> format) =>
+        string.Join('|', fields.Select((f, i) => subject[i] is null ? string.Empty : format(Definition(context, f), subject[i])));
+
     private static object? Value(Record[] context, (int Source, int Field) field) => context[field.Source].GetValue(field.Field);
 
     private static FieldDefinition Definition(Record[] context, (int Source, int Field) field) => context[field.Source].Layout.Schema.Fields[field.Field];
@@ -181,12 +192,7 @@ internal sealed class ClueFactory(RunOptions options)
         }
     }
 
-    private string Fingerprint(string ruleId, string subject)
-    {
-        byte[] data = Encoding.UTF8.GetBytes(ruleId + "\n" + subject);
-        byte[] hash = HMACSHA256.HashData(options.FingerprintKey.Span, data);
-        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
-    }
+    private string Fingerprint(string ruleId, string subject) => ClueFingerprint.Of(options.FingerprintKey.Span, ruleId, subject);
 
     /// <summary>A text longer than <see cref="RunOptions.MaxEvidenceLength"/> cut, with how much was left out: clues stay small whatever the record holds.</summary>
     private object? Bounded(object? value) => value is string text && text.Length > options.MaxEvidenceLength

@@ -10,7 +10,11 @@ internal sealed class TitleTemplate
     private TitleTemplate(List<(string Text, (int Source, int Field)? Field)> parts)
     {
         _parts = parts;
+        Constant = parts.All(p => p.Field is null) ? string.Concat(parts.Select(p => p.Text)) : null;
     }
+
+    /// <summary>Gets the title when it names no field (every clue of the rule has it), else <see langword="null"/>.</summary>
+    public string? Constant { get; }
 
     public IEnumerable<(int Source, int Field)> Fields => _parts.Where(p => p.Field is not null).Select(p => p.Field!.Value);
 
@@ -50,6 +54,11 @@ internal sealed class TitleTemplate
 
     public string Render(Func<(int Source, int Field), string> valueOf)
     {
+        if (Constant is not null)
+        {
+            return Constant;
+        }
+
         var builder = new StringBuilder();
         foreach ((string text, (int Source, int Field)? field) in _parts)
         {
