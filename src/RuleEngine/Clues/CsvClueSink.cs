@@ -12,9 +12,12 @@ namespace RuleEngine.Clues;
 /// <threadsafety instance="false"/>
 public sealed class CsvClueSink : IClueSink, IAsyncDisposable
 {
+    private const int BufferCharacters = 64 * 1024;
+
     private static readonly string[] Columns = ["model", "rule", "version", "dataset", "line", "subject", "fingerprint", "severity", "title", "action", "evidence"];
     private readonly StreamWriter _text;
     private readonly SepWriter _writer;
+    private readonly StringBuilder _evidence = new();
 
     /// <summary>Initializes a new instance of the <see cref="CsvClueSink"/> class.</summary>
     /// <param name="stream">The stream to write to.</param>
@@ -23,11 +26,17 @@ public sealed class CsvClueSink : IClueSink, IAsyncDisposable
     public CsvClueSink(Stream stream, bool ownsStream = false, bool append = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: !append), leaveOpen: !ownsStream) { NewLine = "\n" };
+        // Rows gather in the writer's buffer and reach the stream 64 K characters at a time: a row is about 150
+        // bytes, and a stream call per few rows cost more than the rows.
+        _text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: !append), BufferCharacters, leaveOpen: !ownsStream) { NewLine = "\n" };
         _writer = Sep.New(',').Writer(o => o with { Escape = true, WriteHeader = !append }).To(_text);
+
+        // The columns are named in their order so rows can set cells by position; Sep writes the header with the first
+        // row, so a new file gets it now (a run without clues has one too) and an appended one never.
+        _writer.Header.Add(Columns);
         if (!append)
         {
-            WriteHeader();
+            _writer.Header.Write();
         }
     }
 
@@ -39,19 +48,20 @@ public sealed class CsvClueSink : IClueSink, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(clue);
         cancellationToken.ThrowIfCancellationRequested();
-        await using (SepWriter.Row row = _writer.NewRow(cancellationToken))
+        using (SepWriter.Row row = _writer.NewRow(cancellationToken))
         {
-            row["model"].Set(clue.ModelId ?? string.Empty);
-            row["rule"].Set(clue.RuleId);
-            row["version"].Set(clue.RuleVersion);
-            row["dataset"].Set(clue.Dataset);
-            row["line"].Format(clue.Line);
-            row["subject"].Set(Safe(clue.SubjectKey));
-            row["fingerprint"].Set(clue.Fingerprint);
-            row["severity"].Set(clue.Severity switch { ClueSeverity.High => "high", ClueSeverity.Low => "low", _ => "medium" });
-            row["title"].Set(Safe(clue.Title));
-            row["action"].Set(Safe(clue.Action ?? string.Empty));
-            row["evidence"].Set(Safe(string.Join("; ", clue.Evidence.Select(e => e.Field + "=" + Execution.ClueFactory.Format(e.Value)))));
+            // Cells by position, in the order of Columns (looking each name up cost a third of a row).
+            row[0].Set(clue.ModelId ?? string.Empty);
+            row[1].Set(clue.RuleId);
+            row[2].Set(clue.RuleVersion);
+            row[3].Set(clue.Dataset);
+            row[4].Format(clue.Line);
+            row[5].Set(Safe(clue.SubjectKey));
+            row[6].Set(clue.Fingerprint);
+            row[7].Set(clue.Severity switch { ClueSeverity.High => "high", ClueSeverity.Low => "low", _ => "medium" });
+            row[8].Set(Safe(clue.Title));
+            row[9].Set(Safe(clue.Action ?? string.Empty));
+            row[10].Set(Safe(Evidence(clue)));
         }
 
         Count++;
@@ -76,10 +86,20 @@ public sealed class CsvClueSink : IClueSink, IAsyncDisposable
     /// <summary>A text a spreadsheet would run as a formula, defused.</summary>
     internal static string Safe(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
-    private void WriteHeader()
+    /// <summary>The evidence as <c>field=value</c> pairs joined by <c>; </c>.</summary>
+    private string Evidence(Clue clue)
     {
-        // Sep writes the header with the first row; a run without clues still gets one.
-        _writer.Header.Add(Columns);
-        _writer.Header.Write();
+        StringBuilder text = _evidence.Clear();
+        foreach (EvidenceValue evidence in clue.Evidence)
+        {
+            if (text.Length > 0)
+            {
+                text.Append("; ");
+            }
+
+            text.Append(evidence.Field).Append('=').Append(Execution.ClueFactory.Format(evidence.Value));
+        }
+
+        return text.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,10 +11,13 @@ namespace RuleEngine.Clues;
 /// </summary>
 public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
 {
+    /// <summary>How many bytes of clues are gathered before they are written to the stream in one call.</summary>
+    private const int WriteAt = 64 * 1024;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
-    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
     private readonly Stream _stream;
     private readonly bool _ownsStream;
+    private readonly ArrayBufferWriter<byte> _pending = new(WriteAt + (WriteAt / 4));
     private readonly Utf8JsonWriter _writer;
 
     /// <summary>Initializes a new instance of the <see cref="JsonLinesClueSink"/> class.</summary>
@@ -24,7 +28,7 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _ownsStream = ownsStream;
-        _writer = new Utf8JsonWriter(stream, WriterOptions);
+        _writer = new Utf8JsonWriter(_pending, WriterOptions);
     }
 
     /// <summary>Gets how many clues were written.</summary>
@@ -50,10 +54,25 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(clue);
         cancellationToken.ThrowIfCancellationRequested();
+        // Clues gather in memory and reach the stream 64 KB at a time: one stream call per clue cost more than the JSON.
         Write(_writer, clue);
         _writer.Reset();
-        await _stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
+        _pending.GetSpan(1)[0] = (byte)'\n';
+        _pending.Advance(1);
         Count++;
+        if (_pending.WrittenCount >= WriteAt)
+        {
+            await WritePendingAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WritePendingAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.WrittenCount > 0)
+        {
+            await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _pending.ResetWrittenCount();
+        }
     }
 
     /// <summary>Flushes what was written to the stream.</summary>
@@ -61,21 +80,28 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     /// <returns>A task that completes when the data is flushed.</returns>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await WritePendingAsync(cancellationToken).ConfigureAwait(false);
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        if (_ownsStream)
+        try
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            await WritePendingAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        else
+        finally
         {
-            await _stream.FlushAsync().ConfigureAwait(false);
+            await _writer.DisposeAsync().ConfigureAwait(false);
+            if (_ownsStream)
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _stream.FlushAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -84,57 +110,57 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         writer.WriteStartObject();
         if (clue.ModelId is not null)
         {
-            writer.WriteString("model", clue.ModelId);
+            writer.WriteString(Names.Model, clue.ModelId);
         }
 
-        writer.WriteString("rule", clue.RuleId);
-        writer.WriteString("version", clue.RuleVersion);
-        writer.WriteString("dataset", clue.Dataset);
-        writer.WriteNumber("line", clue.Line);
-        writer.WriteString("subject", clue.SubjectKey);
-        writer.WriteString("fingerprint", clue.Fingerprint);
-        writer.WriteString("title", clue.Title);
-        writer.WriteString("severity", clue.Severity switch { ClueSeverity.High => "high", ClueSeverity.Low => "low", _ => "medium" });
+        writer.WriteString(Names.Rule, clue.RuleId);
+        writer.WriteString(Names.Version, clue.RuleVersion);
+        writer.WriteString(Names.Dataset, clue.Dataset);
+        writer.WriteNumber(Names.Line, clue.Line);
+        writer.WriteString(Names.Subject, clue.SubjectKey);
+        writer.WriteString(Names.Fingerprint, clue.Fingerprint);
+        writer.WriteString(Names.Title, clue.Title);
+        writer.WriteString(Names.Severity, clue.Severity switch { ClueSeverity.High => Names.High, ClueSeverity.Low => Names.Low, _ => Names.Medium });
         if (clue.Action is not null)
         {
-            writer.WriteString("action", clue.Action);
+            writer.WriteString(Names.Action, clue.Action);
         }
 
-        writer.WriteStartArray("evidence");
+        writer.WriteStartArray(Names.Evidence);
         foreach (EvidenceValue evidence in clue.Evidence)
         {
             writer.WriteStartObject();
-            writer.WriteString("field", evidence.Field);
-            writer.WritePropertyName("value");
+            writer.WriteString(Names.Field, evidence.Field);
+            writer.WritePropertyName(Names.Value);
             WriteValue(writer, evidence.Value);
-            writer.WriteString("dataset", evidence.Dataset);
-            writer.WriteNumber("line", evidence.Line);
+            writer.WriteString(Names.Dataset, evidence.Dataset);
+            writer.WriteNumber(Names.Line, evidence.Line);
             if (evidence.Personal != Schema.PersonalDataKind.None)
             {
-                writer.WriteString("personal", Schema.PersonalKinds.Name(evidence.Personal));
+                writer.WriteString(Names.Personal, Schema.PersonalKinds.Name(evidence.Personal));
             }
 
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
-        writer.WriteStartArray("explanation");
+        writer.WriteStartArray(Names.Explanation);
         foreach (ConditionOutcome outcome in clue.Explanation)
         {
             writer.WriteStartObject();
-            writer.WriteString("condition", outcome.Condition);
+            writer.WriteString(Names.Condition, outcome.Condition);
             if (outcome.Value is { } value)
             {
-                writer.WriteBoolean("value", value);
+                writer.WriteBoolean(Names.Value, value);
             }
             else
             {
-                writer.WriteNull("value");
+                writer.WriteNull(Names.Value);
             }
 
             if (outcome.ErrorCode is not null)
             {
-                writer.WriteString("error", outcome.ErrorCode);
+                writer.WriteString(Names.Error, outcome.ErrorCode);
             }
 
             writer.WriteEndObject();
@@ -189,5 +215,49 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
         }
+    }
+
+    /// <summary>Property names and fixed values encoded once: a name written as a string is checked for escaping every time.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Action = JsonEncodedText.Encode("action");
+
+        public static readonly JsonEncodedText Condition = JsonEncodedText.Encode("condition");
+
+        public static readonly JsonEncodedText Dataset = JsonEncodedText.Encode("dataset");
+
+        public static readonly JsonEncodedText Error = JsonEncodedText.Encode("error");
+
+        public static readonly JsonEncodedText Evidence = JsonEncodedText.Encode("evidence");
+
+        public static readonly JsonEncodedText Explanation = JsonEncodedText.Encode("explanation");
+
+        public static readonly JsonEncodedText Field = JsonEncodedText.Encode("field");
+
+        public static readonly JsonEncodedText Fingerprint = JsonEncodedText.Encode("fingerprint");
+
+        public static readonly JsonEncodedText Line = JsonEncodedText.Encode("line");
+
+        public static readonly JsonEncodedText Model = JsonEncodedText.Encode("model");
+
+        public static readonly JsonEncodedText Personal = JsonEncodedText.Encode("personal");
+
+        public static readonly JsonEncodedText Rule = JsonEncodedText.Encode("rule");
+
+        public static readonly JsonEncodedText Severity = JsonEncodedText.Encode("severity");
+
+        public static readonly JsonEncodedText Subject = JsonEncodedText.Encode("subject");
+
+        public static readonly JsonEncodedText Title = JsonEncodedText.Encode("title");
+
+        public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+
+        public static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
+
+        public static readonly JsonEncodedText High = JsonEncodedText.Encode("high");
+
+        public static readonly JsonEncodedText Low = JsonEncodedText.Encode("low");
+
+        public static readonly JsonEncodedText Medium = JsonEncodedText.Encode("medium");
     }
 }

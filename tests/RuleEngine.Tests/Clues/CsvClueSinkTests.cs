@@ -52,4 +52,29 @@ public sealed class CsvClueSinkTests
         Assert.Equal("M1,M1.R1,1.0,suits,7,\"a,b\",abc,medium,\"'=HYPERLINK(\"\"http://x\"\",\"\"点击\"\")\",,amount=1500.5; name=张*", lines[1]);
         Assert.Equal("M1,M1.R1,1.0,suits,7,'-1,abc,medium,普通线索,,amount=1500.5; name=张*", lines[2]);
     }
+
+    [Fact]
+    public async Task An_appended_file_gets_its_rows_without_a_second_header_or_byte_order_mark()
+    {
+        using var stream = new MemoryStream();
+        await using (var first = new CsvClueSink(stream))
+        {
+            await first.WriteAsync(Clue("第一次运行", "a"));
+        }
+
+        await using (var resumed = new CsvClueSink(stream, append: true))
+        {
+            await resumed.WriteAsync(Clue("续跑", "b"));
+        }
+
+        byte[] bytes = stream.ToArray();
+        Assert.Equal(Encoding.UTF8.Preamble.ToArray(), bytes[..3]);
+        Assert.Equal(
+            [
+                "model,rule,version,dataset,line,subject,fingerprint,severity,title,action,evidence",
+                "M1,M1.R1,1.0,suits,7,a,abc,medium,第一次运行,,amount=1500.5; name=张*",
+                "M1,M1.R1,1.0,suits,7,b,abc,medium,续跑,,amount=1500.5; name=张*",
+            ],
+            Encoding.UTF8.GetString(bytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
