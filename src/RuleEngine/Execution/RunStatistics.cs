@@ -6,7 +6,7 @@ namespace RuleEngine.Execution;
 internal sealed class RunStatistics
 {
     private readonly RunOptions _options;
-    private readonly SortedDictionary<string, long> _cluesPerRule = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _cluesPerRule = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _readPerDataset = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, LineAccount> _linesPerDataset = new(StringComparer.Ordinal);
     private readonly List<RecordRejection> _rejections = [];
@@ -90,7 +90,7 @@ internal sealed class RunStatistics
     public void Clue(Clues.Clue clue)
     {
         CluesEmitted++;
-        _cluesPerRule[clue.RuleId] = _cluesPerRule.GetValueOrDefault(clue.RuleId) + 1;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_cluesPerRule, clue.RuleId, out _)++;
 
         // A clue whose fingerprint came before: the same rule and subject again (a business key twice in the input).
         if (_fingerprints.Count < _options.MaxTrackedFingerprints
