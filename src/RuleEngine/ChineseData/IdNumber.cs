@@ -156,8 +156,30 @@ public static class IdNumber
         return CheckCharacters[sum % 11];
     }
 
-    private static bool TryParseBirthDate(string id, out DateOnly birth) =>
-        DateOnly.TryParseExact(id.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out birth);
+    /// <summary>
+    /// The birth date in characters 7–14 (<c>yyyyMMdd</c>), read digit by digit: every record's ID numbers are checked,
+    /// and a culture-aware exact parse cost more than the rest of the check.
+    /// </summary>
+    private static bool TryParseBirthDate(string id, out DateOnly birth)
+    {
+        birth = default;
+        ReadOnlySpan<char> digits = id.AsSpan(6, 8);
+        if (digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        int year = ((digits[0] - '0') * 1000) + ((digits[1] - '0') * 100) + ((digits[2] - '0') * 10) + (digits[3] - '0');
+        int month = ((digits[4] - '0') * 10) + (digits[5] - '0');
+        int day = ((digits[6] - '0') * 10) + (digits[7] - '0');
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        birth = new DateOnly(year, month, day);
+        return true;
+    }
 
     private static bool IsProvinceCode(ReadOnlySpan<char> prefix)
     {

@@ -25,6 +25,30 @@ public class IdNumberTests
     public void IsValid_BrokenNumbers_AreInvalid(string id) => Assert.False(IdNumber.IsValid(id));
 
     [Fact]
+    public void A_birth_date_is_valid_exactly_when_it_is_a_real_calendar_date_from_1890()
+    {
+        // Leap days, month and day ends and zeros, around the 1890 floor and at the calendar's end, and random digits.
+        var random = new Random(11);
+        string[] dates =
+        [
+            "20000229", "19000229", "20240229", "20230229", "18891231", "18900101", "99991231", "00000101", "20231131",
+            "20231231", "20230001", "20231301", "20230100", "20230132", "19490931", "19491031",
+            .. Enumerable.Range(0, 3000).Select(_ => random.Next(0, 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture)),
+        ];
+        foreach (string date in dates)
+        {
+            string body = "110105" + date + "123";
+            string id = body + IdNumber.ComputeCheckCharacter(body);
+            bool real = DateOnly.TryParseExact(date, "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateOnly expected);
+            bool valid = real && expected >= new DateOnly(1890, 1, 1);
+
+            Assert.True(valid == IdNumber.IsValid(id), date);
+            Assert.True(valid == IdNumber.TryGetBirthDate(id, out DateOnly birth), date);
+            Assert.Equal(valid ? expected : default, birth);
+        }
+    }
+
+    [Fact]
     public void IsValid_BirthDateAfterAsOf_IsInvalid() =>
         Assert.False(IdNumber.IsValid("11010519491231002X", new DateOnly(1949, 12, 30)));
 
