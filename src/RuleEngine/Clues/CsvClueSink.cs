@@ -7,7 +7,8 @@ namespace RuleEngine.Clues;
 /// Writes clues as CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs read Chinese text), one row
 /// per clue: model, rule, version, dataset, line, subject, fingerprint, severity, title, action, and the evidence as
 /// <c>field=value</c> pairs joined by <c>; </c>. A cell that a spreadsheet would run as a formula (starting with
-/// <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return) is prefixed with <c>'</c>.
+/// <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return) is prefixed with <c>'</c>. Rows reach the
+/// stream about 64 K characters at a time, and all of them at <see cref="FlushAsync"/> and <see cref="DisposeAsync"/>.
 /// </summary>
 /// <threadsafety instance="false"/>
 public sealed class CsvClueSink : IClueSink, IAsyncDisposable

@@ -7,7 +7,8 @@ namespace RuleEngine.Clues;
 
 /// <summary>
 /// Writes clues as JSON Lines (one object per line, UTF-8), with a fixed property order so equal runs give
-/// byte-identical files. Dates are <c>yyyy-MM-dd</c>; decimals keep their digits.
+/// byte-identical files. Dates are <c>yyyy-MM-dd</c>; decimals keep their digits. Clues reach the stream about 64 KB
+/// at a time, and all of them at <see cref="FlushAsync"/> and <see cref="DisposeAsync"/>.
 /// </summary>
 public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
 {
