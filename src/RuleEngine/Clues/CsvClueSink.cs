@@ -49,7 +49,9 @@ public sealed class CsvClueSink : IClueSink, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(clue);
         cancellationToken.ThrowIfCancellationRequested();
-        using (SepWriter.Row row = _writer.NewRow(cancellationToken))
+        // Written synchronously into the writer's buffer (Sep's asynchronous row writes the text writer once a row);
+        // a row given a token must be disposed asynchronously, so the token was checked above instead.
+        using (SepWriter.Row row = _writer.NewRow(CancellationToken.None))
         {
             // Cells by position, in the order of Columns (looking each name up cost a third of a row).
             row[0].Set(clue.ModelId ?? string.Empty);

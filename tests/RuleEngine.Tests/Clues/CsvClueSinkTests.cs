@@ -22,12 +22,14 @@ public sealed class CsvClueSinkTests
 
     private static async Task<string[]> WriteAsync(params Clue[] clues)
     {
+        // A run hands the sink a token that can be cancelled.
+        using var run = new CancellationTokenSource();
         using var stream = new MemoryStream();
         await using (var sink = new CsvClueSink(stream))
         {
             foreach (Clue clue in clues)
             {
-                await sink.WriteAsync(clue);
+                await sink.WriteAsync(clue, run.Token);
             }
         }
 
