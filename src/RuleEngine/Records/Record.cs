@@ -30,12 +30,14 @@ internal sealed class Record
 
     public Record(RecordLayout layout)
     {
+        // A kind of slot the layout has none of shares the one empty array: records held for joins and derived
+        // datasets are many, and each array is an object the garbage collector visits.
         Layout = layout;
-        Int64s = new long[layout.Int64Count];
-        Doubles = new double[layout.DoubleCount];
-        Decimals = new decimal[layout.DecimalCount];
-        Strings = new string?[layout.StringCount];
-        Arrays = new string[]?[layout.ArrayCount];
+        Int64s = layout.Int64Count == 0 ? [] : new long[layout.Int64Count];
+        Doubles = layout.DoubleCount == 0 ? [] : new double[layout.DoubleCount];
+        Decimals = layout.DecimalCount == 0 ? [] : new decimal[layout.DecimalCount];
+        Strings = layout.StringCount == 0 ? [] : new string?[layout.StringCount];
+        Arrays = layout.ArrayCount == 0 ? [] : new string[]?[layout.ArrayCount];
         Nulls = new bool[layout.FieldCount];
     }
 
