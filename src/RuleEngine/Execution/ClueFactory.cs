@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using RuleEngine.ChineseData;
 using RuleEngine.Clues;
 using RuleEngine.Diagnostics;
