@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using DuckDB.NET.Data;
+using RuleEngine.Benchmarks.Workload;
 using RuleEngine.Clues;
 using RuleEngine.Records;
 using RuleEngine.Schema;
@@ -20,7 +21,6 @@ namespace RuleEngine.Benchmarks.EndToEnd;
 [MemoryDiagnoser]
 public class DuckDbComparisonBenchmarks
 {
-    private static readonly string[] Penalties = ["警告", "罚款", "行政拘留", "没收违法所得", "责令停产停业", "暂扣许可证", "吊销许可证", "通报批评"];
     private string _input = string.Empty;
     private string _parquet = string.Empty;
     private string _output = string.Empty;
@@ -43,38 +43,14 @@ public class DuckDbComparisonBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _input = Path.Combine(Path.GetTempPath(), $"ruleengine-duckdb-v2-{Rows}.csv");
+        _input = PenaltyFile.Csv(Rows);
         _output = Path.Combine(Path.GetTempPath(), "ruleengine-duckdb-out.json");
-        _schema = DatasetSchema.Create("penalties")
-            .Add("id_number", FieldType.IdNumber)
-            .Add("name", FieldType.String, PersonalDataKind.Name)
-            .Add("penalty", FieldType.String)
-            .Add("amount", FieldType.Decimal)
-            .Add("decided", FieldType.Date)
-            .Add("region", FieldType.String)
-            .Add("agency", FieldType.String)
-            .Build();
+        _schema = PenaltyFile.Schema;
         _rules = new RuleSetBuilder()
             .AddDataset(_schema)
             .AddRule(new RuleDefinition("P1", "penalties", Predicate))
             .Build();
         _parquet = Path.ChangeExtension(_input, ".parquet");
-        if (!File.Exists(_input))
-        {
-            var random = new Random(3);
-            using var writer = new StreamWriter(_input, false, new UTF8Encoding(false), 1 << 20);
-            writer.Write("id_number,name,penalty,amount,decided,region,agency\n");
-            for (int i = 0; i < Rows; i++)
-            {
-                // Most penalties are warnings and small fines; detentions and large fines are rare.
-                string penalty = random.Next(100) < 60 ? Penalties[0] : Penalties[random.Next(Penalties.Length)];
-                int amount = random.Next(100) < 97 ? random.Next(0, 1000) : random.Next(1000, 50_000);
-                // Valid ID numbers, as an export holds: an invalid one is a field warning per record, a cost of its own.
-                string body = string.Create(CultureInfo.InvariantCulture, $"33010{random.Next(1, 9)}{1950 + random.Next(50)}{random.Next(1, 13):00}{random.Next(1, 29):00}{random.Next(100, 999)}");
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{body}{ChineseData.IdNumber.ComputeCheckCharacter(body)},某{i % 97},{penalty},{amount},{new DateOnly(2020, 1, 1).AddDays(random.Next(0, 1500)):yyyy-MM-dd},{330100 + random.Next(1, 20)},某区市场监督管理局{random.Next(10)}\n"));
-            }
-        }
-
         if (!File.Exists(_parquet))
         {
             using var connection = new DuckDBConnection("DataSource=:memory:");
