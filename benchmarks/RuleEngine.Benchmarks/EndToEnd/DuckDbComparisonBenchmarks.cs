@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using DuckDB.NET.Data;
 using RuleEngine.Benchmarks.Workload;
