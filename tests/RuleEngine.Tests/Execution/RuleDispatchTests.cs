@@ -127,18 +127,20 @@ public class RuleDispatchTests
     /// array_contains, ORs of them) and shapes it cannot: every rule a record makes TRUE must be among its candidates,
     /// once, in rule order — with keys guessed and with keys measured on a sample.
     /// </summary>
+    /// <summary>Rule sets of more than 512 rules keep their index entries' bitsets sparse (<see cref="EntryRows"/>); smaller ones dense.</summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void RulesOfEveryShape_EveryRuleARecordMakesTrue_IsAmongItsCandidates(bool measured)
+    [InlineData(false, 300)]
+    [InlineData(true, 300)]
+    [InlineData(true, 600)]
+    public void RulesOfEveryShape_EveryRuleARecordMakesTrue_IsAmongItsCandidates(bool measured, int ruleCount)
     {
         var random = new Random(measured ? 41 : 43);
-        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 300).Select(i => TestRules.Rule(RandomCondition(random), string.Create(CultureInfo.InvariantCulture, $"R{i:000}")))]);
+        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, ruleCount).Select(i => TestRules.Rule(RandomCondition(random), string.Create(CultureInfo.InvariantCulture, $"R{i:000}")))]);
         CompiledDataset dataset = rules.CompiledDatasets["judgments"];
         Record[] records = [.. Enumerable.Range(0, 3000).Select(_ => RandomRecord(dataset, random))];
         RuleDispatch dispatch = measured ? dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]) : dataset.Dispatch;
         Assert.Equal(measured, dispatch.Measured);
-        Assert.True(dispatch.Unfiled < 30, $"{dispatch.Unfiled} of 300 rules unfiled");
+        Assert.True(dispatch.Unfiled < ruleCount / 10, $"{dispatch.Unfiled} of {ruleCount} rules unfiled");
 
         int[] buffer = new int[Math.Max(dataset.Rules.Length, dispatch.Capacity)];
         long candidates = 0;
@@ -268,12 +270,13 @@ public class RuleDispatchTests
     /// test, a rule would be a candidate for a third of them; filtered by the other two, about as rarely as all three pass.
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_rule_of_several_selective_tests_is_a_candidate_about_as_often_as_all_of_them_pass(bool measured)
+    [InlineData(false, 200)]
+    [InlineData(true, 200)]
+    [InlineData(true, 600)]
+    public void A_rule_of_several_selective_tests_is_a_candidate_about_as_often_as_all_of_them_pass(bool measured, int ruleCount)
     {
         var random = new Random(11);
-        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, 200).Select(i => TestRules.Rule(string.Create(CultureInfo.InvariantCulture,
+        RuleSet rules = TestRules.Build([.. Enumerable.Range(0, ruleCount).Select(i => TestRules.Rule(string.Create(CultureInfo.InvariantCulture,
             $"cause IN ('{Causes[i % 5]}', '{Causes[(i + 1) % 5]}') AND months {(i % 2 == 0 ? "<" : ">=")} {4 + (i % 5)} AND amount >= {random.Next(8000, 16000)}"), string.Create(CultureInfo.InvariantCulture, $"R{i:00}")))]);
         CompiledDataset dataset = rules.CompiledDatasets["judgments"];
         Record[] records = [.. Enumerable.Range(0, 3000).Select(_ => RandomRecord(dataset, random))];
@@ -310,7 +313,7 @@ public class RuleDispatchTests
         decimal[] bounds = [.. new[] { 0m, 1000m, 1000.5m, 1000.05m, -250.25m, 922337203685477.5807m, -922337203685477.5807m }
             .Concat(Enumerable.Range(0, 60).Select(_ => Math.Round((decimal)(random.NextDouble() * 40000) - 20000, random.Next(0, 3))))
             .Distinct().Order()];
-        var index = new DecimalRangeIndex(0, 0, bounds, [.. Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => new IndexEntry(new RuleMask([]), null))], null);
+        var index = new DecimalRangeIndex(0, 0, bounds, EntryRows.OneEntry(1, null, Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => (new RuleMask([]), (ulong[]?)null))));
         decimal[] values =
         [
             .. bounds,
@@ -358,7 +361,7 @@ public class RuleDispatchTests
         decimal[] bounds = [.. new[] { 1m, 1m + tiny, 1m + (2 * tiny), 1000.5m, 1000.50000000000001m, -3m, 0m, 79228162514264337593543950335m, -79228162514264337593543950335m }
             .Concat(Enumerable.Range(0, 40).Select(_ => Math.Round((decimal)(random.NextDouble() * 20000) - 10000, random.Next(0, 6))))
             .Distinct().Order()];
-        var index = new DecimalRangeIndex(0, 0, bounds, [.. Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => new IndexEntry(new RuleMask([]), null))], null);
+        var index = new DecimalRangeIndex(0, 0, bounds, EntryRows.OneEntry(1, null, Enumerable.Range(0, (2 * bounds.Length) + 1).Select(_ => (new RuleMask([]), (ulong[]?)null))));
         decimal[] values =
         [
             .. bounds,

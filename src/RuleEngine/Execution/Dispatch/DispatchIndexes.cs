@@ -8,37 +8,28 @@ namespace RuleEngine.Execution.Dispatch;
 /// under what the record holds there (each rule is filed under one key, so a rule becomes a candidate through one
 /// index), and, when it is also a <em>filter</em>, it clears the rules one of whose tests on this field the record
 /// fails (a rule may be filtered by every index it has a test on). A record's candidates are what the indexes
-/// marked and no filter cleared.
+/// marked and no filter cleared. What each entry means is a row of <see cref="EntryRows"/>.
 /// </summary>
-internal abstract class FieldIndex
+internal abstract class FieldIndex(int field, EntryRows rows)
 {
     /// <summary>Gets the field the index reads.</summary>
-    public abstract int Field { get; }
+    public int Field => @field;
 
     /// <summary>Gets whether the index also filters (clears the rules whose tests here the record fails).</summary>
-    public abstract bool Filters { get; }
+    public bool Filters => rows.Filters;
 
     /// <summary>Gets the rules filed under any entry of the index, in order, for description and tests.</summary>
-    public IEnumerable<int> FiledRules => Filed.SelectMany(m => m.Rules).Distinct().Order();
+    public IEnumerable<int> FiledRules => rows.FiledRules;
 
-    /// <summary>Gets the filed sets of the entries.</summary>
-    protected abstract IEnumerable<RuleMask> Filed { get; }
+    /// <summary>Gets the rows of the entries.</summary>
+    protected EntryRows Rows => rows;
 
     /// <summary>
-    /// Sets the bit of each rule filed under the record's value in <paramref name="candidates"/>, and, as a filter,
-    /// clears in <paramref name="passing"/> the rules whose tests here the value fails (bit <c>r % 64</c> of word
-    /// <c>r / 64</c>). <paramref name="scratch"/> is as long as <paramref name="passing"/> and holds nothing on entry.
+    /// Marks the rules filed under the record's value and, as a filter, clears the rules whose tests here the value
+    /// fails, in <paramref name="state"/>: the marked, passing and scratch bitsets side by side (see
+    /// <see cref="EntryRows"/>); the scratch set holds nothing on entry and on return.
     /// </summary>
-    public abstract void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch);
-
-    /// <summary>Clears in <paramref name="passing"/> every bit that <paramref name="mask"/> does not have.</summary>
-    protected static void And(Span<ulong> passing, ReadOnlySpan<ulong> mask)
-    {
-        for (int i = 0; i < passing.Length; i++)
-        {
-            passing[i] &= mask[i];
-        }
-    }
+    public abstract void Collect(Record record, Span<ulong> state);
 }
 
 /// <summary>
@@ -77,86 +68,36 @@ internal sealed class RuleMask
     }
 }
 
-/// <summary>
-/// What one value of an index means: the rules filed under it, and, when the index filters, the rules that pass
-/// there as a whole bitset (the rules with no test on the field included), which a record's passing set is ANDed with.
-/// </summary>
-internal sealed class IndexEntry(RuleMask filed, ulong[]? passing)
-{
-    /// <summary>Gets the rules filed under the value.</summary>
-    public RuleMask Filed { get; } = filed;
-
-    /// <summary>Gets the rules that pass at this value, or <see langword="null"/> when the index does not filter or every rule passes.</summary>
-    public ulong[]? Passing { get; } = passing;
-}
-
-/// <summary>An index that finds at most one entry for a record (equality, ranges).</summary>
-internal abstract class SingleEntryIndex(int field, ulong[]? missing) : FieldIndex
-{
-    public override int Field => @field;
-
-    public override bool Filters => missing is not null;
-
-    /// <summary>Marks and filters by <paramref name="entry"/>, or by the absence of an entry (a NULL or a value no rule names).</summary>
-    protected static void Apply(IndexEntry? entry, ulong[]? missing, Span<ulong> candidates, Span<ulong> passing)
-    {
-        if (entry is null)
-        {
-            if (missing is not null)
-            {
-                And(passing, missing);
-            }
-
-            return;
-        }
-
-        entry.Filed.OrInto(candidates);
-        if (entry.Passing is { } mask)
-        {
-            And(passing, mask);
-        }
-    }
-
-    /// <summary>Gets the rules that pass where the record has no entry: those with no test on the field; <see langword="null"/> when the index does not filter.</summary>
-    protected ulong[]? Missing => missing;
-}
-
 /// <summary>Equality and <c>IN</c> on a text field: one hash lookup.</summary>
-internal sealed class TextEqualsIndex(int field, int slot, TextTable<IndexEntry> entries, ulong[]? missing) : SingleEntryIndex(field, missing)
+internal sealed class TextEqualsIndex(int field, int slot, TextTable values, EntryRows rows) : FieldIndex(field, rows)
 {
-    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
-
-    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch) =>
-        Apply(record.Strings[slot] is { } value ? entries.Find(value) : null, Missing, candidates, passing);
+    public override void Collect(Record record, Span<ulong> state) =>
+        Rows.Apply(record.Strings[slot] is { } value ? values.IndexOf(value) + 1 : 0, state);
 }
 
 /// <summary>Equality and <c>IN</c> on an integer, date or truth field: one hash lookup.</summary>
-internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, IndexEntry> entries, ulong[]? missing) : SingleEntryIndex(field, missing)
+internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, int> rowOf, EntryRows rows) : FieldIndex(field, rows)
 {
-    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
-
-    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch) =>
-        Apply(!record.Nulls[Field] && entries.TryGetValue(record.Int64s[slot], out IndexEntry? entry) ? entry : null, Missing, candidates, passing);
+    public override void Collect(Record record, Span<ulong> state) =>
+        Rows.Apply(!record.Nulls[Field] && rowOf.TryGetValue(record.Int64s[slot], out int row) ? row : 0, state);
 }
 
 /// <summary>
 /// Ranges on one numeric or date field as elementary intervals: the sorted distinct bounds cut the line into
 /// points and the gaps between them, and each piece lists the rules whose range covers it. A record finds its piece
-/// by binary search.
+/// by binary search; piece <c>p</c> is row <c>p + 1</c>, and a NULL row 0.
 /// </summary>
-internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, IndexEntry[] pieces, ulong[]? missing) : SingleEntryIndex(field, missing)
+internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bounds, EntryRows rows) : FieldIndex(field, rows)
     where T : IComparable<T>
 {
-    protected override IEnumerable<RuleMask> Filed => pieces.Select(e => e.Filed);
-
     /// <summary>Gets the sorted distinct bounds.</summary>
     protected T[] Bounds => bounds;
 
-    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
+    public override void Collect(Record record, Span<ulong> state)
     {
         if (record.Nulls[Field])
         {
-            Apply(null, Missing, candidates, passing);
+            Rows.Apply(0, state);
             return;
         }
 
@@ -166,7 +107,7 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
             StorageKind.Double => (T)(object)record.Doubles[slot],
             _ => (T)(object)record.Int64s[slot],
         };
-        Apply(pieces[PieceOf(value)], Missing, candidates, passing);
+        Rows.Apply(PieceOf(value) + 1, state);
     }
 
     /// <summary>The piece a record's value falls in (see <see cref="Piece"/>).</summary>
@@ -259,8 +200,8 @@ internal sealed class DecimalRangeIndex : RangeIndex<decimal>
     private readonly long[]? _scaled;
     private readonly int _scale;
 
-    public DecimalRangeIndex(int field, int slot, decimal[] bounds, IndexEntry[] pieces, ulong[]? missing)
-        : base(field, slot, StorageKind.Decimal, bounds, pieces, missing)
+    public DecimalRangeIndex(int field, int slot, decimal[] bounds, EntryRows rows)
+        : base(field, slot, StorageKind.Decimal, bounds, rows)
     {
         _approximations = [.. bounds.Select(b => (double)b)];
         _scale = Math.Max(LeastScale, bounds.Length == 0 ? 0 : bounds.Max(b => b.Scale));
@@ -325,49 +266,23 @@ internal sealed class DecimalRangeIndex : RangeIndex<decimal>
     }
 }
 
-/// <summary>
-/// An index that may find several entries for one record (prefixes of several lengths, the elements of a list): a
-/// rule passes when any entry found lists it, so its entries hold the passing rules without the others
-/// (<see cref="MultiEntry.Passing"/>) and the index ORs them before it ANDs.
-/// </summary>
-internal abstract class MultiEntryIndex(int field, ulong[]? missing) : FieldIndex
-{
-    public override int Field => @field;
-
-    public override bool Filters => missing is not null;
-
-    /// <summary>Starts a record: with a filter, the rules with no test on the field pass whatever it holds.</summary>
-    protected void Begin(Span<ulong> scratch) => missing?.CopyTo(scratch);
-
-    protected static void Found(MultiEntry entry, Span<ulong> candidates, Span<ulong> scratch)
-    {
-        entry.Filed.OrInto(candidates);
-        entry.Passing?.OrInto(scratch);
-    }
-
-    protected void End(Span<ulong> passing, Span<ulong> scratch)
-    {
-        if (missing is not null)
-        {
-            And(passing, scratch);
-            scratch.Clear();
-        }
-    }
-}
-
-/// <summary>An entry of a <see cref="MultiEntryIndex"/>: the rules filed under it, and the filtered rules that pass where it is found.</summary>
-internal sealed record MultiEntry(RuleMask Filed, RuleMask? Passing);
-
 /// <summary><c>starts_with</c> and <c>LIKE 'p%'</c> on a text field: one lookup per distinct prefix length, without copying.</summary>
-internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDictionary<string, MultiEntry> entries, ulong[]? missing) : MultiEntryIndex(field, missing)
+/// <remarks>
+/// A record may find several entries here (see <see cref="EntryRows.SeveralEntries"/>): a rule passes when any entry
+/// found lists it, so the index ORs what its entries pass before it ANDs.
+/// </remarks>
+internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDictionary<string, int> rowOf, EntryRows rows) : FieldIndex(field, rows)
 {
-    private readonly FrozenDictionary<string, MultiEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup = rowOf.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
-
-    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
+    public override void Collect(Record record, Span<ulong> state)
     {
-        Begin(scratch);
+        bool filter = Filters;
+        if (filter)
+        {
+            Rows.Begin(state);
+        }
+
         if (record.Strings[slot] is { } value)
         {
             foreach (int length in lengths)
@@ -377,36 +292,46 @@ internal sealed class PrefixIndex(int field, int slot, int[] lengths, FrozenDict
                     break;
                 }
 
-                if (_lookup.TryGetValue(value.AsSpan(0, length), out MultiEntry? entry))
+                if (_lookup.TryGetValue(value.AsSpan(0, length), out int row))
                 {
-                    Found(entry, candidates, scratch);
+                    Rows.Found(row, state, filter);
                 }
             }
         }
 
-        End(passing, scratch);
+        if (filter)
+        {
+            Rows.End(state);
+        }
     }
 }
 
 /// <summary><c>array_contains</c> on a list field: one lookup per element of the record's list.</summary>
-internal sealed class TagIndex(int field, int slot, TextTable<MultiEntry> entries, ulong[]? missing) : MultiEntryIndex(field, missing)
+/// <remarks>A record may find several entries here, as in <see cref="PrefixIndex"/>.</remarks>
+internal sealed class TagIndex(int field, int slot, TextTable tags, EntryRows rows) : FieldIndex(field, rows)
 {
-    protected override IEnumerable<RuleMask> Filed => entries.Values.Select(e => e.Filed);
-
-    public override void Collect(Record record, Span<ulong> candidates, Span<ulong> passing, Span<ulong> scratch)
+    public override void Collect(Record record, Span<ulong> state)
     {
-        Begin(scratch);
+        bool filter = Filters;
+        if (filter)
+        {
+            Rows.Begin(state);
+        }
+
         if (record.Arrays[slot] is { } values)
         {
             for (int i = 0; i < values.Length; i++)
             {
-                if (values[i] is { } tag && entries.Find(tag) is { } entry)
+                if (values[i] is { } tag && tags.IndexOf(tag) is >= 0 and int entry)
                 {
-                    Found(entry, candidates, scratch);
+                    Rows.Found(entry + 1, state, filter);
                 }
             }
         }
 
-        End(passing, scratch);
+        if (filter)
+        {
+            Rows.End(state);
+        }
     }
 }

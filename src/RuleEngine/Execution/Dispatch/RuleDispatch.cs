@@ -32,7 +32,6 @@ internal sealed class RuleDispatch
     private readonly FieldIndex[] _indexes;
     private readonly RuleMask _always;
     private readonly int _words;
-    private readonly bool _filters;
 
     private RuleDispatch(FieldIndex[] indexes, int[] always, int ruleCount, int filed, bool measured)
     {
@@ -42,7 +41,6 @@ internal sealed class RuleDispatch
         Unfiled = always.Length;
         Capacity = ruleCount;
         _words = (ruleCount + 63) >> 6;
-        _filters = indexes.Any(i => i.Filters);
         Filed = filed;
     }
 
@@ -181,14 +179,15 @@ internal sealed class RuleDispatch
         IEnumerable<Posting> all = postings.Select(p => p.Posting).Concat(tests.Values.SelectMany(k => k).SelectMany(k => k.Postings));
         if (id.Kind == typeof(TextEquals))
         {
-            (string Value, IndexEntry Entry)[] entries = EqualityEntries(all, postings, tests, masks, p => ((TextEquals)p).Values, StringComparer.Ordinal, out ulong[]? missing);
-            return new TextEqualsIndex(id.Field, slot, new TextTable<IndexEntry>([.. entries.Select(e => KeyValuePair.Create(e.Value, e.Entry))]), missing);
+            string[] values = EqualityValues(all, p => ((TextEquals)p).Values, StringComparer.Ordinal);
+            return new TextEqualsIndex(id.Field, slot, new TextTable(values), EqualityRows(values, postings, tests, masks, p => ((TextEquals)p).Values, StringComparer.Ordinal));
         }
 
         if (id.Kind == typeof(IntegerEquals))
         {
-            (long Value, IndexEntry Entry)[] entries = EqualityEntries(all, postings, tests, masks, p => ((IntegerEquals)p).Values, EqualityComparer<long>.Default, out ulong[]? missing);
-            return new IntegerEqualsIndex(id.Field, slot, entries.ToFrozenDictionary(e => e.Value, e => e.Entry), missing);
+            long[] values = EqualityValues(all, p => ((IntegerEquals)p).Values, EqualityComparer<long>.Default);
+            EntryRows rows = EqualityRows(values, postings, tests, masks, p => ((IntegerEquals)p).Values, EqualityComparer<long>.Default);
+            return new IntegerEqualsIndex(id.Field, slot, values.Select((v, i) => KeyValuePair.Create(v, i + 1)).ToFrozenDictionary(), rows);
         }
 
         if (id.MultiEntry)
@@ -198,13 +197,12 @@ internal sealed class RuleDispatch
             static string Text(Posting p) => p is PrefixPosting prefix ? prefix.Prefix : ((TagPosting)p).Tag;
             string[] texts = [.. all.Select(Text).Distinct(StringComparer.Ordinal)];
             bool filter = tests.Count > 0;
-            KeyValuePair<string, MultiEntry>[] entries = [.. texts.Select(t => KeyValuePair.Create(t, new MultiEntry(
+            EntryRows rows = EntryRows.SeveralEntries(masks.Words, filter ? masks.Missing : null, texts.Select(t => (
                 new RuleMask(postings.Where(p => Text(p.Posting) == t).Select(p => p.Rule)),
-                filter ? new RuleMask(tests.Where(r => r.Value[0].Postings.Any(p => Text(p) == t)).Select(r => r.Key)) : null)))];
-            ulong[]? missing = filter ? masks.Missing : null;
+                filter ? new RuleMask(tests.Where(r => r.Value[0].Postings.Any(p => Text(p) == t)).Select(r => r.Key)) : null)));
             return id.Kind == typeof(PrefixPosting)
-                ? new PrefixIndex(id.Field, slot, [.. texts.Select(t => t.Length).Distinct().Order()], entries.ToFrozenDictionary(StringComparer.Ordinal), missing)
-                : new TagIndex(id.Field, slot, new TextTable<MultiEntry>(entries), missing);
+                ? new PrefixIndex(id.Field, slot, [.. texts.Select(t => t.Length).Distinct().Order()], texts.Select((t, i) => KeyValuePair.Create(t, i + 1)).ToFrozenDictionary(StringComparer.Ordinal), rows)
+                : new TagIndex(id.Field, slot, new TextTable(texts), rows);
         }
 
         StorageKind storage = ((RangePosting)all.First()).Storage;
@@ -216,19 +214,21 @@ internal sealed class RuleDispatch
         };
     }
 
+    /// <summary>The values any posting or test of an equality index names, each once: its entries, in row order.</summary>
+    private static TValue[] EqualityValues<TValue>(IEnumerable<Posting> all, Func<Posting, IReadOnlyList<TValue>> values, IEqualityComparer<TValue> comparer) =>
+        [.. all.SelectMany(values).Distinct(comparer)];
+
     /// <summary>
-    /// The entries of an equality index, one per value any posting or test names: the rules filed under the value,
-    /// and, when the index filters, the rules all of whose tests here accept it; <paramref name="missing"/> is the
-    /// passing set where a record's value has no entry (<see langword="null"/> when the index does not filter).
+    /// The rows of an equality index, one per value named: the rules filed under the value, and, when the index
+    /// filters, the rules all of whose tests here accept it; where a record's value has no entry, the rules with no
+    /// test on the field pass.
     /// </summary>
-    private static (TValue Value, IndexEntry Entry)[] EqualityEntries<TValue>(IEnumerable<Posting> all, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks, Func<Posting, IReadOnlyList<TValue>> values, IEqualityComparer<TValue> comparer, out ulong[]? missing)
+    private static EntryRows EqualityRows<TValue>(TValue[] named, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks, Func<Posting, IReadOnlyList<TValue>> values, IEqualityComparer<TValue> comparer)
     {
-        TValue[] named = [.. all.SelectMany(values).Distinct(comparer)];
         bool filter = tests.Count > 0 && masks.Fit(named.Length + 1);
-        missing = filter ? masks.Missing : null;
-        return [.. named.Select(v => (v, new IndexEntry(
+        return EntryRows.OneEntry(masks.Words, filter ? masks.Missing : null, named.Select(v => (
             new RuleMask(postings.Where(p => values(p.Posting).Contains(v, comparer)).Select(p => p.Rule)),
-            filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => values(p).Contains(v, comparer)))).Select(t => t.Key)) : null)))];
+            filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => values(p).Contains(v, comparer)))).Select(t => t.Key)) : null)));
     }
 
     /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond; on the selective benchmark workload a candidate costs 10–30, a text lookup about 20).</summary>
@@ -413,6 +413,9 @@ internal sealed class RuleDispatch
         /// <summary>Gets the rules that pass where a record has no entry (a NULL, a value no test names).</summary>
         public ulong[] Missing => _missing;
 
+        /// <summary>Gets the words of a rule bitset.</summary>
+        public int Words => _words;
+
         /// <summary>Whether an index of this many entries may filter (see <see cref="MaxFilterWords"/>).</summary>
         public bool Fit(long entries) => entries * _words <= MaxFilterWords;
 
@@ -514,11 +517,10 @@ internal sealed class RuleDispatch
             }
         }
 
-        IndexEntry[] pieces = [.. Enumerable.Range(0, pieceCount).Select(p => new IndexEntry(new RuleMask(filedAt[p]), filter ? masks.Passing(passingAt[p]) : null))];
-        ulong[]? missing = filter ? masks.Missing : null;
+        EntryRows rows = EntryRows.OneEntry(masks.Words, filter ? masks.Missing : null, Enumerable.Range(0, pieceCount).Select(p => (new RuleMask(filedAt[p]), filter ? masks.Passing(passingAt[p]) : null)));
         return storage == StorageKind.Decimal
-            ? (RangeIndex<T>)(object)new DecimalRangeIndex(field, slot, (decimal[])(object)bounds, pieces, missing)
-            : new RangeIndex<T>(field, slot, storage, bounds, pieces, missing);
+            ? (RangeIndex<T>)(object)new DecimalRangeIndex(field, slot, (decimal[])(object)bounds, rows)
+            : new RangeIndex<T>(field, slot, storage, bounds, rows);
     }
 
     /// <summary>Writes the indexes of the rules the record may match, in rule order and each once, into <paramref name="buffer"/> (at least <see cref="Capacity"/> long); returns how many.</summary>
@@ -533,29 +535,24 @@ internal sealed class RuleDispatch
             return rules.Length;
         }
 
-        // Marked rules, passing rules and a scratch set for indexes that find several entries, one bitset each.
+        // Marked rules, passing rules and a scratch set for indexes that find several entries, one bitset each, side by side.
         int words = _words;
-        Span<ulong> space = words <= MaxStackWords ? stackalloc ulong[3 * words] : new ulong[3 * words];
-        Span<ulong> marked = space[..words];
-        Span<ulong> passing = space.Slice(words, words);
-        Span<ulong> scratch = space[(2 * words)..];
+        Span<ulong> state = words <= MaxStackWords ? stackalloc ulong[3 * words] : new ulong[3 * words];
+        Span<ulong> marked = state[..words];
+        Span<ulong> passing = state.Slice(words, words);
         marked.Clear();
-        if (_filters)
-        {
-            passing.Fill(ulong.MaxValue);
-            scratch.Clear();
-        }
-
+        passing.Fill(ulong.MaxValue);
+        state[(2 * words)..].Clear();
         _always.OrInto(marked);
         for (int i = 0; i < indexes.Length; i++)
         {
-            indexes[i].Collect(record, marked, passing, scratch);
+            indexes[i].Collect(record, state);
         }
 
         int count = 0;
         for (int word = 0; word < words; word++)
         {
-            ulong bits = _filters ? marked[word] & passing[word] : marked[word];
+            ulong bits = marked[word] & passing[word];
             for (; bits != 0; bits &= bits - 1)
             {
                 buffer[count++] = (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);

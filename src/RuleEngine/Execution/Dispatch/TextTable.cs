@@ -1,16 +1,14 @@
 namespace RuleEngine.Execution.Dispatch;
 
 /// <summary>
-/// A read-only hash table from the few dozen texts an index names (causes, courts, regions) to its entries, built for
+/// A read-only hash table from the few dozen texts an index names (causes, courts, regions) to their positions, built for
 /// the one lookup per record and field that the dispatch makes. The hash reads only the length and two characters
 /// (positions chosen at build, from either end, so that the names spread), and a slot is confirmed by an ordinal
 /// comparison of the whole text: the answer is exact whatever the hash does, and a lookup costs a handful of
 /// nanoseconds instead of hashing every character. When no choice of positions spreads the names, every character is
 /// hashed.
 /// </summary>
-/// <typeparam name="TValue">The entry type.</typeparam>
-internal sealed class TextTable<TValue>
-    where TValue : class
+internal sealed class TextTable
 {
     /// <summary>Positions tried: a non-negative number counts from the start, a negative one from the end (-1 is the last character).</summary>
     private static readonly (int First, int Second)[] Choices =
@@ -18,18 +16,19 @@ internal sealed class TextTable<TValue>
 
     private readonly string?[] _keys;
     private readonly uint[] _hashes;
-    private readonly TValue?[] _values;
+    private readonly int[] _positions;
     private readonly int _mask;
     private readonly int _first;
     private readonly int _second;
     private readonly bool _whole;
 
-    public TextTable(IReadOnlyCollection<KeyValuePair<string, TValue>> entries)
+    /// <summary>Builds the table of <paramref name="keys"/>, distinct texts each found at its position in the list.</summary>
+    public TextTable(IReadOnlyList<string> keys)
     {
-        Count = entries.Count;
+        Count = keys.Count;
         // A quarter full: a text that is not there (most records' values) usually meets an empty slot at once.
         int size = 16;
-        while (size < 4 * entries.Count)
+        while (size < 4 * keys.Count)
         {
             size <<= 1;
         }
@@ -37,13 +36,13 @@ internal sealed class TextTable<TValue>
         _mask = size - 1;
         _keys = new string?[size];
         _hashes = new uint[size];
-        _values = new TValue?[size];
+        _positions = new int[size];
 
         // The positions whose hash leaves the fewest names out of their own slot.
         int best = int.MaxValue;
         foreach ((int first, int second) in Choices)
         {
-            int displaced = Displaced(entries, first, second, whole: false);
+            int displaced = Displaced(keys, first, second, whole: false);
             if (displaced < best)
             {
                 (best, _first, _second) = (displaced, first, second);
@@ -51,9 +50,10 @@ internal sealed class TextTable<TValue>
         }
 
         // A table half full leaves about a fifth of the names displaced by chance; half of them displaced is the positions failing.
-        _whole = best > entries.Count / 2 && Displaced(entries, 0, 0, whole: true) < best;
-        foreach ((string key, TValue value) in entries)
+        _whole = best > keys.Count / 2 && Displaced(keys, 0, 0, whole: true) < best;
+        for (int position = 0; position < keys.Count; position++)
         {
+            string key = keys[position];
             uint hash = HashOf(key);
             int slot = (int)hash & _mask;
             while (_keys[slot] is not null)
@@ -63,7 +63,7 @@ internal sealed class TextTable<TValue>
 
             _keys[slot] = key;
             _hashes[slot] = hash;
-            _values[slot] = value;
+            _positions[slot] = position;
         }
     }
 
@@ -73,11 +73,8 @@ internal sealed class TextTable<TValue>
     /// <summary>Gets whether every character is hashed (no two positions spread the names), for tests.</summary>
     public bool HashesWholeText => _whole;
 
-    /// <summary>Gets the entries, for description and tests.</summary>
-    public IEnumerable<TValue> Values => _values.Where(v => v is not null)!;
-
-    /// <summary>Finds the entry of <paramref name="text"/>, or <see langword="null"/>.</summary>
-    public TValue? Find(string text)
+    /// <summary>Finds the position of <paramref name="text"/> among the keys, or -1.</summary>
+    public int IndexOf(string text)
     {
         string?[] keys = _keys;
         uint hash = HashOf(text);
@@ -86,20 +83,20 @@ internal sealed class TextTable<TValue>
             // The whole hash first: a text that is not there is told apart without reading its characters again.
             if (_hashes[slot] == hash && string.Equals(key, text, StringComparison.Ordinal))
             {
-                return _values[slot];
+                return _positions[slot];
             }
         }
 
-        return null;
+        return -1;
     }
 
     private uint HashOf(string text) => _whole ? Whole(text) : Hash(text, _first, _second);
 
-    private int Displaced(IReadOnlyCollection<KeyValuePair<string, TValue>> entries, int first, int second, bool whole)
+    private int Displaced(IReadOnlyList<string> keys, int first, int second, bool whole)
     {
         var taken = new bool[_mask + 1];
         int displaced = 0;
-        foreach (string key in entries.Select(e => e.Key))
+        foreach (string key in keys)
         {
             int slot = (int)(whole ? Whole(key) : Hash(key, first, second)) & _mask;
             if (taken[slot])
