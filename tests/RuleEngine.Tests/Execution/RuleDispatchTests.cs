@@ -127,11 +127,11 @@ public class RuleDispatchTests
     /// array_contains, ORs of them) and shapes it cannot: every rule a record makes TRUE must be among its candidates,
     /// once, in rule order — with keys guessed and with keys measured on a sample.
     /// </summary>
-    /// <summary>Rule sets of more than 512 rules keep their index entries' bitsets sparse (<see cref="EntryRows"/>); smaller ones dense.</summary>
+    /// <summary>Rule sets of more than 1,024 rules keep their index entries' bitsets sparse (<see cref="EntryRows"/>); smaller ones dense.</summary>
     [Theory]
     [InlineData(false, 300)]
     [InlineData(true, 300)]
-    [InlineData(true, 600)]
+    [InlineData(true, 1100)]
     public void RulesOfEveryShape_EveryRuleARecordMakesTrue_IsAmongItsCandidates(bool measured, int ruleCount)
     {
         var random = new Random(measured ? 41 : 43);
@@ -272,7 +272,7 @@ public class RuleDispatchTests
     [Theory]
     [InlineData(false, 200)]
     [InlineData(true, 200)]
-    [InlineData(true, 600)]
+    [InlineData(true, 1100)]
     public void A_rule_of_several_selective_tests_is_a_candidate_about_as_often_as_all_of_them_pass(bool measured, int ruleCount)
     {
         var random = new Random(11);

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using RuleEngine.Records;
 
 namespace RuleEngine.Execution.Dispatch;
@@ -156,10 +158,41 @@ internal class RangeIndex<T>(int field, int slot, StorageKind storage, T[] bound
 /// <summary>Binary searches whose steps do not branch on the comparison, so they cost the same whatever the value.</summary>
 internal static class BranchFree
 {
+    /// <summary>Bounds this few are counted with vector comparisons instead of searched: no step waits for the one before.</summary>
+    private const int CountedBounds = 64;
+
     /// <summary>The first position whose value is not below <paramref name="key"/> (the length when none is); a NaN key is below nothing.</summary>
     public static int LowerBound<T>(T[] sorted, T key)
         where T : struct, System.Numerics.IComparisonOperators<T, T, bool>
     {
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && sorted.Length <= CountedBounds)
+        {
+            // The position is how many bounds are below the key.
+            Vector256<T> keys = Vector256.Create(key);
+            int below = 0;
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<T> wide = Vector512.Create(key);
+                for (; i <= sorted.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+                {
+                    below += BitOperations.PopCount(Vector512.LessThan(Vector512.Create(sorted.AsSpan(i, Vector512<T>.Count)), wide).ExtractMostSignificantBits());
+                }
+            }
+
+            for (; i <= sorted.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                below += BitOperations.PopCount(Vector256.LessThan(Vector256.Create(sorted.AsSpan(i, Vector256<T>.Count)), keys).ExtractMostSignificantBits());
+            }
+
+            for (; i < sorted.Length; i++)
+            {
+                below += sorted[i] < key ? 1 : 0;
+            }
+
+            return below;
+        }
+
         int at = 0;
         int length = sorted.Length;
         while (length > 1)
