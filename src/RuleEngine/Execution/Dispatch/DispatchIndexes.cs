@@ -70,18 +70,28 @@ internal sealed class RuleMask
     }
 }
 
-/// <summary>Equality and <c>IN</c> on a text field: one hash lookup.</summary>
+/// <summary>
+/// The rows of an equality index: a NULL (<see cref="NullRow"/>) fails every test on the field, a value no test names
+/// (<see cref="UnnamedRow"/>) passes the tests that exclude values (<c>&lt;&gt;</c>, <c>NOT IN</c>), and each value
+/// named has its own row from <see cref="FirstNamedRow"/> on.
+/// </summary>
+internal static class EqualityIndex
+{
+    public const int NullRow = 0, UnnamedRow = 1, FirstNamedRow = 2;
+}
+
+/// <summary>Equality, <c>IN</c>, <c>&lt;&gt;</c> and <c>NOT IN</c> on a text field: one hash lookup.</summary>
 internal sealed class TextEqualsIndex(int field, int slot, TextTable values, EntryRows rows) : FieldIndex(field, rows)
 {
     public override void Collect(Record record, Span<ulong> state) =>
-        Rows.Apply(record.Strings[slot] is { } value ? values.IndexOf(value) + 1 : 0, state);
+        Rows.Apply(record.Strings[slot] is { } value ? values.IndexOf(value) + EqualityIndex.FirstNamedRow : EqualityIndex.NullRow, state);
 }
 
-/// <summary>Equality and <c>IN</c> on an integer, date or truth field: one hash lookup.</summary>
+/// <summary>Equality, <c>IN</c>, <c>&lt;&gt;</c> and <c>NOT IN</c> on an integer, date or truth field: one hash lookup.</summary>
 internal sealed class IntegerEqualsIndex(int field, int slot, FrozenDictionary<long, int> rowOf, EntryRows rows) : FieldIndex(field, rows)
 {
     public override void Collect(Record record, Span<ulong> state) =>
-        Rows.Apply(!record.Nulls[Field] && rowOf.TryGetValue(record.Int64s[slot], out int row) ? row : 0, state);
+        Rows.Apply(record.Nulls[Field] ? EqualityIndex.NullRow : rowOf.TryGetValue(record.Int64s[slot], out int row) ? row : EqualityIndex.UnnamedRow, state);
 }
 
 /// <summary>

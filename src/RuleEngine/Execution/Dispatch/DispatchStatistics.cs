@@ -171,6 +171,18 @@ internal sealed class DispatchStatistics
         /// <summary>The share of records expected to pass <paramref name="posting"/>, a test of this field.</summary>
         public double Share(Posting posting, DispatchStatistics statistics)
         {
+            if (posting.Excludes)
+            {
+                // What is not NULL and not among the values.
+                Posting named = posting switch
+                {
+                    TextEquals text => text with { Excluded = false },
+                    IntegerEquals integer => integer with { Excluded = false },
+                    _ => posting,
+                };
+                return Math.Clamp(1 - Statistics.Nulls - Share(named, statistics), Least, 1);
+            }
+
             (double common, int commonPassed) = posting switch
             {
                 TextEquals text => Sum(text.Values, _commonTexts),

@@ -7,7 +7,8 @@ namespace RuleEngine.Execution.Dispatch;
 /// Reads from a rule's condition every key it can be filed under: each conjunct (at any depth of AND, so a
 /// <c>BETWEEN</c> too) that an index can answer — equality and <c>IN</c> on text, integer, date and truth fields, a bare
 /// truth field or its NOT, ranges on numbers and dates (merged per field), <c>starts_with</c> and <c>LIKE 'p%'</c>,
-/// <c>array_contains</c> — and each conjunct that is an <c>OR</c> every branch of which has such a key.
+/// <c>array_contains</c> — and each conjunct that is an <c>OR</c> every branch of which has such a key. <c>&lt;&gt;</c> and
+/// <c>NOT IN</c> on the same fields as equality make keys a rule can only be filtered by (<see cref="IndexKey.FiltersOnly"/>).
 /// </summary>
 internal static class IndexKeys
 {
@@ -19,6 +20,7 @@ internal static class IndexKeys
     {
         var keys = new List<IndexKey>();
         var ranges = new Dictionary<int, RangePosting>();
+        var equalities = new Dictionary<int, Posting>();
         foreach (BoundExpression conjunct in Conjuncts(condition))
         {
             if (Single(conjunct, layout) is { } posting)
@@ -26,6 +28,11 @@ internal static class IndexKeys
                 if (posting is RangePosting range)
                 {
                     ranges[range.Field] = ranges.TryGetValue(range.Field, out RangePosting? other) ? other.Intersect(range) : range;
+                }
+                else if (posting is TextEquals { Excluded: false } or IntegerEquals { Excluded: false })
+                {
+                    // Equalities on one field must all hold: the values they share (none: the rule is never TRUE).
+                    equalities[posting.Field] = equalities.TryGetValue(posting.Field, out Posting? other) ? Intersect(other, posting) : posting;
                 }
                 else
                 {
@@ -38,9 +45,33 @@ internal static class IndexKeys
             }
         }
 
+        // A value an equality names and a <> or NOT IN on the field excludes cannot be the field's value either.
+        foreach (Posting excluding in keys.Where(k => k.Postings is [{ Excludes: true }]).Select(k => k.Postings[0]).ToList())
+        {
+            if (equalities.TryGetValue(excluding.Field, out Posting? equality))
+            {
+                equalities[excluding.Field] = Without(equality, excluding);
+            }
+        }
+
+        keys.AddRange(equalities.Values.Select(e => new IndexKey([e])));
         keys.AddRange(ranges.Values.Select(r => new IndexKey([r])));
         return keys;
     }
+
+    private static Posting Intersect(Posting first, Posting second) => (first, second) switch
+    {
+        (TextEquals a, TextEquals b) => a with { Values = [.. a.Values.Intersect(b.Values, StringComparer.Ordinal)] },
+        (IntegerEquals a, IntegerEquals b) => a with { Values = [.. a.Values.Intersect(b.Values)] },
+        _ => first,
+    };
+
+    private static Posting Without(Posting equality, Posting excluding) => (equality, excluding) switch
+    {
+        (TextEquals a, TextEquals b) => a with { Values = [.. a.Values.Except(b.Values, StringComparer.Ordinal)] },
+        (IntegerEquals a, IntegerEquals b) => a with { Values = [.. a.Values.Except(b.Values)] },
+        _ => equality,
+    };
 
     private static IEnumerable<BoundExpression> Conjuncts(BoundExpression condition) =>
         condition is BoundLogical { IsAnd: true } and ? and.Operands.SelectMany(Conjuncts) : [condition];
@@ -51,7 +82,7 @@ internal static class IndexKeys
         var postings = new List<Posting>();
         foreach (BoundExpression branch in Disjuncts(or))
         {
-            IndexKey? best = Of(branch, layout, selectivity).OrderBy(selectivity).FirstOrDefault();
+            IndexKey? best = Of(branch, layout, selectivity).OrderBy(k => k.FiltersOnly).ThenBy(selectivity).FirstOrDefault();
             if (best is null || postings.Count + best.Postings.Length > MaxBranches)
             {
                 return null;
@@ -82,6 +113,9 @@ internal static class IndexKeys
             case BoundIn { Negated: false, Value: BoundField field } @in when Own(field) && @in.Items.All(i => i is BoundLiteral):
                 object[] values = [.. @in.Items.Cast<BoundLiteral>().Where(l => l.Value is not null).Select(l => l.Value!)];
                 return values.Length == 0 ? null : Equality(field, values, layout);
+            case BoundIn { Negated: true, Value: BoundField field } notIn when Own(field) && notIn.Items.Count > 0 && notIn.Items.All(i => i is BoundLiteral { Value: not null }):
+                // NOT IN with a NULL among the values is never TRUE; without, it passes every other value.
+                return Equality(field, [.. notIn.Items.Cast<BoundLiteral>().Select(l => l.Value!)], layout, excluded: true);
             case BoundCall { Function.Name: "starts_with", Arguments: [BoundField field, BoundLiteral { Value: string prefix }] } when Own(field) && prefix.Length > 0:
                 return new PrefixPosting(field.FieldIndex, prefix);
             case BoundLike { Negated: false, Value: BoundField field, Pattern: BoundLiteral { Value: string pattern } } when Own(field) && LiteralPrefix(pattern) is { Length: > 0 } prefix:
@@ -108,9 +142,9 @@ internal static class IndexKeys
     private static Posting? Compare(BoundField field, BinaryOperator op, object value, RecordLayout layout)
     {
         StorageKind storage = layout.Kinds[field.FieldIndex];
-        if (op == BinaryOperator.Equal)
+        if (op is BinaryOperator.Equal or BinaryOperator.NotEqual)
         {
-            return Equality(field, [value], layout);
+            return Equality(field, [value], layout, excluded: op == BinaryOperator.NotEqual);
         }
 
         IComparable? bound = (storage, value) switch
@@ -131,12 +165,12 @@ internal static class IndexKeys
         };
     }
 
-    private static Posting? Equality(BoundField field, object[] values, RecordLayout layout)
+    private static Posting? Equality(BoundField field, object[] values, RecordLayout layout, bool excluded = false)
     {
         StorageKind storage = layout.Kinds[field.FieldIndex];
         if (storage == StorageKind.String && values.All(v => v is string))
         {
-            return new TextEquals(field.FieldIndex, [.. values.Cast<string>().Distinct(StringComparer.Ordinal)]);
+            return new TextEquals(field.FieldIndex, [.. values.Cast<string>().Distinct(StringComparer.Ordinal)], excluded);
         }
 
         if (storage != StorageKind.Int64 || field.Type is not (LanguageType.Int or LanguageType.Date or LanguageType.Bool))
@@ -151,7 +185,7 @@ internal static class IndexKeys
             bool b => b ? 1L : 0L,
             _ => long.MinValue,
         }).Distinct()];
-        return stored.Contains(long.MinValue) ? null : new IntegerEquals(field.FieldIndex, stored);
+        return stored.Contains(long.MinValue) ? null : new IntegerEquals(field.FieldIndex, stored, excluded);
     }
 
     private static BinaryOperator Flip(BinaryOperator op) => op switch

@@ -129,6 +129,13 @@ internal sealed class RuleDispatch
                 continue;
             }
 
+            if (chosen.Impossible)
+            {
+                // The rule needs a test no value passes (a range whose bounds cross): it is never TRUE, so no index
+                // marks it and it is not evaluated on every record either.
+                continue;
+            }
+
             foreach (Posting posting in chosen.Postings)
             {
                 if (!filed.TryGetValue(IndexId.Of(posting), out List<(int, Posting)>? list))
@@ -180,14 +187,14 @@ internal sealed class RuleDispatch
         if (id.Kind == typeof(TextEquals))
         {
             string[] values = EqualityValues(all, p => ((TextEquals)p).Values, StringComparer.Ordinal);
-            return new TextEqualsIndex(id.Field, slot, new TextTable(values), EqualityRows(values, postings, tests, masks, p => ((TextEquals)p).Values, StringComparer.Ordinal));
+            return new TextEqualsIndex(id.Field, slot, new TextTable(values), EqualityRows(values, postings, tests, masks, (p, v) => ((TextEquals)p).PassesAt(v)));
         }
 
         if (id.Kind == typeof(IntegerEquals))
         {
             long[] values = EqualityValues(all, p => ((IntegerEquals)p).Values, EqualityComparer<long>.Default);
-            EntryRows rows = EqualityRows(values, postings, tests, masks, p => ((IntegerEquals)p).Values, EqualityComparer<long>.Default);
-            return new IntegerEqualsIndex(id.Field, slot, values.Select((v, i) => KeyValuePair.Create(v, i + 1)).ToFrozenDictionary(), rows);
+            EntryRows rows = EqualityRows(values, postings, tests, masks, (p, v) => ((IntegerEquals)p).PassesAt(v));
+            return new IntegerEqualsIndex(id.Field, slot, values.Select((v, i) => KeyValuePair.Create(v, i + EqualityIndex.FirstNamedRow)).ToFrozenDictionary(), rows);
         }
 
         if (id.MultiEntry)
@@ -219,16 +226,18 @@ internal sealed class RuleDispatch
         [.. all.SelectMany(values).Distinct(comparer)];
 
     /// <summary>
-    /// The rows of an equality index, one per value named: the rules filed under the value, and, when the index
-    /// filters, the rules all of whose tests here accept it; where a record's value has no entry, the rules with no
-    /// test on the field pass.
+    /// The rows of an equality index (see <see cref="EqualityIndex"/>): a NULL passes only the rules with no test on
+    /// the field; a value no test names, the rules all of whose tests here exclude values (<c>&lt;&gt;</c>,
+    /// <c>NOT IN</c>) and so pass it; then one row per value named, with the rules filed under it and, when the index
+    /// filters, the rules all of whose tests here pass it.
     /// </summary>
-    private static EntryRows EqualityRows<TValue>(TValue[] named, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks, Func<Posting, IReadOnlyList<TValue>> values, IEqualityComparer<TValue> comparer)
+    private static EntryRows EqualityRows<TValue>(TValue[] named, List<(int Rule, Posting Posting)> postings, Dictionary<int, List<IndexKey>> tests, PassingMasks masks, Func<Posting, TValue, bool> passesAt)
     {
-        bool filter = tests.Count > 0 && masks.Fit(named.Length + 1);
+        bool filter = tests.Count > 0 && masks.Fit(named.Length + EqualityIndex.FirstNamedRow);
+        (RuleMask, ulong[]?) unnamed = (new RuleMask([]), filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.FiltersOnly)).Select(t => t.Key)) : null);
         return EntryRows.OneEntry(masks.Words, filter ? masks.Missing : null, named.Select(v => (
-            new RuleMask(postings.Where(p => values(p.Posting).Contains(v, comparer)).Select(p => p.Rule)),
-            filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => values(p).Contains(v, comparer)))).Select(t => t.Key)) : null)));
+            new RuleMask(postings.Where(p => passesAt(p.Posting, v)).Select(p => p.Rule)),
+            filter ? masks.Passing(tests.Where(t => t.Value.All(k => k.Postings.Any(p => passesAt(p, v)))).Select(t => t.Key)) : null)).Prepend(unnamed));
     }
 
     /// <summary>What evaluating one candidate rule costs, in the units of <see cref="LookupCost(Type)"/> (about a nanosecond; on the selective benchmark workload a candidate costs 10–30, a text lookup about 20).</summary>
@@ -254,13 +263,16 @@ internal sealed class RuleDispatch
     /// </summary>
     private static Dictionary<int, IndexKey?> ChooseKeys(List<(int Index, List<IndexKey> Keys)> options, DispatchStatistics statistics)
     {
-        var keysOf = options.ToDictionary(o => o.Index, o => o.Keys);
-        var choice = options.ToDictionary(o => o.Index, o => o.Keys.OrderBy(statistics.Selectivity).ThenBy(k => k.Postings.Length).FirstOrDefault());
+        // A rule is filed under a key it passes few values of, never under one it passes all but a few (<>, NOT IN);
+        // and a rule that needs a key no record can pass is filed under it, which is nowhere, and stays so.
+        var keysOf = options.ToDictionary(o => o.Index, o => o.Keys.Where(k => !k.FiltersOnly).ToList());
+        var choice = options.ToDictionary(o => o.Index, o => o.Keys.FirstOrDefault(k => k.Impossible)
+            ?? keysOf[o.Index].OrderBy(statistics.Selectivity).ThenBy(k => k.Postings.Length).FirstOrDefault());
         static IEnumerable<(Type, int)> Indexes(IndexKey key) => key.Postings.Select(p => (p.GetType(), p.Field));
         for (bool changed = true; changed;)
         {
             changed = false;
-            var members = choice.Where(c => c.Value is not null).SelectMany(c => Indexes(c.Value!).Select(i => (Index: i, Rule: c.Key))).GroupBy(m => m.Index).ToDictionary(g => g.Key, g => g.Select(m => m.Rule).Distinct().ToList());
+            var members = choice.Where(c => c.Value is { Impossible: false }).SelectMany(c => Indexes(c.Value!).Select(i => (Index: i, Rule: c.Key))).GroupBy(m => m.Index).ToDictionary(g => g.Key, g => g.Select(m => m.Rule).Distinct().ToList());
             foreach (((Type Kind, int Field) index, List<int> rules) in members.OrderBy(m => m.Value.Count).ThenBy(m => m.Key.Item2))
             {
                 double keep = LookupCost(index.Kind) + rules.Sum(r => statistics.Selectivity(choice[r]!) * RuleCost);
@@ -339,7 +351,7 @@ internal sealed class RuleDispatch
         {
             foreach ((int rule, _) in options)
             {
-                reach[rule] = choice[rule] is { } key ? statistics.Selectivity(key) : 1.0;
+                reach[rule] = choice[rule] is { } key ? (key.Impossible ? 0 : statistics.Selectivity(key)) : 1.0;
             }
         }
 
