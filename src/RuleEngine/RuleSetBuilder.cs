@@ -247,6 +247,27 @@ public sealed partial class RuleSetBuilder
         return ordered;
     }
 
+    /// <summary>
+    /// Warns of a condition no record can make TRUE: tests of one field that no value passes together, which the rule
+    /// index proves (<see cref="IndexKeys"/>) and then never evaluates the rule.
+    /// </summary>
+    private static void WarnIfNeverTrue(RuleDefinition rule, DatasetSchema schema, BoundExpression condition, ExpressionText text, DiagnosticBag diagnostics)
+    {
+        if (IndexKeys.Of(condition, new RecordLayout(schema), _ => 1).FirstOrDefault(k => k.Impossible) is not { } key)
+        {
+            return;
+        }
+
+        Posting posting = key.Postings[0];
+        string why = posting is RangePosting ? "its bounds leave no value between them" : "the values one test requires, another rules out";
+        diagnostics.Add(new Diagnostic(
+            DiagnosticIds.NeverTrue,
+            DiagnosticSeverity.Warning,
+            $"Rule '{rule.Id}' can never match: no value of field '{schema.Fields[posting.Field].Name}' passes all of its tests on that field ({why}).",
+            text.Locate(condition.Span),
+            "Check the values and bounds the rule compares this field with; a rule that cannot match makes no clues and is not evaluated.") { RuleId = rule.Id });
+    }
+
     private Dictionary<string, BoundExpression> BindExclusions(DiagnosticBag diagnostics)
     {
         var bound = new Dictionary<string, BoundExpression>(StringComparer.Ordinal);
@@ -352,6 +373,7 @@ public sealed partial class RuleSetBuilder
 
             var binder = new Binder(text, new BindingScope(sources, rule.Parameters), diagnostics, rule.Id);
             condition = binder.BindCondition(syntax);
+            WarnIfNeverTrue(rule, schema, condition, text, diagnostics);
             leaves = [.. binder.Leaves.Select(l => (text.Slice(l.Span), l.Expression))];
             referenced = binder.ReferencedSourceFields;
 

@@ -40,6 +40,19 @@ public class ConditionLocationTests
         Assert.Equal(hint, diagnostic.Hint);
     }
 
+    [Theory]
+    [InlineData("when: amount >= 5000 AND cause = '盗窃罪' AND amount < 1000\n", 5, 7, "amount")]
+    [InlineData("when:\n  - cause = '盗窃罪'\n  - cause <> '盗窃罪'\n", 6, 5, "cause")]
+    public void Load_ConditionNoRecordCanMakeTrue_WarnsAtTheCondition(string when, int line, int column, string field)
+    {
+        ModelSet result = ModelFolder.LoadModel(Header + when);
+        Diagnostic warning = DiagnosticAssert.Has(result.Diagnostics, DiagnosticIds.NeverTrue, line, column);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains($"'{field}'", warning.Message, StringComparison.Ordinal);
+        Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics));
+        Assert.Single(result.Models);
+    }
+
     [Fact]
     public void Load_TypeMismatchInSecondListItem_PointsAtTheOperator() =>
         DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when:\n  - amount > 1\n  - cause > 5\n").Diagnostics, DiagnosticIds.TypeMismatch, 7, 11);

@@ -91,6 +91,9 @@ public static class DiagnosticIds
     /// <summary>Derived datasets whose stages form a cycle: a rule reads, directly or through other stages, what it derives.</summary>
     public const string StageCycle = "RE2020";
 
+    /// <summary>A warning: a condition no record can make TRUE (a range whose bounds cross, equalities on one field with no value in common).</summary>
+    public const string NeverTrue = "RE2021";
+
     /// <summary>Arithmetic overflowed its type on a record.</summary>
     public const string ArithmeticOverflow = "RE4001";
 

@@ -60,6 +60,31 @@ public class RuleSetBuilderTests
         Assert.Equal((DiagnosticIds.NoSubjectKey, DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
     }
 
+    /// <summary>A condition no record can make TRUE builds, with a warning naming the rule and the field; one that a single value passes does not warn.</summary>
+    [Theory]
+    [InlineData("amount >= 5000 AND amount < 1000", "amount")]
+    [InlineData("amount > 1000 AND amount <= 1000", "amount")]
+    [InlineData("cause = '盗窃罪' AND months > 2 AND cause IN ('民间借贷纠纷', '借款合同纠纷')", "cause")]
+    [InlineData("months IN (1, 2) AND months NOT IN (2, 1)", "months")]
+    [InlineData("filing_date >= DATE '2024-08-25' AND filing_date < DATE '2020-10-28'", "filing_date")]
+    [InlineData("amount >= 1000 AND amount <= 1000", null)]
+    [InlineData("cause IN ('盗窃罪', '危险驾驶罪') AND cause <> '盗窃罪'", null)]
+    [InlineData("(amount >= 5000 OR months > 2) AND amount < 1000", null)]
+    public void Build_ConditionNoRecordCanMakeTrue_Warns(string condition, string? field)
+    {
+        RuleSet rules = TestRules.Build(TestRules.Rule(condition, "NEVER"));
+        Diagnostic[] warnings = [.. rules.Diagnostics.Where(d => d.Id == DiagnosticIds.NeverTrue)];
+        if (field is null)
+        {
+            Assert.Empty(warnings);
+            return;
+        }
+
+        Diagnostic warning = Assert.Single(warnings);
+        Assert.Equal((DiagnosticSeverity.Warning, "NEVER"), (warning.Severity, warning.RuleId));
+        Assert.Contains($"field '{field}'", warning.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_AliasQualifiedFields_Resolve()
     {
