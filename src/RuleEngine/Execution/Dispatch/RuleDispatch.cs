@@ -131,8 +131,8 @@ internal sealed class RuleDispatch
 
             if (chosen.Impossible)
             {
-                // The rule needs a test no value passes (a range whose bounds cross): it is never TRUE, so no index
-                // marks it and it is not evaluated on every record either.
+                // The rule needs a test no value passes (crossed bounds, equalities with no value in common): it is
+                // never TRUE, so no index marks it and it is not evaluated on every record either.
                 continue;
             }
 
@@ -422,7 +422,7 @@ internal sealed class RuleDispatch
             _missing = Intern(_missing);
         }
 
-        /// <summary>Gets the rules that pass where a record has no entry (a NULL, a value no test names).</summary>
+        /// <summary>Gets the rules that pass where a record holds NULL, or finds no entry of a range, prefix or tag index: those with no test on the field.</summary>
         public ulong[] Missing => _missing;
 
         /// <summary>Gets the words of a rule bitset.</summary>
