@@ -226,20 +226,7 @@ public class RuleDispatchTests
         var random = new Random(13);
         Record[] records = [.. Enumerable.Range(0, 3000).Select(_ => RandomRecord(dataset, random))];
         RuleDispatch dispatch = measured ? dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]) : dataset.Dispatch;
-        int[] buffer = new int[dataset.Rules.Length];
-        long candidates = 0;
-        long matches = 0;
-        foreach (Record record in records)
-        {
-            int count = dispatch.Candidates(record, buffer);
-            candidates += count;
-            for (int r = 0; r < dataset.Rules.Length; r++)
-            {
-                bool holds = dataset.Rules[r].Predicate(record);
-                matches += holds ? 1 : 0;
-                Assert.True(!holds || Array.IndexOf(buffer, r, 0, count) >= 0, $"{dataset.Rules[r].Definition.Condition} is TRUE but not a candidate");
-            }
-        }
+        (long candidates, long matches) = CandidatesAndMatches(dataset, dispatch, records);
 
         int cause = dataset.Schema.Fields.ToList().FindIndex(f => f.Name == "cause");
         Assert.Contains(dispatch.Indexes, i => i.Field == cause && i.Filters);
@@ -362,20 +349,7 @@ public class RuleDispatchTests
         CompiledDataset dataset = rules.CompiledDatasets["judgments"];
         Record[] records = [.. Enumerable.Range(0, 3000).Select(_ => RandomRecord(dataset, random))];
         RuleDispatch dispatch = measured ? dataset.TuneDispatch(records[..CompiledDataset.MinimumSample]) : dataset.Dispatch;
-        int[] buffer = new int[dataset.Rules.Length];
-        long candidates = 0;
-        long matches = 0;
-        foreach (Record record in records)
-        {
-            int count = dispatch.Candidates(record, buffer);
-            candidates += count;
-            for (int r = 0; r < dataset.Rules.Length; r++)
-            {
-                bool matched = dataset.Rules[r].Predicate(record);
-                matches += matched ? 1 : 0;
-                Assert.True(!matched || Array.IndexOf(buffer, r, 0, count) >= 0, $"{dataset.Rules[r].Definition.Condition} is TRUE but not a candidate");
-            }
-        }
+        (long candidates, long matches) = CandidatesAndMatches(dataset, dispatch, records);
 
         Assert.True(dispatch.Indexes.Count(i => i.Filters) >= 2, string.Join(" | ", dispatch.Indexes.Select(i => $"{i.GetType().Name} f{i.Field} filters {i.Filters} filed {string.Join(",", i.FiledRules)}")) + $" unfiled {dispatch.Unfiled} {candidates / (double)records.Length:F2} candidates for {matches / (double)records.Length:F2}");
         Assert.True(matches > 3000, $"only {matches} matches");
@@ -455,6 +429,27 @@ public class RuleDispatchTests
         {
             Assert.Equal(RangeIndex<decimal>.Piece(bounds, value), index.PieceOf(value));
         }
+    }
+
+    /// <summary>How many candidates the dispatch gives the records, and how many rules they make TRUE; each rule a record makes TRUE must be among its candidates.</summary>
+    private static (long Candidates, long Matches) CandidatesAndMatches(CompiledDataset dataset, RuleDispatch dispatch, Record[] records)
+    {
+        int[] buffer = new int[dataset.Rules.Length];
+        long candidates = 0;
+        long matches = 0;
+        foreach (Record record in records)
+        {
+            int count = dispatch.Candidates(record, buffer);
+            candidates += count;
+            for (int r = 0; r < dataset.Rules.Length; r++)
+            {
+                bool holds = dataset.Rules[r].Predicate(record);
+                matches += holds ? 1 : 0;
+                Assert.True(!holds || Array.IndexOf(buffer, r, 0, count) >= 0, $"{dataset.Rules[r].Definition.Condition} is TRUE but not a candidate");
+            }
+        }
+
+        return (candidates, matches);
     }
 
     private static readonly string[] Causes = ["民间借贷纠纷", "借款合同纠纷", "买卖合同纠纷", "盗窃罪", "危险驾驶罪"];
