@@ -2,7 +2,8 @@ namespace RuleEngine.Execution.Dispatch;
 
 /// <summary>
 /// The bitsets of one index's entries, addressed by row: row 0 is where a record finds no entry (a NULL, or a value no
-/// rule names), row <c>e + 1</c> is entry <c>e</c>. A row holds the rules filed under the entry and the rules that pass
+/// rule names; an equality index gives the second its own row, see <see cref="EqualityIndex"/>), row <c>e + 1</c> is
+/// entry <c>e</c> as given. A row holds the rules filed under the entry and the rules that pass
 /// there. A record works on one state of three bitsets over rule numbers side by side (bit <c>r % 64</c> of word
 /// <c>r / 64</c> of each): the rules marked, the rules passing, and a scratch set for the indexes that may find several
 /// entries.
@@ -27,14 +28,14 @@ internal sealed class EntryRows
     private readonly ulong[]? _dense;
     private readonly RuleMask[] _filed;
     private readonly ulong[]?[] _passing;
-    private readonly ulong _everyRule;
 
     private EntryRows(int words, RuleMask[] filed, ulong[]?[] passing, ulong everyRule)
     {
+        // everyRule: what a dense row's passing words hold where its passing set is null — all ones where rows are
+        // ANDed (one entry), none where they are ORed first (several entries).
         _words = words;
         _filed = filed;
         _passing = passing;
-        _everyRule = everyRule;
         if (words <= DenseWords && (long)filed.Length * 2 * words <= MaxDenseWords)
         {
             int stride = 2 * words;
