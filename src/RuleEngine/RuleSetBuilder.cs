@@ -963,6 +963,7 @@ public sealed partial class RuleSetBuilder
         // A script in a worker process is evaluated a batch at a time by the run; its clue only exists when it said true.
         Func<Record, bool>? script = rule.Script is { RunsInWorker: false } local ? local.CreatePredicate(sourceLayouts[0]) : null;
         Func<Record[], bool?>? scriptLeaf = rule.Script is null ? null : script is null ? _ => true : c => script(c[0]);
+        (string Dataset, string? Alias)[] sources = [.. rule.Sources.Select(s => (s.Schema.Name, s.Index == 0 ? rule.Definition.Alias : s.Aliases.Last()))];
         return new CompiledRule
         {
             Definition = rule.Definition,
@@ -973,9 +974,10 @@ public sealed partial class RuleSetBuilder
             Condition = rule.Condition,
             Window = rule.Window is null ? null : CompileWindow(rule, sourceLayouts[0]),
             Derive = rule.Derived is { } derived ? new DerivedOutput(layouts[derived.Schema.Name], [.. derived.Fields.Select(context.CompileContextValue)]) : null,
-            Sources = [.. rule.Sources.Select(s => (s.Schema.Name, s.Index == 0 ? rule.Definition.Alias : s.Aliases.Last()))],
+            Sources = sources,
             SubjectFields = rule.Clue.Subject,
             EvidenceFields = rule.Clue.Evidence,
+            EvidenceNames = [.. rule.Clue.Evidence.Select(e => e.Source == 0 ? sourceLayouts[0].Schema.Fields[e.Field].Name : $"{sources[e.Source].Alias}.{sourceLayouts[e.Source].Schema.Fields[e.Field].Name}")],
             MaterialEvidence = rule.Clue.Material,
             Title = rule.Clue.Title,
             LeafTexts = [.. rule.Leaves.Select(l => l.Text), .. rule.Script is null ? [] : new[] { rule.Script.Description }],

@@ -15,11 +15,13 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     /// <summary>How many bytes of clues are gathered before they are written to the stream in one call.</summary>
     private const int WriteAt = 64 * 1024;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+    // The structure written is this class's own (Write below), so the writer does not check it again for every clue.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly ArrayBufferWriter<byte> _pending = new(WriteAt + (WriteAt / 4));
     private readonly Utf8JsonWriter _writer;
+    private readonly EncodedTexts _texts = new();
 
     /// <summary>Initializes a new instance of the <see cref="JsonLinesClueSink"/> class.</summary>
     /// <param name="stream">Where to write.</param>
@@ -56,7 +58,7 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clue);
         cancellationToken.ThrowIfCancellationRequested();
         // Clues gather in memory and reach the stream 64 KB at a time: one stream call per clue cost more than the JSON.
-        Write(_writer, clue);
+        Write(_writer, clue, _texts);
         _writer.Reset();
         _pending.GetSpan(1)[0] = (byte)'\n';
         _pending.Advance(1);
@@ -106,35 +108,38 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         }
     }
 
-    private static void Write(Utf8JsonWriter writer, Clue clue)
+    private static void Write(Utf8JsonWriter writer, Clue clue, EncodedTexts? texts = null)
     {
         writer.WriteStartObject();
         if (clue.ModelId is not null)
         {
-            writer.WriteString(Names.Model, clue.ModelId);
+            WriteText(writer, Names.Model, clue.ModelId, texts);
         }
 
-        writer.WriteString(Names.Rule, clue.RuleId);
-        writer.WriteString(Names.Version, clue.RuleVersion);
-        writer.WriteString(Names.Dataset, clue.Dataset);
+        WriteText(writer, Names.Rule, clue.RuleId, texts);
+        WriteText(writer, Names.Version, clue.RuleVersion, texts);
+        WriteText(writer, Names.Dataset, clue.Dataset, texts);
         writer.WriteNumber(Names.Line, clue.Line);
         writer.WriteString(Names.Subject, clue.SubjectKey);
         writer.WriteString(Names.Fingerprint, clue.Fingerprint);
-        writer.WriteString(Names.Title, clue.Title);
+        WriteText(writer, Names.Title, clue.Title, texts);
         writer.WriteString(Names.Severity, clue.Severity switch { ClueSeverity.High => Names.High, ClueSeverity.Low => Names.Low, _ => Names.Medium });
         if (clue.Action is not null)
         {
-            writer.WriteString(Names.Action, clue.Action);
+            WriteText(writer, Names.Action, clue.Action, texts);
         }
 
+        // Indexed, not foreach: an enumerator of an IReadOnlyList is an object per clue.
         writer.WriteStartArray(Names.Evidence);
-        foreach (EvidenceValue evidence in clue.Evidence)
+        IReadOnlyList<EvidenceValue> evidenceValues = clue.Evidence;
+        for (int i = 0; i < evidenceValues.Count; i++)
         {
+            EvidenceValue evidence = evidenceValues[i];
             writer.WriteStartObject();
-            writer.WriteString(Names.Field, evidence.Field);
+            WriteText(writer, Names.Field, evidence.Field, texts);
             writer.WritePropertyName(Names.Value);
             WriteValue(writer, evidence.Value);
-            writer.WriteString(Names.Dataset, evidence.Dataset);
+            WriteText(writer, Names.Dataset, evidence.Dataset, texts);
             writer.WriteNumber(Names.Line, evidence.Line);
             if (evidence.Personal != Schema.PersonalDataKind.None)
             {
@@ -146,10 +151,12 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
 
         writer.WriteEndArray();
         writer.WriteStartArray(Names.Explanation);
-        foreach (ConditionOutcome outcome in clue.Explanation)
+        IReadOnlyList<ConditionOutcome> explanation = clue.Explanation;
+        for (int i = 0; i < explanation.Count; i++)
         {
+            ConditionOutcome outcome = explanation[i];
             writer.WriteStartObject();
-            writer.WriteString(Names.Condition, outcome.Condition);
+            WriteText(writer, Names.Condition, outcome.Condition, texts);
             if (outcome.Value is { } value)
             {
                 writer.WriteBoolean(Names.Value, value);
@@ -170,6 +177,18 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
+    }
+
+    private static void WriteText(Utf8JsonWriter writer, JsonEncodedText name, string text, EncodedTexts? texts)
+    {
+        if (texts is not null && texts.TryGet(text, out JsonEncodedText encoded))
+        {
+            writer.WriteString(name, encoded);
+        }
+        else
+        {
+            writer.WriteString(name, text);
+        }
     }
 
     private static void WriteValue(Utf8JsonWriter writer, object? value)
@@ -215,6 +234,35 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
             default:
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The texts a rule gives every clue of its own (rule id, version, dataset, field names, conditions), encoded once:
+    /// a text written as a string is checked for characters to escape and transcoded to UTF-8 every time, which was a
+    /// quarter of writing a clue. A slot is found by the text's identity, not its characters, so a lookup costs a few
+    /// nanoseconds; a text is encoded the second time the same instance comes, so a text made anew for every clue costs
+    /// nothing more than before. 256 slots bound what is kept.
+    /// </summary>
+    private sealed class EncodedTexts
+    {
+        private const int Slots = 256;
+        private readonly string?[] _texts = new string?[Slots];
+        private readonly JsonEncodedText?[] _encoded = new JsonEncodedText?[Slots];
+
+        public bool TryGet(string text, out JsonEncodedText encoded)
+        {
+            int slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(text) & (Slots - 1);
+            if (!ReferenceEquals(_texts[slot], text))
+            {
+                _texts[slot] = text;
+                _encoded[slot] = null;
+                encoded = default;
+                return false;
+            }
+
+            encoded = _encoded[slot] ??= JsonEncodedText.Encode(text, WriterOptions.Encoder);
+            return true;
         }
     }
 

@@ -39,8 +39,7 @@ internal sealed class ClueFactory(RunOptions options)
             FieldDefinition definition = record.Layout.Schema.Fields[field];
             object? value = record.GetValue(field);
             object? shown = Evidence(definition, value);
-            string name = source == 0 ? definition.Name : $"{rule.Sources[source].Alias}.{definition.Name}";
-            evidence[i] = new EvidenceValue(name, shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal, Material = rule.MaterialEvidence[i] };
+            evidence[i] = new EvidenceValue(rule.EvidenceNames[i], shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal, Material = rule.MaterialEvidence[i] };
         }
 
         return new Clue

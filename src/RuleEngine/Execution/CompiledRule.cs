@@ -36,6 +36,9 @@ internal sealed class CompiledRule
 
     public required (int Source, int Field)[] EvidenceFields { get; init; }
 
+    /// <summary>Gets the name each of <see cref="EvidenceFields"/> has in a clue: the field's, or <c>alias.field</c> from a joined record.</summary>
+    public required string[] EvidenceNames { get; init; }
+
     /// <summary>Gets, for each of <see cref="EvidenceFields"/>, whether the rule declares it material.</summary>
     public bool[] MaterialEvidence { get; init; } = [];
 

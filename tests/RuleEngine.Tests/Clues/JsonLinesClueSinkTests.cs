@@ -56,4 +56,36 @@ public sealed class JsonLinesClueSinkTests
         Assert.True(stream.CanWrite);
         Assert.Equal(3, Lines(stream).Length);
     }
+
+    [Fact]
+    public async Task Texts_a_rule_repeats_are_written_escaped_like_any_other_whether_the_same_or_made_anew()
+    {
+        // Two shared condition texts that need escaping, alternating, and a rule id and field made anew for each clue.
+        string[] conditions = ["note = '\"引号\"' AND path LIKE 'C:\\%'", "remark = '换行\n' OR amount > 0"];
+        Clue[] clues = [.. Enumerable.Range(1, 600).Select(line => Clue(line) with
+        {
+            RuleId = string.Concat("M1.", (line % 3).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Evidence = [new EvidenceValue(string.Concat("备", "注"), "值\"", "suits", line)],
+            Explanation = [new ConditionOutcome(conditions[line % 2], true), new ConditionOutcome(conditions[(line + 1) % 2], false)],
+        })];
+        using var stream = new MemoryStream();
+        await using (var sink = new JsonLinesClueSink(stream))
+        {
+            foreach (Clue clue in clues)
+            {
+                await sink.WriteAsync(clue);
+            }
+        }
+
+        string[] lines = Lines(stream);
+        Assert.Equal(clues.Select(JsonLinesClueSink.Format), lines);
+        for (int i = 0; i < clues.Length; i++)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(lines[i]);
+            Assert.Equal(clues[i].RuleId, json.RootElement.GetProperty("rule").GetString());
+            Assert.Equal("备注", json.RootElement.GetProperty("evidence")[0].GetProperty("field").GetString());
+            Assert.Equal(conditions[(i + 1) % 2], json.RootElement.GetProperty("explanation")[0].GetProperty("condition").GetString());
+            Assert.Equal(conditions[i % 2], json.RootElement.GetProperty("explanation")[1].GetProperty("condition").GetString());
+        }
+    }
 }
