@@ -118,11 +118,11 @@ public sealed class RuleSet
             {
                 foreach (CompiledDataset next in _datasets.Values.Where(d => d.DerivedBy is { } rule && ProducerOf(rule) == name))
                 {
-                    List<Record> records = derived.Of(next.Schema.Name);
                     if (joined.Contains(next.Schema.Name))
                     {
+                        // A join indexes record objects; the dataset's own rules then read the same objects.
                         var table = new ReferenceTable(next.Schema.Name, next.Layout);
-                        table.Records.AddRange(records);
+                        table.Records.AddRange(derived.Of(next.Schema.Name, next.Layout).Materialize());
                         tables[next.Schema.Name] = table;
                     }
 
@@ -132,6 +132,10 @@ public sealed class RuleSet
                     }
                 }
             }
+
+            RecordSource DerivedSource(CompiledDataset dataset) => tables.TryGetValue(dataset.Schema.Name, out ReferenceTable? table)
+                ? new MemoryRecordSource(dataset.Schema, table.Records)
+                : new HeldRecordSource(dataset.Schema, derived.Of(dataset.Schema.Name, dataset.Layout));
 
             int stage = plan.Count;
             while (waiting.Count > 0 || derivedToRun.Count > 0)
@@ -143,7 +147,7 @@ public sealed class RuleSet
                     throw new InvalidOperationException("The run's stages cannot be ordered: a dataset waits for a derived dataset that is never produced.");
                 }
 
-                (RecordSource source, CompiledDataset dataset, int index) = at >= 0 ? waiting[at] : (new MemoryRecordSource(derivedToRun[derivedAt].Schema, derived.Of(derivedToRun[derivedAt].Schema.Name)), derivedToRun[derivedAt], stage++);
+                (RecordSource source, CompiledDataset dataset, int index) = at >= 0 ? waiting[at] : (DerivedSource(derivedToRun[derivedAt]), derivedToRun[derivedAt], stage++);
                 bool isDerived = at < 0;
                 if (isDerived)
                 {

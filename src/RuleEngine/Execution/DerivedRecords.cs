@@ -5,12 +5,13 @@ using RuleEngine.Records;
 namespace RuleEngine.Execution;
 
 /// <summary>
-/// The records deriving rules publish during a run, per derived dataset, held until the dataset is complete and its
-/// readers run. They count against <see cref="RunOptions.MaxReferenceRecords"/> together with the reference datasets.
+/// The records deriving rules publish during a run, per derived dataset, held (in blocks, <see cref="HeldRecords"/>)
+/// until the dataset is complete and its readers run. They count against <see cref="RunOptions.MaxReferenceRecords"/>
+/// together with the reference datasets.
 /// </summary>
 internal sealed class DerivedRecords(long limit)
 {
-    private readonly Dictionary<string, List<Record>> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HeldRecords> _records = new(StringComparer.Ordinal);
     private long _held;
 
     /// <summary>Gets or sets how many reference records the run holds besides, which share the limit.</summary>
@@ -18,13 +19,14 @@ internal sealed class DerivedRecords(long limit)
 
     public void Add(string dataset, Record record)
     {
-        if (!_records.TryGetValue(dataset, out List<Record>? list))
+        if (!_records.TryGetValue(dataset, out HeldRecords? held))
         {
-            list = [];
-            _records.Add(dataset, list);
+            held = new HeldRecords(record.Layout);
+            _records.Add(dataset, held);
         }
 
-        list.Add(record);
+        // Copied in: the record itself dies young.
+        held.Add(record);
         if (++_held + ReferenceRecords > limit)
         {
             throw new RunLimitExceededException(
@@ -34,5 +36,5 @@ internal sealed class DerivedRecords(long limit)
     }
 
     /// <summary>The records of a derived dataset, in the order they were derived (none when its rule matched nothing).</summary>
-    public List<Record> Of(string dataset) => _records.TryGetValue(dataset, out List<Record>? list) ? list : [];
+    public HeldRecords Of(string dataset, RecordLayout layout) => _records.TryGetValue(dataset, out HeldRecords? held) ? held : new HeldRecords(layout);
 }
