@@ -11,7 +11,23 @@ namespace RuleEngine.Execution;
 /// <summary>Builds a clue from a matching record: subject, fingerprint, masked evidence, title and explanation.</summary>
 internal sealed class ClueFactory(RunOptions options)
 {
-    public Clue Create(CompiledRule rule, Record record) => Create(rule, [record]);
+    [ThreadStatic]
+    private static Record[]? t_single;
+
+    public Clue Create(CompiledRule rule, Record record)
+    {
+        // The context of one record, kept per thread: an array per clue for the length of this call.
+        Record[] context = t_single ??= new Record[1];
+        context[0] = record;
+        try
+        {
+            return Create(rule, context);
+        }
+        finally
+        {
+            context[0] = null!;
+        }
+    }
 
     /// <summary>Builds the clue of a record context: the rule's record in slot 0, joined records after it.</summary>
     public Clue Create(CompiledRule rule, Record[] context)
@@ -149,7 +165,7 @@ internal sealed class ClueFactory(RunOptions options)
         {
             try
             {
-                outcomes[i] = new ConditionOutcome(rule.LeafTexts[i], leaves[i](context));
+                outcomes[i] = rule.Outcome(i, leaves[i](context));
             }
             catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out _))
             {

@@ -44,7 +44,20 @@ internal sealed class CompiledRule
 
     public required TitleTemplate Title { get; init; }
 
-    public required string[] LeafTexts { get; init; }
+    public required string[] LeafTexts
+    {
+        get;
+        init
+        {
+            field = value;
+            Outcomes = [.. value.SelectMany(text => new Clues.ConditionOutcome[] { new(text, true), new(text, false), new(text, null) })];
+        }
+    }
+
+    /// <summary>Gets what a leaf gave, TRUE, FALSE or NULL, as one shared (immutable) outcome per leaf and value: a clue's explanation allocates none.</summary>
+    public Clues.ConditionOutcome Outcome(int leaf, bool? value) => Outcomes[(3 * leaf) + (value switch { true => 0, false => 1, null => 2 })];
+
+    private Clues.ConditionOutcome[] Outcomes { get; set; } = [];
 
     /// <summary>Each leaf of the condition as its own three-valued delegate over a record context, compiled on the first clue.</summary>
     public required Lazy<Func<Record[], bool?>[]> Leaves { get; init; }
