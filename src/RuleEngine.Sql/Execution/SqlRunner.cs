@@ -89,13 +89,16 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
     {
         string dataset = rule.Definition.Derive!.Dataset;
         string table = tables[dataset].Relation;
-        List<Record> records = _derived.Of(dataset);
-        DatasetSchema schema = rule.Derive!.Layout.Schema;
+        HeldRecords records = _derived.Of(dataset, rule.Derive!.Layout);
+        DatasetSchema schema = rule.Derive.Layout.Schema;
         await SqlTableLoader.CreateTableAsync(connection, table, schema, cancellationToken).ConfigureAwait(false);
         await using (SqlTableLoader.IRowWriter writer = await SqlTableLoader.OpenWriterAsync(connection, table, schema, cancellationToken).ConfigureAwait(false))
         {
-            foreach (Record record in records)
+            // The writer takes each row's values as it is given, so one record carries them all.
+            Record record = records.Layout.CreateRecord();
+            for (int i = 0; i < records.Count; i++)
             {
+                records.CopyTo(i, record);
                 await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
             }
 

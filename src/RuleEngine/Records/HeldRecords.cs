@@ -64,6 +64,13 @@ internal sealed class HeldRecords(RecordLayout layout)
         block.Nulls.AsSpan(row * Layout.FieldCount, Layout.FieldCount).CopyTo(target.Nulls);
     }
 
+    /// <summary>Lets go of every record held.</summary>
+    public void Clear()
+    {
+        _blocks.Clear();
+        Count = 0;
+    }
+
     /// <summary>Makes a record object of each record held, in order.</summary>
     public List<Record> Materialize()
     {

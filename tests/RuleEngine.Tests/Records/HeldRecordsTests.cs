@@ -86,5 +86,11 @@ public sealed class HeldRecordsTests
         }
 
         Assert.Equal(100, records.Distinct().Count());
+
+        held.Clear();
+        Assert.Equal(0, held.Count);
+        held.Add(Made(7));
+        held.CopyTo(0, reused);
+        AssertSame(Made(7), reused);
     }
 }
