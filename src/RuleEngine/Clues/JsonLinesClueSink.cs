@@ -8,7 +8,8 @@ namespace RuleEngine.Clues;
 /// <summary>
 /// Writes clues as JSON Lines (one object per line, UTF-8), with a fixed property order so equal runs give
 /// byte-identical files. Dates are <c>yyyy-MM-dd</c>; decimals keep their digits. Clues reach the stream about 64 KB
-/// at a time, and all of them at <see cref="FlushAsync"/> and <see cref="DisposeAsync"/>.
+/// at a time, one write under way while the next clues gather, and all of them at <see cref="FlushAsync"/> and
+/// <see cref="DisposeAsync"/>; a write that fails fails the next call.
 /// </summary>
 public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
 {
@@ -19,8 +20,10 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
     private readonly Stream _stream;
     private readonly bool _ownsStream;
-    private readonly ArrayBufferWriter<byte> _pending = new(WriteAt + (WriteAt / 4));
     private readonly Utf8JsonWriter _writer;
+    private ArrayBufferWriter<byte> _pending = new(WriteAt + (WriteAt / 4));
+    private ArrayBufferWriter<byte> _sending = new(WriteAt + (WriteAt / 4));
+    private Task _send = Task.CompletedTask;
     private readonly EncodedTexts _texts = new();
 
     /// <summary>Initializes a new instance of the <see cref="JsonLinesClueSink"/> class.</summary>
@@ -65,12 +68,26 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         Count++;
         if (_pending.WrittenCount >= WriteAt)
         {
-            await WritePendingAsync(cancellationToken).ConfigureAwait(false);
+            await HandOffAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Starts writing the gathered clues and gathers the next ones in the other buffer meanwhile: the stream gets one
+    /// write at a time, in order, and a failed write fails the next call.
+    /// </summary>
+    private async ValueTask HandOffAsync(CancellationToken cancellationToken)
+    {
+        await _send.ConfigureAwait(false);
+        (_pending, _sending) = (_sending, _pending);
+        _pending.ResetWrittenCount();
+        _writer.Reset(_pending);
+        _send = _stream.WriteAsync(_sending.WrittenMemory, cancellationToken).AsTask();
     }
 
     private async ValueTask WritePendingAsync(CancellationToken cancellationToken)
     {
+        await _send.ConfigureAwait(false);
         if (_pending.WrittenCount > 0)
         {
             await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);

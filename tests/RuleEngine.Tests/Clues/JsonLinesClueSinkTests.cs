@@ -88,4 +88,103 @@ public sealed class JsonLinesClueSinkTests
             Assert.Equal(conditions[i % 2], json.RootElement.GetProperty("explanation")[1].GetProperty("condition").GetString());
         }
     }
+
+    [Fact]
+    public async Task The_stream_gets_one_write_at_a_time_in_order_while_the_next_clues_gather()
+    {
+        Clue[] clues = [.. Enumerable.Range(1, 3000).Select(Clue)];
+        var stream = new GatedStream();
+        var sink = new JsonLinesClueSink(stream);
+        int gathered = 0;
+        foreach (Clue clue in clues)
+        {
+            ValueTask writing = sink.WriteAsync(clue);
+            if (!writing.IsCompleted)
+            {
+                // The sink waits for the write before: clues went on gathering while it was under way.
+                Assert.True(stream.UnderWay == 1 && gathered > 0);
+                stream.Release();
+            }
+
+            await writing;
+            gathered = stream.UnderWay == 1 ? gathered + 1 : 0;
+        }
+
+        stream.Open();
+        await sink.DisposeAsync();
+
+        Assert.True(stream.Writes > 2, "the clues took several writes");
+        Assert.Equal(1, stream.MostAtOnce);
+        Assert.Equal(clues.Select(JsonLinesClueSink.Format), Encoding.UTF8.GetString(stream.ToArray()).Split('\n')[..^1]);
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_fails_the_sink_and_is_never_swallowed()
+    {
+        var stream = new GatedStream { FailAfter = 1 };
+        stream.Open();
+        var sink = new JsonLinesClueSink(stream);
+        Exception? failure = null;
+        try
+        {
+            foreach (Clue clue in Enumerable.Range(1, 3000).Select(Clue))
+            {
+                await sink.WriteAsync(clue);
+            }
+        }
+        catch (IOException e)
+        {
+            failure = e;
+        }
+
+        failure ??= await Record.ExceptionAsync(() => sink.DisposeAsync().AsTask());
+        Assert.IsType<IOException>(failure);
+    }
+
+    /// <summary>A stream whose writes finish when the test lets them, and which counts how many are under way at once.</summary>
+    private sealed class GatedStream : MemoryStream
+    {
+        private readonly SemaphoreSlim _gate = new(0);
+        private int _underWay;
+        private volatile bool _open;
+
+        public int UnderWay => Volatile.Read(ref _underWay);
+
+        public int MostAtOnce { get; private set; }
+
+        public int Writes { get; private set; }
+
+        public int FailAfter { get; init; } = int.MaxValue;
+
+        public void Release() => _gate.Release();
+
+        public void Open()
+        {
+            _open = true;
+            _gate.Release(1000);
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            MostAtOnce = Math.Max(MostAtOnce, Interlocked.Increment(ref _underWay));
+            try
+            {
+                if (!_open)
+                {
+                    await _gate.WaitAsync(cancellationToken);
+                }
+
+                if (++Writes > FailAfter)
+                {
+                    throw new IOException("The disk is full.");
+                }
+
+                Write(buffer.Span);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _underWay);
+            }
+        }
+    }
 }
