@@ -120,9 +120,11 @@ public sealed class RuleSet
                 {
                     if (joined.Contains(next.Schema.Name))
                     {
-                        // A join indexes record objects; the dataset's own rules then read the same objects.
+                        // A join indexes record objects; the dataset's own rules then read the same objects, and the blocks go.
                         var table = new ReferenceTable(next.Schema.Name, next.Layout);
-                        table.Records.AddRange(derived.Of(next.Schema.Name, next.Layout).Materialize());
+                        HeldRecords held = derived.Of(next.Schema.Name, next.Layout);
+                        table.Records.AddRange(held.Materialize());
+                        held.Clear();
                         tables[next.Schema.Name] = table;
                     }
 

@@ -85,6 +85,50 @@ public class DerivedDatasetTests
     }
 
     [Fact]
+    public async Task DerivedDataset_JoinedAndWithItsOwnRule_GivesBothTheirClues()
+    {
+        var dead = new RuleDefinition("S1", "deaths", "TRUE")
+        {
+            Derive = new DeriveDefinition("dead", [new("person_id", "person_id"), new("died", "death_date")]),
+        };
+        var paid = new RuleDefinition("R1", "payments", "paid_on > x.died")
+        {
+            Joins = [new JoinDefinition("dead", "x", JoinKind.Inner) { On = [("person_id", "person_id")] }],
+        };
+        var early = new RuleDefinition("R2", "dead", "died < DATE '2024-02-01'");
+
+        var (clues, _) = await Run([dead, paid, early], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
+
+        Assert.Equal(5, clues.Count(c => c.RuleId == "R1"));
+        Clue died = Assert.Single(clues, c => c.RuleId == "R2");
+        Assert.Equal((Heavy, 2L), (died.SubjectKey, died.Line));
+    }
+
+    [Fact]
+    public async Task DerivedRecords_OfManyBlocks_ReachTheNextStageEveryOneInOrder()
+    {
+        // 9,000 payments (more than two blocks of held records), every third of 900.
+        var text = new StringBuilder("person_id,paid_on,amount\n");
+        for (int i = 0; i < 9_000; i++)
+        {
+            text.Append(i % 2 == 0 ? Heavy : Living).Append(",2024-01-").Append((i % 28) + 1 < 10 ? "0" : string.Empty).Append((i % 28) + 1).Append(',').Append(i % 3 == 0 ? 900 : 100 + i % 7).Append('\n');
+        }
+
+        var copy = new RuleDefinition("S1", "payments", "amount > 0")
+        {
+            Derive = new DeriveDefinition("copied", [new("person_id", "person_id"), new("paid_on", "paid_on"), new("amount", "amount")]),
+        };
+        var large = new RuleDefinition("R1", "copied", "amount >= 900") { Clue = new ClueSpec { Evidence = ["amount", "paid_on"] } };
+
+        var (clues, summary) = await Run([copy, large], Csv(text.ToString(), Payments), Csv(DeathsCsv, Deaths));
+
+        Assert.Equal(9_000L, summary.DerivedRecordsPerDataset["copied"]);
+        Assert.Equal(Enumerable.Range(0, 9_000).Where(i => i % 3 == 0).Select(i => (long)i + 2), clues.Select(c => c.Line));
+        Assert.All(clues, c => Assert.Equal(900m, c.Evidence.Single(e => e.Field == "amount").Value));
+        Assert.Equal(new DateOnly(2024, 1, 1), clues[0].Evidence.Single(e => e.Field == "paid_on").Value);
+    }
+
+    [Fact]
     public void Stages_InACycle_AreReported()
     {
         var a = new RuleDefinition("A", "d2", "TRUE") { Derive = new DeriveDefinition("d1", [new("person_id", "person_id")]) };
