@@ -39,6 +39,16 @@ public class DerivedDatasetTests
         Clue = new ClueSpec { Evidence = ["paid_on", "amount", "days_after"] },
     };
 
+    private static readonly RuleDefinition DeriveDead = new("S1", "deaths", "TRUE")
+    {
+        Derive = new DeriveDefinition("dead", [new("person_id", "person_id"), new("died", "death_date")]),
+    };
+
+    private static readonly RuleDefinition PaidAfterDead = new("R1", "payments", "paid_on > x.died")
+    {
+        Joins = [new JoinDefinition("dead", "x", JoinKind.Inner) { On = [("person_id", "person_id")] }],
+    };
+
     [Fact]
     public async Task TwoStages_JoinThenGroup_GiveTheCluesOfOneRun()
     {
@@ -69,16 +79,7 @@ public class DerivedDatasetTests
     [Fact]
     public async Task DerivedDataset_JoinedByAnotherDataset_RunsBeforeItWhateverTheSourceOrder()
     {
-        var dead = new RuleDefinition("S1", "deaths", "TRUE")
-        {
-            Derive = new DeriveDefinition("dead", [new("person_id", "person_id"), new("died", "death_date")]),
-        };
-        var paid = new RuleDefinition("R1", "payments", "paid_on > x.died")
-        {
-            Joins = [new JoinDefinition("dead", "x", JoinKind.Inner) { On = [("person_id", "person_id")] }],
-        };
-
-        var (clues, _) = await Run([dead, paid], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
+        var (clues, _) = await Run([DeriveDead, PaidAfterDead], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
 
         Assert.Equal(5, clues.Count);
         Assert.All(clues, c => Assert.Equal("payments", c.Dataset));
@@ -87,17 +88,9 @@ public class DerivedDatasetTests
     [Fact]
     public async Task DerivedDataset_JoinedAndWithItsOwnRule_GivesBothTheirClues()
     {
-        var dead = new RuleDefinition("S1", "deaths", "TRUE")
-        {
-            Derive = new DeriveDefinition("dead", [new("person_id", "person_id"), new("died", "death_date")]),
-        };
-        var paid = new RuleDefinition("R1", "payments", "paid_on > x.died")
-        {
-            Joins = [new JoinDefinition("dead", "x", JoinKind.Inner) { On = [("person_id", "person_id")] }],
-        };
         var early = new RuleDefinition("R2", "dead", "died < DATE '2024-02-01'");
 
-        var (clues, _) = await Run([dead, paid, early], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
+        var (clues, _) = await Run([DeriveDead, PaidAfterDead, early], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
 
         Assert.Equal(5, clues.Count(c => c.RuleId == "R1"));
         Clue died = Assert.Single(clues, c => c.RuleId == "R2");
