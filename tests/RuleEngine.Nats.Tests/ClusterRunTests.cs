@@ -32,17 +32,17 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
         fleet.StartAll();
 
         await using NatsConnection connection = cluster.Connect("publisher");
-        var publisher = new NatsRecordPublisher(connection, load.Rules, Options);
+        var publisher = new NatsRecordPublisher(connection, load.Rules, Options, fleet.Logger<NatsRecordPublisher>("publisher"));
         Task publishing = PublishAllAsync(publisher);
 
         // A worker dies mid-run (no goodbye: its connection drops, its unacknowledged messages time out) and comes back.
-        await fleet.WaitForEntriesAsync(load.Records / 4);
+        await fleet.WaitForEntriesAsync(load.Records / 4, publishing);
         fleet.Note("killing a worker");
         await fleet.KillAsync(workers - 1);
         fleet.Start(workers - 1);
 
         // Then the server leading the records stream is killed; the other two elect a new leader and carry on.
-        await fleet.WaitForEntriesAsync(load.Records / 2);
+        await fleet.WaitForEntriesAsync(load.Records / 2, publishing);
         var js = new NatsJSContext(connection);
         NatsCluster.Node leader = await cluster.StreamLeaderAsync(js, "RE_RECORDS");
         fleet.Note($"killing the stream leader {leader.Name}");
@@ -73,10 +73,10 @@ public sealed class ClusterRunTests(GeneratedLoad load, Xunit.Abstractions.ITest
         try
         {
             await using NatsConnection connection = cluster.Connect("publisher");
-            Task publishing = PublishAllAsync(new NatsRecordPublisher(connection, load.Rules, Options));
+            Task publishing = PublishAllAsync(new NatsRecordPublisher(connection, load.Rules, Options, fleet.Logger<NatsRecordPublisher>("publisher")));
 
             // Worker 1 is a process of its own; SIGKILL it while the run is in full flow, then start it again.
-            await fleet.WaitForEntriesAsync(load.EvaluatedRecords / 5);
+            await fleet.WaitForEntriesAsync(load.EvaluatedRecords / 5, publishing);
             fleet.Note($"killing worker process {process.Pid}");
             process.Kill();
             string killed = process.Output();

@@ -66,15 +66,32 @@ internal sealed class WorkerFleet(NatsCluster cluster, RuleSet rules, NatsOption
     /// <summary>Waits until the workers have evaluated this many entries (a point in the run to inject a failure at).</summary>
     public void Note(string text) => new TestLogger<WorkerFleet>(output, "test", _clock).LogInformation("{Text}: {Statistics}", text, Total());
 
-    public async Task WaitForEntriesAsync(long entries)
+    /// <remarks>
+    /// A publisher that failed fails the wait with its own exception; a wait that runs out says how far the workers
+    /// got and what the publisher was doing, rather than only that a task was cancelled.
+    /// </remarks>
+    public async Task WaitForEntriesAsync(long entries, Task publishing)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (Total().Entries < entries)
         {
             ThrowIfAnyFailed();
-            await Task.Delay(50, deadline.Token);
+            if (publishing.IsFaulted)
+            {
+                await publishing;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException($"The workers evaluated {Total().Entries} of the {entries} entries waited for in 5 minutes; publishing: {publishing.Status}; {Total()}");
+            }
+
+            await Task.Delay(50);
         }
     }
+
+    /// <summary>A logger that writes to the test's output on the fleet's clock, for the publisher beside the workers.</summary>
+    public ILogger<T> Logger<T>(string name) => new TestLogger<T>(output, name, _clock);
 
     /// <summary>Waits until every consumer of the deployment has nothing pending and nothing unacknowledged.</summary>
     public async Task WaitUntilDrainedAsync(INatsJSContext js, RuleSet ruleSet, NatsOptions natsOptions)
