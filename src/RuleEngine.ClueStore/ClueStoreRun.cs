@@ -53,8 +53,25 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
             _batch.Add(clue);
             if (_batch.Count >= BatchSize)
             {
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Writes the clues gathered for the next batch; a run calls it after its last clue.</summary>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the batch is committed.</returns>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_ended, this);
+            await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -76,7 +93,7 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_ended, this);
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await WriteBatchAsync(cancellationToken).ConfigureAwait(false);
             bool lost = summary.RecordsRejected > 0 || summary.RuleErrors > 0 || summary.StoppedByPolicy || summary.QuarantinedRules.Count > 0
                 || summary.LinesPerDataset.Values.Any(l => l.Unaccounted > 0);
             string now = StoredForms.Time(_store.Now());
@@ -150,7 +167,7 @@ public sealed class ClueStoreRun : IClueSink, IAsyncDisposable
     /// Writes the batch in one transaction and a handful of set-based statements (multi-row inserts, one update from a
     /// VALUES list), so a batch costs the same few round trips on PostgreSQL as on SQLite, whatever its size.
     /// </summary>
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task WriteBatchAsync(CancellationToken cancellationToken)
     {
         if (_batch.Count == 0)
         {

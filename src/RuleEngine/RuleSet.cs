@@ -186,6 +186,9 @@ public sealed class RuleSet
                     Complete(dataset.Schema.Name);
                 }
             }
+
+            await ClueOutput.FlushAsync(sink, cancellationToken).ConfigureAwait(false);
+            await DeadLetters.FlushAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (RunLimitExceededException e) when (e.Summary is null)
         {

@@ -62,6 +62,12 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
                 }
             }
 
+            if (!stopped)
+            {
+                await ClueOutput.FlushAsync(sink, cancellationToken).ConfigureAwait(false);
+                await DeadLetters.FlushAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+
             RunSummary summary = statistics.ToSummary(clock.Elapsed, stopped);
             return stopped ? throw new BadRecordLimitExceededException(summary) : summary;
         }

@@ -9,7 +9,7 @@ namespace RuleEngine.Clues;
 /// Writes clues as JSON Lines (one object per line, UTF-8), with a fixed property order so equal runs give
 /// byte-identical files. Dates are <c>yyyy-MM-dd</c>; decimals keep their digits. Clues reach the stream about 64 KB
 /// at a time, one write under way while the next clues gather, and all of them at <see cref="FlushAsync"/> and
-/// <see cref="DisposeAsync"/>; a write that fails fails the next call.
+/// <see cref="DisposeAsync"/>; a write that fails fails the next call, and the sink then writes nothing more.
 /// </summary>
 public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
 {
@@ -24,6 +24,7 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     private ArrayBufferWriter<byte> _pending = new(WriteAt + (WriteAt / 4));
     private ArrayBufferWriter<byte> _sending = new(WriteAt + (WriteAt / 4));
     private Task _send = Task.CompletedTask;
+    private bool _failed;
     private readonly EncodedTexts _texts = new();
 
     /// <summary>Initializes a new instance of the <see cref="JsonLinesClueSink"/> class.</summary>
@@ -60,6 +61,7 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(clue);
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfFailed();
         // Clues gather in memory and reach the stream 64 KB at a time: one stream call per clue cost more than the JSON.
         Write(_writer, clue, _texts);
         _writer.Reset();
@@ -78,50 +80,114 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     /// </summary>
     private async ValueTask HandOffAsync(CancellationToken cancellationToken)
     {
-        await _send.ConfigureAwait(false);
+        await SentAsync().ConfigureAwait(false);
         (_pending, _sending) = (_sending, _pending);
         _pending.ResetWrittenCount();
         _writer.Reset(_pending);
-        _send = _stream.WriteAsync(_sending.WrittenMemory, cancellationToken).AsTask();
+        try
+        {
+            _send = _stream.WriteAsync(_sending.WrittenMemory, cancellationToken).AsTask();
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <summary>Waits for the write under way; one that failed marks the sink failed and is thrown, once.</summary>
+    private async ValueTask SentAsync()
+    {
+        try
+        {
+            await _send.ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true;
+            _send = Task.CompletedTask;
+            throw;
+        }
     }
 
     private async ValueTask WritePendingAsync(CancellationToken cancellationToken)
     {
-        await _send.ConfigureAwait(false);
+        await SentAsync().ConfigureAwait(false);
         if (_pending.WrittenCount > 0)
         {
-            await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _failed = true;
+                throw;
+            }
+
             _pending.ResetWrittenCount();
         }
     }
 
-    /// <summary>Flushes what was written to the stream.</summary>
+    /// <summary>Writes the gathered clues to the stream and flushes it; a run calls it after its last clue.</summary>
     /// <param name="cancellationToken">Cancels the flush.</param>
-    /// <returns>A task that completes when the data is flushed.</returns>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    /// <returns>A task that completes when the clues are in the stream.</returns>
+    /// <exception cref="IOException">An earlier write failed: the sink writes nothing more.</exception>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        ThrowIfFailed();
         await WritePendingAsync(cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Writes the clues still gathered and closes the stream (when the sink owns it). After a write that failed — which
+    /// the run was told of — nothing more is written and the failure is not thrown a second time.
+    /// </summary>
+    /// <returns>A task that completes when the sink is closed.</returns>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await WritePendingAsync(CancellationToken.None).ConfigureAwait(false);
+            if (!_failed)
+            {
+                await WritePendingAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
-            if (_ownsStream)
+            try
             {
-                await _stream.DisposeAsync().ConfigureAwait(false);
+                if (_ownsStream)
+                {
+                    await _stream.DisposeAsync().ConfigureAwait(false);
+                }
+                else if (!_failed)
+                {
+                    await _stream.FlushAsync().ConfigureAwait(false);
+                }
             }
-            else
+            catch (IOException) when (_failed)
             {
-                await _stream.FlushAsync().ConfigureAwait(false);
+                // The stream's own buffered bytes are lost with the write that failed, which was already reported.
             }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failed)
+        {
+            throw new IOException("An earlier write of this clue sink failed; it writes nothing more.");
         }
     }
 

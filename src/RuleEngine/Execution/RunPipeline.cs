@@ -648,7 +648,6 @@ internal static class RunPipeline
     }
 }
 
-/// <summary>Hands failures to a run's dead-letter sink, with the raw record only as the host protected it.</summary>
 /// <summary>Hands a clue to the sink; a sink that fails stops the run with RE5013 (never a silently lost clue).</summary>
 internal static class ClueOutput
 {
@@ -663,8 +662,22 @@ internal static class ClueOutput
             throw new RunOutputException(Diagnostics.DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) on a clue of rule '{clue.RuleId}' from {clue.Dataset}:{clue.Line}; the run stopped there.", e);
         }
     }
+
+    /// <summary>Has the sink write out what it holds once the run's last clue is handed over; a sink that fails then fails the run with RE5013.</summary>
+    public static async ValueTask FlushAsync(IClueSink sink, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
+        {
+            throw new RunOutputException(Diagnostics.DiagnosticIds.OutputWriteFailed, $"The clue sink failed ({e.GetType().Name}) writing out the run's last clues; the clues it held may not have been written.", e);
+        }
+    }
 }
 
+/// <summary>Hands failures to a run's dead-letter sink, with the raw record only as the host protected it.</summary>
 internal static class DeadLetters
 {
     public static async ValueTask WriteAsync(RunOptions options, RecordRejection rejection, CancellationToken cancellationToken)
@@ -679,6 +692,22 @@ internal static class DeadLetters
             catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
             {
                 throw new RunOutputException(Diagnostics.DiagnosticIds.DeadLetterUnavailable, $"The dead-letter sink failed ({e.GetType().Name}) at {rejection.Dataset}:{rejection.Line}; the run stopped rather than lose failures.", e);
+            }
+        }
+    }
+
+    /// <summary>Has the dead-letter sink write out what it holds once the run's last failure is handed over; a sink that fails then fails the run with RE5014.</summary>
+    public static async ValueTask FlushAsync(RunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.DeadLetters is { } sink)
+        {
+            try
+            {
+                await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not Diagnostics.RuleEngineException)
+            {
+                throw new RunOutputException(Diagnostics.DiagnosticIds.DeadLetterUnavailable, $"The dead-letter sink failed ({e.GetType().Name}) writing out the run's last failures; they may not have been written.", e);
             }
         }
     }

@@ -19,6 +19,15 @@ public interface IDeadLetterSink
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the letter is written.</returns>
     ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes out the dead letters the sink still holds. A run calls it once it has handed over its last dead letter,
+    /// so that a sink that cannot write them fails the run with RE5014 rather than failing later, when it is disposed.
+    /// The default does nothing.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the dead letters are written.</returns>
+    ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
 
 /// <summary>
@@ -32,6 +41,7 @@ public sealed class JsonLinesDeadLetterSink : IDeadLetterSink, IAsyncDisposable
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly Stream _stream;
     private readonly bool _ownsStream;
+    private bool _failed;
 
     /// <summary>Initializes a new instance of the <see cref="JsonLinesDeadLetterSink"/> class.</summary>
     /// <param name="stream">The stream to write to.</param>
@@ -78,17 +88,65 @@ public sealed class JsonLinesDeadLetterSink : IDeadLetterSink, IAsyncDisposable
         }
 
         buffer.WriteByte((byte)'\n');
-        await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+        ThrowIfFailed();
+        try
+        {
+            await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+
         Count++;
     }
 
-    /// <inheritdoc/>
+    /// <summary>Flushes the stream; a run calls it after its last dead letter.</summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the dead letters are in the stream.</returns>
+    /// <exception cref="IOException">An earlier write failed: the sink writes nothing more.</exception>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        try
+        {
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <summary>Flushes and closes the stream (when the sink owns it); after a write that failed — which the run was told of — the failure is not thrown again.</summary>
+    /// <returns>A task that completes when the sink is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _stream.FlushAsync().ConfigureAwait(false);
-        if (_ownsStream)
+        try
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            if (!_failed)
+            {
+                await _stream.FlushAsync().ConfigureAwait(false);
+            }
+
+            if (_ownsStream)
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (IOException) when (_failed)
+        {
+            // The stream's buffered bytes are lost with the write that failed, which was already reported.
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failed)
+        {
+            throw new IOException("An earlier write of this dead-letter sink failed; it writes nothing more.");
         }
     }
 }

@@ -79,4 +79,49 @@ public sealed class CsvClueSinkTests
             ],
             Encoding.UTF8.GetString(bytes[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task After_a_failed_write_was_reported_the_sink_writes_nothing_more_and_disposing_does_not_report_it_again()
+    {
+        var stream = new FailingStream();
+        var sink = new CsvClueSink(stream, ownsStream: true);
+        // Rows reach the stream 64 K characters at a time: the write that fails is the one that fills the buffer.
+        IOException reported = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                await sink.WriteAsync(Clue("民间借贷", "110105********002X"));
+            }
+        });
+        Assert.Equal("No space left on device", reported.Message);
+        int writes = stream.Writes;
+
+        await Assert.ThrowsAsync<IOException>(() => sink.WriteAsync(Clue("民间借贷", "110105********002X")).AsTask());
+        await Assert.ThrowsAsync<IOException>(() => sink.FlushAsync().AsTask());
+        await sink.DisposeAsync();
+
+        Assert.Equal(writes, stream.Writes);
+    }
+
+    /// <summary>A stream on a full disk: every write fails, and is counted.</summary>
+    private sealed class FailingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes++;
+            throw new IOException("No space left on device");
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes++;
+            return ValueTask.FromException(new IOException("No space left on device"));
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 }

@@ -141,6 +141,29 @@ public sealed class JsonLinesClueSinkTests
         Assert.IsType<IOException>(failure);
     }
 
+    [Fact]
+    public async Task After_a_failed_write_was_reported_the_sink_writes_nothing_more_and_disposing_does_not_report_it_again()
+    {
+        var stream = new GatedStream { FailAfter = 1 };
+        stream.Open();
+        var sink = new JsonLinesClueSink(stream, ownsStream: true);
+        IOException reported = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            foreach (Clue clue in Enumerable.Range(1, 3000).Select(Clue))
+            {
+                await sink.WriteAsync(clue);
+            }
+        });
+        Assert.Equal("The disk is full.", reported.Message);
+        int writes = stream.Writes;
+
+        await Assert.ThrowsAsync<IOException>(() => sink.WriteAsync(Clue(1)).AsTask());
+        await Assert.ThrowsAsync<IOException>(() => sink.FlushAsync().AsTask());
+        await sink.DisposeAsync();
+
+        Assert.Equal(writes, stream.Writes);
+    }
+
     /// <summary>A stream whose writes finish when the test lets them, and which counts how many are under way at once.</summary>
     private sealed class GatedStream : MemoryStream
     {

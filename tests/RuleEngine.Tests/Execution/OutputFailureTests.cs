@@ -36,6 +36,80 @@ public sealed class OutputFailureTests
         Assert.Contains("judgments:11", stopped.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_run_has_its_sink_write_out_what_it_holds_once_after_the_last_clue()
+    {
+        var sink = new HoldingSink();
+
+        RunSummary summary = await Rules.RunAsync(TestRules.Csv(Csv), sink, new RunOptions { BatchSize = 4 });
+
+        Assert.Equal(45, summary.CluesEmitted);
+        Assert.Empty(sink.Held);
+        Assert.Equal(1, sink.Flushes);
+        Assert.Equal(45, sink.WrittenOut.Count);
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_take_the_last_clues_fails_the_run_with_RE5013_and_its_summary_and_says_so_once()
+    {
+        // Every clue fits the sink's buffer, so nothing reaches the stream before the run ends: the failure can only be
+        // the run's flush. Before, the run reported success and the failure came out of the sink's disposal.
+        await using var sink = new JsonLinesClueSink(new FullDisk());
+
+        RunOutputException stopped = await Assert.ThrowsAsync<RunOutputException>(() => Rules.RunAsync(TestRules.Csv(Csv), sink));
+
+        Assert.Equal(DiagnosticIds.OutputWriteFailed, stopped.Code);
+        Assert.IsType<IOException>(stopped.InnerException);
+        Assert.Equal(45, stopped.Summary!.CluesEmitted);
+        Assert.Equal(45, sink.Count);
+        await sink.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_dead_letter_file_that_cannot_take_the_last_failures_fails_the_run_with_RE5014_and_says_so_once()
+    {
+        // The stream holds 4 KB before it writes: the five rule errors reach the disk only when the run flushes them.
+        await using var deadLetters = new JsonLinesDeadLetterSink(new BufferedStream(new FullDisk(), 4096), ownsStream: true);
+
+        RunOutputException stopped = await Assert.ThrowsAsync<RunOutputException>(() => Rules.RunAsync(TestRules.Csv(Csv), new CollectingSink(), new RunOptions { DeadLetters = deadLetters }));
+
+        Assert.Equal(DiagnosticIds.DeadLetterUnavailable, stopped.Code);
+        Assert.Equal(5, stopped.Summary!.RuleErrors);
+        Assert.Equal(5, deadLetters.Count);
+        await deadLetters.DisposeAsync();
+    }
+
+    private sealed class HoldingSink : IClueSink
+    {
+        public List<Clue> Held { get; } = [];
+
+        public List<Clue> WrittenOut { get; } = [];
+
+        public int Flushes { get; private set; }
+
+        public ValueTask WriteAsync(Clue clue, CancellationToken cancellationToken = default)
+        {
+            Held.Add(clue);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Flushes++;
+            WrittenOut.AddRange(Held);
+            Held.Clear();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>A stream on a full disk: every write fails.</summary>
+    private sealed class FullDisk : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("No space left on device");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException(new IOException("No space left on device"));
+    }
+
     private sealed class FailingSink(int failAt) : IClueSink
     {
         public List<Clue> Written { get; } = [];
