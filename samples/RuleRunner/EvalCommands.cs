@@ -188,6 +188,12 @@ internal static class EvalCommands
             return (null, ExitCodes.ModelErrors);
         }
 
+        if (!File.Exists(file))
+        {
+            Console.Error.WriteLine($"--data: file '{file}' does not exist.");
+            return (null, ExitCodes.Usage);
+        }
+
         string name = datasetName ?? Path.GetFileNameWithoutExtension(file);
         if (!models.Datasets.TryGetValue(name, out DatasetDefinition? dataset))
         {

@@ -83,7 +83,18 @@ internal static class ExplainCommand
             }
         }
 
-        RecordExplanation explanation = await rules.ExplainAsync(definition.Open(file), line, references, new RunOptions { RevealPersonalData = reveal }, cancellationToken);
+        RecordExplanation explanation;
+        try
+        {
+            explanation = await rules.ExplainAsync(definition.Open(file), line, references, new RunOptions { RevealPersonalData = reveal }, cancellationToken);
+        }
+        catch (RecordSourceException e)
+        {
+            // A file that cannot be read at all (a header without the schema's columns, say): said with its code, no values.
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.ModelErrors;
+        }
+
         Print(explanation, file, explanation.Rules.Where(r => r.ModelId == modelId), Console.Out);
         return explanation.Found && explanation.Rejection is null ? ExitCodes.Success : ExitCodes.ModelErrors;
     }

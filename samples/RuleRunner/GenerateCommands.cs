@@ -17,6 +17,12 @@ internal static class GenerateCommands
         var command = new Command("gen", "Write synthetic data for the models, with planted hits and near misses and the clues they must produce.") { models, output, records, seed };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(records) < 1)
+            {
+                Console.Error.WriteLine("--records: give a number of records of at least 1.");
+                return ExitCodes.Usage;
+            }
+
             ModelSet set = ModelLoading.Load(parse.GetValue(models)!, new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler(new RuleEngine.Scripting.ScriptLimits(), RuleEngine.Scripting.ScriptTrust.Untrusted) }, Console.Error);
             if (set.HasErrors)
             {
@@ -42,14 +48,35 @@ internal static class GenerateCommands
         var command = new Command("compare", "Compare the clues of a run with the expected clues: same rules, same subjects, as many of each.") { clues, expected };
         command.SetAction(parse =>
         {
-            var actual = new List<string>();
-            foreach (string line in File.ReadLines(parse.GetValue(clues)!.FullName))
+            FileInfo clueFile = parse.GetValue(clues)!;
+            FileInfo expectedFile = parse.GetValue(expected)!;
+            foreach ((string option, FileInfo file) in new[] { ("--clues", clueFile), ("--expected", expectedFile) }.Where(f => !f.Item2.Exists))
             {
-                using JsonDocument clue = JsonDocument.Parse(line);
-                actual.Add(clue.RootElement.GetProperty("rule").GetString() + "\t" + clue.RootElement.GetProperty("subject").GetString());
+                Console.Error.WriteLine($"{option}: file '{file}' does not exist.");
+                return ExitCodes.Usage;
             }
 
-            List<string> wanted = [.. File.ReadLines(parse.GetValue(expected)!.FullName).Where(l => l.Length > 0)];
+            var actual = new List<string>();
+            long number = 0;
+            foreach (string line in File.ReadLines(clueFile.FullName))
+            {
+                number++;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                if (RuleAndSubject(line) is not { } clue)
+                {
+                    // The line's text is a clue's personal data: say where it is, not what it holds.
+                    Console.Error.WriteLine($"--clues: line {number} of '{clueFile}' is not a clue written by run --out (a JSON object with a \"rule\" and a \"subject\").");
+                    return ExitCodes.Usage;
+                }
+
+                actual.Add(clue);
+            }
+
+            List<string> wanted = [.. File.ReadLines(expectedFile.FullName).Where(l => l.Length > 0)];
             var missing = Difference(wanted, actual);
             var unexpected = Difference(actual, wanted);
             foreach (string line in missing.Take(20))
@@ -73,6 +100,24 @@ internal static class GenerateCommands
             return missing.Count == 0 && unexpected.Count == 0 ? ExitCodes.Success : ExitCodes.ModelErrors;
         });
         return command;
+    }
+
+    /// <summary>A clue line's rule and subject, tab-separated; <see langword="null"/> when the line is not a clue.</summary>
+    private static string? RuleAndSubject(string line)
+    {
+        try
+        {
+            using JsonDocument clue = JsonDocument.Parse(line);
+            return clue.RootElement.ValueKind == JsonValueKind.Object
+                && clue.RootElement.TryGetProperty("rule", out JsonElement rule) && rule.ValueKind == JsonValueKind.String
+                && clue.RootElement.TryGetProperty("subject", out JsonElement subject) && subject.ValueKind == JsonValueKind.String
+                ? rule.GetString() + "\t" + subject.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The lines of <paramref name="left"/> not matched one-for-one in <paramref name="right"/>.</summary>

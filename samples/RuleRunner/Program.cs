@@ -40,7 +40,39 @@ using var cancellation = new CancellationTokenSource();
 using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
 using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 Checkpointer.ProcessCancelled = cancellation.Token;
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation.Token);
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellation.Token);
+}
+catch (IOException e)
+{
+    // A file no command checked for itself (the clue file, the dead letters and the inputs say so with their codes):
+    // standard output on a full disk under "> clues.txt", a folder that is not there. The system's words name a path at
+    // most, no record values.
+    return Fail($"error: {e.Message}");
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    return ExitCodes.Cancelled;
+}
+catch (Exception e)
+{
+    return Fail("Unhandled exception: " + e);
+}
+
+static int Fail(string message)
+{
+    try
+    {
+        Console.Error.WriteLine(message);
+    }
+    catch (IOException)
+    {
+        // Standard error is gone too: the exit code is all that is left.
+    }
+
+    return ExitCodes.ModelErrors;
+}
 
 void Cancel(PosixSignalContext context)
 {

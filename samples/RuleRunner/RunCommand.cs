@@ -221,13 +221,13 @@ internal static class RunCommand
             else if (arguments.Format == "csv")
             {
                 await using var sink = new CsvClueSink(file, ownsStream: true, append: checkpointed?.Appending ?? false);
-                options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
+                options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync().AsTask(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
                 summary = await rules.RunAsync(sources, StoreTarget.Tee(sink, store), options, cancellationToken);
             }
             else
             {
                 await using var sink = new JsonLinesClueSink(file, ownsStream: true);
-                options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
+                options = options with { Progress = new Progresses(printer, checkpointed?.Checkpointer(() => sink.FlushAsync().AsTask(), TimeSpan.FromSeconds(arguments.CheckpointEvery))) };
                 summary = await rules.RunAsync(sources, StoreTarget.Tee(sink, store), options, cancellationToken);
             }
 
@@ -251,7 +251,15 @@ internal static class RunCommand
                 PrintSummary(e.Summary);
             }
 
-            await Console.Error.WriteLineAsync(e.Message + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
+            // A file system's own words (no space left, a path) carry no record values; another sink's might.
+            string cause = e.InnerException is IOException io ? $" ({io.Message})" : string.Empty;
+            await Console.Error.WriteLineAsync(e.Message + cause + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
+            return ExitCodes.ModelErrors;
+        }
+        catch (IOException e) when (output is not null)
+        {
+            // The run ended, and closing the clue file (writing the workbook, or a stream's last bytes) failed.
+            await Console.Error.WriteLineAsync($"{RuleEngine.Diagnostics.DiagnosticIds.OutputWriteFailed}: The clue file '{output.FullName}' could not be completed: {e.Message}" + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
             return ExitCodes.ModelErrors;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

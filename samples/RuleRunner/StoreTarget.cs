@@ -88,5 +88,11 @@ internal sealed class StoreTarget : IAsyncDisposable
             await first.WriteAsync(clue, cancellationToken);
             await second.WriteAsync(clue, cancellationToken);
         }
+
+        public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+        {
+            await first.FlushAsync(cancellationToken);
+            await second.FlushAsync(cancellationToken);
+        }
     }
 }

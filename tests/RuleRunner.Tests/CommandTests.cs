@@ -47,6 +47,95 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("    M20.R1: counts in its window", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("jsonl")]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public void A_clue_file_on_a_full_disk_fails_the_run_with_RE5013_and_exit_code_1_not_a_crash(string format)
+    {
+        Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+
+        (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", "/dev/full", "--format", format, "--progress", "off");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("RE5013", output, StringComparison.Ordinal);
+        Assert.Contains("No space left on device", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dead_letter_file_on_a_full_disk_fails_the_run_with_RE5014_and_exit_code_1_not_a_crash()
+    {
+        Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+        string data = Path.Combine(_folder, "dui_cases.csv");
+        File.WriteAllText(data, File.ReadAllText(Path.Combine(Runner.SampleData, "dui_cases.csv")) + "330624196210095552,刘强,（2024）京0105刑初476号,醉酒驾驶,224.29,否,有罪判决,2024-13-45,吊销,2024-02-13\n");
+
+        (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + data, "--out", Path.Combine(_folder, "clues.jsonl"), "--dead-letters", "/dev/full", "--progress", "off");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("RE5014", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("exit code 3", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Clues_listed_to_a_full_disk_fail_the_run_with_exit_code_1_not_a_crash()
+    {
+        Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+        string runner = Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll");
+
+        (int exitCode, string output) = Runner.Run("sh", ["-c", $"dotnet '{runner}' run --models '{Runner.SampleModels}' --data-dir '{Runner.SampleData}' > /dev/full"]);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("error: No space left on device", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_clue_store_server_that_cannot_be_reached_is_an_error_without_its_password_not_a_crash()
+    {
+        (int exitCode, string output) = Runner.RuleRunner("stats", "--store", "Host=127.0.0.1;Port=1;Database=clues;Username=clues;Password=secret;Timeout=5");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("error: the clue store", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_of_a_file_that_is_not_clues_names_the_line_and_exits_2_without_showing_it()
+    {
+        string clues = Path.Combine(_folder, "clues.jsonl");
+        string expected = Path.Combine(_folder, "expected-clues.tsv");
+        File.WriteAllText(clues, "{\"rule\":\"M02.R1\",\"subject\":\"330624196210095552\"}\n{\"rule\":\"M02.R1\",\"subject\":\"1101051970120759\n");
+        File.WriteAllText(expected, "M02.R1\t330624196210095552\n");
+
+        (int exitCode, string output) = Runner.RuleRunner("compare", "--clues", clues, "--expected", expected);
+        (int missing, string missingOutput) = Runner.RuleRunner("compare", "--clues", Path.Combine(_folder, "none.jsonl"), "--expected", expected);
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains("line 2 of", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("1101051970120759", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.True(missing == 2, missingOutput);
+        Assert.Contains("does not exist", missingOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_of_a_file_without_the_datasets_columns_says_which_are_missing_and_exits_1()
+    {
+        string file = Path.Combine(_folder, "dui_cases.csv");
+        File.WriteAllText(file, "a,b\n1,2\n");
+
+        (int exitCode, string output) = Runner.RuleRunner("explain", "--models", Runner.SampleModels, "--model", "M02", "--record", file + ":2");
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("RE5002", output, StringComparison.Ordinal);
+        Assert.Contains("'公民身份号码'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Compare_of_a_masked_clue_file_says_that_it_needs_revealed_subjects()
     {
