@@ -58,13 +58,17 @@ internal sealed class StoreDatabase : IAsyncDisposable
     /// <summary>Brings the schema up to <see cref="LatestSchemaVersion"/> with the migrations of this assembly; refuses a newer schema.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        if (_postgres is null)
+        // Connected first, so that a server that cannot be reached (or a file that is not a database) fails as the
+        // provider's DbException, which callers handle, rather than inside the migration runner's own exception.
+        await using (DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            // WAL: readers (the desk) do not wait for a run's writes, nor the run for them. The setting stays with the file.
-            await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using DbCommand wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (_postgres is null)
+            {
+                // WAL: readers (the desk) do not wait for a run's writes, nor the run for them. The setting stays with the file.
+                await using DbCommand wal = connection.CreateCommand();
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         string connectionString = _postgres?.ConnectionString ?? _sqlite;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using RuleEngine.ClueStore.Tests.Support;
 
@@ -311,4 +312,18 @@ public sealed class SqliteClueStoreTests : ClueStoreTests
 public sealed class PostgreSqlClueStoreTests : ClueStoreTests
 {
     private protected override Backend Backend => Backend.PostgreSql;
+}
+
+/// <summary>Opening a store that is not there: whatever the back end, the provider's own error.</summary>
+public sealed class ClueStoreOpeningTests
+{
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_fails_the_opening_with_the_providers_database_error()
+    {
+        // Port 1 on this machine refuses at once. The migration runner wraps such a failure in its own exception, which
+        // hosts (and the runner) do not expect from a database; the store connects before migrating.
+        DbException refused = await Assert.ThrowsAnyAsync<DbException>(() => ClueStore.OpenAsync("Host=127.0.0.1;Port=1;Database=clues;Username=clues;Password=secret;Timeout=5"));
+
+        Assert.DoesNotContain("secret", refused.Message, StringComparison.Ordinal);
+    }
 }
