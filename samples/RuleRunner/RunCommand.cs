@@ -199,6 +199,7 @@ internal static class RunCommand
         var options = new RunOptions { BadRecords = policy, RevealPersonalData = reveal, MaxDegreeOfParallelism = Math.Max(1, parallelism), Progress = printer, DeadLetters = deadLetters, ResumeFrom = checkpointed?.ResumeFrom, CheckEveryField = arguments.CheckEveryField };
         RunSummary summary;
         DateTimeOffset started = TimeProvider.System.GetUtcNow();
+        Task<string[]>? inputHashes = output is null ? null : RunRecord.HashInputs(files);
         StoreTarget? store = null;
         if (arguments.Store is not null && (store = await StoreTarget.BeginAsync(arguments.Store, models, files, arguments.Region, arguments.Parameters, reveal, cancellationToken)) is null)
         {
@@ -294,7 +295,7 @@ internal static class RunCommand
         if (output is not null)
         {
             // Beside the clue file: what produced it (models and inputs by hash), for the report and whoever gets the file.
-            RunRecord.Create(started, models, files, arguments.Region, arguments.Parameters, reveal, summary).Write(RunRecord.PathFor(output.FullName));
+            RunRecord.Create(started, models, files, await inputHashes!, arguments.Region, arguments.Parameters, reveal, summary).Write(RunRecord.PathFor(output.FullName));
         }
 
         return LossExitCode(summary);
