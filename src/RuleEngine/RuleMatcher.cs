@@ -34,9 +34,6 @@ public sealed class RuleMatcher<T>
     private readonly Func<T, bool>? _exclude;
     private readonly Action<T, Record> _writeAll;
 
-    /// <summary>This thread's working space, for the last dataset layout it matched (matchers of one dataset share it).</summary>
-    [ThreadStatic]
-    private static Scratch? t_scratch;
     private State _state;
     private Func<T, ulong>[]? _masks;
     private Record[]? _sample;
@@ -113,7 +110,7 @@ public sealed class RuleMatcher<T>
             return hits;
         }
 
-        Scratch scratch = t_scratch is { } mine && mine.Layout == _dataset.Layout ? mine : t_scratch = new Scratch(_dataset.Layout);
+        MatchScratch scratch = MatchScratch.For(_dataset.Layout);
         state.WriteKeys(item, scratch.Keys);
 
         // The candidates are written into the caller's buffer and narrowed in place to the rules that match.
@@ -286,14 +283,26 @@ public sealed class RuleMatcher<T>
     /// when the dispatch does not pay for its lookups, the rules compiled 64 to a method.
     /// </summary>
     private sealed record State(RuleDispatch Dispatch, Action<T, Record> WriteKeys, Func<T, ulong>[]? Masks);
+}
 
-    /// <summary>One thread's working space: the fields the dispatch reads, and the whole record for scripts.</summary>
-    private sealed class Scratch(RecordLayout layout)
-    {
-        public RecordLayout Layout { get; } = layout;
+/// <summary>
+/// A thread's working space for matching, for the last dataset layout it matched (matchers of one dataset share it).
+/// It lives outside the generic matcher: a thread-static field of a generic class is reached through a runtime helper
+/// on every access, one of a plain class directly.
+/// </summary>
+internal sealed class MatchScratch(RecordLayout layout)
+{
+    [ThreadStatic]
+    private static MatchScratch? t_current;
 
-        public Record Keys { get; } = layout.CreateRecord();
+    public RecordLayout Layout { get; } = layout;
 
-        public Record Whole { get; } = layout.CreateRecord();
-    }
+    /// <summary>Gets the record the dispatch reads: the fields it looks up.</summary>
+    public Record Keys { get; } = layout.CreateRecord();
+
+    /// <summary>Gets the whole record, for the rules that need one (scripts).</summary>
+    public Record Whole { get; } = layout.CreateRecord();
+
+    /// <summary>This thread's working space for <paramref name="layout"/>.</summary>
+    public static MatchScratch For(RecordLayout layout) => t_current is { } mine && mine.Layout == layout ? mine : t_current = new MatchScratch(layout);
 }
