@@ -44,7 +44,7 @@ try
 {
     return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, cancellation.Token);
 }
-catch (IOException e)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {
     // A file no command checked for itself (the clue file, the dead letters and the inputs say so with their codes):
     // standard output on a full disk under "> clues.txt", a folder that is not there. The system's words name a path at

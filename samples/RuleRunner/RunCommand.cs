@@ -257,10 +257,11 @@ internal static class RunCommand
             await Console.Error.WriteLineAsync(e.Message + cause + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
             return ExitCodes.ModelErrors;
         }
-        catch (IOException e) when (output is not null)
+        catch (Exception e) when (output is not null && e is IOException or UnauthorizedAccessException)
         {
-            // The run ended, and closing the clue file (writing the workbook, or a stream's last bytes) failed.
-            await Console.Error.WriteLineAsync($"{RuleEngine.Diagnostics.DiagnosticIds.OutputWriteFailed}: The clue file '{output.FullName}' could not be completed: {e.Message}" + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
+            // The clue file could not be created, or closing it (writing the workbook, or a stream's last bytes) failed;
+            // an input that fails is a RecordSourceException, above.
+            await Console.Error.WriteLineAsync($"{RuleEngine.Diagnostics.DiagnosticIds.OutputWriteFailed}: The clue file '{output.FullName}' could not be written: {e.Message}" + (checkpointed is not null ? " Free the output and run again with --resume." : string.Empty));
             return ExitCodes.ModelErrors;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

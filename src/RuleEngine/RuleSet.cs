@@ -44,7 +44,7 @@ public sealed class RuleSet
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="BadRecordLimitExceededException">More records failed than <see cref="RunOptions.BadRecords"/> allows.</exception>
-    /// <exception cref="RecordSourceException">A source cannot be read at all (for example a required column is missing).</exception>
+    /// <exception cref="RecordSourceException">A source cannot be read at all (a required column is missing, the file cannot be opened or fails while it is read).</exception>
     public Task<RunSummary> RunAsync(RecordSource source, IClueSink sink, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -58,7 +58,7 @@ public sealed class RuleSet
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="BadRecordLimitExceededException">More records failed than <see cref="RunOptions.BadRecords"/> allows.</exception>
-    /// <exception cref="RecordSourceException">A source cannot be read at all (for example a required column is missing).</exception>
+    /// <exception cref="RecordSourceException">A source cannot be read at all (a required column is missing, the file cannot be opened or fails while it is read).</exception>
     public async Task<RunSummary> RunAsync(IEnumerable<RecordSource> sources, IClueSink sink, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);

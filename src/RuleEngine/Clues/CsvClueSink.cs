@@ -8,7 +8,8 @@ namespace RuleEngine.Clues;
 /// per clue: model, rule, version, dataset, line, subject, fingerprint, severity, title, action, and the evidence as
 /// <c>field=value</c> pairs joined by <c>; </c>. A cell that a spreadsheet would run as a formula (starting with
 /// <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return) is prefixed with <c>'</c>. Rows reach the
-/// stream about 64 K characters at a time, and all of them at <see cref="FlushAsync"/> and <see cref="DisposeAsync"/>.
+/// stream about 64 K characters at a time, and all of them at <see cref="FlushAsync"/> and <see cref="DisposeAsync"/>;
+/// after a write that fails, the sink writes nothing more.
 /// </summary>
 /// <threadsafety instance="false"/>
 public sealed class CsvClueSink : IClueSink, IAsyncDisposable

@@ -115,17 +115,22 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
         await SentAsync().ConfigureAwait(false);
         if (_pending.WrittenCount > 0)
         {
-            try
-            {
-                await _stream.WriteAsync(_pending.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                _failed = true;
-                throw;
-            }
-
+            await Guarded(_stream.WriteAsync(_pending.WrittenMemory, cancellationToken)).ConfigureAwait(false);
             _pending.ResetWrittenCount();
+        }
+    }
+
+    /// <summary>Awaits a write to the stream; one that fails marks the sink failed.</summary>
+    private async ValueTask Guarded(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
         }
     }
 
@@ -137,15 +142,7 @@ public sealed class JsonLinesClueSink : IClueSink, IAsyncDisposable
     {
         ThrowIfFailed();
         await WritePendingAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _failed = true;
-            throw;
-        }
+        await Guarded(new ValueTask(_stream.FlushAsync(cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -36,8 +36,17 @@ internal static class RunPipeline
         var factory = new ClueFactory(options);
 
         // The reader only splits records into the fields the rules read; the workers parse them, in parallel.
-        RecordCursor cursor = source.Open(dataset.Layout, options.CheckEveryField ? [.. dataset.FieldsRead.Select(_ => true)] : dataset.FieldsRead, deferParsing: true);
-        Task reader = Task.Run(() => ReadAsync(cursor, new BatchPool(pool.Reader, poolSize, () => new Batch(dataset, options.BatchSize)), ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
+        RecordCursor cursor;
+        try
+        {
+            cursor = source.Open(dataset.Layout, options.CheckEveryField ? [.. dataset.FieldsRead.Select(_ => true)] : dataset.FieldsRead, deferParsing: true);
+        }
+        catch (IOException e)
+        {
+            throw InputFailed(dataset.Schema.Name, e);
+        }
+
+        Task reader = Task.Run(() => ReadAsync(dataset.Schema.Name, cursor, new BatchPool(pool.Reader, poolSize, () => new Batch(dataset, options.BatchSize)), ordered.Writer, work.Writer, stop.Token), CancellationToken.None);
         var quarantined = new bool[dataset.Rules.Length];
         Task[] evaluators = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => EvaluateAsync(dataset, cursor, factory, indexes, quarantined, options.RejectInvalidIdNumbers, work.Reader, stop.Token), CancellationToken.None))];
         var windows = dataset.Rules.Where(r => r.Window is not null).ToDictionary(r => r, r => new WindowProcessor(r, options));
@@ -104,7 +113,14 @@ internal static class RunPipeline
         }
     }
 
-    private static async Task ReadAsync(RecordCursor cursor, BatchPool pool, ChannelWriter<Batch> ordered, ChannelWriter<Batch> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// The input itself failed (a missing file, a disk error, a network share gone): the run stops with the dataset and
+    /// a code. The system's words name a path at most, never a record's values.
+    /// </summary>
+    private static RecordSourceException InputFailed(string dataset, IOException e) =>
+        new(Diagnostics.DiagnosticIds.MalformedRecord, dataset, $"The input could not be read ({e.GetType().Name}: {e.Message}).", e);
+
+    private static async Task ReadAsync(string dataset, RecordCursor cursor, BatchPool pool, ChannelWriter<Batch> ordered, ChannelWriter<Batch> work, CancellationToken cancellationToken)
     {
         try
         {
@@ -158,6 +174,10 @@ internal static class RunPipeline
             }
 
             ordered.TryComplete();
+        }
+        catch (IOException e)
+        {
+            ordered.TryComplete(InputFailed(dataset, e));
         }
         catch (Exception e)
         {

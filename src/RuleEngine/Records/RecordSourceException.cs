@@ -19,6 +19,14 @@ public sealed class RecordSourceException : RuleEngineException
         Dataset = dataset;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="RecordSourceException"/> class, for a failure of the input itself.</summary>
+    internal RecordSourceException(string code, string dataset, string message, Exception innerException)
+        : base($"{dataset}: {code}: {message}", innerException)
+    {
+        Code = code;
+        Dataset = dataset;
+    }
+
     /// <summary>Initializes a new instance of the <see cref="RecordSourceException"/> class.</summary>
     public RecordSourceException()
         : this(DiagnosticIds.MalformedRecord, string.Empty, "The source cannot be read.")

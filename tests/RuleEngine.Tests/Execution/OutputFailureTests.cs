@@ -79,6 +79,41 @@ public sealed class OutputFailureTests
         await deadLetters.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(200)] // while the start is sampled for its encoding
+    [InlineData(100_000)] // among the records
+    public async Task An_input_that_fails_stops_the_run_with_its_dataset_and_RE5001(int failAt)
+    {
+        // A disk error or a network share gone: the stream itself throws.
+        string csv = Csv + string.Concat(Enumerable.Range(51, 4000).Select(i => $"A{i},盗窃罪,,,,{i},,1,,,\n"));
+        var input = new FailingAfter(System.Text.Encoding.UTF8.GetBytes(csv), failAt);
+
+        RecordSourceException stopped = await Assert.ThrowsAsync<RecordSourceException>(() => Rules.RunAsync(RecordSource.Csv(input, TestRules.Judgments), new CollectingSink()));
+
+        Assert.Equal(DiagnosticIds.MalformedRecord, stopped.Code);
+        Assert.Equal("judgments", stopped.Dataset);
+        Assert.Contains("The input could not be read (IOException: Input/output error)", stopped.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A stream that gives its first bytes, then fails as a broken disk does.</summary>
+    private sealed class FailingAfter(byte[] bytes, int failAt) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Position >= failAt ? throw new IOException("Input/output error") : base.Read(buffer, offset, (int)Math.Min(count, failAt - Position));
+
+        public override int Read(Span<byte> buffer)
+        {
+            byte[] read = new byte[buffer.Length];
+            int count = Read(read, 0, read.Length);
+            read.AsSpan(0, count).CopyTo(buffer);
+            return count;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+    }
+
     private sealed class HoldingSink : IClueSink
     {
         public List<Clue> Held { get; } = [];
