@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace RuleEngine.Execution.Dispatch;
 
 /// <summary>
@@ -100,6 +102,14 @@ internal sealed class EntryRows
         if (_dense is { } dense)
         {
             ReadOnlySpan<ulong> source = dense.AsSpan(row * 2 * words, 2 * words);
+            if (words == 2)
+            {
+                // 65 to 128 rules, the common size: both words of each set at once.
+                (Vector128.Create(marked) | Vector128.Create(source)).CopyTo(marked);
+                (Vector128.Create(passing) & Vector128.Create(source[2..])).CopyTo(passing);
+                return;
+            }
+
             for (int i = 0; i < marked.Length; i++)
             {
                 marked[i] |= source[i];
