@@ -53,43 +53,35 @@ public sealed class CommandTests : IDisposable
     [InlineData("xlsx")]
     public void A_clue_file_on_a_full_disk_fails_the_run_with_RE5013_and_exit_code_1_not_a_crash(string format)
     {
-        Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+        RequireFullDevice();
 
         (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", "/dev/full", "--format", format, "--progress", "off");
 
-        Assert.True(exitCode == 1, output);
-        Assert.Contains("RE5013", output, StringComparison.Ordinal);
-        Assert.Contains("No space left on device", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        AssertFailedCleanly(exitCode, output, 1, "RE5013", "No space left on device");
     }
 
     [Fact]
     public void A_dead_letter_file_on_a_full_disk_fails_the_run_with_RE5014_and_exit_code_1_not_a_crash()
     {
-        Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+        RequireFullDevice();
         string data = Path.Combine(_folder, "dui_cases.csv");
         File.WriteAllText(data, File.ReadAllText(Path.Combine(Runner.SampleData, "dui_cases.csv")) + "330624196210095552,刘强,（2024）京0105刑初476号,醉酒驾驶,224.29,否,有罪判决,2024-13-45,吊销,2024-02-13\n");
 
         (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + data, "--out", Path.Combine(_folder, "clues.jsonl"), "--dead-letters", "/dev/full", "--progress", "off");
 
-        Assert.True(exitCode == 1, output);
-        Assert.Contains("RE5014", output, StringComparison.Ordinal);
+        AssertFailedCleanly(exitCode, output, 1, "RE5014");
         Assert.DoesNotContain("exit code 3", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Clues_listed_to_a_full_disk_fail_the_run_with_exit_code_1_not_a_crash()
     {
-        Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+        RequireFullDevice();
         string runner = Path.Combine(AppContext.BaseDirectory, "RuleRunner.dll");
 
         (int exitCode, string output) = Runner.Run("sh", ["-c", $"dotnet '{runner}' run --models '{Runner.SampleModels}' --data-dir '{Runner.SampleData}' > /dev/full"]);
 
-        Assert.True(exitCode == 1, output);
-        Assert.Contains("error: No space left on device", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        AssertFailedCleanly(exitCode, output, 1, "error: No space left on device");
     }
 
     [Fact]
@@ -97,10 +89,8 @@ public sealed class CommandTests : IDisposable
     {
         (int exitCode, string output) = Runner.RuleRunner("stats", "--store", "Host=127.0.0.1;Port=1;Database=clues;Username=clues;Password=secret;Timeout=5");
 
-        Assert.True(exitCode == 1, output);
-        Assert.Contains("error: the clue store", output, StringComparison.Ordinal);
+        AssertFailedCleanly(exitCode, output, 1, "error: the clue store");
         Assert.DoesNotContain("secret", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,12 +104,9 @@ public sealed class CommandTests : IDisposable
         (int exitCode, string output) = Runner.RuleRunner("compare", "--clues", clues, "--expected", expected);
         (int missing, string missingOutput) = Runner.RuleRunner("compare", "--clues", Path.Combine(_folder, "none.jsonl"), "--expected", expected);
 
-        Assert.True(exitCode == 2, output);
-        Assert.Contains("line 2 of", output, StringComparison.Ordinal);
+        AssertFailedCleanly(exitCode, output, 2, "line 2 of");
         Assert.DoesNotContain("1101051970120759", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
-        Assert.True(missing == 2, missingOutput);
-        Assert.Contains("does not exist", missingOutput, StringComparison.Ordinal);
+        AssertFailedCleanly(missing, missingOutput, 2, "does not exist");
     }
 
     [Fact]
@@ -130,10 +117,7 @@ public sealed class CommandTests : IDisposable
 
         (int exitCode, string output) = Runner.RuleRunner("explain", "--models", Runner.SampleModels, "--model", "M02", "--record", file + ":2");
 
-        Assert.True(exitCode == 1, output);
-        Assert.Contains("RE5002", output, StringComparison.Ordinal);
-        Assert.Contains("'公民身份号码'", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        AssertFailedCleanly(exitCode, output, 1, "RE5002", "'公民身份号码'");
     }
 
     [Fact]
@@ -280,5 +264,21 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("-- dui_cases: M02.R1, M02.R2, M02.DQ", output, StringComparison.Ordinal);
         Assert.Contains("WITH re_stage0 AS", output, StringComparison.Ordinal);
         Assert.Contains("m14-lpr-interest-cap.csx(25,7): error RE7001", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The tests of a full disk write to /dev/full, the Linux device on which every write fails.</summary>
+    private static void RequireFullDevice() => Assert.True(File.Exists("/dev/full"), "This test writes to /dev/full, the Linux device on which every write fails.");
+
+    /// <summary>The command failed with <paramref name="expectedExitCode"/>, said each of <paramref name="saying"/>, and printed no stack trace.</summary>
+    private static void AssertFailedCleanly(int exitCode, string output, int expectedExitCode, params string[] saying)
+    {
+        Assert.True(exitCode == expectedExitCode, output);
+        foreach (string text in saying)
+        {
+            Assert.Contains(text, output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 }
