@@ -76,11 +76,12 @@ internal static class JetStreamRetry
             what,
             cancellationToken);
 
-    /// <summary>Whether an error is one a healing cluster gives: no responders, a timeout, a lost connection, 503 or 5xx from the API.</summary>
+    /// <summary>Whether an error is one a healing cluster gives: no responders, a timeout, a lost connection, 503 or 5xx from the API, two answers that disagree.</summary>
     public static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         NatsJSApiException api => api.Error.Code is 408 or >= 500,
+        ClusterDisagreementException => true,
         NatsPayloadTooLargeException or NatsJSDuplicateMessageException or NatsDeserializeException or NatsHeaderParseException => false,
         NatsException or TimeoutException or IOException or System.Net.Sockets.SocketException => true,
         _ => false,
