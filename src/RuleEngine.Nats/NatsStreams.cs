@@ -46,7 +46,7 @@ internal static class NatsStreams
     /// </summary>
     internal static Exception Refused(StreamConfig config, IReadOnlyCollection<string> holders, NatsJSApiException refusal) =>
         holders.FirstOrDefault(h => h != config.Name) is { } other
-            ? new InvalidOperationException($"JetStream stream '{other}' already holds the subjects {string.Join(", ", config.Subjects ?? [])} that stream '{config.Name}' needs: give this cluster's options another SubjectPrefix (or StreamPrefix).", refusal)
+            ? new InvalidOperationException($"JetStream stream '{other}' already holds the subjects {string.Join(", ", config.Subjects ?? [])} that stream '{config.Name}' needs: give this cluster's options another SubjectPrefix.", refusal)
             : new ClusterDisagreementException($"The cluster answered that stream '{config.Name}' is not there, then refused to create it because it is.", refusal);
 
     /// <summary>
