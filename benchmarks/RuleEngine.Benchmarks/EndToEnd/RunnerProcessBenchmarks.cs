@@ -7,9 +7,11 @@ namespace RuleEngine.Benchmarks.EndToEnd;
 /// <summary>
 /// <c>rulerunner run</c> as a user runs it: one process per run, start to exit — the runtime's start, loading and
 /// compiling the model, and a run that is over before all of its code is optimized — over the DuckDB comparison's
-/// 1,000,000-row CSV and its rare rule, writing a clue file. The other benchmarks measure warm processes. Dynamic PGO is
-/// set through the environment, which overrides the runner's own setting (off, <c>RuleRunner.csproj</c>): "on" is the
-/// .NET default the runner used before.
+/// 1,000,000-row CSV and its rare rule, writing a clue file. The other benchmarks measure warm processes. Two builds of
+/// the runner: the one <c>dotnet build</c> makes (what <c>dotnet run</c> starts) and the one its tool package holds,
+/// compiled ahead of time (ReadyToRun; published here for this machine's platform). Dynamic PGO is set through the
+/// environment, which overrides the runner's own setting (off, <c>RuleRunner.csproj</c>): "on" is the .NET default the
+/// runner used before.
 /// </summary>
 public class RunnerProcessBenchmarks
 {
@@ -21,15 +23,21 @@ public class RunnerProcessBenchmarks
     [Params("off", "on")]
     public string DynamicPgo { get; set; } = "off";
 
+    /// <summary>Gets or sets the runner's build: <c>build</c> (<c>dotnet build -c Release</c>, IL compiled as it runs) or <c>tool</c> (published ReadyToRun, as the tool package).</summary>
+    [Params("build", "tool")]
+    public string Build { get; set; } = "build";
+
     [GlobalSetup]
     public void Setup()
     {
         _input = PenaltyFile.Csv(1_000_000);
-        _runner = Path.Combine(RepositoryRoot(), "samples", "RuleRunner", "bin", "Release", "net10.0", "RuleRunner.dll");
-        if (!File.Exists(_runner))
+        string built = Path.Combine(RepositoryRoot(), "samples", "RuleRunner", "bin", "Release", "net10.0", "RuleRunner.dll");
+        if (!File.Exists(built))
         {
-            throw new InvalidOperationException($"Build the runner first (dotnet build -c Release samples/RuleRunner): {_runner} is missing.");
+            throw new InvalidOperationException($"Build the runner first (dotnet build -c Release samples/RuleRunner): {built} is missing.");
         }
+
+        _runner = Build == "tool" ? PublishReadyToRun(built) : built;
 
         _folder = Directory.CreateTempSubdirectory("ruleengine-runner-bench-").FullName;
         Directory.CreateDirectory(Path.Combine(_folder, "models", "datasets"));
@@ -88,6 +96,34 @@ public class RunnerProcessBenchmarks
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return process.ExitCode == 0 ? process.ExitCode : throw new InvalidOperationException($"The runner failed ({process.ExitCode}): {errors.Result}");
+    }
+
+    /// <summary>
+    /// Publishes the runner as its tool package holds it (ReadyToRun, this platform), once per build of the runner: the
+    /// folder is named for the built runner's time of writing.
+    /// </summary>
+    private static string PublishReadyToRun(string built)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"ruleengine-runner-r2r-{File.GetLastWriteTimeUtc(built).Ticks}");
+        string runner = Path.Combine(folder, "RuleRunner.dll");
+        if (File.Exists(runner))
+        {
+            return runner;
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in (string[])["publish", Path.Combine(RepositoryRoot(), "samples", "RuleRunner"), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", folder])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 && File.Exists(runner)
+            ? runner
+            : throw new InvalidOperationException($"Publishing the runner failed ({process.ExitCode}): {output}{errors.Result}");
     }
 
     private static string RepositoryRoot()
