@@ -1,5 +1,6 @@
 using System.Globalization;
 using MiniExcelLibs;
+using MiniExcelLibs.OpenXml;
 using RuleEngine.Diagnostics;
 using RuleEngine.Records;
 using RuleEngine.Schema;
@@ -12,10 +13,25 @@ namespace RuleEngine.Excel;
 /// same code as CSV, so types, NULLs and rejections are the same; an error cell (<c>#N/A</c>) rejects its row.
 /// Every row up to the last is accounted for: header (and the rows above it), record, or blank.
 /// </summary>
+/// <remarks>
+/// MiniExcel gives every row as many cells as the sheet's recorded size (<c>&lt;dimension ref="A1:XFD…"/&gt;</c>) names
+/// columns, in time that grows with the square of that number: a 25 KB workbook claiming all 16,384 columns took two
+/// seconds a row. So the header is read over at most <see cref="ExcelSourceOptions.MaxColumns"/> columns, and the rows
+/// below it up to the last column that holds a field: cells to the right of it belong to no field, and a row with
+/// values only there is counted as blank.
+/// </remarks>
 internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open, ExcelSourceOptions options) : RecordSource(schema)
 {
     private readonly Func<Stream> _open = open;
     private readonly ExcelSourceOptions _options = options;
+
+    /// <summary>
+    /// MiniExcel's reading settings. Rows a sheet skips are given as blank rows, and MiniExcel stops a sheet once it has
+    /// made 100,000 such empty cells — which an export with a blank line between records (60,000 of them, two columns)
+    /// already passes. Blank rows are counted like any other, and a row is no wider than the fields' columns, so the
+    /// limit is raised to the cells of every row Excel allows, 16 columns wide.
+    /// </summary>
+    private static readonly OpenXmlConfiguration Reading = new() { MaxSynthesizedCells = 1L << 24 };
 
     private static readonly string[] ErrorValues = ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"];
 
@@ -49,10 +65,16 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                     throw new RecordSourceException(DiagnosticIds.MissingColumn, source.Dataset, $"The workbook has no sheet '{sheet}'; it has {string.Join(", ", MiniExcel.GetSheetNames(_stream).Select(s => $"'{s}'"))}.");
                 }
 
+                if (options.MaxColumns < 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(source), "The header is searched over 1 column or more.");
+                }
+
                 _stream.Position = 0;
-                _rows = MiniExcel.Query(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startCell: "A1")
+                (_columnOfField, int lastColumn) = ReadHeader(options);
+                _stream.Position = 0;
+                _rows = MiniExcel.QueryRange(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startRowIndex: options.HeaderRow + 1, startColumnIndex: 1, endRowIndex: null, endColumnIndex: lastColumn, configuration: Reading)
                     .Cast<IDictionary<string, object?>>().GetEnumerator();
-                _columnOfField = ReadHeader(options.HeaderRow);
             }
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IOException)
             {
@@ -67,6 +89,8 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
         {
             while (Next())
             {
+                // A sheet of many blank rows is read here without returning: a cancelled run stops between rows.
+                cancellationToken.ThrowIfCancellationRequested();
                 _row++;
                 IDictionary<string, object?> cells = _rows.Current;
                 if (cells.Values.All(v => v is null || (v is string s && s.Length == 0)))
@@ -102,14 +126,22 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
             return _stream.DisposeAsync();
         }
 
-        /// <summary>Skips to the header row and finds each field's column (its letter) by the field's source name, then its name.</summary>
-        private string?[] ReadHeader(int headerRow)
+        /// <summary>
+        /// Skips to the header row and finds each field's column (its letter) by the field's source name, then its name;
+        /// also gives the last column (1-based) that holds a field, which bounds the rows read below it.
+        /// </summary>
+        private (string?[] Columns, int LastColumn) ReadHeader(ExcelSourceOptions options)
         {
+            int headerRow = options.HeaderRow;
             IDictionary<string, object?>? header = null;
-            while (_row < headerRow && _rows.MoveNext())
+            using (IEnumerator<IDictionary<string, object?>> rows = MiniExcel.QueryRange(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startRowIndex: 1, startColumnIndex: 1, endRowIndex: headerRow, endColumnIndex: options.MaxColumns, configuration: Reading)
+                .Cast<IDictionary<string, object?>>().GetEnumerator())
             {
-                _row++;
-                header = _rows.Current;
+                while (_row < headerRow && rows.MoveNext())
+                {
+                    _row++;
+                    header = rows.Current;
+                }
             }
 
             if (_row < headerRow || header is null)
@@ -117,23 +149,30 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                 throw new RecordSourceException(DiagnosticIds.NoRecords, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The sheet has no row {headerRow} to read the column names from."));
             }
 
-            var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var byName = new Dictionary<string, (string Letter, int Position)>(StringComparer.OrdinalIgnoreCase);
+            int position = 0;
             foreach ((string column, object? name) in header)
             {
-                if (Text(name) is { Length: > 0 } text && !byName.TryAdd(text.Trim(), column))
+                position++;
+                if (Text(name) is { Length: > 0 } text)
                 {
-                    throw new RecordSourceException(DiagnosticIds.DuplicateColumn, _source.Dataset, $"Two columns of the header row are named '{text.Trim()}'.");
+                    if (!byName.TryAdd(text.Trim(), (column, position)))
+                    {
+                        throw new RecordSourceException(DiagnosticIds.DuplicateColumn, _source.Dataset, $"Two columns of the header row are named '{text.Trim()}'.");
+                    }
                 }
             }
 
             IReadOnlyList<FieldDefinition> fields = _source.Schema.Fields;
             var columns = new string?[fields.Count];
             var missing = new List<string>();
+            int lastColumn = 1;
             for (int f = 0; f < fields.Count; f++)
             {
-                if (byName.TryGetValue(fields[f].SourceName, out string? column) || byName.TryGetValue(fields[f].Name, out column))
+                if (byName.TryGetValue(fields[f].SourceName, out (string Letter, int Position) column) || byName.TryGetValue(fields[f].Name, out column))
                 {
-                    columns[f] = column;
+                    columns[f] = column.Letter;
+                    lastColumn = Math.Max(lastColumn, column.Position);
                 }
                 else
                 {
@@ -143,10 +182,13 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
 
             if (missing.Count > 0)
             {
-                throw new RecordSourceException(DiagnosticIds.MissingColumn, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The header row ({headerRow}) lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares."));
+                string searched = position == options.MaxColumns
+                    ? string.Create(CultureInfo.InvariantCulture, $" Only its first {options.MaxColumns} columns were searched (ExcelSourceOptions.MaxColumns).")
+                    : string.Empty;
+                throw new RecordSourceException(DiagnosticIds.MissingColumn, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The header row ({headerRow}) lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.{searched}"));
             }
 
-            return columns;
+            return (columns, lastColumn);
         }
 
         private ReadOutcome Fill(IDictionary<string, object?> cells, Record target)

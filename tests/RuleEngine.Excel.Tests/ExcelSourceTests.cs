@@ -139,6 +139,79 @@ public sealed class ExcelSourceTests : IDisposable
         Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_workbook_whose_recorded_size_claims_every_column_is_read_as_wide_as_its_fields()
+    {
+        // 27 KB that says A1:XFD1048576: MiniExcel made every row 16,384 cells wide, about two seconds a row (four hours
+        // for these rows; its issue #705 has such a file from the field). The deadline only keeps a regression from hanging CI.
+        string path = RawWorkbook("claims.xlsx", "A1:XFD1048576", HeaderXml(1) + string.Concat(Enumerable.Range(2, 7000).Select(r => RecordXml(r, 500 + r))));
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 7000")).Build();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var sink = new Collecting();
+        RunSummary summary = await rules.RunAsync(ExcelSource.Open(path, Penalties), sink, cancellationToken: deadline.Token);
+
+        Assert.Equal(7000, summary.RecordsRead);
+        Assert.Equal(Enumerable.Range(6501, 501).Select(row => (long)row), sink.Clues.Select(c => c.Line));
+        Assert.Equal(new LineAccount(7001, 1, 7000, 0), summary.LinesPerDataset["penalties"]);
+    }
+
+    [Fact]
+    public async Task Blank_rows_between_records_are_counted_however_many_there_are()
+    {
+        // A blank row after every record, 60,000 of them: MiniExcel's own limit (100,000 empty cells made up) stopped the
+        // sheet as damaged; a blank row is a line like any other and is counted as blank.
+        string path = RawWorkbook("spaced.xlsx", "A1:F120001", HeaderXml(1) + string.Concat(Enumerable.Range(1, 60_000).Select(i => RecordXml(2 * i, i))));
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 59990")).Build();
+
+        (List<Clue> clues, RunSummary summary) = await RunAsync(rules, ExcelSource.Open(path, Penalties));
+
+        Assert.Equal(60_000, summary.RecordsRead);
+        Assert.Equal(Enumerable.Range(59_991, 10).Select(i => 2L * i), clues.Select(c => c.Line));
+        Assert.Equal(new LineAccount(120_000, 1, 60_000, 59_999), summary.LinesPerDataset["penalties"]);
+    }
+
+    [Fact]
+    public async Task A_field_beyond_the_columns_searched_is_missing_and_the_message_names_the_limit()
+    {
+        string path = Workbook("narrow.xlsx", RandomRows(seed: 1, count: 3));
+        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 0")).Build();
+
+        RecordSourceException error = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties, new ExcelSourceOptions { MaxColumns = 4 })));
+
+        Assert.Equal(DiagnosticIds.MissingColumn, error.Code);
+        Assert.Contains("'已缴纳', '决定日期'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("first 4 columns", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The header row of <see cref="Penalties"/> as sheet XML, at row <paramref name="row"/>.</summary>
+    private static string HeaderXml(int row) =>
+        $"<row r=\"{row}\">" + string.Concat(Penalties.Fields.Select((f, i) => $"<c r=\"{(char)('A' + i)}{row}\" t=\"inlineStr\"><is><t>{f.SourceName}</t></is></c>")) + "</row>";
+
+    /// <summary>A record with an ID number, a cause and an amount (the other cells empty) as sheet XML.</summary>
+    private static string RecordXml(int row, int amount) => string.Create(CultureInfo.InvariantCulture,
+        $"<row r=\"{row}\"><c r=\"A{row}\" t=\"inlineStr\"><is><t>11010519491231002X</t></is></c><c r=\"B{row}\" t=\"inlineStr\"><is><t>赌博</t></is></c><c r=\"C{row}\"><v>{amount}</v></c></row>");
+
+    /// <summary>A workbook of one sheet written part by part, so that its recorded size and its rows are what a test says.</summary>
+    private string RawWorkbook(string name, string dimension, string rowsXml)
+    {
+        string path = Path.Combine(_folder, name);
+        using ZipArchive zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        void Part(string entry, string xml)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(entry).Open(), new UTF8Encoding(false));
+            writer.Write("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>" + xml);
+        }
+
+        const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        Part("[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>");
+        Part("_rels/.rels", $"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{Relationships}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+        Part("xl/workbook.xml", $"<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{Relationships}\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+        Part("xl/_rels/workbook.xml.rels", $"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{Relationships}/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>");
+        Part("xl/worksheets/sheet1.xml", $"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><dimension ref=\"{dimension}\"/><sheetData>{rowsXml}</sheetData></worksheet>");
+        return path;
+    }
+
     private static Dictionary<string, object?> Row(params object?[] cells) =>
         cells.Select((c, i) => (c, i)).ToDictionary(x => ((char)('A' + x.i)).ToString(), x => x.c);
 
