@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
@@ -82,6 +83,19 @@ internal static class ParquetBatches
     {
         await previous.ConfigureAwait(false);
         await Task.Yield();
+        try
+        {
+            return await DecodeAsync(reader, group, columns, map, fields, lineColumn, schema, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
+        {
+            // A page that does not decompress or decode: what the file's footer promised is not there.
+            throw new RecordSourceException(DiagnosticIds.MalformedRecord, schema.Name, string.Create(CultureInfo.InvariantCulture, $"The Parquet file is damaged: row group {group + 1} of {reader.RowGroupCount} cannot be decoded ({e.GetType().Name}); the row groups before it were read."));
+        }
+    }
+
+    private static async Task<ColumnBatch> DecodeAsync(ParquetReader reader, int group, DataField[] columns, int[] map, bool[]? fields, DataField? lineColumn, DatasetSchema schema, CancellationToken cancellationToken)
+    {
         using ParquetRowGroupReader rows = reader.OpenRowGroupReader(group);
         int count = checked((int)rows.RowCount);
         var buffers = new ColumnBuffer?[map.Length];

@@ -103,6 +103,38 @@ public sealed class ColumnarReadingTests : IDisposable
     }
 
     [Fact]
+    public async Task Parquet_DamagedInARowGroup_FailsTheSourceWithACode_AfterTheGroupsBefore()
+    {
+        // Five row groups of compressed pages; the bytes in the middle of the file (the third group's pages) overwritten.
+        string path = Path.Combine(_folder, "damaged.parquet");
+        using (var duck = new DuckDBConnection("DataSource=:memory:"))
+        {
+            await duck.OpenAsync();
+            using var command = duck.CreateCommand();
+            command.CommandText = $"COPY (SELECT '1101051949123' || lpad(CAST(i % 10000 AS VARCHAR), 5, '0') AS person_id, i AS age, md5(CAST(i AS VARCHAR)) AS note FROM range(50000) t(i)) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 10000)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        byte[] bytes = await File.ReadAllBytesAsync(path);
+        System.Array.Fill(bytes, (byte)0xFF, bytes.Length / 2, 4096);
+        await File.WriteAllBytesAsync(path, bytes);
+        DatasetSchema schema = DatasetSchema.Create("people").Add("person_id", FieldType.String).Add("age", FieldType.Int).Add("note", FieldType.String).Build();
+        long read = 0;
+
+        var error = await Assert.ThrowsAsync<RecordSourceException>(async () =>
+        {
+            await foreach (Record record in Records(ColumnarSource.Parquet(path, schema), []))
+            {
+                read++;
+            }
+        });
+
+        Assert.Equal(DiagnosticIds.MalformedRecord, error.Code);
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.InRange(read, 10_000, 40_000);
+    }
+
+    [Fact]
     public async Task MissingColumn_FailsTheSourceWithRE5002()
     {
         string path = Path.Combine(_folder, "people.arrow");

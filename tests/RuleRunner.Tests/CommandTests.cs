@@ -1,3 +1,5 @@
+using RuleEngine.Yaml;
+
 namespace RuleRunner.Tests;
 
 /// <summary>The runner's commands on the bundled samples, as a user types them.</summary>
@@ -138,6 +140,38 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("compare needs the clues of a run with --reveal-personal-data", maskedOutput, StringComparison.Ordinal);
         Assert.True(revealedExit == 0, revealedOutput);
         Assert.DoesNotContain("masked", revealedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_folder_of_Parquet_exports_gives_the_clues_the_generator_planted()
+    {
+        // The generator's CSV and JSON Lines, loaded through the engine's readers and written by DuckDB as typed Parquet
+        // with each record's line; the folder holds only the Parquet files, found by the datasets' names.
+        string data = Path.Combine(_folder, "generated");
+        string parquet = Directory.CreateDirectory(Path.Combine(_folder, "parquet")).FullName;
+        (int generated, string generatedOutput) = Runner.RuleRunner("gen", "--models", Runner.SampleModels, "--out", data, "--records", "300", "--seed", "4");
+        Assert.True(generated == 0, generatedOutput);
+        ModelSet models = ModelSet.Load(Runner.SampleModels, new ModelLoadOptions { ScriptCompiler = new RuleEngine.Scripting.ScriptRuleCompiler() });
+        using (var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            await duck.OpenAsync();
+            foreach (DatasetDefinition dataset in models.Datasets.Values.Where(d => d.FindDataFile(data) is not null))
+            {
+                await RuleEngine.Sql.SqlTableLoader.LoadAsync(duck, dataset.Open(dataset.FindDataFile(data)!), dataset.Schema.Name);
+                using var copy = duck.CreateCommand();
+                copy.CommandText = $"COPY (SELECT * FROM {dataset.Schema.Name} ORDER BY _line) TO '{Path.Combine(parquet, dataset.Schema.Name + ".parquet")}' (FORMAT parquet)";
+                await copy.ExecuteNonQueryAsync();
+            }
+        }
+
+        string clues = Path.Combine(_folder, "clues.jsonl");
+        (int ran, string runOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", parquet, "--out", clues, "--reveal-personal-data", "--progress", "off");
+        (int compared, string comparison) = Runner.RuleRunner("compare", "--clues", clues, "--expected", Path.Combine(data, "expected-clues.tsv"));
+
+        Assert.True(ran == 0, runOutput);
+        Assert.True(Directory.GetFiles(parquet).Length >= 5, string.Join(", ", Directory.GetFiles(parquet)));
+        Assert.True(compared == 0, comparison);
+        Assert.Contains("0 missing, 0 unexpected", comparison, StringComparison.Ordinal);
     }
 
     [Fact]

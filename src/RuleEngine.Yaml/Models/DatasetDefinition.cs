@@ -56,35 +56,50 @@ public sealed record DatasetDefinition
 
     /// <summary>
     /// Finds this dataset's data file in a folder: <see cref="DataFileName"/>, or else the dataset's name with
-    /// <c>.xlsx</c> (an export that arrived as a workbook); <see langword="null"/> when there is neither.
+    /// <c>.xlsx</c>, <c>.parquet</c>, <c>.arrow</c> or <c>.feather</c> (an export that arrived in another format), in that
+    /// order; <see langword="null"/> when there is none.
     /// </summary>
     /// <param name="directory">The data folder.</param>
     /// <returns>The file's path, or <see langword="null"/>.</returns>
     public string? FindDataFile(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        string named = System.IO.Path.Combine(directory, DataFileName);
-        string workbook = System.IO.Path.Combine(directory, Schema.Name + ".xlsx");
-        return File.Exists(named) ? named : File.Exists(workbook) ? workbook : null;
+        foreach (string name in (string[])[DataFileName, Schema.Name + ".xlsx", Schema.Name + ".parquet", Schema.Name + ".arrow", Schema.Name + ".feather"])
+        {
+            string path = System.IO.Path.Combine(directory, name);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
-    /// Opens a data file of this dataset with its format, encoding and separators; a file ending in <c>.xlsx</c> is
-    /// read as an Excel workbook whatever the declared format (with <see cref="Sheet"/> and <see cref="HeaderRow"/>).
+    /// Opens a data file of this dataset with its format, encoding and separators. A file is read by its extension
+    /// whatever the declared format when that says what it is: <c>.xlsx</c> as an Excel workbook (with
+    /// <see cref="Sheet"/> and <see cref="HeaderRow"/>), <c>.parquet</c> as Parquet, <c>.arrow</c>, <c>.arrows</c> and
+    /// <c>.feather</c> as Arrow IPC (columns matched to fields by name, as <c>RuleEngine.Columnar</c> reads them).
     /// </summary>
     /// <param name="dataPath">The data file.</param>
     /// <returns>The record source.</returns>
     public RecordSource Open(string dataPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataPath);
-        if (Format == DataFormat.Xlsx || dataPath.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
+        string extension = System.IO.Path.GetExtension(dataPath).ToLowerInvariant();
+        if (Format == DataFormat.Xlsx || extension == ".xlsx")
         {
             return RuleEngine.Excel.ExcelSource.Open(dataPath, Schema, new RuleEngine.Excel.ExcelSourceOptions { Sheet = Sheet, HeaderRow = HeaderRow, ArraySeparator = ArraySeparator });
         }
 
-        return Format == DataFormat.JsonLines
-            ? RecordSource.JsonLines(dataPath, Schema, JsonLinesOptions())
-            : RecordSource.Csv(dataPath, Schema, CsvOptions());
+        return extension switch
+        {
+            ".parquet" => RuleEngine.Columnar.ColumnarSource.Parquet(dataPath, Schema),
+            ".arrow" or ".arrows" or ".feather" => RuleEngine.Columnar.ColumnarSource.ArrowIpc(dataPath, Schema),
+            _ when Format == DataFormat.JsonLines => RecordSource.JsonLines(dataPath, Schema, JsonLinesOptions()),
+            _ => RecordSource.Csv(dataPath, Schema, CsvOptions()),
+        };
     }
 
     internal CsvSourceOptions CsvOptions() => new() { Encoding = TextEncoding(), Separator = Separator, ArraySeparator = ArraySeparator };
