@@ -85,6 +85,15 @@ public class ModelDiagnosticsTests
         DiagnosticAssert.Has(ModelFolder.LoadModel(Header + "from: cases\nwhen: TRUE\n", dataset).Diagnostics, code, line, column, "cases.yaml");
 
     [Fact]
+    public void Load_FormatParquet_SaysThatTheFileIsReadByItsExtension()
+    {
+        Diagnostic format = Assert.Single(ModelFolder.LoadModel(Header + "from: cases\nwhen: TRUE\n", "dataset: cases\nformat: parquet\nfields:\n  - {name: a, type: int}\n").Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+        Assert.Equal((ModelDiagnosticIds.InvalidValue, 2), (format.Id, format.Location.Line));
+        Assert.Contains("ending in .parquet", format.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_FieldStatistics_AreReadIntoTheSchemaWithTheirValuesAsWritten()
     {
         ModelSet models = ModelFolder.LoadModel(

@@ -112,7 +112,9 @@ internal sealed class DatasetHeaderValidator : AbstractValidator<DatasetHeader>
             .WithState(d => new FailureState(d.Locate("dataset"), null));
         RuleFor(d => d.Format).Must(f => f is null || Vocabulary.Formats.Contains(f))
             .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => $"Format '{d.Format}' is not a data format.")
-            .WithState(d => new FailureState(d.Locate("format"), Vocabulary.OneOf(Vocabulary.Formats)));
+            .WithState(d => new FailureState(d.Locate("format"), d.Format is "parquet" or "arrow" or "feather" or "ipc"
+                ? "A Parquet or Arrow file needs no format: a data file ending in .parquet, .arrow, .arrows or .feather is read as one whatever 'format' says. Remove 'format'."
+                : Vocabulary.OneOf(Vocabulary.Formats)));
         RuleFor(d => d.Encoding).Must(e => e is null || Vocabulary.Encodings.Contains(e.ToLowerInvariant()))
             .WithErrorCode(ModelDiagnosticIds.InvalidValue).WithMessage(d => $"Encoding '{d.Encoding}' is not supported.")
             .WithState(d => new FailureState(d.Locate("encoding"), Vocabulary.OneOf(Vocabulary.Encodings)));
