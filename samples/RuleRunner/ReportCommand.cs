@@ -29,6 +29,12 @@ internal static class ReportCommand
             return ExitCodes.Usage;
         }
 
+        if (OutputGuard.Overwrites([("--out", output.FullName)], [("the clue file", clues.FullName), .. outcomes is null ? [] : new[] { ("the outcomes file", outcomes.FullName) }]) is { } overwrite)
+        {
+            Console.Error.WriteLine(overwrite);
+            return ExitCodes.Usage;
+        }
+
         if (ReportText.For(language) is not { } text)
         {
             Console.Error.WriteLine($"--lang: '{language}' is not zh or en.");

@@ -171,6 +171,15 @@ internal static class RunCommand
             files.Add((dataset.Schema.Name, parts[1]));
         }
 
+        string? overwrite = OutputGuard.Overwrites(
+            [("--out", output?.FullName), ("--out (its run record)", output is null ? null : RunRecord.PathFor(output.FullName)), ("--dead-letters", arguments.DeadLetters?.FullName), ("--checkpoint", arguments.Checkpoint?.FullName)],
+            files.Select(f => ($"the data of dataset '{f.Dataset}'", f.Path)));
+        if (overwrite is not null)
+        {
+            await Console.Error.WriteLineAsync(overwrite);
+            return ExitCodes.Usage;
+        }
+
         CheckpointedRun? checkpointed = null;
         if (arguments.Checkpoint is { } checkpointFile)
         {

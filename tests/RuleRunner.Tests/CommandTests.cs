@@ -175,6 +175,29 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void An_output_file_that_is_an_input_or_another_output_is_refused_and_the_input_kept()
+    {
+        string cases = Path.Combine(_folder, "dui_cases.csv");
+        File.Copy(Path.Combine(Runner.SampleData, "dui_cases.csv"), cases);
+        byte[] original = File.ReadAllBytes(cases);
+        string clues = Path.Combine(_folder, "clues.jsonl");
+
+        (int overOut, string overOutOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + cases, "--out", cases, "--progress", "off");
+        (int overDeadLetters, string overDeadLettersOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + cases, "--dead-letters", Path.Combine(_folder, ".", "dui_cases.csv"), "--progress", "off");
+        (int twice, string twiceOutput) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + cases, "--out", clues, "--dead-letters", clues, "--progress", "off");
+        Assert.Equal(0, Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + cases, "--out", clues, "--progress", "off").ExitCode);
+        byte[] clueBytes = File.ReadAllBytes(clues);
+        (int report, string reportOutput) = Runner.RuleRunner("report", "--clues", clues, "--out", clues);
+
+        AssertFailedCleanly(overOut, overOutOutput, 2, "--out:", "is the data of dataset 'dui_cases'");
+        AssertFailedCleanly(overDeadLetters, overDeadLettersOutput, 2, "--dead-letters:", "is the data of dataset 'dui_cases'");
+        AssertFailedCleanly(twice, twiceOutput, 2, "--dead-letters:", "is also where --out writes");
+        AssertFailedCleanly(report, reportOutput, 2, "--out:", "is the clue file");
+        Assert.Equal(original, File.ReadAllBytes(cases));
+        Assert.Equal(clueBytes, File.ReadAllBytes(clues));
+    }
+
+    [Fact]
     public void Run_over_clean_data_exits_0_and_accounts_for_every_line()
     {
         (int exitCode, string output) = Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data-dir", Runner.SampleData, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off");
