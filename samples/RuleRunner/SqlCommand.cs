@@ -67,6 +67,15 @@ internal static class SqlCommand
             return ExitCodes.ModelErrors;
         }
 
+        IEnumerable<(string What, string Path)> inputs = models.Datasets.Values
+            .Select(d => ($"the data of dataset '{d.Schema.Name}'", arguments.ParquetDirectory is { } parquet ? Path.Combine(parquet.FullName, d.Schema.Name + ".parquet") : arguments.DataDirectory is { } folder ? Path.Combine(folder.FullName, d.DataFileName) : string.Empty))
+            .Where(i => i.Item2.Length > 0 && File.Exists(i.Item2));
+        if (OutputGuard.Overwrites([("--out", arguments.Output?.FullName)], inputs) is { } overwrite)
+        {
+            await Console.Error.WriteLineAsync(overwrite);
+            return ExitCodes.Usage;
+        }
+
         RuleSet rules;
         try
         {

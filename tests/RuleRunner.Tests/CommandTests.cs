@@ -188,11 +188,13 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(0, Runner.RuleRunner("run", "--models", Runner.SampleModels, "--data", "dui_cases=" + cases, "--out", clues, "--progress", "off").ExitCode);
         byte[] clueBytes = File.ReadAllBytes(clues);
         (int report, string reportOutput) = Runner.RuleRunner("report", "--clues", clues, "--out", clues);
+        (int sql, string sqlOutput) = Runner.RuleRunner("sql", "--models", Runner.SampleModels, "--data-dir", _folder, "--out", cases);
 
         AssertFailedCleanly(overOut, overOutOutput, 2, "--out:", "is the data of dataset 'dui_cases'");
         AssertFailedCleanly(overDeadLetters, overDeadLettersOutput, 2, "--dead-letters:", "is the data of dataset 'dui_cases'");
         AssertFailedCleanly(twice, twiceOutput, 2, "--dead-letters:", "is also where --out writes");
         AssertFailedCleanly(report, reportOutput, 2, "--out:", "is the clue file");
+        AssertFailedCleanly(sql, sqlOutput, 2, "--out:", "is the data of dataset 'dui_cases'");
         Assert.Equal(original, File.ReadAllBytes(cases));
         Assert.Equal(clueBytes, File.ReadAllBytes(clues));
     }
