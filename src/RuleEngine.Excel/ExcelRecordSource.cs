@@ -56,6 +56,11 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                 throw new ArgumentOutOfRangeException(nameof(source), "The header row is 1 or more.");
             }
 
+            if (options.MaxColumns < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(source), "The header is searched over 1 column or more.");
+            }
+
             _stream = source._open();
             Track(_stream);
             try
@@ -65,16 +70,17 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                     throw new RecordSourceException(DiagnosticIds.MissingColumn, source.Dataset, $"The workbook has no sheet '{sheet}'; it has {string.Join(", ", MiniExcel.GetSheetNames(_stream).Select(s => $"'{s}'"))}.");
                 }
 
-                if (options.MaxColumns < 1)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(source), "The header is searched over 1 column or more.");
-                }
-
                 _stream.Position = 0;
                 (_columnOfField, int lastColumn) = ReadHeader(options);
                 _stream.Position = 0;
                 _rows = MiniExcel.QueryRange(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startRowIndex: options.HeaderRow + 1, startColumnIndex: 1, endRowIndex: null, endColumnIndex: lastColumn, configuration: Reading)
                     .Cast<IDictionary<string, object?>>().GetEnumerator();
+            }
+            catch (RecordSourceException)
+            {
+                // No sheet of that name, no header row, a missing or doubled column: the file is closed all the same.
+                _stream.Dispose();
+                throw;
             }
             catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IOException)
             {
