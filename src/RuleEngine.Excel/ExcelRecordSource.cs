@@ -16,9 +16,10 @@ namespace RuleEngine.Excel;
 /// <remarks>
 /// MiniExcel gives every row as many cells as the sheet's recorded size (<c>&lt;dimension ref="A1:XFD…"/&gt;</c>) names
 /// columns, in time that grows with the square of that number: a 25 KB workbook claiming all 16,384 columns took two
-/// seconds a row. So the header is read over at most <see cref="ExcelSourceOptions.MaxColumns"/> columns, and the rows
-/// below it up to the last column that holds a field: cells to the right of it belong to no field, and a row with
-/// values only there is counted as blank.
+/// seconds a row. So when the header row comes out much wider than the last column that holds a field, the rows below
+/// it are read again only that far (a sheet without a recorded size is scanned once more for it, so this is not done
+/// for a few spare columns; a row as wide as a hostile claim is then read once, the header's). Cells to the right of
+/// the last field's column belong to no field, and a row with values only there is blank.
 /// </remarks>
 internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open, ExcelSourceOptions options) : RecordSource(schema)
 {
@@ -33,6 +34,9 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
     /// </summary>
     private static readonly OpenXmlConfiguration Reading = new() { MaxSynthesizedCells = 1L << 24 };
 
+    /// <summary>Columns beyond the last field's that a row may carry before the rows are read again, narrower.</summary>
+    private const int SpareColumns = 16;
+
     private static readonly string[] ErrorValues = ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"];
 
     internal override RecordCursor Open(RecordLayout layout) => new Cursor(this);
@@ -43,6 +47,7 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
         private readonly Stream _stream;
         private readonly IEnumerator<IDictionary<string, object?>> _rows;
         private readonly string?[] _columnOfField;
+        private readonly int _lastColumn;
         private long _row;
         private long _records;
         private long _blank;
@@ -56,11 +61,6 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                 throw new ArgumentOutOfRangeException(nameof(source), "The header row is 1 or more.");
             }
 
-            if (options.MaxColumns < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(source), "The header is searched over 1 column or more.");
-            }
-
             _stream = source._open();
             Track(_stream);
             try
@@ -71,10 +71,16 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                 }
 
                 _stream.Position = 0;
-                (_columnOfField, int lastColumn) = ReadHeader(options);
-                _stream.Position = 0;
-                _rows = MiniExcel.QueryRange(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startRowIndex: options.HeaderRow + 1, startColumnIndex: 1, endRowIndex: null, endColumnIndex: lastColumn, configuration: Reading)
+                _rows = MiniExcel.Query(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startCell: "A1", configuration: Reading)
                     .Cast<IDictionary<string, object?>>().GetEnumerator();
+                (_columnOfField, _lastColumn, int width) = ReadHeader(options);
+                if (width > (2 * _lastColumn) + SpareColumns)
+                {
+                    _rows.Dispose();
+                    _stream.Position = 0;
+                    _rows = MiniExcel.QueryRange(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startRowIndex: options.HeaderRow + 1, startColumnIndex: 1, endRowIndex: null, endColumnIndex: _lastColumn, configuration: Reading)
+                        .Cast<IDictionary<string, object?>>().GetEnumerator();
+                }
             }
             catch (RecordSourceException)
             {
@@ -99,7 +105,7 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
                 cancellationToken.ThrowIfCancellationRequested();
                 _row++;
                 IDictionary<string, object?> cells = _rows.Current;
-                if (cells.Values.All(v => v is null || (v is string s && s.Length == 0)))
+                if (IsBlank(cells))
                 {
                     _blank++;
                     continue;
@@ -111,6 +117,26 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
             }
 
             return ValueTask.FromResult(ReadOutcome.End);
+        }
+
+        /// <summary>Whether every cell up to the last field's column is empty (cells come in column order, from A).</summary>
+        private bool IsBlank(IDictionary<string, object?> cells)
+        {
+            int column = 0;
+            foreach (object? value in cells.Values)
+            {
+                if (++column > _lastColumn)
+                {
+                    break;
+                }
+
+                if (value is not (null or ""))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Moves to the next row; a workbook damaged after some rows stops the source with a code, never a crash.</summary>
@@ -133,21 +159,17 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
         }
 
         /// <summary>
-        /// Skips to the header row and finds each field's column (its letter) by the field's source name, then its name;
-        /// also gives the last column (1-based) that holds a field, which bounds the rows read below it.
+        /// Reads up to the header row and finds each field's column (its letter) by the field's source name, then its
+        /// name; also gives the last column (1-based) that holds a field and how many cells the header row came with.
         /// </summary>
-        private (string?[] Columns, int LastColumn) ReadHeader(ExcelSourceOptions options)
+        private (string?[] Columns, int LastColumn, int Width) ReadHeader(ExcelSourceOptions options)
         {
             int headerRow = options.HeaderRow;
             IDictionary<string, object?>? header = null;
-            using (IEnumerator<IDictionary<string, object?>> rows = MiniExcel.QueryRange(_stream, useHeaderRow: false, sheetName: options.Sheet, excelType: ExcelType.XLSX, startRowIndex: 1, startColumnIndex: 1, endRowIndex: headerRow, endColumnIndex: options.MaxColumns, configuration: Reading)
-                .Cast<IDictionary<string, object?>>().GetEnumerator())
+            while (_row < headerRow && _rows.MoveNext())
             {
-                while (_row < headerRow && rows.MoveNext())
-                {
-                    _row++;
-                    header = rows.Current;
-                }
+                _row++;
+                header = _rows.Current;
             }
 
             if (_row < headerRow || header is null)
@@ -188,13 +210,10 @@ internal sealed class ExcelRecordSource(DatasetSchema schema, Func<Stream> open,
 
             if (missing.Count > 0)
             {
-                string searched = position == options.MaxColumns
-                    ? string.Create(CultureInfo.InvariantCulture, $" Only its first {options.MaxColumns} columns were searched (ExcelSourceOptions.MaxColumns).")
-                    : string.Empty;
-                throw new RecordSourceException(DiagnosticIds.MissingColumn, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The header row ({headerRow}) lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.{searched}"));
+                throw new RecordSourceException(DiagnosticIds.MissingColumn, _source.Dataset, string.Create(CultureInfo.InvariantCulture, $"The header row ({headerRow}) lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares."));
             }
 
-            return (columns, lastColumn);
+            return (columns, lastColumn, position);
         }
 
         private ReadOutcome Fill(IDictionary<string, object?> cells, Record target)

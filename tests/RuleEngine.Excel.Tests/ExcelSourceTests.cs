@@ -171,19 +171,6 @@ public sealed class ExcelSourceTests : IDisposable
         Assert.Equal(new LineAccount(120_000, 1, 60_000, 59_999), summary.LinesPerDataset["penalties"]);
     }
 
-    [Fact]
-    public async Task A_field_beyond_the_columns_searched_is_missing_and_the_message_names_the_limit()
-    {
-        string path = Workbook("narrow.xlsx", RandomRows(seed: 1, count: 3));
-        RuleSet rules = new RuleSetBuilder().AddDataset(Penalties).AddRule(new RuleDefinition("R", "penalties", "amount > 0")).Build();
-
-        RecordSourceException error = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(rules, ExcelSource.Open(path, Penalties, new ExcelSourceOptions { MaxColumns = 4 })));
-
-        Assert.Equal(DiagnosticIds.MissingColumn, error.Code);
-        Assert.Contains("'已缴纳', '决定日期'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("first 4 columns", error.Message, StringComparison.Ordinal);
-    }
-
     /// <summary>The header row of <see cref="Penalties"/> as sheet XML, at row <paramref name="row"/>.</summary>
     private static string HeaderXml(int row) =>
         $"<row r=\"{row}\">" + string.Concat(Penalties.Fields.Select((f, i) => $"<c r=\"{(char)('A' + i)}{row}\" t=\"inlineStr\"><is><t>{f.SourceName}</t></is></c>")) + "</row>";
