@@ -67,9 +67,15 @@ internal static class SqlCommand
             return ExitCodes.ModelErrors;
         }
 
+        // The files TablesAsync reads: Parquet in place, or the data files it loads.
+        string? DataFile(DatasetDefinition dataset) =>
+            arguments.ParquetDirectory is { } parquet ? Path.Combine(parquet.FullName, dataset.Schema.Name + ".parquet")
+            : arguments.DataDirectory is { } folder ? Path.Combine(folder.FullName, dataset.DataFileName)
+            : null;
         IEnumerable<(string What, string Path)> inputs = models.Datasets.Values
-            .Select(d => ($"the data of dataset '{d.Schema.Name}'", arguments.ParquetDirectory is { } parquet ? Path.Combine(parquet.FullName, d.Schema.Name + ".parquet") : arguments.DataDirectory is { } folder ? Path.Combine(folder.FullName, d.DataFileName) : string.Empty))
-            .Where(i => i.Item2.Length > 0 && File.Exists(i.Item2));
+            .Select(d => (What: $"the data of dataset '{d.Schema.Name}'", Path: DataFile(d)))
+            .Where(i => i.Path is not null && File.Exists(i.Path))
+            .Select(i => (i.What, i.Path!));
         if (OutputGuard.Overwrites([("--out", arguments.Output?.FullName)], inputs) is { } overwrite)
         {
             await Console.Error.WriteLineAsync(overwrite);

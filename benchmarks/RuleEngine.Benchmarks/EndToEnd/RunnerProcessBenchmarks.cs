@@ -84,18 +84,10 @@ public class RunnerProcessBenchmarks
     [Benchmark(Description = "rulerunner run, one process (1,000,000 rows)")]
     public int Run()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])[_runner, "run", "--models", Path.Combine(_folder, "models"), "--data", "penalties=" + _input, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_TieredPGO"] = DynamicPgo == "on" ? "1" : "0";
-        using Process process = Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? process.ExitCode : throw new InvalidOperationException($"The runner failed ({process.ExitCode}): {errors.Result}");
+        (int exitCode, string output) = Dotnet(
+            [_runner, "run", "--models", Path.Combine(_folder, "models"), "--data", "penalties=" + _input, "--out", Path.Combine(_folder, "clues.jsonl"), "--progress", "off"],
+            ("DOTNET_TieredPGO", DynamicPgo == "on" ? "1" : "0"));
+        return exitCode == 0 ? exitCode : throw new InvalidOperationException($"The runner failed ({exitCode}): {output}");
     }
 
     /// <summary>
@@ -111,19 +103,31 @@ public class RunnerProcessBenchmarks
             return runner;
         }
 
+        (int exitCode, string output) = Dotnet(["publish", Path.Combine(RepositoryRoot(), "samples", "RuleRunner"), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", folder]);
+        return exitCode == 0 && File.Exists(runner)
+            ? runner
+            : throw new InvalidOperationException($"Publishing the runner failed ({exitCode}): {output}");
+    }
+
+    /// <summary>Runs <c>dotnet</c> with the arguments and environment variables given, to its exit; gives its exit code and output (standard output, then error).</summary>
+    private static (int ExitCode, string Output) Dotnet(string[] arguments, params (string Name, string Value)[] environment)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["publish", Path.Combine(RepositoryRoot(), "samples", "RuleRunner"), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-o", folder])
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using Process process = Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return process.ExitCode == 0 && File.Exists(runner)
-            ? runner
-            : throw new InvalidOperationException($"Publishing the runner failed ({process.ExitCode}): {output}{errors.Result}");
+        return (process.ExitCode, output + errors.Result);
     }
 
     private static string RepositoryRoot()
