@@ -845,8 +845,9 @@ public sealed partial class RuleSetBuilder
 
         (int Source, int Field)? Find(string name)
         {
+            // Qualified by any source's alias, the rule's own included (`v.case_no` as its condition may write it).
             int dot = name.IndexOf('.', StringComparison.Ordinal);
-            if (dot > 0 && sources.Skip(1).FirstOrDefault(s => s.Aliases.Contains(name[..dot])) is { } source)
+            if (dot > 0 && schema.IndexOf(name) < 0 && sources.FirstOrDefault(s => s.Aliases.Contains(name[..dot])) is { } source)
             {
                 int joined = source.Schema.IndexOf(name[(dot + 1)..]);
                 return joined < 0 ? null : (source.Index, joined);

@@ -143,6 +143,62 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Generated_data_keeps_a_replicas_case_numbers_joined_and_their_court_and_type()
+    {
+        // A judgment's case number names its enforcement: each replica's numbers must be fresh, yet the same in both
+        // datasets, and keep the court and case type a rule may read.
+        string models = Directory.CreateDirectory(Path.Combine(_folder, "models", "datasets")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(models, "datasets", "judgments.yaml"), """
+            dataset: judgments
+            key: [person_id]
+            fields:
+              - {name: person_id, type: id_number}
+              - {name: case_no, type: case_no}
+              - {name: unpaid, type: decimal}
+            """);
+        File.WriteAllText(Path.Combine(models, "datasets", "enforcements.yaml"), """
+            dataset: enforcements
+            fields:
+              - {name: source_case_no, type: case_no}
+              - {name: status, type: string}
+            """);
+        File.WriteAllText(Path.Combine(models, "m.yaml"), """
+            id: J1
+            version: "1"
+            name: 执行终本而判赔未付
+            from: judgments
+            join:
+              - {dataset: enforcements, as: e, on: {case_no: source_case_no}}
+            when: unpaid > 0 AND e.status = '终结本次执行' AND case_no_court(case_no) = '辽0502'
+            tests:
+              - name: 终本报，执行完毕不报
+                records:
+                  judgments:
+                    - {person_id: 11010519491231002X, case_no: （2022）辽0502刑初45号, unpaid: 100}
+                    - {person_id: 370101190102039973, case_no: （2022）辽0502刑初46号, unpaid: 100}
+                  enforcements:
+                    - {source_case_no: （2022）辽0502刑初45号, status: 终结本次执行}
+                    - {source_case_no: （2022）辽0502刑初46号, status: 执行完毕}
+                expect:
+                  - {subject: 11010519491231002X}
+            """);
+        string data = Path.Combine(_folder, "generated");
+        string clues = Path.Combine(_folder, "clues.jsonl");
+
+        (int generated, string generatedOutput) = Runner.RuleRunner("gen", "--models", models, "--out", data, "--records", "1000", "--seed", "5");
+        (int ran, string runOutput) = Runner.RuleRunner("run", "--models", models, "--data-dir", data, "--out", clues, "--reveal-personal-data", "--progress", "off");
+        (int compared, string comparison) = Runner.RuleRunner("compare", "--clues", clues, "--expected", Path.Combine(data, "expected-clues.tsv"));
+
+        Assert.True(generated == 0, generatedOutput);
+        Assert.True(ran == 0, runOutput);
+        Assert.True(compared == 0, comparison);
+        Assert.Contains("500 expected clues, 500 produced: 0 missing, 0 unexpected", comparison, StringComparison.Ordinal);
+        string[] numbers = [.. File.ReadLines(Path.Combine(data, "judgments.csv")).Skip(1).Select(line => line.Split(',')[1])];
+        Assert.Equal(numbers.Length, numbers.Distinct().Count());
+        Assert.All(numbers, n => Assert.StartsWith("（2022）辽0502刑初", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_data_folder_of_Parquet_exports_gives_the_clues_the_generator_planted()
     {
         // The generator's CSV and JSON Lines, loaded through the engine's readers and written by DuckDB as typed Parquet

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using RuleEngine.ChineseData;
 using RuleEngine.Schema;
 using RuleEngine.Yaml.Testing;
@@ -33,7 +34,7 @@ public sealed record GeneratedData(IReadOnlyDictionary<string, long> RecordsPerD
 /// window), realistic names and case numbers; the expected clues are the tests' expectations with the fresh subjects.
 /// Deterministic by seed.
 /// </summary>
-public static class ModelDataGenerator
+public static partial class ModelDataGenerator
 {
     private const string Surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
     private static readonly string[] GivenNames = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东", "丹", "鹏", "玉兰"];
@@ -135,7 +136,7 @@ public static class ModelDataGenerator
             {
                 FieldType.IdNumber => identities.IdNumber(text, map),
                 FieldType.CreditCode => identities.CreditCode(text, map),
-                FieldType.CaseNo => identities.CaseNumber(),
+                FieldType.CaseNo => identities.CaseNumber(text, map),
                 _ when field.Personal == PersonalDataKind.Name => identities.Name(),
                 _ => text,
             };
@@ -166,7 +167,7 @@ public static class ModelDataGenerator
     }
 
     /// <summary>Fresh, valid identities: each original ID or credit code of a replica maps to a new one, in the same form.</summary>
-    private sealed class Identities(Random random)
+    private sealed partial class Identities(Random random)
     {
         private static readonly string[] Provinces = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"];
         private readonly Dictionary<string, long> _used = new(StringComparer.Ordinal);
@@ -221,11 +222,30 @@ public static class ModelDataGenerator
 
         public string Name() => Surnames[random.Next(Surnames.Length)] + GivenNames[random.Next(GivenNames.Length)];
 
-        public string CaseNumber()
+        /// <summary>
+        /// A fresh case number for an original one, the same within a replica (a judgment's number joins its
+        /// enforcement's): the original with a new sequence number, so the year, court and case type that rules read
+        /// stay; a text that is not a case number becomes an invented one.
+        /// </summary>
+        public string CaseNumber(string original, Dictionary<string, string> map)
         {
-            long n = ++_cases;
-            return string.Create(CultureInfo.InvariantCulture, $"（{2016 + (n % 9)}）{Courts[random.Next(Courts.Length)]}{(random.Next(2) == 0 ? "民初" : "刑初")}{n}号");
+            string normalized = "案号:" + ChineseData.CaseNumber.Normalize(original);
+            if (!map.TryGetValue(normalized, out string? fresh))
+            {
+                long n = ++_cases;
+                Match sequence = SequenceNumber().Match(normalized);
+                fresh = sequence.Success
+                    ? string.Concat(normalized.AsSpan(3, sequence.Index - 3), n.ToString(CultureInfo.InvariantCulture), "号")
+                    : string.Create(CultureInfo.InvariantCulture, $"（{2016 + (n % 9)}）{Courts[random.Next(Courts.Length)]}{(random.Next(2) == 0 ? "民初" : "刑初")}{n}号");
+                map[normalized] = fresh;
+            }
+
+            return fresh;
         }
+
+        /// <summary>The sequence number that ends a case number (<c>298号</c>), after its year in brackets.</summary>
+        [GeneratedRegex(@"(?<=）.*)\d+号$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+        private static partial Regex SequenceNumber();
     }
 
     /// <summary>Writes one dataset's file: CSV with the dataset's column names, or JSON Lines nested by source path.</summary>

@@ -1,3 +1,4 @@
+using RuleEngine.Clues;
 using RuleEngine.Diagnostics;
 using RuleEngine.Language;
 using RuleEngine.Records;
@@ -90,6 +91,21 @@ public class RuleSetBuilderTests
     {
         RuleSet rules = TestRules.Build(TestRules.Rule("j.amount > 1 AND judgments.cause = 'x'") with { Alias = "j" });
         Assert.Single(rules.Rules);
+    }
+
+    /// <summary>A clue may name the rule's own fields as its condition does, qualified by the alias or the dataset's name; the evidence is named by the field.</summary>
+    [Fact]
+    public async Task Build_ClueNamingOwnFieldsByAlias_ResolvesThemAsTheRulesOwn()
+    {
+        var rule = TestRules.Rule("j.amount > 1") with
+        {
+            Alias = "j",
+            Clue = new ClueSpec { SubjectKey = ["j.plaintiff_id"], Evidence = ["j.case_no", "judgments.amount"], Title = "{j.case_no}" },
+        };
+        (List<Clue> clues, _) = await TestRules.RunAsync(TestRules.Build(rule), TestRules.Csv("case_no,cause,plaintiff_id,plaintiff_name,phone,amount,bac,months,default_judgment,filing_date,defendants\n（2024）京0105民初1号,,11010519491231002X,,,5,,,,,\n"), new RunOptions { RevealPersonalData = true });
+        Clue clue = Assert.Single(clues);
+        Assert.Equal(("11010519491231002X", "（2024）京0105民初1号"), (clue.SubjectKey, clue.Title));
+        Assert.Equal(["case_no", "amount"], clue.Evidence.Select(e => e.Field));
     }
 
     [Fact]
