@@ -23,6 +23,15 @@ public sealed record ClueSpec
     public IReadOnlyList<string> Evidence { get; init; } = [];
 
     /// <summary>
+    /// Gets values the clues show that no field holds, each computed from the record by an expression (unpaid:
+    /// <c>awarded - paid</c>). One that <see cref="Evidence"/> names appears there in its place; the others follow the
+    /// listed evidence. A title may name them as <c>{name}</c>, <see cref="Material"/> may list them. A value computed
+    /// from a personal field is masked like it when it is text or a date; a value whose expression cannot be evaluated
+    /// on a record (a division by zero) is shown as <c>not evaluated (RE4002)</c>, and the clue is still given.
+    /// </summary>
+    public IReadOnlyList<ComputedEvidence> Computed { get; init; } = [];
+
+    /// <summary>
     /// Gets the evidence fields whose change matters: when a re-run finds a clue that a prosecutor already closed and
     /// one of these values differs from the closed clue's, a clue store opens it again (the subsidy kept being paid, the
     /// amount grew). A field named here and not in <see cref="Evidence"/> is shown as evidence too. Empty (the default):

@@ -857,7 +857,13 @@ public sealed partial class RuleSetBuilder
             return own < 0 ? null : (0, own);
         }
 
-        IEnumerable<string> Names() => sources.SelectMany(s => s.Schema.Fields.Select(f => s.Index == 0 ? f.Name : $"{s.Aliases.Last()}.{f.Name}"));
+        List<BoundComputedEvidence> computed = BindComputedEvidence(rule, sources, window, clueLocation, diagnostics);
+        ok &= computed.Count == rule.Clue.Computed.Count;
+
+        // Every declared name, bound or not: one with a problem was reported at its expression, not again where it is used.
+        var computedNames = rule.Clue.Computed.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+
+        IEnumerable<string> Names() => sources.SelectMany(s => s.Schema.Fields.Select(f => s.Index == 0 ? f.Name : $"{s.Aliases.Last()}.{f.Name}")).Concat(computedNames);
 
         (int Source, int Field)[] Resolve(IReadOnlyList<string> names, IReadOnlyList<SourceLocation> locations, string role)
         {
@@ -888,16 +894,35 @@ public sealed partial class RuleSetBuilder
             diagnostics.Add(new Diagnostic(DiagnosticIds.NoSubjectKey, DiagnosticSeverity.Warning, $"Rule '{rule.Id}' has no subject key and dataset '{schema.Name}' declares none; clues are keyed by line.", rule.Location, "Declare key fields on the dataset or a subject key on the rule, so re-runs recognise the same clue.") { RuleId = rule.Id });
         }
 
+        // The evidence in the order listed: fields, and computed values in their places (the others after them).
         IEnumerable<(int Source, int Field)> defaults = window is null
             ? subject.Concat(referenced)
             : [.. window.Over >= 0 ? [(0, window.Over)] : Array.Empty<(int, int)>(), .. referenced.Where(f => f.Source == 0 && f.Field != window.Group)];
-        (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0 ? Resolve(rule.Clue.Evidence, rule.Clue.EvidenceLocations, "evidence") : [.. defaults.Distinct()];
-        (int Source, int Field)[] material = Resolve(rule.Clue.Material, rule.Clue.MaterialLocations, "material evidence");
-        evidence = [.. evidence, .. material.Where(m => !evidence.Contains(m)).Distinct()];
-        bool[] materialEvidence = [.. evidence.Select(material.Contains)];
+        var once = new HashSet<string>(StringComparer.Ordinal);
+        (string Name, int At)[] listed = [.. rule.Clue.Evidence.Select((name, at) => (name, at)).Where(e => !computedNames.Contains(e.name) || once.Add(e.name))];
+        (string Name, int At)[] listedFields = [.. listed.Where(e => !computedNames.Contains(e.Name))];
+        (int Source, int Field)[] evidence = rule.Clue.Evidence.Count > 0
+            ? Resolve([.. listedFields.Select(e => e.Name)], [.. listedFields.Select(e => e.At < rule.Clue.EvidenceLocations.Count ? rule.Clue.EvidenceLocations[e.At] : SourceLocation.None)], "evidence")
+            : [.. defaults.Distinct()];
+        string[] material = [.. rule.Clue.Material.Where(m => !computedNames.Contains(m))];
+        (int Source, int Field)[] materialFields = Resolve(material, rule.Clue.Material.Count == material.Length ? rule.Clue.MaterialLocations : [], "material evidence");
+        evidence = [.. evidence, .. materialFields.Where(m => !evidence.Contains(m)).Distinct()];
+        bool[] materialEvidence = [.. evidence.Select(materialFields.Contains)];
+
+        // A computed value listed in evidence keeps its place there; the others follow every field.
+        int listedComputed = listed.Length - listedFields.Length;
+        int unlisted = 0;
+        computed = [.. computed
+            .Select(c => c with
+            {
+                Position = Array.FindIndex(listed, e => e.Name == c.Name) is >= 0 and int place ? place : evidence.Length + listedComputed + unlisted++,
+                Material = rule.Clue.Material.Contains(c.Name, StringComparer.Ordinal),
+            })
+            .OrderBy(c => c.Position)];
         var unknown = new List<string>();
         string titleText = rule.Clue.Title ?? rule.Id;
-        TitleTemplate title = TitleTemplate.Parse(titleText, Find, unknown);
+        int ComputedIndex(string name) => computed.FindIndex(c => c.Name == name);
+        TitleTemplate title = TitleTemplate.Parse(titleText, name => computedNames.Contains(name) ? (TitleTemplate.ComputedSource, ComputedIndex(name)) : Find(name), unknown);
         foreach (string name in unknown)
         {
             // At the placeholder itself, when the title's place in its file is known.
@@ -916,8 +941,65 @@ public sealed partial class RuleSetBuilder
             ok = false;
         }
 
-        return ok ? new ClueFields(subject, evidence, title) { Material = materialEvidence } : null;
+        return ok ? new ClueFields(subject, evidence, title) { Material = materialEvidence, Computed = computed } : null;
     }
+
+    /// <summary>
+    /// Binds the values a rule's clues compute (<see cref="ClueSpec.Computed"/>) over its record, joined records and
+    /// parameters; an item with a problem is reported and left out.
+    /// </summary>
+    private static List<BoundComputedEvidence> BindComputedEvidence(RuleDefinition rule, List<ScopeSource> sources, BoundWindow? window, SourceLocation clueLocation, DiagnosticBag diagnostics)
+    {
+        var bound = new List<BoundComputedEvidence>();
+        if (rule.Clue.Computed.Count == 0)
+        {
+            return bound;
+        }
+
+        if (window is not null)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' counts its records in a window, so its clue shows their fields, not computed values.", rule.Clue.Computed[0].Location.IsKnown ? rule.Clue.Computed[0].Location : clueLocation, "Compute the value in a stage before (derive:), and list the derived field as evidence.", rule.Id);
+            return bound;
+        }
+
+        var scope = new BindingScope(sources, rule.Parameters);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ComputedEvidence item in rule.Clue.Computed)
+        {
+            SourceLocation at = item.Location.IsKnown ? item.Location : clueLocation;
+            if (!ComputedName().IsMatch(item.Name) || sources[0].Schema.IndexOf(item.Name) >= 0 || !names.Add(item.Name))
+            {
+                string problem = !ComputedName().IsMatch(item.Name) ? "is not a name (letters, digits and _, not starting with a digit)"
+                    : names.Contains(item.Name) && sources[0].Schema.IndexOf(item.Name) < 0 ? "is given twice" : $"is a field of dataset '{sources[0].Schema.Name}'";
+                diagnostics.Error(DiagnosticIds.InvalidRule, $"Computed evidence '{item.Name}' of rule '{rule.Id}' {problem}.", at, "Name each computed value once, differently from the dataset's fields: unpaid: awarded - paid", rule.Id);
+                continue;
+            }
+
+            var text = new ExpressionText(item.Expression, item.Source ?? SourceMap.StartingAt(at));
+            SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
+            BoundExpression value = syntax is null ? new BoundError(default) : new Binder(text, scope, diagnostics, rule.Id).BindValue(syntax);
+            if (value.Type is LanguageType.Error)
+            {
+                continue;
+            }
+
+            // Shown as its field when it is one; text and dates made from a personal field are masked as that field is.
+            FieldDefinition shown = value is BoundField copied
+                ? copied.Field with { Name = item.Name, Source = null }
+                : new FieldDefinition(item.Name, value.Type == LanguageType.Null ? FieldType.String : FieldTypeOf(value.Type))
+                {
+                    Personal = value.Type is LanguageType.Text or LanguageType.Date or LanguageType.Timestamp or LanguageType.TextArray
+                        ? BoundTree.DescendantsAndSelf(value).OfType<BoundField>().Select(f => f.Field.Personal).FirstOrDefault(p => p != PersonalDataKind.None)
+                        : PersonalDataKind.None,
+                };
+            bound.Add(new BoundComputedEvidence(item.Name, value, shown));
+        }
+
+        return bound;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[\p{L}_][\p{L}\p{N}_]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ComputedName();
 
     /// <summary>A join key part; an ID-number field's value that fails its check joins nothing, unless the rule keeps such numbers.</summary>
     private static Func<Record[], object?> KeyPart(BoundExpression expression, ExpressionCompiler context, bool keepInvalidIdNumbers)
@@ -980,13 +1062,14 @@ public sealed partial class RuleSetBuilder
             EvidenceFields = rule.Clue.Evidence,
             EvidenceNames = [.. rule.Clue.Evidence.Select(e => e.Source == 0 ? sourceLayouts[0].Schema.Fields[e.Field].Name : $"{sources[e.Source].Alias}.{sourceLayouts[e.Source].Schema.Fields[e.Field].Name}")],
             MaterialEvidence = rule.Clue.Material,
+            Computed = [.. rule.Clue.Computed.Select(c => new CompiledComputedEvidence(c.Name, context.CompileContextDisplayValue(c.Value), c.Shown, c.Position, c.Material))],
             Title = rule.Clue.Title,
             LeafTexts = [.. rule.Leaves.Select(l => l.Text), .. rule.Script is null ? [] : new[] { rule.Script.Description }],
             Leaves = new Lazy<Func<Record[], bool?>[]>(
                 () => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression)), .. scriptLeaf is null ? [] : new[] { scriptLeaf }],
                 LazyThreadSafetyMode.ExecutionAndPublication),
             LeafCalls = new Lazy<LeafCall[]>(
-                () => [.. rule.LeafCalls.Select(c => new LeafCall(c.Leaf, c.Text, context.CompileContextValue(c.Call), BoundTree.DescendantsAndSelf(c.Call).OfType<BoundField>().Select(f => f.Field).FirstOrDefault(f => f.Personal != PersonalDataKind.None)))],
+                () => [.. rule.LeafCalls.Select(c => new LeafCall(c.Leaf, c.Text, context.CompileContextDisplayValue(c.Call), BoundTree.DescendantsAndSelf(c.Call).OfType<BoundField>().Select(f => f.Field).FirstOrDefault(f => f.Personal != PersonalDataKind.None)))],
                 LazyThreadSafetyMode.ExecutionAndPublication),
         };
     }
@@ -1071,6 +1154,7 @@ public sealed partial class RuleSetBuilder
             Own(rule.Clue.Subject);
             Own(rule.Clue.Evidence);
             Own(rule.Clue.Title.Fields);
+            rule.Clue.Computed.ForEach(c => Expression(c.Value));
             foreach (BoundJoin join in rule.Joins)
             {
                 // A join's own side: its keys, its filter, the end of an interval, what its aggregates read.
@@ -1151,6 +1235,19 @@ public sealed partial class RuleSetBuilder
     {
         /// <summary>Gets, for each evidence field, whether the rule declares it material.</summary>
         public bool[] Material { get; init; } = [];
+
+        /// <summary>Gets the computed values, in the order of their places among the evidence.</summary>
+        public List<BoundComputedEvidence> Computed { get; init; } = [];
+    }
+
+    /// <summary>A computed evidence value: its expression, how it is shown, and its place among the evidence.</summary>
+    private sealed record BoundComputedEvidence(string Name, BoundExpression Value, FieldDefinition Shown)
+    {
+        /// <summary>Gets the value's place among the clue's evidence.</summary>
+        public int Position { get; init; }
+
+        /// <summary>Gets whether the rule declares it material.</summary>
+        public bool Material { get; init; }
     }
 
     private sealed record BoundJoin(JoinDefinition Definition, int Slot, List<BoundExpression> Left, List<BoundExpression> Right, BoundExpression? Where, int LatestField, (BoundExpression ProbeEnd, int StartField)? Interval)

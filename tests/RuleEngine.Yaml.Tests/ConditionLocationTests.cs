@@ -34,6 +34,9 @@ public class ConditionLocationTests
     [InlineData("clue:\n  evidence:\n    - person_id\n    - amout\n", 9, 7, "Did you mean 'amount'?")]
     [InlineData("clue:\n  subject: [persn_id]\n", 7, 13, "Did you mean 'person_id'?")]
     [InlineData("clue:\n  evidence: [person_id]\n  material: [amout]\n", 8, 14, "Did you mean 'amount'?")]
+    [InlineData("clue:\n  evidence:\n    - person_id\n    - over: amout - 1000\n", 9, 13, "Did you mean 'amount'?")]
+    [InlineData("clue:\n  evidence:\n    - over: \"amount -\n        amout\"\n", 9, 9, "Did you mean 'amount'?")]
+    [InlineData("clue:\n  title: \"{over} 元\"\n  evidence: [{over: amout - 1000}]\n", 8, 21, "Did you mean 'amount'?")]
     public void Load_UnknownFieldInTheClue_PointsAtTheItemOrPlaceholder(string clue, int line, int column, string hint)
     {
         Diagnostic diagnostic = DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when: amount > 1\n" + clue).Diagnostics, DiagnosticIds.UnknownField, line, column);

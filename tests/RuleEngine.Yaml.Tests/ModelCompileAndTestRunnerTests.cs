@@ -116,6 +116,44 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task TestRunner_ChecksComputedEvidence_ByTheValueItComputes()
+    {
+        const string Model = """
+            id: M12
+            version: "1"
+            name: 盗窃以罚代刑
+            parameters:
+              large_amount: {type: decimal, default: 1000, justification: 两高解释第一条}
+            from: cases
+            when: amount >= $large_amount
+            clue:
+              title: 超出 {over} 元
+              evidence:
+                - amount
+                - over: amount - $large_amount
+                - filed_month: year_month(filing_date)
+            tests:
+              - name: passes
+                records:
+                  cases:
+                    - {person_id: 11010519491231002X, amount: 2800.50, filing_date: 2024-01-31}
+                expect:
+                  - {subject: 11010519491231002X, evidence: {over: 1800.5, filed_month: 2024-01-01}}
+              - name: fails
+                records:
+                  cases:
+                    - {person_id: 11010519491231002X, amount: 2800.50, filing_date: 2024-01-31}
+                expect:
+                  - {subject: 11010519491231002X, evidence: {over: 1800}}
+            """;
+
+        ModelTestReport report = await ModelTestRunner.RunAsync(ModelFolder.LoadModel(Model));
+
+        Assert.Equal((1, 1), (report.PassedCount, report.FailedCount));
+        Assert.Equal("wrong evidence in clue M12 11010519491231002X: over is 1800.50, expected 1800", Assert.Single(report.Results.Single(r => !r.Passed).Failures));
+    }
+
+    [Fact]
     public async Task TestRunner_ReportsPassesAndEveryKindOfFailure()
     {
         ModelTestReport report = await ModelTestRunner.RunAsync(ModelFolder.LoadModel(Theft));

@@ -685,7 +685,7 @@ internal sealed class ModelReader
         string? title = clue.Text("title");
         SourceMap? titleMap = clue.Node("title") is YamlScalar { IsNull: false } titleScalar ? SourceMap.FromPositions(_file.Path, ScalarPositions.Map(_file.Text, _lines, titleScalar)) : null;
         IReadOnlyList<(string Text, SourceLocation Location)> subject = clue.LocatedTextList("subject");
-        IReadOnlyList<(string Text, SourceLocation Location)> evidence = clue.LocatedTextList("evidence");
+        (List<(string Text, SourceLocation Location)> evidence, List<ComputedEvidence> computed) = ReadEvidence(clue);
         IReadOnlyList<(string Text, SourceLocation Location)> material = clue.LocatedTextList("material");
         var spec = new ClueSpec
         {
@@ -695,6 +695,7 @@ internal sealed class ModelReader
             SubjectKeyLocations = [.. subject.Select(s => s.Location)],
             Evidence = [.. evidence.Select(e => e.Text)],
             EvidenceLocations = [.. evidence.Select(e => e.Location)],
+            Computed = computed,
             Material = [.. material.Select(m => m.Text)],
             MaterialLocations = [.. material.Select(m => m.Location)],
             Severity = clue.Text("severity") switch
@@ -708,6 +709,60 @@ internal sealed class ModelReader
         };
         clue.Finish();
         return spec;
+    }
+
+    /// <summary>
+    /// A clue's evidence: each item a field name (<c>case_no</c>, <c>h.aid_type</c>) or one <c>name: expression</c>
+    /// entry for a value the clue computes (<c>unpaid: awarded - paid</c>), listed in its place.
+    /// </summary>
+    private (List<(string Text, SourceLocation Location)> Names, List<ComputedEvidence> Computed) ReadEvidence(MappingReader clue)
+    {
+        var names = new List<(string, SourceLocation)>();
+        var computed = new List<ComputedEvidence>();
+        YamlNode? node = clue.Node("evidence");
+        IReadOnlyList<YamlNode> items = node switch
+        {
+            null or YamlScalar { IsNull: true } => [],
+            YamlSequence sequence => sequence.Items,
+            YamlScalar scalar => [scalar],
+            _ => [],
+        };
+        if (node is YamlMapping)
+        {
+            clue.WrongType(node, "'evidence'", "a list of field names and name: expression items (each line starting with '- ')");
+        }
+
+        foreach (YamlNode item in items)
+        {
+            if (item is YamlMapping mapping)
+            {
+                if (mapping.Entries.Count != 1)
+                {
+                    _diagnostics.Error(ModelDiagnosticIds.WrongValueType, $"A computed evidence item is one name: expression entry, not {mapping.Entries.Count}.", mapping.Location, "Write each on its own line: - unpaid: awarded - paid");
+                    continue;
+                }
+
+                (YamlScalar name, YamlNode value) = mapping.Entries[0];
+                if (ScalarValues.Text(value, $"Computed evidence '{name.Value}'", _diagnostics) is { } expression)
+                {
+                    names.Add((name.Value, name.Location));
+                    computed.Add(new ComputedEvidence(name.Value, expression)
+                    {
+                        Source = SourceMap.FromPositions(_file.Path, ScalarPositions.Map(_file.Text, _lines, (YamlScalar)value)),
+                        Location = name.Location,
+                    });
+                }
+
+                continue;
+            }
+
+            if (ScalarValues.Text(item, "An item of 'evidence'", _diagnostics) is { } text)
+            {
+                names.Add((text, item.Location));
+            }
+        }
+
+        return (names, computed);
     }
 
     private List<ModelTest> ReadTests(YamlSequence? sequence)

@@ -47,15 +47,26 @@ internal sealed class ClueFactory(RunOptions options)
         string shownSubject = subject.Length == 0 ? rawSubject : JoinSubject(subjectFields, subject, context, Shown);
         string identity = context.Length == 1 ? rawSubject : rawSubject + "|" + string.Join('|', context.Skip(1).Select(r => r.Line.ToString(CultureInfo.InvariantCulture)));
 
-        var evidence = new EvidenceValue[rule.EvidenceFields.Length];
-        for (int i = 0; i < evidence.Length; i++)
+        // Fields and computed values, each in its place.
+        CompiledComputedEvidence[] computed = rule.Computed;
+        object?[] computedValues = computed.Length == 0 ? [] : Compute(computed, context);
+        var evidence = new EvidenceValue[rule.EvidenceFields.Length + computed.Length];
+        for (int position = 0, i = 0, c = 0; position < evidence.Length; position++)
         {
+            if (c < computed.Length && computed[c].Position == position)
+            {
+                CompiledComputedEvidence value = computed[c];
+                evidence[position] = new EvidenceValue(value.Name, computedValues[c] is NotEvaluated failed ? failed.Text : Evidence(value.Shown, computedValues[c]), rule.Sources[0].Dataset, primary.Line) { Personal = value.Shown.Personal, Material = value.Material };
+                c++;
+                continue;
+            }
+
             (int source, int field) = rule.EvidenceFields[i];
             Record record = context[source];
             FieldDefinition definition = record.Layout.Schema.Fields[field];
-            object? value = record.GetValue(field);
-            object? shown = Evidence(definition, value);
-            evidence[i] = new EvidenceValue(rule.EvidenceNames[i], shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal, Material = rule.MaterialEvidence[i] };
+            object? shown = Evidence(definition, record.GetValue(field));
+            evidence[position] = new EvidenceValue(rule.EvidenceNames[i], shown, rule.Sources[source].Dataset, record.Line) { Personal = definition.Personal, Material = rule.MaterialEvidence[i] };
+            i++;
         }
 
         return new Clue
@@ -67,8 +78,8 @@ internal sealed class ClueFactory(RunOptions options)
             Line = primary.Line,
             SubjectKey = shownSubject,
             Fingerprint = Fingerprint(rule.Definition.Id, identity),
-            Title = rule.Title.Constant ?? Title(rule, context, Shown),
-            MaskedTitle = options.RevealPersonalData ? rule.Title.Constant ?? Title(rule, context, Masked) : null,
+            Title = rule.Title.Constant ?? Title(rule, context, computedValues, Shown),
+            MaskedTitle = options.RevealPersonalData ? rule.Title.Constant ?? Title(rule, context, computedValues, Masked) : null,
             MaskedSubjectKey = options.RevealPersonalData && subject.Length > 0 ? JoinSubject(subjectFields, subject, context, Masked) : null,
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,
@@ -145,9 +156,33 @@ internal sealed class ClueFactory(RunOptions options)
         _ => Format(field, value),
     };
 
-    /// <summary>The title of a record context, its fields written by <paramref name="format"/> (shown or masked).</summary>
-    private static string Title(CompiledRule rule, Record[] context, Func<FieldDefinition, object?, string> format) =>
-        rule.Title.Render(f => format(Definition(context, f), Value(context, f)));
+    /// <summary>The title of a record context, its fields and computed values written by <paramref name="format"/> (shown or masked).</summary>
+    private static string Title(CompiledRule rule, Record[] context, object?[] computed, Func<FieldDefinition, object?, string> format) =>
+        rule.Title.Render(f => f.Source != TitleTemplate.ComputedSource ? format(Definition(context, f), Value(context, f))
+            : computed[f.Field] is NotEvaluated failed ? failed.Text
+            : format(rule.Computed[f.Field].Shown, computed[f.Field]));
+
+    /// <summary>The computed evidence values of a record context; one that cannot be evaluated on it is <see cref="NotEvaluated"/>.</summary>
+    private static object?[] Compute(CompiledComputedEvidence[] computed, Record[] context)
+    {
+        var values = new object?[computed.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            try
+            {
+                values[i] = computed[i].Value(context);
+            }
+            catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out _))
+            {
+                values[i] = new NotEvaluated($"not evaluated ({code})");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>A computed value that failed on a record (a division by zero): the clue shows why instead of a value.</summary>
+    private sealed record NotEvaluated(string Text);
 
     /// <summary>The subject's parts written by <paramref name="format"/> (shown or masked) and joined with <c>|</c>; a NULL part is empty.</summary>
     private static string JoinSubject((int Source, int Field)[] fields, string?[] subject, Record[] context, Func<FieldDefinition, object?, string> format) =>

@@ -1,3 +1,4 @@
+using RuleEngine.Schema;
 using RuleEngine.Records;
 
 namespace RuleEngine.Execution;
@@ -42,6 +43,9 @@ internal sealed class CompiledRule
     /// <summary>Gets, for each of <see cref="EvidenceFields"/>, whether the rule declares it material.</summary>
     public bool[] MaterialEvidence { get; init; } = [];
 
+    /// <summary>Gets the values the clues compute (<see cref="ClueSpec.Computed"/>), in the order of their places among the evidence.</summary>
+    public CompiledComputedEvidence[] Computed { get; init; } = [];
+
     public required TitleTemplate Title { get; init; }
 
     public required string[] LeafTexts
@@ -72,3 +76,6 @@ internal sealed class CompiledRule
 /// <param name="Value">Computes it over the record context.</param>
 /// <param name="PersonalField">A personal field it reads, whose masking its value takes; <see langword="null"/> when none.</param>
 internal sealed record LeafCall(int Leaf, string Text, Func<Record[], object?> Value, Schema.FieldDefinition? PersonalField);
+
+/// <summary>A value a rule's clues compute: its name, its value over a record context, how it is shown (masked as its personal field), and its place among the evidence.</summary>
+internal sealed record CompiledComputedEvidence(string Name, Func<Record[], object?> Value, FieldDefinition Shown, int Position, bool Material);

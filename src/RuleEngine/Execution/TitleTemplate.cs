@@ -2,7 +2,7 @@ using System.Text;
 
 namespace RuleEngine.Execution;
 
-/// <summary>A clue title with <c>{field}</c> or <c>{alias.field}</c> placeholders, split once into text and field references.</summary>
+/// <summary>A clue title with <c>{field}</c>, <c>{alias.field}</c> or <c>{computed}</c> placeholders, split once into text and references.</summary>
 internal sealed class TitleTemplate
 {
     private readonly List<(string Text, (int Source, int Field)? Field)> _parts;
@@ -13,10 +13,14 @@ internal sealed class TitleTemplate
         Constant = parts.All(p => p.Field is null) ? string.Concat(parts.Select(p => p.Text)) : null;
     }
 
+    /// <summary>The source of a placeholder that names a computed evidence value; its field is the value's index.</summary>
+    public const int ComputedSource = -1;
+
     /// <summary>Gets the title when it names no field (every clue of the rule has it), else <see langword="null"/>.</summary>
     public string? Constant { get; }
 
-    public IEnumerable<(int Source, int Field)> Fields => _parts.Where(p => p.Field is not null).Select(p => p.Field!.Value);
+    /// <summary>Gets the record fields the placeholders name (not the computed values).</summary>
+    public IEnumerable<(int Source, int Field)> Fields => _parts.Where(p => p.Field is { Source: not ComputedSource }).Select(p => p.Field!.Value);
 
     /// <summary>Parses a template; <paramref name="unknown"/> receives placeholders that name no field.</summary>
     public static TitleTemplate Parse(string template, Func<string, (int Source, int Field)?> resolve, List<string> unknown)

@@ -160,6 +160,21 @@ internal sealed partial class ExpressionCompiler
     public Func<Record[], object?> CompileContextValue(BoundExpression expression) =>
         Lambda<Func<Record[], object?>>(Convert(Emit(expression), typeof(object)), _context).Compile();
 
+    /// <summary>
+    /// The value as a clue or an explanation shows it: dates as <see cref="DateOnly"/> and timestamps as
+    /// <see cref="DateTime"/> (compiled code holds them as day numbers and ticks), other values as they are.
+    /// </summary>
+    public Func<Record[], object?> CompileContextDisplayValue(BoundExpression expression)
+    {
+        Func<Record[], object?> value = CompileContextValue(expression);
+        return expression.Type switch
+        {
+            LanguageType.Date => context => value(context) is int day ? DateOnly.FromDayNumber(day) : null,
+            LanguageType.Timestamp => context => value(context) is long ticks ? new DateTime(ticks, DateTimeKind.Unspecified) : null,
+            _ => value,
+        };
+    }
+
     private Expression RecordOf(int source) => _multiSource ? ArrayIndex(_context, Constant(source)) : _record;
 
     /// <summary>A predicate that is true only where the condition is TRUE (a WHERE clause drops UNKNOWN).</summary>

@@ -47,6 +47,18 @@ public sealed class ExplainTests
     }
 
     [Fact]
+    public async Task A_computed_date_is_shown_as_one_not_as_the_day_number_it_is_held_as()
+    {
+        RuleSet rules = TestRules.Build(TestRules.Rule("date_add(filing_date, 30) > DATE '2020-01-01' AND year_month(filing_date) = DATE '2024-01-01'", "Dates"));
+
+        RecordExplanation explanation = await rules.ExplainAsync(TestRules.Csv(Csv), line: 2);
+
+        IReadOnlyList<ConditionOutcome> conditions = explanation.Rules.Single().Conditions;
+        Assert.Equal([new ComputedValue("date_add(filing_date, 30)", "2024-02-04")], conditions[0].Computed);
+        Assert.Equal([new ComputedValue("year_month(filing_date)", "2024-01-01")], conditions[1].Computed);
+    }
+
+    [Fact]
     public async Task The_clues_of_a_run_carry_no_computed_values()
     {
         RuleSet rules = TestRules.Build(TestRules.Rule("days_between(filing_date, DATE '2024-03-01') > 30", "Computed"));
