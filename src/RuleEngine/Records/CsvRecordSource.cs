@@ -31,6 +31,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
         private readonly bool _defer;
         private readonly int _headerCount;
         private long _recordLines;
+        private long _blankLines;
         private long? _headerLines;
         private bool _empty;
 
@@ -96,28 +97,52 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
             {
                 _reader.Dispose();
                 _text.Dispose();
+                // No declared column at all: most often the header is not the first line (a title or a blank line
+                // above it) or the separator is another. The line itself is not shown: it may be a record.
+                string why = columns.Count == 1 && string.IsNullOrWhiteSpace(columns[0])
+                    ? " The first line of the file is blank: the header must be the first line."
+                    : missing.Count == schema.Fields.Count
+                        ? string.Create(CultureInfo.InvariantCulture, $" The first line has none of them, in {columns.Count} column(s) split at '{source._options.Separator}': the header must be the first line (no title above it), with the dataset's separator.")
+                        : string.Empty;
                 throw new RecordSourceException(
                     DiagnosticIds.MissingColumn,
                     schema.Name,
-                    $"The CSV header lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.");
+                    $"The CSV header lacks the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} that the schema declares.{why}");
             }
         }
 
         public override ValueTask<ReadOutcome> ReadAsync(Record target, CancellationToken cancellationToken)
         {
-            if (_empty || !_reader.MoveNext())
-            {
-                return ValueTask.FromResult(ReadOutcome.End);
-            }
-
-            SepReader.Row row = _reader.Current;
-            long line = row.LineNumberFrom;
-            _headerLines ??= line - 1;
-            _recordLines += row.LineNumberToExcl - row.LineNumberFrom;
+            SepReader.Row row;
+            long line;
             string dataset = _source.Dataset;
-            if (_text.TryTakeRejection(line, out GuardedLine guarded))
+            while (true)
             {
-                return ValueTask.FromResult(Reject(dataset, line, (guarded.Code, guarded.Message), raw: guarded.Raw));
+                if (_empty || !_reader.MoveNext())
+                {
+                    return ValueTask.FromResult(ReadOutcome.End);
+                }
+
+                row = _reader.Current;
+                line = row.LineNumberFrom;
+                _headerLines ??= line - 1;
+                if (_text.TryTakeRejection(line, out GuardedLine guarded))
+                {
+                    _recordLines += row.LineNumberToExcl - row.LineNumberFrom;
+                    return ValueTask.FromResult(Reject(dataset, line, (guarded.Code, guarded.Message), raw: guarded.Raw));
+                }
+
+                // A blank line of a file of several columns holds no record (an export's last line, a gap between
+                // parts): it is counted as blank, as in JSON Lines, not rejected. In a file of one column it is a
+                // record whose one field is empty.
+                if (_headerCount > 1 && row.ColCount == 1 && row.Span.IsWhiteSpace())
+                {
+                    _blankLines += row.LineNumberToExcl - row.LineNumberFrom;
+                    continue;
+                }
+
+                _recordLines += row.LineNumberToExcl - row.LineNumberFrom;
+                break;
             }
 
             if (row.ColCount != _headerCount)
@@ -188,7 +213,7 @@ internal sealed class CsvRecordSource(DatasetSchema schema, Func<Stream> openStr
         }
 
         // The header's lines are those before the first row (a quoted header name may span lines); without rows, all of them.
-        public override LineAccount? Lines => new(_text.Lines, _headerLines ?? _text.Lines, _recordLines, 0);
+        public override LineAccount? Lines => new(_text.Lines, _headerLines ?? _text.Lines, _recordLines, _blankLines);
 
         public override ValueTask DisposeAsync()
         {

@@ -8,7 +8,7 @@ namespace RuleEngine.Records;
 /// <param name="Lines">How many physical lines were read (a last line without a line break counts).</param>
 /// <param name="HeaderLines">How many were a header.</param>
 /// <param name="RecordLines">How many belonged to records, read or rejected.</param>
-/// <param name="BlankLines">How many were blank and skipped (JSON Lines).</param>
+/// <param name="BlankLines">How many were blank and skipped (JSON Lines; CSV of several columns).</param>
 public sealed record LineAccount(long Lines, long HeaderLines, long RecordLines, long BlankLines)
 {
     /// <summary>Gets how many lines are neither header, record nor blank: 0 unless lines were lost.</summary>

@@ -176,6 +176,31 @@ public sealed class CsvResyncTests
     }
 
     [Fact]
+    public async Task Blank_lines_between_and_after_the_records_are_counted_as_blank_not_rejected()
+    {
+        // An export's last line left empty, a gap between parts, a line of spaces, Windows line breaks.
+        string csv = Header + "\r\n" + Row(1) + "\r\n\r\n   \r\n" + Row(2) + "\r\n\r\n";
+
+        (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await RunAsync(csv);
+
+        Assert.Equal(2, clues.Count);
+        Assert.Equal((2L, 0L), (summary.RecordsRead, summary.RecordsRejected));
+        Assert.Equal(new LineAccount(6, 1, 2, 3), summary.LinesPerDataset["judgments"]);
+    }
+
+    [Theory]
+    [InlineData("\n", "The first line of the file is blank")]
+    [InlineData("某某法院民事案件清单\n", "The first line has none of them, in 1 column(s) split at ','")]
+    public async Task A_header_that_is_not_the_first_line_is_refused_saying_why_without_showing_the_line(string above, string why)
+    {
+        RecordSourceException error = await Assert.ThrowsAsync<RecordSourceException>(() => RunAsync(above + File(2)));
+
+        Assert.Equal(DiagnosticIds.MissingColumn, error.Code);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("某某法院", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_empty_file_is_a_warning_not_a_missing_column()
     {
         (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await RunAsync(string.Empty);
