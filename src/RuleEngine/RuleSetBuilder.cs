@@ -563,18 +563,12 @@ public sealed partial class RuleSetBuilder
                 continue;
             }
 
-            // A copied field keeps what the schema says of it (ID number, personal kind, Chinese name).
-            if (value is BoundField copied)
+            // A copied field keeps what the schema says of it (ID number, personal kind, Chinese name); a value made
+            // from a personal field is personal too.
+            schema.Add(ComputedValueDefinition(field.Name, value));
+            if (value is BoundField { Source: 0 } copied && sources[0].Schema.KeyFields.Contains(copied.Field.Name))
             {
-                schema.Add(copied.Field with { Name = field.Name, Source = null });
-                if (copied.Source == 0 && sources[0].Schema.KeyFields.Contains(copied.Field.Name))
-                {
-                    copiedKeys.Add(field.Name);
-                }
-            }
-            else
-            {
-                schema.Add(field.Name, value.Type == LanguageType.Null ? FieldType.String : FieldTypeOf(value.Type));
+                copiedKeys.Add(field.Name);
             }
 
             fields.Add(value);
@@ -712,6 +706,29 @@ public sealed partial class RuleSetBuilder
         LanguageType.TextArray => FieldType.StringArray,
         _ => FieldType.String,
     };
+
+    /// <summary>
+    /// How a value computed by an expression is shown (a derived field, a computed evidence value, a value in an
+    /// explanation): a copied field as that field; a value made from a personal field is personal too, so a model —
+    /// untrusted input — cannot take an ID number or a name out of the clues unmasked by computing with it. Text and
+    /// dates made from it are masked as that field is; a number from it is masked wholly (the digits of an ID number
+    /// cast to a number are the ID number), except an age or a length, which do not give the data back; a truth value
+    /// is shown.
+    /// </summary>
+    private static FieldDefinition ComputedValueDefinition(string name, BoundExpression value)
+    {
+        if (value is BoundField copied)
+        {
+            return copied.Field with { Name = name, Source = null };
+        }
+
+        PersonalDataKind read = BoundTree.DescendantsAndSelf(value).OfType<BoundField>().Select(f => f.Field.Personal).FirstOrDefault(p => p != PersonalDataKind.None);
+        PersonalDataKind personal = read == PersonalDataKind.None || value.Type is LanguageType.Bool ? PersonalDataKind.None
+            : value.Type is LanguageType.Text or LanguageType.Date or LanguageType.Timestamp or LanguageType.TextArray ? read
+            : value is BoundCall { Function.Name: "id_age_at" or "age_at" or "length" or "array_length" } ? PersonalDataKind.None
+            : PersonalDataKind.Other;
+        return new FieldDefinition(name, value.Type == LanguageType.Null ? FieldType.String : FieldTypeOf(value.Type)) { Personal = personal };
+    }
 
     /// <summary>A top-level <c>overlaps(a_start, a_end, b_start, b_end)</c> whose b side is the join's own dates: the interval to index.</summary>
     private static (BoundExpression ProbeEnd, int StartField)? FindInterval(BoundExpression? where, int slot)
@@ -983,15 +1000,7 @@ public sealed partial class RuleSetBuilder
                 continue;
             }
 
-            // Shown as its field when it is one; text and dates made from a personal field are masked as that field is.
-            FieldDefinition shown = value is BoundField copied
-                ? copied.Field with { Name = item.Name, Source = null }
-                : new FieldDefinition(item.Name, value.Type == LanguageType.Null ? FieldType.String : FieldTypeOf(value.Type))
-                {
-                    Personal = value.Type is LanguageType.Text or LanguageType.Date or LanguageType.Timestamp or LanguageType.TextArray
-                        ? BoundTree.DescendantsAndSelf(value).OfType<BoundField>().Select(f => f.Field.Personal).FirstOrDefault(p => p != PersonalDataKind.None)
-                        : PersonalDataKind.None,
-                };
+            FieldDefinition shown = ComputedValueDefinition(item.Name, value);
             bound.Add(new BoundComputedEvidence(item.Name, value, shown));
         }
 
@@ -1069,7 +1078,7 @@ public sealed partial class RuleSetBuilder
                 () => [.. rule.Leaves.Select(l => context.CompileContextCondition(l.Expression)), .. scriptLeaf is null ? [] : new[] { scriptLeaf }],
                 LazyThreadSafetyMode.ExecutionAndPublication),
             LeafCalls = new Lazy<LeafCall[]>(
-                () => [.. rule.LeafCalls.Select(c => new LeafCall(c.Leaf, c.Text, context.CompileContextDisplayValue(c.Call), BoundTree.DescendantsAndSelf(c.Call).OfType<BoundField>().Select(f => f.Field).FirstOrDefault(f => f.Personal != PersonalDataKind.None)))],
+                () => [.. rule.LeafCalls.Select(c => new LeafCall(c.Leaf, c.Text, context.CompileContextDisplayValue(c.Call), ComputedValueDefinition(c.Text, c.Call)))],
                 LazyThreadSafetyMode.ExecutionAndPublication),
         };
     }

@@ -231,8 +231,8 @@ internal sealed class ClueFactory(RunOptions options)
         try
         {
             object? value = call.Value(context);
-            // Text and dates made from personal data (a name's surname, a birth date) are masked; a number or a truth value (an age, a check) is not.
-            return new ComputedValue(call.Text, value is null ? null : call.PersonalField is { } personal && value is string or DateOnly or DateTime ? Shown(personal, value) : Format(value));
+            // Made from personal data, it is masked as RuleSetBuilder.ComputedValueDefinition says (a surname, a birth date, the digits of an ID number; not an age or a check).
+            return new ComputedValue(call.Text, value is null ? null : Shown(call.Shown, value));
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, null, out string code, out _))
         {

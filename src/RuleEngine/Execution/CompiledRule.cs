@@ -74,8 +74,8 @@ internal sealed class CompiledRule
 /// <param name="Leaf">The leaf's index.</param>
 /// <param name="Text">The call as written.</param>
 /// <param name="Value">Computes it over the record context.</param>
-/// <param name="PersonalField">A personal field it reads, whose masking its value takes; <see langword="null"/> when none.</param>
-internal sealed record LeafCall(int Leaf, string Text, Func<Record[], object?> Value, Schema.FieldDefinition? PersonalField);
+/// <param name="Shown">How its value is shown: masked when it is made from a personal field (see <c>RuleSetBuilder.ComputedValueDefinition</c>).</param>
+internal sealed record LeafCall(int Leaf, string Text, Func<Record[], object?> Value, FieldDefinition Shown);
 
 /// <summary>A value a rule's clues compute: its name, its value over a record context, how it is shown (masked as its personal field), and its place among the evidence.</summary>
 internal sealed record CompiledComputedEvidence(string Name, Func<Record[], object?> Value, FieldDefinition Shown, int Position, bool Material);

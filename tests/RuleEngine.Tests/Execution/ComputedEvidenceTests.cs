@@ -99,6 +99,45 @@ public class ComputedEvidenceTests
     }
 
     [Fact]
+    public async Task ANumberMadeFromAPersonalField_IsMaskedWholly_ExceptAnAgeOrALength()
+    {
+        // A model is untrusted input: the digits of an ID number cast to a number are still the ID number.
+        var clue = new ClueSpec
+        {
+            Evidence = ["digits", "age", "checked"],
+            Computed =
+            [
+                new ComputedEvidence("digits", "CAST(substr(person_id, 1, 17) AS BIGINT)"),
+                new ComputedEvidence("age", "id_age_at(person_id, judgment_date)"),
+                new ComputedEvidence("checked", "id_valid(person_id)"),
+            ],
+        };
+
+        Clue masked = Assert.Single(await Run(clue, reveal: false));
+        Clue revealed = Assert.Single(await Run(clue, reveal: true));
+
+        Assert.Equal("****", Value(masked, "digits"));
+        Assert.Equal((72L, true), (Value(masked, "age"), Value(masked, "checked")));
+        Assert.Equal(11010519491231002L, Value(revealed, "digits"));
+    }
+
+    [Fact]
+    public async Task AFieldADerivingRuleComputesFromAPersonalField_IsMaskedInTheNextStagesClues()
+    {
+        var derive = new DeriveDefinition("victim_digits", [new DerivedField("person_id", "person_id"), new DerivedField("digits", "CAST(substr(person_id, 1, 17) AS BIGINT)"), new DerivedField("surname", "substr(name, 1, 1)")]);
+        RuleSet rules = new RuleSetBuilder().AddDataset(Victims)
+            .AddRule(new RuleDefinition("S1", "victims", "paid < awarded") { Derive = derive })
+            .AddRule(new RuleDefinition("R1", "victim_digits", "digits > 0") { Clue = new ClueSpec { Evidence = ["digits", "surname"] } })
+            .Build();
+        var sink = new CollectingSink();
+
+        await rules.RunAsync([Csv(VictimsCsv, Victims)], sink);
+
+        Clue clue = Assert.Single(sink.Clues);
+        Assert.Equal(("****", "*"), (Value(clue, "digits"), Value(clue, "surname")));
+    }
+
+    [Fact]
     public async Task AComputedValue_ThatFailsOnARecord_SaysSo_AndTheClueIsStillGiven()
     {
         var clue = new ClueSpec { Title = "{ratio}", Evidence = ["case_no", "ratio"], Computed = [new ComputedEvidence("ratio", "awarded / paid")] };

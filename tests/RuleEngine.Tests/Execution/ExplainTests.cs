@@ -47,6 +47,18 @@ public sealed class ExplainTests
     }
 
     [Fact]
+    public async Task A_number_a_condition_computes_from_an_ID_number_is_masked_unless_revealed()
+    {
+        RuleSet rules = TestRules.Build(TestRules.Rule("abs(CAST(substr(plaintiff_id, 1, 17) AS BIGINT)) > 0", "Digits"));
+
+        RecordExplanation masked = await rules.ExplainAsync(TestRules.Csv(Csv), line: 2);
+        RecordExplanation revealed = await rules.ExplainAsync(TestRules.Csv(Csv), line: 2, options: new RunOptions { RevealPersonalData = true });
+
+        Assert.Equal(["****", "****"], masked.Rules.Single().Conditions[0].Computed.Select(c => c.Value));
+        Assert.Equal(["11010519491231002", "11010519491231002"], revealed.Rules.Single().Conditions[0].Computed.Select(c => c.Value));
+    }
+
+    [Fact]
     public async Task A_computed_date_is_shown_as_one_not_as_the_day_number_it_is_held_as()
     {
         RuleSet rules = TestRules.Build(TestRules.Rule("date_add(filing_date, 30) > DATE '2020-01-01' AND year_month(filing_date) = DATE '2024-01-01'", "Dates"));
