@@ -688,7 +688,9 @@ public sealed partial class RuleSetBuilder
                 continue;
             }
 
-            schema.Add(aggregate.Name, result.Value);
+            // An aggregate of a personal field's values is personal as a computed value is (a count is not).
+            PersonalDataKind personal = argument is null || call.Name is "count" or "count_distinct" ? PersonalDataKind.None : ComputedValueDefinition(aggregate.Name, argument).Personal;
+            schema.Add(new FieldDefinition(aggregate.Name, result.Value) { Personal = personal });
             items.Add(new BoundJoinAggregate(call.Name, argument, result.Value) { Order = order, Descending = descending, Limit = limit });
         }
 

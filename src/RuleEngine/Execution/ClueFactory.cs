@@ -95,9 +95,14 @@ internal sealed class ClueFactory(RunOptions options)
         FieldDefinition groupField = window.Schema.Fields[window.GroupField];
         var evidence = new List<EvidenceValue>();
         string dataset = rule.Sources[0].Dataset;
-        foreach ((string text, object? value) in episode.PeakAggregates)
+        for (int i = 0; i < episode.PeakAggregates.Count; i++)
         {
-            evidence.Add(new EvidenceValue(text, value, dataset, 0));
+            (string text, object? value) = episode.PeakAggregates[i];
+            AggregateSpec aggregate = window.Aggregates[i];
+            PersonalDataKind personal = Personal(aggregate, window.Schema);
+            evidence.Add(personal == PersonalDataKind.None
+                ? new EvidenceValue(text, value, dataset, 0)
+                : new EvidenceValue(text, Evidence(new FieldDefinition(text, aggregate.Type) { Personal = personal }, value), dataset, 0) { Personal = personal });
         }
 
         evidence.Add(new EvidenceValue("members", episode.Total, dataset, 0));
@@ -138,6 +143,18 @@ internal sealed class ClueFactory(RunOptions options)
             Evidence = evidence,
             Explanation = [new ConditionOutcome(rule.Definition.Window!.Having, true), .. episode.FilterLeaves],
         };
+    }
+
+    /// <summary>What a window's aggregate is as personal data: min() and max() of a personal field are one of its values, a sum of it is made from them; a count is not.</summary>
+    private static PersonalDataKind Personal(AggregateSpec aggregate, DatasetSchema schema)
+    {
+        if (aggregate.Field < 0 || aggregate.Function is "count" or "count_distinct")
+        {
+            return PersonalDataKind.None;
+        }
+
+        PersonalDataKind field = schema.Fields[aggregate.Field].Personal;
+        return aggregate.Function is "min" or "max" || field == PersonalDataKind.None ? field : PersonalDataKind.Other;
     }
 
     /// <summary>
@@ -253,23 +270,23 @@ internal sealed class ClueFactory(RunOptions options)
     private object? Evidence(FieldDefinition definition, object? value) => value switch
     {
         null => null,
+        string[] items when IsMasked(definition) => Array.ConvertAll(items, item => PersonalDataMasker.Mask(item, definition.Personal)),
         _ when IsMasked(definition) => Shown(definition, value),
         DateOnly month when definition.Type == FieldType.YearMonth => YearMonths.Format(month),
         _ => Bounded(value),
     };
 
     /// <summary>A field's value as text, masked when it is personal data whatever the run reveals.</summary>
-    private static string Masked(FieldDefinition field, object? value)
-    {
-        string text = Format(field, value);
-        return field.Personal != PersonalDataKind.None && value is not null ? PersonalDataMasker.Mask(text, field.Personal)! : text;
-    }
+    private static string Masked(FieldDefinition field, object? value) =>
+        field.Personal != PersonalDataKind.None && value is not null ? Mask(field, value) : Format(field, value);
 
-    internal string Shown(FieldDefinition field, object? value)
-    {
-        string text = Format(field, value);
-        return IsMasked(field) && value is not null ? PersonalDataMasker.Mask(text, field.Personal)! : text;
-    }
+    internal string Shown(FieldDefinition field, object? value) =>
+        IsMasked(field) && value is not null ? Mask(field, value) : Format(field, value);
+
+    /// <summary>A personal value masked as text: a list item by item (a list of ID numbers keeps each one's mask).</summary>
+    private static string Mask(FieldDefinition field, object value) => value is string[] items
+        ? string.Join(';', items.Select(item => PersonalDataMasker.Mask(item, field.Personal)))
+        : PersonalDataMasker.Mask(Format(field, value), field.Personal)!;
 
     /// <summary>A field's value as text: a <see cref="FieldType.YearMonth"/> as <c>2024-03</c>, others as <see cref="Format(object?)"/>.</summary>
     internal static string Format(FieldDefinition field, object? value) =>
