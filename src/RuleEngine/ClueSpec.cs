@@ -26,8 +26,9 @@ public sealed record ClueSpec
     /// Gets values the clues show that no field holds, each computed from the record by an expression (unpaid:
     /// <c>awarded - paid</c>). One that <see cref="Evidence"/> names appears there in its place; the others follow the
     /// listed evidence. A title may name them as <c>{name}</c>, <see cref="Material"/> may list them. A value computed
-    /// from a personal field is masked like it when it is text or a date; a value whose expression cannot be evaluated
-    /// on a record (a division by zero) is shown as <c>not evaluated (RE4002)</c>, and the clue is still given.
+    /// from a personal field is personal: text and dates are masked as that field, numbers wholly (except an age or a
+    /// length); a value whose expression cannot be evaluated on a record (a division by zero) is shown as
+    /// <c>not evaluated (RE4002)</c>, and the clue is still given.
     /// </summary>
     public IReadOnlyList<ComputedEvidence> Computed { get; init; } = [];
 

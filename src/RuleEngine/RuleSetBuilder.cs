@@ -986,10 +986,12 @@ public sealed partial class RuleSetBuilder
         foreach (ComputedEvidence item in rule.Clue.Computed)
         {
             SourceLocation at = item.Location.IsKnown ? item.Location : clueLocation;
-            if (!ComputedName().IsMatch(item.Name) || sources[0].Schema.IndexOf(item.Name) >= 0 || !names.Add(item.Name))
+            string? problem = !ComputedName().IsMatch(item.Name) ? "is not a name (letters, digits and _, not starting with a digit)"
+                : sources[0].Schema.IndexOf(item.Name) >= 0 ? $"is a field of dataset '{sources[0].Schema.Name}'"
+                : !names.Add(item.Name) ? "is given twice"
+                : null;
+            if (problem is not null)
             {
-                string problem = !ComputedName().IsMatch(item.Name) ? "is not a name (letters, digits and _, not starting with a digit)"
-                    : names.Contains(item.Name) && sources[0].Schema.IndexOf(item.Name) < 0 ? "is given twice" : $"is a field of dataset '{sources[0].Schema.Name}'";
                 diagnostics.Error(DiagnosticIds.InvalidRule, $"Computed evidence '{item.Name}' of rule '{rule.Id}' {problem}.", at, "Name each computed value once, differently from the dataset's fields: unpaid: awarded - paid", rule.Id);
                 continue;
             }

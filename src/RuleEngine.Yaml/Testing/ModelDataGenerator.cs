@@ -30,8 +30,9 @@ public sealed record GeneratedData(IReadOnlyDictionary<string, long> RecordsPerD
 /// <summary>
 /// Writes synthetic datasets of any size for a model set, with planted hits and near misses and the clues they must
 /// produce. It replicates each model's own tests (those that use the default region and parameters and inline
-/// records): every replica gets fresh, valid ID numbers and credit codes (so replicas never meet in a join or a
-/// window), realistic names and case numbers; the expected clues are the tests' expectations with the fresh subjects.
+/// records): every replica gets fresh, valid ID numbers, credit codes and case numbers, each the same wherever the
+/// replica repeats it (so replicas never meet in a join or a window, and a replica's own records still do), and
+/// realistic names; the expected clues are the tests' expectations with the fresh subjects.
 /// Deterministic by seed.
 /// </summary>
 public static partial class ModelDataGenerator
@@ -166,7 +167,7 @@ public static partial class ModelDataGenerator
         return string.Join('|', parts);
     }
 
-    /// <summary>Fresh, valid identities: each original ID or credit code of a replica maps to a new one, in the same form.</summary>
+    /// <summary>Fresh, valid identities: each original ID, credit code or case number of a replica maps to a new one, in the same form.</summary>
     private sealed partial class Identities(Random random)
     {
         private static readonly string[] Provinces = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"];
