@@ -810,8 +810,14 @@ public sealed partial class RuleSetBuilder
     {
         WindowDefinition window = rule.Window!;
         SourceLocation at = window.Location.IsKnown ? window.Location : rule.Location;
-        int group = schema.IndexOf(window.GroupBy);
-        int over = window.Over is null ? -1 : schema.IndexOf(window.Over);
+
+        // A field of the rule's dataset, bare or qualified by the rule's alias or the dataset's name, as in its condition.
+        int Field(string name) =>
+            schema.IndexOf(name) is >= 0 and int own ? own
+            : name.IndexOf('.', StringComparison.Ordinal) is > 0 and int dot && (name[..dot] == rule.Alias || name[..dot] == schema.Name) ? schema.IndexOf(name[(dot + 1)..])
+            : -1;
+        int group = Field(window.GroupBy);
+        int over = window.Over is null ? -1 : Field(window.Over);
         if (group < 0 || (over < 0 && window.Over is not null))
         {
             string missing = group < 0 ? window.GroupBy : window.Over!;

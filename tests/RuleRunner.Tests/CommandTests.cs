@@ -143,7 +143,7 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
-    public void Generated_data_keeps_a_replicas_case_numbers_joined_and_their_court_and_type()
+    public void Generated_data_keeps_a_replicas_case_numbers_joined_and_plants_clues_whatever_names_their_subject()
     {
         // A judgment's case number names its enforcement: each replica's numbers must be fresh, yet the same in both
         // datasets, and keep the court and case type a rule may read.
@@ -182,8 +182,33 @@ public sealed class CommandTests : IDisposable
                 expect:
                   - {subject: 11010519491231002X}
             """);
+        // Subjects named through the rule's alias, a case number as the subject, written in a test as a user types them.
+        File.WriteAllText(Path.Combine(models, "m2.yaml"), """
+            id: J2
+            version: "1"
+            name: 案号与同一人
+            rules:
+              - id: CASE
+                from: {dataset: judgments, as: j}
+                when: j.unpaid > 1000
+                clue: {subject: [j.case_no]}
+              - id: TWICE
+                from: {dataset: judgments, as: j}
+                when: j.unpaid > 0
+                window: {group_by: j.person_id, having: "count() >= 2"}
+            tests:
+              - name: 案号为主体；同一人两案
+                records:
+                  judgments:
+                    - {person_id: 11010519491231002X, case_no: （2022）辽0502刑初47号, unpaid: 5000}
+                    - {person_id: 11010519491231002X, case_no: （2022）辽0502刑初48号, unpaid: 10}
+                expect:
+                  - {rule: CASE, subject: (2022)辽0502刑初47号}
+                  - {rule: TWICE, subject: 11010519491231002x}
+            """);
         string data = Path.Combine(_folder, "generated");
         string clues = Path.Combine(_folder, "clues.jsonl");
+        Assert.Equal(0, Runner.RuleRunner("test", models).ExitCode);
 
         (int generated, string generatedOutput) = Runner.RuleRunner("gen", "--models", models, "--out", data, "--records", "1000", "--seed", "5");
         (int ran, string runOutput) = Runner.RuleRunner("run", "--models", models, "--data-dir", data, "--out", clues, "--reveal-personal-data", "--progress", "off");
@@ -192,7 +217,7 @@ public sealed class CommandTests : IDisposable
         Assert.True(generated == 0, generatedOutput);
         Assert.True(ran == 0, runOutput);
         Assert.True(compared == 0, comparison);
-        Assert.Contains("500 expected clues, 500 produced: 0 missing, 0 unexpected", comparison, StringComparison.Ordinal);
+        Assert.Contains("1500 expected clues, 1500 produced: 0 missing, 0 unexpected", comparison, StringComparison.Ordinal);
         string[] numbers = [.. File.ReadLines(Path.Combine(data, "judgments.csv")).Skip(1).Select(line => line.Split(',')[1])];
         Assert.Equal(numbers.Length, numbers.Distinct().Count());
         Assert.All(numbers, n => Assert.StartsWith("（2022）辽0502刑初", n, StringComparison.Ordinal));

@@ -66,7 +66,7 @@ public static partial class ModelDataGenerator
 
         // A rule that reads a derived dataset (a stage) names its subject in that dataset's fields.
         RuleSet? compiled = null;
-        DatasetSchema SchemaOf(string dataset) => models.Datasets.TryGetValue(dataset, out DatasetDefinition? declared) ? declared.Schema : (compiled ??= models.Compile()).Datasets[dataset];
+        DatasetSchema? SchemaOf(string dataset) => models.Datasets.TryGetValue(dataset, out DatasetDefinition? declared) ? declared.Schema : (compiled ??= models.Compile()).Datasets.GetValueOrDefault(dataset);
         try
         {
             foreach (SupervisionModel model in models.Models.Where(m => m.Status != ModelStatus.Retired))
@@ -103,7 +103,7 @@ public static partial class ModelDataGenerator
                         foreach (ExpectedClue clue in test.Expected)
                         {
                             RuleDefinition rule = model.Rules.First(r => clue.Rule is null ? r.Derive is null : ModelSet.ShortId(r) == clue.Rule || r.Id == clue.Rule);
-                            expected.Add((rule.Id, RemapSubject(clue.Subject, rule, SchemaOf(rule.Dataset), map)));
+                            expected.Add((rule.Id, RemapSubject(clue.Subject, SubjectFields.Of(rule, SchemaOf), map)));
                         }
                     }
                 }
@@ -146,18 +146,19 @@ public static partial class ModelDataGenerator
         return values;
     }
 
-    private static string RemapSubject(string subject, RuleDefinition rule, DatasetSchema schema, Dictionary<string, string> map)
+    private static string RemapSubject(string subject, FieldDefinition?[] fields, Dictionary<string, string> map)
     {
-        IReadOnlyList<string> fields = rule.Window is { } window ? [window.GroupBy] : rule.Clue.SubjectKey.Count > 0 ? rule.Clue.SubjectKey : schema.KeyFields;
         string[] parts = subject.Split('|');
-        for (int i = 0; i < parts.Length && i < fields.Count; i++)
+        for (int i = 0; i < parts.Length && i < fields.Length; i++)
         {
-            if (schema.TryGetField(fields[i], out FieldDefinition? field))
+            if (fields[i] is { } field)
             {
+                // An ID number, credit code or case number was replaced in the replica; the map has the replacement.
                 string normalized = field.Type switch
                 {
                     FieldType.IdNumber => ChineseData.IdNumber.Normalize(parts[i]),
                     FieldType.CreditCode => ChineseData.CreditCode.Normalize(parts[i]),
+                    FieldType.CaseNo => Identities.CaseNumberKey(parts[i]),
                     _ => parts[i],
                 };
                 parts[i] = map.TryGetValue(normalized, out string? fresh) ? fresh : normalized;
@@ -230,7 +231,7 @@ public static partial class ModelDataGenerator
         /// </summary>
         public string CaseNumber(string original, Dictionary<string, string> map)
         {
-            string normalized = "案号:" + ChineseData.CaseNumber.Normalize(original);
+            string normalized = CaseNumberKey(original);
             if (!map.TryGetValue(normalized, out string? fresh))
             {
                 long n = ++_cases;
@@ -243,6 +244,9 @@ public static partial class ModelDataGenerator
 
             return fresh;
         }
+
+        /// <summary>A case number's key in a replica's map, apart from the ID numbers and credit codes there.</summary>
+        public static string CaseNumberKey(string original) => "案号:" + ChineseData.CaseNumber.Normalize(original);
 
         /// <summary>The sequence number that ends a case number (<c>298号</c>), after its year in brackets.</summary>
         [GeneratedRegex(@"(?<=）.*)\d+号$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]

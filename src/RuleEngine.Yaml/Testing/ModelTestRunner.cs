@@ -131,7 +131,7 @@ public static class ModelTestRunner
         {
             RuleDefinition rule = model.Rules.First(r => expected.Rule is null ? r.Derive is null : ModelSet.ShortId(r) == expected.Rule || r.Id == expected.Rule);
             DatasetSchema schema = rules.Datasets[rule.Dataset];
-            string subject = NormalizeSubject(expected.Subject, rule, schema);
+            string subject = NormalizeSubject(expected.Subject, SubjectFields.Of(rule, rules.Datasets.GetValueOrDefault));
             Clue? clue = unmatched.Find(c => c.RuleId == rule.Id && c.SubjectKey == subject);
             if (clue is null)
             {
@@ -184,13 +184,12 @@ public static class ModelTestRunner
         return records?.File is { } file ? $"line {line} of {Path.GetFileName(file)}" : $"record {line} of '{dataset}'";
     }
 
-    private static string NormalizeSubject(string expected, RuleDefinition rule, DatasetSchema schema)
+    private static string NormalizeSubject(string expected, FieldDefinition?[] fields)
     {
-        IReadOnlyList<string> fields = rule.Clue.SubjectKey.Count > 0 ? rule.Clue.SubjectKey : schema.KeyFields;
         string[] parts = expected.Split('|');
-        for (int i = 0; i < parts.Length && i < fields.Count; i++)
+        for (int i = 0; i < parts.Length && i < fields.Length; i++)
         {
-            if (schema.TryGetField(fields[i], out FieldDefinition? field))
+            if (fields[i] is { } field)
             {
                 parts[i] = SubjectPart(parts[i], field.Type);
             }
