@@ -509,7 +509,11 @@ public sealed partial class RuleSetBuilder
         int latest = -1;
         if (join.Match == JoinMatch.Latest)
         {
-            latest = join.LatestBy is null ? -1 : sources[slot].Schema.IndexOf(join.LatestBy);
+            // The field, bare or qualified by the join's alias (`a.accident_date`) as its where would write it.
+            latest = join.LatestBy is null ? -1
+                : sources[slot].Schema.IndexOf(join.LatestBy) is >= 0 and int bare ? bare
+                : join.LatestBy.StartsWith(join.Alias + ".", StringComparison.Ordinal) ? sources[slot].Schema.IndexOf(join.LatestBy[(join.Alias.Length + 1)..])
+                : -1;
             if (latest < 0)
             {
                 diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' picks the latest match, but '{join.LatestBy}' is not a field of '{join.Dataset}'.", at, "Name the date field that orders the matches.", rule.Id);

@@ -56,6 +56,33 @@ public class ConditionLocationTests
         Assert.Single(result.Models);
     }
 
+    /// <summary>A deadline is written into a join and a condition by the reader; a problem in any of its keys is reported once, where that key's text is.</summary>
+    [Theory]
+    [InlineData("after: filing_dat", "filing_dat", DiagnosticIds.UnknownField)]
+    [InlineData("within: $dayz", "$dayz", DiagnosticIds.UnknownParameter)]
+    [InlineData("as_of: DATE '2025-01-01' + nope", "nope", DiagnosticIds.UnknownField)]
+    [InlineData("date: filing_dat", "filing_dat", DiagnosticIds.UnknownField)]
+    [InlineData("date: r.filing_dat", "r.filing_dat", DiagnosticIds.UnknownField)]
+    [InlineData("where: r.amout > 1", "r.amout", DiagnosticIds.UnknownField)]
+    public void Load_ProblemInADeadline_IsReportedOnceWhereItsKeyIsWritten(string replacement, string token, string code)
+    {
+        string[] lines =
+        [
+            "deadline:",
+            "  after: filing_date",
+            "  within: 10",
+            "  as_of: DATE '2025-01-01'",
+            "  follow_up: {dataset: cases, as: r, on: {person_id: person_id}, date: r.filing_date, where: r.amount > 1}",
+            "when: TRUE",
+        ];
+        string key = replacement[..replacement.IndexOf(':', StringComparison.Ordinal)];
+        int at = Array.FindIndex(lines, l => l.Contains(key + ": ", StringComparison.Ordinal));
+        string original = lines[at][(lines[at].IndexOf(key + ": ", StringComparison.Ordinal) + key.Length + 2)..].Split([", ", "}"], StringSplitOptions.None)[0];
+        lines[at] = lines[at].Replace(key + ": " + original, replacement, StringComparison.Ordinal);
+
+        DiagnosticAssert.Only(ModelFolder.LoadModel(Header + string.Join("\n", lines) + "\n").Diagnostics, code, 5 + at, lines[at].IndexOf(token, StringComparison.Ordinal) + 1);
+    }
+
     [Fact]
     public void Load_TypeMismatchInSecondListItem_PointsAtTheOperator() =>
         DiagnosticAssert.Only(ModelFolder.LoadModel(Header + "when:\n  - amount > 1\n  - cause > 5\n").Diagnostics, DiagnosticIds.TypeMismatch, 7, 11);

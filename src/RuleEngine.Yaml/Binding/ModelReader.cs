@@ -288,7 +288,7 @@ internal sealed class ModelReader
         (string condition, SourceMap map)? when = script is not null && !rule.Has("when") ? (string.Empty, scriptMap!) : ReadWhen(rule);
         ClueSpec clue = ReadClue(rule.Mapping("clue"));
         List<JoinDefinition> joins = ReadJoins(rule);
-        (JoinDefinition Join, string Condition)? deadline = ReadDeadline(rule);
+        (JoinDefinition Join, string Condition, SourceMap? ConditionSource)? deadline = ReadDeadline(rule);
         if (deadline is { } d)
         {
             joins.Add(d.Join);
@@ -316,10 +316,13 @@ internal sealed class ModelReader
                 positions.Add((at.Line, at.Column));
             }
 
-            SourceLocation tail = rule.LocationOf("deadline");
-            while (positions.Count < condition.Length + 1)
+            // Then " AND " and the elapsed condition, each character where the deadline's keys are written.
+            SourceLocation joint = rule.LocationOf("deadline");
+            positions.AddRange(Enumerable.Repeat((joint.Line, joint.Column), ") AND ".Length - 1));
+            for (int i = 0; i <= elapsed.Condition.Length; i++)
             {
-                positions.Add((tail.Line, tail.Column));
+                SourceLocation at = elapsed.ConditionSource!.Locate(elapsed.Condition, i, 0);
+                positions.Add((at.Line, at.Column));
             }
 
             map = SourceMap.FromPositions(_file.Path, positions);
@@ -451,7 +454,7 @@ internal sealed class ModelReader
     /// <c>deadline:</c> — a follow-up record expected within a number of days after an event: a not-exists join on the
     /// follow-up dataset whose date falls in the period, plus (with <c>as_of</c>) the condition that the period has ended.
     /// </summary>
-    private (JoinDefinition Join, string Condition)? ReadDeadline(MappingReader rule)
+    private (JoinDefinition Join, string Condition, SourceMap? ConditionSource)? ReadDeadline(MappingReader rule)
     {
         YamlMapping? mapping = rule.Mapping("deadline");
         if (mapping is null)
@@ -474,7 +477,7 @@ internal sealed class ModelReader
         string? dataset = follow.Text("dataset", required: true);
         string alias = follow.Text("as") ?? "follow_up";
         string? date = follow.Text("date", required: true);
-        (string? where, _) = Condition(follow, "where");
+        (string? where, SourceMap? whereMap) = Condition(follow, "where");
         List<(string, string)> on = ReadOn(follow);
         follow.Finish();
         if (dataset is null || date is null)
@@ -482,16 +485,50 @@ internal sealed class ModelReader
             return null;
         }
 
-        string period = $"days_between({after}, {alias}.{date}) BETWEEN 0 AND {within}";
+        // days_between(after, r.date) BETWEEN 0 AND within, each piece placed where it is written in the file. The
+        // follow-up's date may be bare (report_date) or qualified by its alias (r.report_date), as its where would be.
+        (int Line, int Column)[] afterAt = Positions(deadline, "after", after);
+        (int Line, int Column)[] withinAt = Positions(deadline, "within", within);
+        (int Line, int Column)[] dateAt = Positions(follow, "date", date);
+        var period = new PositionedText();
+        if (where is not null && whereMap is not null)
+        {
+            (int Line, int Column)[] whereAt = [.. Enumerable.Range(0, where.Length + 1).Select(i => whereMap.Locate(where, i, 0)).Select(l => (l.Line, l.Column))];
+            period.Append("(", whereAt[0]).Append(where, whereAt).Append(") AND ", whereAt[^1]);
+        }
+
+        period.Append("days_between(", afterAt[0]).Append(after, afterAt).Append(", ", afterAt[^1]);
+        if (!date.StartsWith(alias + ".", StringComparison.Ordinal))
+        {
+            period.Append(alias + ".", dateAt[0]);
+        }
+
+        period.Append(date, dateAt).Append(") BETWEEN 0 AND ", withinAt[0]).Append(within, withinAt);
         var join = new JoinDefinition(dataset, alias, JoinKind.NotExists)
         {
             On = on,
-            Where = where is null ? period : $"({where}) AND {period}",
+            Where = period.Text,
             Location = follow.LocationOf("dataset"),
-            WhereSource = SourceMap.StartingAt(deadline.LocationOf("within")),
+            WhereSource = period.Map(_file.Path, withinAt[^1]),
         };
-        return (join, asOf is null ? string.Empty : $"days_between({after}, {asOf}) > {within}");
+        if (asOf is null)
+        {
+            return (join, string.Empty, null);
+        }
+
+        // With as_of, only events whose period has ended: days_between(after, as_of) > within.
+        (int Line, int Column)[] asOfAt = Positions(deadline, "as_of", asOf);
+        var elapsed = new PositionedText()
+            .Append("days_between(", afterAt[0]).Append(after, afterAt).Append(", ", afterAt[^1])
+            .Append(asOf, asOfAt).Append(") > ", asOfAt[^1]).Append(within, withinAt);
+        return (join, elapsed.Text, elapsed.Map(_file.Path, withinAt[^1]));
     }
+
+    /// <summary>Where each character of a key's scalar value stands in the file, and its end.</summary>
+    private (int Line, int Column)[] Positions(MappingReader reader, string key, string value) =>
+        reader.Node(key) is YamlScalar scalar
+            ? ScalarPositions.Map(_file.Text, _lines, scalar)
+            : [.. Enumerable.Repeat((reader.LocationOf(key).Line, reader.LocationOf(key).Column), value.Length + 1)];
 
     private DeriveDefinition? ReadDerive(MappingReader rule)
     {

@@ -1,9 +1,14 @@
 namespace RuleEngine.Diagnostics;
 
-/// <summary>Collects diagnostics while a front end or the binder works; never throws.</summary>
+/// <summary>
+/// Collects diagnostics while a front end or the binder works; never throws. A diagnostic equal to one already
+/// collected is not added again (a deadline's <c>after</c> is bound in its period and in its elapsed condition: one
+/// typo, one error).
+/// </summary>
 internal sealed class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = [];
+    private readonly HashSet<Diagnostic> _seen = [];
 
     public int Count => _items.Count;
 
@@ -11,9 +16,21 @@ internal sealed class DiagnosticBag
 
     public IReadOnlyList<Diagnostic> Items => _items;
 
-    public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);
+    public void Add(Diagnostic diagnostic)
+    {
+        if (_seen.Add(diagnostic))
+        {
+            _items.Add(diagnostic);
+        }
+    }
 
-    public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
+    public void AddRange(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            Add(diagnostic);
+        }
+    }
 
     /// <summary>Names <paramref name="ruleId"/> on the diagnostics from index <paramref name="from"/> on that name no rule yet.</summary>
     public void NameRule(int from, string ruleId)
@@ -28,5 +45,5 @@ internal sealed class DiagnosticBag
     }
 
     public void Error(string id, string message, SourceLocation location, string? hint = null, string? ruleId = null) =>
-        _items.Add(new Diagnostic(id, DiagnosticSeverity.Error, message, location, hint) { RuleId = ruleId });
+        Add(new Diagnostic(id, DiagnosticSeverity.Error, message, location, hint) { RuleId = ruleId });
 }

@@ -35,10 +35,12 @@ public class MultiSourceTests
         + "130503196704010016,正常,2019-05-05\n"
         + "130503196704010016,吊销,2024-06-30\n";
 
-    [Fact]
-    public async Task InnerJoin_LatestMatch_FindsRegistryMismatchAcrossIdForms()
+    [Theory]
+    [InlineData("status_date")]
+    [InlineData("lic.status_date")]
+    public async Task InnerJoin_LatestMatch_FindsRegistryMismatchAcrossIdForms(string latestBy)
     {
-        var join = new JoinDefinition("licences", "lic", JoinKind.Inner) { On = [("person_id", "person_id")], Match = JoinMatch.Latest, LatestBy = "status_date" };
+        var join = new JoinDefinition("licences", "lic", JoinKind.Inner) { On = [("person_id", "person_id")], Match = JoinMatch.Latest, LatestBy = latestBy };
         var (clues, summary) = await Run(Rule("lic.status NOT IN ('吊销', '注销')", join) with { Clue = new ClueSpec { Title = "{name}：{lic.status}" } });
         Clue clue = Assert.Single(clues);
         Assert.Equal(("110105********002X", "张*：正常"), (clue.SubjectKey, clue.Title));
