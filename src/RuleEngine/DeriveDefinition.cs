@@ -21,4 +21,8 @@ public sealed record DeriveDefinition(string Dataset, IReadOnlyList<DerivedField
 /// <summary>One field of a derived dataset (<see cref="DeriveDefinition.Fields"/>).</summary>
 /// <param name="Name">The field's name.</param>
 /// <param name="Expression">Its value, such as <c>d.death_date</c> or <c>days_between(d.death_date, paid_on)</c>.</param>
-public sealed record DerivedField(string Name, string Expression);
+public sealed record DerivedField(string Name, string Expression)
+{
+    /// <summary>Gets where <see cref="Expression"/>'s characters stand in their file, so a problem in it is reported where it is written.</summary>
+    public SourceMap? Source { get; init; }
+}

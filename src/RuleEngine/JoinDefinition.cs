@@ -87,4 +87,7 @@ public sealed record JoinAggregate(string Name, string Expression)
 {
     /// <summary>The most values <c>list(x)</c> keeps; the count is always exact.</summary>
     public const int MaxListItems = 50;
+
+    /// <summary>Gets where <see cref="Expression"/>'s characters stand in their file, so a problem in it is reported where it is written.</summary>
+    public Diagnostics.SourceMap? Source { get; init; }
 }

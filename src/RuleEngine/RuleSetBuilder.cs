@@ -349,6 +349,12 @@ public sealed partial class RuleSetBuilder
                     sources[j + 1] = sources[j + 1] with { Schema = aggregates.Schema };
                 }
             }
+            else if (rule.Joins[j].Aggregates.Count > 0)
+            {
+                // Its alias would name the dataset's fields instead of the aggregates: every use of one would be
+                // reported again as an unknown field. The join's problems are reported; the rest waits for them.
+                return null;
+            }
         }
 
         ScriptCondition? script = rule.Script is null ? null : BindScript(rule, schema, diagnostics);
@@ -561,7 +567,7 @@ public sealed partial class RuleSetBuilder
                 continue;
             }
 
-            BoundExpression value = BindValue(field.Expression, scope, at, rule.Id, diagnostics);
+            BoundExpression value = BindValue(field.Expression, scope, field.Source ?? SourceMap.StartingAt(at), rule.Id, diagnostics);
             if (value.Type is LanguageType.Error)
             {
                 continue;
@@ -599,11 +605,11 @@ public sealed partial class RuleSetBuilder
     private static partial System.Text.RegularExpressions.Regex OrderedAggregate();
 
     /// <summary>Binds a join's aggregates over its matches: each a call of an aggregate function on an expression of the record context.</summary>
-    private static BoundJoinAggregates? BindAggregates(RuleDefinition rule, JoinDefinition join, List<ScopeSource> sources, int slot, SourceLocation at, DiagnosticBag diagnostics)
+    private static BoundJoinAggregates? BindAggregates(RuleDefinition rule, JoinDefinition join, List<ScopeSource> sources, int slot, SourceLocation joinAt, DiagnosticBag diagnostics)
     {
         if (join.Kind == JoinKind.NotExists)
         {
-            diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' aggregates its matches, but a not_exists join has none.", at, "Use kind: left and test the aggregate (a.matches = 0), or drop the aggregates.", rule.Id);
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' aggregates its matches, but a not_exists join has none.", joinAt, "Use kind: left and test the aggregate (a.matches = 0), or drop the aggregates.", rule.Id);
             return null;
         }
 
@@ -614,6 +620,13 @@ public sealed partial class RuleSetBuilder
         int errors = diagnostics.Items.Count(d => d.IsError);
         foreach (JoinAggregate aggregate in join.Aggregates)
         {
+            // Where the aggregate is written: its expression's characters when known, else the join.
+            (int Line, int Column)[]? written = aggregate.Source?.PositionsOf(aggregate.Expression);
+            SourceLocation at = written is null ? joinAt : SourceLocation.At(aggregate.Source!.Path, written[0].Line, written[0].Column);
+            SourceMap Piece(int start, int length) => written is null
+                ? SourceMap.StartingAt(joinAt)
+                : SourceMap.FromPositions(aggregate.Source!.Path, written[start..(start + length + 1)]);
+            SourceMap map = written is null ? SourceMap.StartingAt(joinAt) : aggregate.Source!;
             if (!names.Add(aggregate.Name) || aggregate.Name.Length == 0 || char.IsAsciiDigit(aggregate.Name[0]) || !aggregate.Name.All(c => char.IsLetterOrDigit(c) || c == '_'))
             {
                 diagnostics.Error(DiagnosticIds.InvalidRule, $"Aggregate '{aggregate.Name}' of the join of '{join.Dataset}' in rule '{rule.Id}' needs a name of its own: letters, digits and '_'.", at, null, rule.Id);
@@ -623,6 +636,7 @@ public sealed partial class RuleSetBuilder
             // An ordered aggregate's ORDER BY and LIMIT are read here; what is left is one call, parsed as any expression.
             string expression = aggregate.Expression;
             string? orderText = null;
+            SourceMap? orderMap = null;
             bool descending = false;
             int limit = JoinAggregate.MaxListItems;
             if (OrderedAggregate().Match(expression) is { Success: true } ordered)
@@ -633,8 +647,15 @@ public sealed partial class RuleSetBuilder
                     continue;
                 }
 
-                expression = $"{ordered.Groups["name"].Value}({ordered.Groups["argument"].Value})";
-                orderText = ordered.Groups["order"].Value;
+                System.Text.RegularExpressions.Group function = ordered.Groups["name"], inner = ordered.Groups["argument"], orderGroup = ordered.Groups["order"];
+                expression = $"{function.Value}({inner.Value})";
+                orderText = orderGroup.Value;
+                if (written is not null)
+                {
+                    // name(argument) placed where each part is written; the order where it is.
+                    map = SourceMap.FromPositions(aggregate.Source!.Path, [.. written[function.Index..(function.Index + function.Length)], written[inner.Index - 1], .. written[inner.Index..(inner.Index + inner.Length + 1)], written[inner.Index + inner.Length]]);
+                    orderMap = Piece(orderGroup.Index, orderGroup.Length);
+                }
                 descending = ordered.Groups["direction"].Value.Equals("DESC", StringComparison.OrdinalIgnoreCase);
                 if (ordered.Groups["limit"].Success
                     && (!ordered.Groups["name"].Value.Equals("list", StringComparison.OrdinalIgnoreCase) || !int.TryParse(ordered.Groups["limit"].Value, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > JoinAggregate.MaxListItems))
@@ -644,7 +665,7 @@ public sealed partial class RuleSetBuilder
                 }
             }
 
-            var text = new ExpressionText(expression, SourceMap.StartingAt(at));
+            var text = new ExpressionText(expression, map);
             if (Parser.Parse(text, diagnostics, LanguageLimits.Default) is not { } syntax)
             {
                 continue;
@@ -661,7 +682,7 @@ public sealed partial class RuleSetBuilder
             BoundExpression? order = null;
             if (orderText is not null)
             {
-                var orderSource = new ExpressionText(orderText, SourceMap.StartingAt(at));
+                var orderSource = new ExpressionText(orderText, orderMap ?? SourceMap.StartingAt(at));
                 order = Parser.Parse(orderSource, diagnostics, LanguageLimits.Default) is { } orderSyntax ? new Binder(orderSource, scope, diagnostics, rule.Id).BindValue(orderSyntax) : new BoundError(default);
             }
 
@@ -768,9 +789,12 @@ public sealed partial class RuleSetBuilder
         _ => true,
     };
 
-    private static BoundExpression BindValue(string expression, BindingScope scope, SourceLocation at, string ruleId, DiagnosticBag diagnostics)
+    private static BoundExpression BindValue(string expression, BindingScope scope, SourceLocation at, string ruleId, DiagnosticBag diagnostics) =>
+        BindValue(expression, scope, SourceMap.StartingAt(at), ruleId, diagnostics);
+
+    private static BoundExpression BindValue(string expression, BindingScope scope, SourceMap source, string ruleId, DiagnosticBag diagnostics)
     {
-        var text = new ExpressionText(expression, SourceMap.StartingAt(at));
+        var text = new ExpressionText(expression, source);
         SyntaxNode? syntax = Parser.Parse(text, diagnostics, LanguageLimits.Default);
         return syntax is null ? new BoundError(default) : new Binder(text, scope, diagnostics, ruleId).BindValue(syntax);
     }

@@ -395,7 +395,7 @@ internal sealed class ModelReader
             {
                 if (ScalarValues.Text(value, $"Aggregate '{name.Value}'", _diagnostics) is { } expression)
                 {
-                    aggregates.Add(new JoinAggregate(name.Value, expression));
+                    aggregates.Add(new JoinAggregate(name.Value, expression) { Source = MapOf(value) });
                 }
             }
 
@@ -524,6 +524,9 @@ internal sealed class ModelReader
         return (join, elapsed.Text, elapsed.Map(_file.Path, withinAt[^1]));
     }
 
+    /// <summary>Where each character of a scalar's value stands in the file.</summary>
+    private SourceMap? MapOf(YamlNode node) => node is YamlScalar scalar ? SourceMap.FromPositions(_file.Path, ScalarPositions.Map(_file.Text, _lines, scalar)) : null;
+
     /// <summary>Where each character of a key's scalar value stands in the file, and its end.</summary>
     private (int Line, int Column)[] Positions(MappingReader reader, string key, string value) =>
         reader.Node(key) is YamlScalar scalar
@@ -545,7 +548,7 @@ internal sealed class ModelReader
         {
             if (ScalarValues.Text(value, $"Derived field '{name.Value}'", _diagnostics) is { } expression)
             {
-                fields.Add(new DerivedField(name.Value, expression));
+                fields.Add(new DerivedField(name.Value, expression) { Source = MapOf(value) });
             }
         }
 

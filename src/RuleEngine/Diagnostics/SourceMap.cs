@@ -53,6 +53,32 @@ public sealed class SourceMap
         return new SourceLocation(_start.Path, line, column, endLine, endColumn);
     }
 
+    /// <summary>The position of every character of <paramref name="text"/> and of its end, in one pass.</summary>
+    internal (int Line, int Column)[] PositionsOf(string text)
+    {
+        var positions = new (int Line, int Column)[text.Length + 1];
+        if (_positions is not null)
+        {
+            for (int i = 0; i < positions.Length; i++)
+            {
+                positions[i] = _positions[Math.Min(i, _positions.Length - 1)];
+            }
+
+            return positions;
+        }
+
+        int line = _start.IsKnown ? _start.Line : 1;
+        int column = _start.IsKnown ? _start.Column : 1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            positions[i] = (line, column);
+            (line, column) = text[i] == '\n' ? (line + 1, 1) : (line, column + 1);
+        }
+
+        positions[text.Length] = (line, column);
+        return positions;
+    }
+
     private (int Line, int Column) Position(string text, int offset)
     {
         offset = Math.Clamp(offset, 0, text.Length);
