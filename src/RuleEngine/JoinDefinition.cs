@@ -68,6 +68,9 @@ public sealed record JoinDefinition(string Dataset, string Alias, JoinKind Kind)
     /// <summary>Gets where <see cref="Where"/>'s characters stand in their file.</summary>
     public SourceMap? WhereSource { get; init; }
 
+    /// <summary>Gets where each pair of <see cref="On"/> is written, its two sides' characters, in the same order; empty when not known.</summary>
+    public IReadOnlyList<(SourceMap? Left, SourceMap? Right)> OnSources { get; init; } = [];
+
     /// <summary>Gets where the join is declared.</summary>
     public SourceLocation Location { get; init; }
 }

@@ -498,10 +498,12 @@ public sealed partial class RuleSetBuilder
         var rightScope = new BindingScope([sources[slot]], rule.Parameters);
         var left = new List<BoundExpression>();
         var right = new List<BoundExpression>();
-        foreach ((string leftText, string rightText) in join.On)
+        for (int i = 0; i < join.On.Count; i++)
         {
-            left.Add(BindValue(leftText, leftScope, at, rule.Id, diagnostics));
-            right.Add(BindValue(rightText, rightScope, at, rule.Id, diagnostics));
+            (string leftText, string rightText) = join.On[i];
+            (SourceMap? leftSource, SourceMap? rightSource) = i < join.OnSources.Count ? join.OnSources[i] : default;
+            left.Add(BindValue(leftText, leftScope, leftSource ?? SourceMap.StartingAt(at), rule.Id, diagnostics));
+            right.Add(BindValue(rightText, rightScope, rightSource ?? SourceMap.StartingAt(at), rule.Id, diagnostics));
         }
 
         BoundExpression? where = null;

@@ -83,12 +83,14 @@ public class ConditionLocationTests
         DiagnosticAssert.Only(ModelFolder.LoadModel(Header + string.Join("\n", lines) + "\n").Diagnostics, code, 5 + at, lines[at].IndexOf(token, StringComparison.Ordinal) + 1);
     }
 
-    /// <summary>An aggregate of a join and a field of a derived dataset are reported where they are written; a broken aggregate is not reported again at each use of its alias.</summary>
+    /// <summary>A join's key, an aggregate of a join and a field of a derived dataset are reported where they are written; a broken aggregate is not reported again at each use of its alias.</summary>
     [Theory]
     [InlineData("join:\n  - dataset: cases\n    as: c\n    on: {person_id: person_id}\n    aggregate:\n      n: count()\n      since: min(c.filing_dat)\nwhen: c.n > 0 AND c.since IS NOT NULL\n", "c.filing_dat")]
     [InlineData("join:\n  - dataset: cases\n    as: c\n    on: {person_id: person_id}\n    aggregate:\n      n: count()\n      last: \"first(c.cause ORDER BY c.filing_dat DESC)\"\nwhen: c.n > 0\n", "c.filing_dat")]
     [InlineData("when: amount > 1\nderive:\n  dataset: d1\n  fields:\n    person_id: person_id\n    over: amount - amout\n", "amout")]
-    public void Load_ProblemInAnAggregateOrADerivedField_PointsAtIt(string rule, string token)
+    [InlineData("join:\n  - dataset: cases\n    as: c\n    on: {person_idd: person_id}\nwhen: TRUE\n", "person_idd")]
+    [InlineData("join:\n  - dataset: cases\n    as: c\n    on:\n      person_id: c.person_idd\nwhen: TRUE\n", "c.person_idd")]
+    public void Load_ProblemInAJoinKeyAnAggregateOrADerivedField_PointsAtIt(string rule, string token)
     {
         string[] lines = (Header + rule).Split('\n');
         int line = Array.FindIndex(lines, l => l.Contains(token, StringComparison.Ordinal));

@@ -388,7 +388,7 @@ internal sealed class ModelReader
             }
 
             (string? where, SourceMap? whereMap) = Condition(join, "where");
-            List<(string, string)> on = ReadOn(join);
+            (List<(string, string)> on, List<(SourceMap?, SourceMap?)> onSources) = ReadOn(join);
             string? latestBy = join.Text("latest_by");
             var aggregates = new List<JoinAggregate>();
             foreach ((YamlScalar name, YamlNode value) in join.Mapping("aggregate")?.Entries ?? [])
@@ -408,6 +408,7 @@ internal sealed class ModelReader
             joins.Add(new JoinDefinition(dataset, alias, parsedKind.Value)
             {
                 On = on,
+                OnSources = onSources,
                 Where = where,
                 WhereSource = whereMap,
                 Match = parsedMatch.Value,
@@ -420,18 +421,21 @@ internal sealed class ModelReader
         return joins;
     }
 
-    private List<(string Left, string Right)> ReadOn(MappingReader reader)
+    /// <summary>A join's key pairs, and where each side of each is written.</summary>
+    private (List<(string Left, string Right)> Pairs, List<(SourceMap? Left, SourceMap? Right)> Sources) ReadOn(MappingReader reader)
     {
         var pairs = new List<(string, string)>();
+        var sources = new List<(SourceMap?, SourceMap?)>();
         foreach ((YamlScalar key, YamlNode value) in reader.Mapping("on", required: true)?.Entries ?? [])
         {
             if (ScalarValues.Text(value, $"The key '{key.Value}'", _diagnostics) is { } right)
             {
                 pairs.Add((key.Value, right));
+                sources.Add((MapOf(key), MapOf(value)));
             }
         }
 
-        return pairs;
+        return (pairs, sources);
     }
 
     /// <summary>A condition written under a key, with its characters mapped into the file; <see langword="null"/> when absent.</summary>
@@ -478,7 +482,7 @@ internal sealed class ModelReader
         string alias = follow.Text("as") ?? "follow_up";
         string? date = follow.Text("date", required: true);
         (string? where, SourceMap? whereMap) = Condition(follow, "where");
-        List<(string, string)> on = ReadOn(follow);
+        (List<(string, string)> on, List<(SourceMap?, SourceMap?)> onSources) = ReadOn(follow);
         follow.Finish();
         if (dataset is null || date is null)
         {
@@ -507,6 +511,7 @@ internal sealed class ModelReader
         var join = new JoinDefinition(dataset, alias, JoinKind.NotExists)
         {
             On = on,
+            OnSources = onSources,
             Where = period.Text,
             Location = follow.LocationOf("dataset"),
             WhereSource = period.Map(_file.Path, withinAt[^1]),
