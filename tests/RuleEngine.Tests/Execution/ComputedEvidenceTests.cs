@@ -1,4 +1,3 @@
-using System.Text;
 using RuleEngine.Clues;
 using RuleEngine.Diagnostics;
 using RuleEngine.Records;
@@ -131,7 +130,7 @@ public class ComputedEvidenceTests
             .Build();
         var sink = new CollectingSink();
 
-        await rules.RunAsync([Csv(VictimsCsv, Victims)], sink);
+        await rules.RunAsync([TestRules.Csv(VictimsCsv, Victims)], sink);
 
         Clue clue = Assert.Single(sink.Clues);
         Assert.Equal(("****", "*"), (Value(clue, "digits"), Value(clue, "surname")));
@@ -198,9 +197,8 @@ public class ComputedEvidenceTests
     private static async Task<List<Clue>> Run(ClueSpec clue, IReadOnlyDictionary<string, object?>? parameters = null, bool reveal = true)
     {
         var sink = new CollectingSink();
-        await Build(clue, parameters).RunAsync([Csv(VictimsCsv, Victims), Csv(HardshipCsv, Hardship)], sink, new RunOptions { RevealPersonalData = reveal });
+        await Build(clue, parameters).RunAsync([TestRules.Csv(VictimsCsv, Victims), TestRules.Csv(HardshipCsv, Hardship)], sink, new RunOptions { RevealPersonalData = reveal });
         return sink.Clues;
     }
 
-    private static RecordSource Csv(string text, DatasetSchema schema) => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(text)), schema);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using RuleEngine.Clues;
 using RuleEngine.Records;
 using RuleEngine.Schema;
@@ -94,11 +93,10 @@ public class ComputedPersonalDataTests
         RuleSet set = new RuleSetBuilder().AddDataset(People).AddDataset(Registry).AddRules(rules).Build();
         var sink = new CollectingSink();
         await set.RunAsync(
-            [Csv($"case_no,person_id,name,amount\nA1,{Id},{Name},5\n", People), Csv($"person_id,name\n{Id},{Name}\n", Registry)],
+            [TestRules.Csv($"case_no,person_id,name,amount\nA1,{Id},{Name},5\n", People), TestRules.Csv($"person_id,name\n{Id},{Name}\n", Registry)],
             sink,
             new RunOptions { RevealPersonalData = reveal });
         return string.Join('\n', sink.Clues.Select(JsonLinesClueSink.Format));
     }
 
-    private static RecordSource Csv(string text, DatasetSchema schema) => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(text)), schema);
 }
