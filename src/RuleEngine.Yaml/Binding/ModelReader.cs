@@ -319,11 +319,7 @@ internal sealed class ModelReader
             // Then " AND " and the elapsed condition, each character where the deadline's keys are written.
             SourceLocation joint = rule.LocationOf("deadline");
             positions.AddRange(Enumerable.Repeat((joint.Line, joint.Column), ") AND ".Length - 1));
-            for (int i = 0; i <= elapsed.Condition.Length; i++)
-            {
-                SourceLocation at = elapsed.ConditionSource!.Locate(elapsed.Condition, i, 0);
-                positions.Add((at.Line, at.Column));
-            }
+            positions.AddRange(elapsed.ConditionSource!.PositionsOf(elapsed.Condition));
 
             map = SourceMap.FromPositions(_file.Path, positions);
         }
@@ -497,7 +493,7 @@ internal sealed class ModelReader
         var period = new PositionedText();
         if (where is not null && whereMap is not null)
         {
-            (int Line, int Column)[] whereAt = [.. Enumerable.Range(0, where.Length + 1).Select(i => whereMap.Locate(where, i, 0)).Select(l => (l.Line, l.Column))];
+            (int Line, int Column)[] whereAt = whereMap.PositionsOf(where);
             period.Append("(", whereAt[0]).Append(where, whereAt).Append(") AND ", whereAt[^1]);
         }
 
