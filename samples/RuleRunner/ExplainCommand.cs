@@ -166,6 +166,13 @@ internal static class ExplainCommand
                 });
             }
 
+            if (rule.Clue is { } clue)
+            {
+                // What the prosecutor will see: the title, and each piece of evidence (computed values included).
+                output.WriteLine($"{indent}  clue: {clue.Title} (subject {clue.SubjectKey})");
+                output.WriteLine($"{indent}    evidence: {string.Join(", ", clue.Evidence.Select(e => $"{e.Field} {Shown(e.Value)}"))}");
+            }
+
             if (rule.Note is { } note)
             {
                 output.WriteLine($"{indent}  {note}");
@@ -178,6 +185,18 @@ internal static class ExplainCommand
             }
         }
     }
+
+    /// <summary>An evidence value as a clue file would show it.</summary>
+    private static string Shown(object? value) => value switch
+    {
+        null => "NULL",
+        string[] items => "[" + string.Join(", ", items) + "]",
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
 
     private static string Value(ConditionOutcome condition) => condition.ErrorCode is { } code ? $"not evaluated ({code})" : condition.Value switch
     {

@@ -48,6 +48,14 @@ public sealed record RuleExplanation(string RuleId, RuleVerdict Verdict, IReadOn
     public RecordExplanation? Derived { get; init; }
 
     /// <summary>
+    /// Gets, for <see cref="RuleVerdict.Clue"/>, the clue the record gives — its title, subject and evidence, computed
+    /// values included, masked as a run's clues are — so an author sees what a prosecutor will (for a rule that joins,
+    /// the clue of the first joined record).
+    /// </summary>
+    /// <value><see langword="null"/> unless the record is a clue of the rule.</value>
+    public Clues.Clue? Clue { get; init; }
+
+    /// <summary>
     /// Gets, for a rule that joins, the record each join took for the conditions shown (the first match the rule
     /// keeps), or that none matched; an aggregating join's record is its aggregates.
     /// </summary>

@@ -43,6 +43,7 @@ internal static class RuleExplainer
                 {
                     ModelId = rule.Definition.ModelId,
                     Note = (derived = holds ? rule.Derive?.Create([record]) : null) is not null ? DerivesNote(rule) : null,
+                    Clue = holds && rule.Derive is null ? factory.Create(rule, record) : null,
                 };
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))
@@ -118,6 +119,7 @@ internal static class RuleExplainer
                 Joined = joinedRecords,
                 Note = derived is not null ? DerivesNote(rule)
                     : clue && contexts!.Count > 1 ? $"{contexts.Count} joined records match, each a clue; the conditions shown are for the first." : none,
+                Clue = clue && rule.Derive is null ? factory.Create(rule, context) : null,
             };
         }
         catch (Exception e) when (RuleFailure.TryClassify(e, rule.Script, out string code, out string message))

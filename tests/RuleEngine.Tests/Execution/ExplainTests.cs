@@ -47,6 +47,23 @@ public sealed class ExplainTests
     }
 
     [Fact]
+    public async Task A_record_that_is_a_clue_shows_the_clue_a_run_would_give_masked_as_it()
+    {
+        RuleSet rules = TestRules.Build(TestRules.Rule("amount > 1000") with
+        {
+            Clue = new ClueSpec { Title = "{plaintiff_name} 借款 {amount} 元", Evidence = ["plaintiff_id", "per_month"], Computed = [new ComputedEvidence("per_month", "amount / 12")] },
+        });
+
+        RecordExplanation clue = await rules.ExplainAsync(TestRules.Csv(Csv), line: 2);
+        RecordExplanation none = await rules.ExplainAsync(TestRules.Csv(Csv), line: 4);
+
+        Clue shown = Assert.IsType<Clue>(clue.Rules.Single().Clue);
+        Assert.Equal(("张* 借款 90000 元", "110105********002X"), (shown.Title, shown.SubjectKey));
+        Assert.Equal([("plaintiff_id", (object?)"110105********002X"), ("per_month", 7500m)], shown.Evidence.Select(e => (e.Field, e.Value)));
+        Assert.Null(none.Rules.Single().Clue);
+    }
+
+    [Fact]
     public async Task A_number_a_condition_computes_from_an_ID_number_is_masked_unless_revealed()
     {
         RuleSet rules = TestRules.Build(TestRules.Rule("abs(CAST(substr(plaintiff_id, 1, 17) AS BIGINT)) > 0", "Digits"));
