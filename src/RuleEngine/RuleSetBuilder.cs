@@ -393,7 +393,7 @@ public sealed partial class RuleSetBuilder
             referenced = [.. referenced, .. script.FieldsRead.Select(f => (0, schema.IndexOf(f)))];
         }
 
-        BoundWindow? window = rule.Window is null ? null : BindWindow(rule, schema, diagnostics);
+        BoundWindow? window = rule.Window is null ? null : BindWindow(rule, sources[0], diagnostics);
         ClueFields? clue = ResolveClue(rule, sources, referenced, window, diagnostics);
         BoundDerive? derived = rule.Derive is null ? null : BindDerive(rule, sources, diagnostics);
         if (diagnostics.Items.Count(d => d.IsError) > errors || condition.Type == LanguageType.Error || clue is null || (rule.Derive is not null && derived is null))
@@ -517,11 +517,7 @@ public sealed partial class RuleSetBuilder
         int latest = -1;
         if (join.Match == JoinMatch.Latest)
         {
-            // The field, bare or qualified by the join's alias (`a.accident_date`) as its where would write it.
-            latest = join.LatestBy is null ? -1
-                : sources[slot].Schema.IndexOf(join.LatestBy) is >= 0 and int bare ? bare
-                : join.LatestBy.StartsWith(join.Alias + ".", StringComparison.Ordinal) ? sources[slot].Schema.IndexOf(join.LatestBy[(join.Alias.Length + 1)..])
-                : -1;
+            latest = join.LatestBy is null ? -1 : FieldOf(sources[slot], join.LatestBy);
             if (latest < 0)
             {
                 diagnostics.Error(DiagnosticIds.InvalidRule, $"The join of '{join.Dataset}' in rule '{rule.Id}' picks the latest match, but '{join.LatestBy}' is not a field of '{join.Dataset}'.", at, "Name the date field that orders the matches.", rule.Id);
@@ -625,9 +621,6 @@ public sealed partial class RuleSetBuilder
             // Where the aggregate is written: its expression's characters when known, else the join.
             (int Line, int Column)[]? written = aggregate.Source?.PositionsOf(aggregate.Expression);
             SourceLocation at = written is null ? joinAt : SourceLocation.At(aggregate.Source!.Path, written[0].Line, written[0].Column);
-            SourceMap Piece(int start, int length) => written is null
-                ? SourceMap.StartingAt(joinAt)
-                : SourceMap.FromPositions(aggregate.Source!.Path, written[start..(start + length + 1)]);
             SourceMap map = written is null ? SourceMap.StartingAt(joinAt) : aggregate.Source!;
             if (!names.Add(aggregate.Name) || aggregate.Name.Length == 0 || char.IsAsciiDigit(aggregate.Name[0]) || !aggregate.Name.All(c => char.IsLetterOrDigit(c) || c == '_'))
             {
@@ -656,7 +649,7 @@ public sealed partial class RuleSetBuilder
                 {
                     // name(argument) placed where each part is written; the order where it is.
                     map = SourceMap.FromPositions(aggregate.Source!.Path, [.. written[function.Index..(function.Index + function.Length)], written[inner.Index - 1], .. written[inner.Index..(inner.Index + inner.Length + 1)], written[inner.Index + inner.Length]]);
-                    orderMap = Piece(orderGroup.Index, orderGroup.Length);
+                    orderMap = SourceMap.FromPositions(aggregate.Source!.Path, written[orderGroup.Index..(orderGroup.Index + orderGroup.Length + 1)]);
                 }
                 descending = ordered.Groups["direction"].Value.Equals("DESC", StringComparison.OrdinalIgnoreCase);
                 if (ordered.Groups["limit"].Success
@@ -735,6 +728,18 @@ public sealed partial class RuleSetBuilder
         LanguageType.TextArray => FieldType.StringArray,
         _ => FieldType.String,
     };
+
+    /// <summary>
+    /// A field of <paramref name="source"/> by name, bare or qualified by one of its names (<c>v.case_no</c>,
+    /// <c>victims.case_no</c>) as an expression may write it, wherever a model names a field outside an expression
+    /// (evidence, a window's key, a join's <c>latest_by</c>); -1 when it has none.
+    /// </summary>
+    private static int FieldOf(ScopeSource source, string name)
+    {
+        int bare = source.Schema.IndexOf(name);
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        return bare >= 0 || dot <= 0 || !source.Aliases.Contains(name[..dot]) ? bare : source.Schema.IndexOf(name[(dot + 1)..]);
+    }
 
     /// <summary>
     /// How a value computed by an expression is shown (a derived field, a computed evidence value, a value in an
@@ -836,18 +841,13 @@ public sealed partial class RuleSetBuilder
             : null;
     }
 
-    private static BoundWindow? BindWindow(RuleDefinition rule, DatasetSchema schema, DiagnosticBag diagnostics)
+    private static BoundWindow? BindWindow(RuleDefinition rule, ScopeSource own, DiagnosticBag diagnostics)
     {
         WindowDefinition window = rule.Window!;
+        DatasetSchema schema = own.Schema;
         SourceLocation at = window.Location.IsKnown ? window.Location : rule.Location;
-
-        // A field of the rule's dataset, bare or qualified by the rule's alias or the dataset's name, as in its condition.
-        int Field(string name) =>
-            schema.IndexOf(name) is >= 0 and int own ? own
-            : name.IndexOf('.', StringComparison.Ordinal) is > 0 and int dot && (name[..dot] == rule.Alias || name[..dot] == schema.Name) ? schema.IndexOf(name[(dot + 1)..])
-            : -1;
-        int group = Field(window.GroupBy);
-        int over = window.Over is null ? -1 : Field(window.Over);
+        int group = FieldOf(own, window.GroupBy);
+        int over = window.Over is null ? -1 : FieldOf(own, window.Over);
         if (group < 0 || (over < 0 && window.Over is not null))
         {
             string missing = group < 0 ? window.GroupBy : window.Over!;
@@ -900,16 +900,16 @@ public sealed partial class RuleSetBuilder
 
         (int Source, int Field)? Find(string name)
         {
-            // Qualified by any source's alias, the rule's own included (`v.case_no` as its condition may write it).
-            int dot = name.IndexOf('.', StringComparison.Ordinal);
-            if (dot > 0 && schema.IndexOf(name) < 0 && sources.FirstOrDefault(s => s.Aliases.Contains(name[..dot])) is { } source)
+            // The rule's own field, bare or qualified; a joined one, qualified by its alias.
+            if (FieldOf(sources[0], name) is >= 0 and int own)
             {
-                int joined = source.Schema.IndexOf(name[(dot + 1)..]);
-                return joined < 0 ? null : (source.Index, joined);
+                return (0, own);
             }
 
-            int own = schema.IndexOf(name);
-            return own < 0 ? null : (0, own);
+            int dot = name.IndexOf('.', StringComparison.Ordinal);
+            return dot > 0 && sources.Skip(1).FirstOrDefault(s => s.Aliases.Contains(name[..dot])) is { } source && FieldOf(source, name) is >= 0 and int joined
+                ? (source.Index, joined)
+                : null;
         }
 
         List<BoundComputedEvidence> computed = BindComputedEvidence(rule, sources, window, clueLocation, diagnostics);
