@@ -1,12 +1,23 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 
 namespace RuleEngine.Records;
 
-/// <summary>Chooses the encoding of a text file: a byte-order mark, else strict UTF-8, else GB18030 (domain.md §3.8).</summary>
+/// <summary>
+/// Chooses the encoding of a text file: a byte-order mark; else UTF-8 when the start of the file reads as UTF-8, allowing
+/// a few damaged characters among many good ones; else GB18030 (domain.md §3.8).
+/// </summary>
 internal static class TextEncodingDetector
 {
     private const int SampleSize = 64 * 1024;
+
+    /// <summary>
+    /// How many valid non-ASCII UTF-8 characters a sample needs per invalid sequence to be read as UTF-8 all the same.
+    /// GB18030 text read as UTF-8 gives about one valid character per five invalid sequences (a lead byte in C2–DF
+    /// followed by a trail byte in 80–BF, by chance); a UTF-8 export with a damaged line gives hundreds per one.
+    /// </summary>
+    private const int ValidPerInvalid = 8;
 
     private static readonly Lazy<Encoding> Gb18030Encoding = new(() =>
     {
@@ -77,7 +88,40 @@ internal static class TextEncodingDetector
         }
 
         ReadOnlySpan<byte> checkable = endOfStream ? sample : TrimIncompleteSequence(sample);
-        return Utf8.IsValid(checkable) ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) : Gb18030;
+        return Utf8.IsValid(checkable) || MostlyUtf8(checkable) ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: false) : Gb18030;
+    }
+
+    /// <summary>
+    /// Whether a sample that is not wholly valid UTF-8 is UTF-8 with a few damaged bytes (read as UTF-8, so that only the
+    /// records holding them are rejected) rather than text in another encoding (decoding the whole file as GB18030).
+    /// </summary>
+    private static bool MostlyUtf8(ReadOnlySpan<byte> sample)
+    {
+        int valid = 0;
+        int invalid = 0;
+        while (true)
+        {
+            int next = sample.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (next < 0)
+            {
+                break;
+            }
+
+            sample = sample[next..];
+            OperationStatus status = Rune.DecodeFromUtf8(sample, out _, out int consumed);
+            if (status == OperationStatus.Done)
+            {
+                valid++;
+            }
+            else
+            {
+                invalid++;
+            }
+
+            sample = sample[consumed..];
+        }
+
+        return valid >= ValidPerInvalid * invalid;
     }
 
     private static ReadOnlySpan<byte> TrimIncompleteSequence(ReadOnlySpan<byte> sample)

@@ -104,6 +104,34 @@ public class CsvRecordSourceTests
         Assert.Equal("A4", records[^1]["case_no"]);
     }
 
+    [Fact]
+    public async Task Read_Utf8WithADamagedLineNearItsStart_IsStillReadAsUtf8AndRejectsOnlyThatRecord()
+    {
+        // Detection samples the first 64 KiB: two bad bytes among hundreds of Chinese characters must not turn the
+        // whole file into GB18030 (which garbles the header and refuses the file).
+        byte[] good = Encoding.UTF8.GetBytes(Header + string.Concat(Enumerable.Range(1, 30).Select(i => $"A{i},,醉酒驾驶，血液酒精含量{100 + i}mg,1,,,,,,\n")));
+        byte[] bad = [.. Encoding.UTF8.GetBytes("A31,,刘"), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("强,1,,,,,,\nA32,,追逐竞驶,1,,,,,,\n")];
+        var (records, rejections) = await SourceReader.ReadAllAsync(RecordSource.Csv(new MemoryStream([.. good, .. bad]), Cases));
+        RecordRejection rejection = Assert.Single(rejections);
+        Assert.Equal((DiagnosticIds.InvalidEncoding, 32L, "facts"), (rejection.Code, rejection.Line, rejection.Field));
+        Assert.Equal(31, records.Count);
+        Assert.Equal("醉酒驾驶，血液酒精含量101mg", records[0]["facts"]);
+        Assert.Equal("追逐竞驶", records[^1]["facts"]);
+    }
+
+    [Theory]
+    [InlineData("盗窃")]
+    [InlineData("民间借贷纠纷，原告张伟、王芳诉被告李娜、刘洋、陈静、杨军，判决返还借款本金及利息")]
+    public async Task Read_Gb18030File_IsDetectedHoweverLittleChineseItHolds(string facts)
+    {
+        // GB18030 bytes read as UTF-8 form a valid character now and then; far fewer than they form invalid ones.
+        string rows = string.Concat(Enumerable.Range(1, 200).Select(i => $"A{i},,{facts},{i},,,,,,\n"));
+        var (records, rejections) = await SourceReader.ReadAllAsync(RecordSource.Csv(new MemoryStream(TextEncodingDetector.Gb18030.GetBytes(Header + rows)), Cases));
+        Assert.Empty(rejections);
+        Assert.Equal(200, records.Count);
+        Assert.All(records, record => Assert.Equal(facts, record["facts"]));
+    }
+
     [Theory]
     [InlineData("A1,,x,abc,,,,,,", "amount", DiagnosticIds.InvalidValue)]
     [InlineData("A1,,x,1,6.5,,,,,", "months", DiagnosticIds.InvalidValue)]
