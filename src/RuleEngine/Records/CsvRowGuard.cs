@@ -157,7 +157,7 @@ internal sealed class CsvRowGuard : TextReader
                 {
                     // The file ends inside quotes: everything from the row's first line on would be one field.
                     return firstBreak < 0
-                        ? Commit(start, pos, lines: 1, lastHasBreak: false)
+                        ? RejectLastLine(start, lastOpen)
                         : Reject(firstBreak, firstBreakEnd, new GuardedLine(_line, Diagnostics.DiagnosticIds.MalformedRecord, $"A quote opened on this line does not close before the end of the file; it would swallow the {lines} line(s) after it. The line is rejected and reading resumes on the next line.", Raw(start, firstBreak)));
                 }
 
@@ -304,6 +304,24 @@ internal sealed class CsvRowGuard : TextReader
         Lines++;
         _line++;
         return true;
+    }
+
+    /// <summary>
+    /// The file's last line, without a line break, opens a quote that never closes: the parser would read it as some
+    /// number of fields, one of them running to the end. It is rejected as such, replaced by an empty line; a header
+    /// line is handed on as it is, for the header's own error.
+    /// </summary>
+    private bool RejectLastLine(int start, int open)
+    {
+        if (_headerFields < 0)
+        {
+            return Commit(start, _end, lines: 1, lastHasBreak: false);
+        }
+
+        Queue(new GuardedLine(_line, Diagnostics.DiagnosticIds.MalformedRecord, $"A quote opened at column {open + 1} of this line, the file's last, does not close; the line is rejected.", Raw(start, _end)));
+        _buffer[start] = '\n';
+        _end = start + 1;
+        return Commit(start, _end, lines: 1, lastHasBreak: true);
     }
 
     private bool Commit(int start, int end, int lines, bool lastHasBreak)

@@ -151,15 +151,20 @@ public sealed class CsvResyncTests
         Assert.Equal(2001, summary.LinesPerDataset["judgments"].Lines);
     }
 
-    [Fact]
-    public async Task A_last_line_without_a_line_break_and_an_open_quote_is_counted()
+    [Theory]
+    [InlineData("A4,\"盗窃罪,,,,4,,,,,")]
+    [InlineData("A4,盗窃罪,,,,4,,,,,\"2024-01-02")] // as many fields as the header: was read as a record
+    public async Task A_last_line_without_a_line_break_and_an_open_quote_is_rejected_and_counted(string last)
     {
-        string csv = File(3) + "A4,\"盗窃罪,,,,4,,,,,";
+        string csv = File(3) + last;
 
         (List<RuleEngine.Clues.Clue> clues, RunSummary summary) = await RunAsync(csv);
 
         Assert.Equal(3, clues.Count);
         Assert.Equal((4L, 1L), (summary.RecordsRead, summary.RecordsRejected));
+        RecordRejection rejection = Assert.Single(summary.Rejections);
+        Assert.Equal((5L, DiagnosticIds.MalformedRecord), (rejection.Line, rejection.Code));
+        Assert.Contains("does not close", rejection.Message, StringComparison.Ordinal);
         Assert.Equal(new LineAccount(5, 1, 4, 0), summary.LinesPerDataset["judgments"]);
     }
 
