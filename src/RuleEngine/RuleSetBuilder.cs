@@ -756,7 +756,9 @@ public sealed partial class RuleSetBuilder
             return copied.Field with { Name = name, Source = null };
         }
 
-        PersonalDataKind read = BoundTree.DescendantsAndSelf(value).OfType<BoundField>().Select(f => f.Field.Personal).FirstOrDefault(p => p != PersonalDataKind.None);
+        // Free text that mentions people is the weakest kind: a value made from it and from a name is masked as a name.
+        PersonalDataKind[] reads = [.. BoundTree.DescendantsAndSelf(value).OfType<BoundField>().Select(f => f.Field.Personal).Where(p => p != PersonalDataKind.None)];
+        PersonalDataKind read = reads.FirstOrDefault(p => p != PersonalDataKind.Text, reads.Length > 0 ? PersonalDataKind.Text : PersonalDataKind.None);
         PersonalDataKind personal = read == PersonalDataKind.None || value.Type is LanguageType.Bool ? PersonalDataKind.None
             : value.Type is LanguageType.Text or LanguageType.Date or LanguageType.Timestamp or LanguageType.TextArray ? read
             : value is BoundCall { Function.Name: "id_age_at" or "age_at" or "length" or "array_length" } ? PersonalDataKind.None

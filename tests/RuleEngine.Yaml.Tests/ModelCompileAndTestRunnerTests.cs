@@ -106,6 +106,24 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task Dataset_FreeTextDeclaredPersonalText_ShowsTheTextWithItsIdAndPhoneNumbersMasked()
+    {
+        const string Dataset = """
+            dataset: cases
+            fields:
+              - {name: case_no, type: string}
+              - {name: facts, type: string, personal: text}
+            """;
+        ModelSet models = ModelFolder.LoadModel("id: M9\nversion: '1'\nname: x\nfrom: cases\nwhen: facts IS NOT NULL\nclue: {evidence: [facts]}\n", Dataset);
+        var sink = new Sink();
+        var schema = models.Datasets["cases"].Schema;
+        await models.Compile().RunAsync(RuleEngine.Records.RecordSource.Csv(new MemoryStream("case_no,facts\nA1,被告人（身份证11010519491231002X，电话13800138000）\n"u8.ToArray()), schema), sink);
+
+        Assert.Equal(RuleEngine.Schema.PersonalDataKind.Text, schema.Fields[1].Personal);
+        Assert.Equal("被告人（身份证110105********002X，电话138****8000）", Assert.Single(Assert.Single(sink.Clues).Evidence).Value);
+    }
+
+    [Fact]
     public async Task Compile_Clues_CarryModelIdSeverityAndAction()
     {
         ModelSet models = ModelFolder.LoadModel("id: M9\nversion: '3'\nname: x\nfrom: cases\nwhen: amount > 1\nclue: {severity: high, action: 制发检察建议}\n");

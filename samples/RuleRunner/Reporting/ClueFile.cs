@@ -24,7 +24,7 @@ internal sealed record ClueRow(
 /// in the title and subject, and — in case the file was written with personal data revealed and a value is not in
 /// the evidence — every ID-number-shaped and mobile-number-shaped token anywhere in the clue.
 /// </summary>
-internal static partial class ClueFile
+internal static class ClueFile
 {
     public static IEnumerable<ClueRow> Read(string path)
     {
@@ -64,11 +64,12 @@ internal static partial class ClueFile
                 explanation.Add((Text(item, "condition"), value));
             }
 
-            title = MaskShapes(title);
-            subject = MaskShapes(subject);
+            // A report is handed on: every text is read as free text, its ID and mobile numbers masked.
+            title = PersonalDataMasker.MaskText(title);
+            subject = PersonalDataMasker.MaskText(subject);
             for (int i = 0; i < evidence.Count; i++)
             {
-                evidence[i] = evidence[i] with { Item2 = MaskShapes(evidence[i].Item2) };
+                evidence[i] = evidence[i] with { Item2 = PersonalDataMasker.MaskText(evidence[i].Item2) };
             }
 
             yield return new ClueRow(
@@ -86,19 +87,6 @@ internal static partial class ClueFile
                 explanation);
         }
     }
-
-    /// <summary>Masks ID numbers (18 or 15 digits) and mobile numbers wherever they stand in a text.</summary>
-    internal static string MaskShapes(string text)
-    {
-        text = IdNumberShape().Replace(text, m => PersonalDataMasker.MaskIdNumber(m.Value));
-        return PhoneShape().Replace(text, m => PersonalDataMasker.MaskPhone(m.Value));
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")]
-    private static partial System.Text.RegularExpressions.Regex IdNumberShape();
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")]
-    private static partial System.Text.RegularExpressions.Regex PhoneShape();
 
     private static string Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;

@@ -33,7 +33,7 @@ internal static class Vocabulary
     public static readonly string[] Severities = ["low", "medium", "high"];
     public static readonly string[] Formats = ["csv", "jsonl", "xlsx"];
     public static readonly string[] Encodings = ["auto", "utf-8", "gb18030", "gbk"];
-    public static readonly string[] PersonalKinds = ["none", "id_number", "name", "phone", "other"];
+    public static readonly string[] PersonalKinds = ["none", "id_number", "name", "phone", "other", "text"];
     public static readonly string[] FieldTypes = ["string", "int", "long", "decimal", "double", "bool", "date", "datetime", "year_month", "id_number", "credit_code", "case_no", "string[]"];
     public static readonly string[] ParameterTypes = ["int", "long", "decimal", "double", "string", "bool", "date", "datetime", "int[]", "decimal[]", "string[]", "date[]"];
 

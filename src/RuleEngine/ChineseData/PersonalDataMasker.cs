@@ -1,3 +1,4 @@
+using System.Buffers;
 using RuleEngine.Schema;
 
 namespace RuleEngine.ChineseData;
@@ -5,18 +6,88 @@ namespace RuleEngine.ChineseData;
 /// <summary>Masks personal data for output: ID numbers, names and phone numbers. Masking is idempotent.</summary>
 public static class PersonalDataMasker
 {
-    /// <summary>Masks a value according to its kind.</summary>
+    /// <summary>
+    /// Masks a value according to its kind. A value not declared personal (<see cref="PersonalDataKind.None"/>) is
+    /// kept, except the valid ID numbers it mentions (birth date and check character right): an ID number is
+    /// recognised with certainty wherever it stands, so it is masked even where no one said the field holds one.
+    /// </summary>
     /// <param name="value">The value; <see langword="null"/> stays <see langword="null"/>.</param>
     /// <param name="kind">What kind of personal data it is.</param>
     /// <returns>The masked value.</returns>
     public static string? Mask(string? value, PersonalDataKind kind) => value is null ? null : kind switch
     {
-        PersonalDataKind.None => value,
+        PersonalDataKind.None => MaskIdNumbersWithin(value),
         PersonalDataKind.IdNumber => MaskIdNumber(value),
         PersonalDataKind.Name => MaskName(value),
         PersonalDataKind.Phone => MaskPhone(value),
+        PersonalDataKind.Text => MaskText(value),
         _ => "****",
     };
+
+    private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789０１２３４５６７８９");
+
+    /// <summary>
+    /// Masks the numbers inside free text (a judgment's facts, a note) that identify a person: every run of 18
+    /// characters shaped like an ID number (17 digits and a digit or <c>X</c>) or of 15 digits, as
+    /// <see cref="MaskIdNumber"/> does, and every mobile number (11 digits starting 13 to 19, not joined to letters),
+    /// as <see cref="MaskPhone"/> does; full-width digits count. Names cannot be told from other words and stay.
+    /// The rest of the text is kept; a text with nothing to mask is returned as it is.
+    /// </summary>
+    /// <param name="value">The text.</param>
+    /// <returns>The text with those numbers masked.</returns>
+    public static string MaskText(string value) => MaskWithin(value, declared: true);
+
+    /// <summary>The valid ID numbers inside a text not declared personal masked; other digit runs (decision numbers, accounts, phones) kept.</summary>
+    private static string MaskIdNumbersWithin(string value) => MaskWithin(value, declared: false);
+
+    private static string MaskWithin(string value, bool declared)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ReadOnlySpan<char> text = value;
+        char[]? masked = null;
+        int pos = 0;
+        while (pos < text.Length)
+        {
+            int found = text[pos..].IndexOfAny(Digits);
+            if (found < 0)
+            {
+                break;
+            }
+
+            int start = pos + found;
+            int end = start;
+            while (end < text.Length && Digits.Contains(text[end]))
+            {
+                end++;
+            }
+
+            if (end - start == 17 && end < text.Length && text[end] is 'X' or 'x' or 'Ｘ' or 'ｘ')
+            {
+                end++;
+            }
+
+            int length = end - start;
+            bool joined = (start > 0 && char.IsAsciiLetter(text[start - 1])) || (end < text.Length && char.IsAsciiLetter(text[end]));
+            (int keep, int hidden) = length switch
+            {
+                18 when declared || IdNumber.IsValid(text.Slice(start, 18).ToString()) => (6, 8),
+                15 when declared => (6, 6),
+                11 when declared && !joined && Digit(text[start]) == 1 && Digit(text[start + 1]) >= 3 => (3, 4),
+                _ => (0, 0),
+            };
+            if (hidden > 0)
+            {
+                masked ??= value.ToCharArray();
+                masked.AsSpan(start + keep, hidden).Fill('*');
+            }
+
+            pos = end;
+        }
+
+        return masked is null ? value : new string(masked);
+    }
+
+    private static int Digit(char c) => c >= '０' ? c - '０' : c - '0';
 
     /// <summary>
     /// Masks an ID number: 18 characters keep the first 6 and last 4 (<c>110105********1234</c>),

@@ -266,24 +266,27 @@ internal sealed class ClueFactory(RunOptions options)
 
     private bool IsMasked(FieldDefinition field) => !options.RevealPersonalData && field.Personal != PersonalDataKind.None;
 
-    /// <summary>A field's value as evidence: masked when it is personal data, a month as <c>2024-03</c>, long text cut.</summary>
+    /// <summary>
+    /// A field's value as evidence: masked as its kind of personal data says (in text not declared personal, the valid
+    /// ID numbers it mentions) unless the run reveals, a month as <c>2024-03</c>, long text cut.
+    /// </summary>
     private object? Evidence(FieldDefinition definition, object? value) => value switch
     {
         null => null,
-        string[] items when IsMasked(definition) => Array.ConvertAll(items, item => PersonalDataMasker.Mask(item, definition.Personal)),
-        _ when IsMasked(definition) => Shown(definition, value),
+        string[] items when !options.RevealPersonalData => Array.ConvertAll(items, item => PersonalDataMasker.Mask(item, definition.Personal)),
+        _ when IsMasked(definition) => Bounded(Shown(definition, value)),
         DateOnly month when definition.Type == FieldType.YearMonth => YearMonths.Format(month),
+        string text when !options.RevealPersonalData => Bounded(PersonalDataMasker.Mask(text, PersonalDataKind.None)),
         _ => Bounded(value),
     };
 
-    /// <summary>A field's value as text, masked when it is personal data whatever the run reveals.</summary>
-    private static string Masked(FieldDefinition field, object? value) =>
-        field.Personal != PersonalDataKind.None && value is not null ? Mask(field, value) : Format(field, value);
+    /// <summary>A field's value as text, masked as <see cref="Evidence"/> masks it whatever the run reveals.</summary>
+    private static string Masked(FieldDefinition field, object? value) => value is null ? string.Empty : Mask(field, value);
 
     internal string Shown(FieldDefinition field, object? value) =>
-        IsMasked(field) && value is not null ? Mask(field, value) : Format(field, value);
+        options.RevealPersonalData ? Format(field, value) : Masked(field, value);
 
-    /// <summary>A personal value masked as text: a list item by item (a list of ID numbers keeps each one's mask).</summary>
+    /// <summary>A value masked as text as its kind of personal data says: a list item by item (a list of ID numbers keeps each one's mask).</summary>
     private static string Mask(FieldDefinition field, object value) => value is string[] items
         ? string.Join(';', items.Select(item => PersonalDataMasker.Mask(item, field.Personal)))
         : PersonalDataMasker.Mask(Format(field, value), field.Personal)!;

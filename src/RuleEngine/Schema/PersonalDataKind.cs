@@ -17,9 +17,15 @@ public enum PersonalDataKind
 
     /// <summary>Any other personal data: masked entirely.</summary>
     Other,
+
+    /// <summary>
+    /// Free text that may mention people (a judgment's facts, a note): shown, with the ID numbers and mobile numbers
+    /// inside it masked (<see cref="ChineseData.PersonalDataMasker.MaskText"/>).
+    /// </summary>
+    Text,
 }
 
-/// <summary>The names of <see cref="PersonalDataKind"/> in model files and clue files: <c>id_number</c>, <c>name</c>, <c>phone</c>, <c>other</c>.</summary>
+/// <summary>The names of <see cref="PersonalDataKind"/> in model files and clue files: <c>id_number</c>, <c>name</c>, <c>phone</c>, <c>other</c>, <c>text</c>.</summary>
 public static class PersonalKinds
 {
     /// <summary>Gets the name of a kind.</summary>
@@ -31,6 +37,7 @@ public static class PersonalKinds
         PersonalDataKind.Name => "name",
         PersonalDataKind.Phone => "phone",
         PersonalDataKind.Other => "other",
+        PersonalDataKind.Text => "text",
         _ => "none",
     };
 
@@ -43,6 +50,7 @@ public static class PersonalKinds
         "name" => PersonalDataKind.Name,
         "phone" => PersonalDataKind.Phone,
         "other" => PersonalDataKind.Other,
+        "text" => PersonalDataKind.Text,
         _ => PersonalDataKind.None,
     };
 }
