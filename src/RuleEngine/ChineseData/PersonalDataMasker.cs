@@ -44,6 +44,11 @@ public static class PersonalDataMasker
     {
         ArgumentNullException.ThrowIfNull(value);
         ReadOnlySpan<char> text = value;
+        if (text.Length < 11 || (!text.ContainsAnyInRange('0', '9') && !text.ContainsAnyInRange('０', '９')))
+        {
+            return value; // the most common case: too short to hold an 11-digit number, or no digit at all
+        }
+
         char[]? masked = null;
         int pos = 0;
         while (pos < text.Length)
