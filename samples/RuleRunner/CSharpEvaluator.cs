@@ -85,7 +85,7 @@ internal sealed class CSharpEvaluator(DatasetDefinition dataset, string file, IR
         }
     }
 
-    /// <summary>A value as C# shows it; text from a personal field is masked unless revealed.</summary>
+    /// <summary>A value as C# shows it; text from a personal field is masked unless revealed (and the ID numbers in any text).</summary>
     private string Show(object? value, IReadOnlyList<string> fieldsRead)
     {
         PersonalDataKind personal = reveal ? PersonalDataKind.None
@@ -94,10 +94,10 @@ internal sealed class CSharpEvaluator(DatasetDefinition dataset, string file, IR
         {
             null => "null",
             bool flag => flag ? "true" : "false",
-            string text => "\"" + (personal == PersonalDataKind.None ? text : PersonalDataMasker.Mask(text, personal)) + "\"",
+            string text => "\"" + (reveal ? text : PersonalDataMasker.Mask(text, personal)) + "\"",
             DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            TextList list => "[" + string.Join(", ", Enumerable.Range(0, list.Count).Select(i => "\"" + (personal == PersonalDataKind.None ? list[i] : PersonalDataMasker.Mask(list[i], personal)) + "\"")) + "]",
+            TextList list => "[" + string.Join(", ", Enumerable.Range(0, list.Count).Select(i => "\"" + (reveal ? list[i] : PersonalDataMasker.Mask(list[i], personal)) + "\"")) + "]",
             IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => personal == PersonalDataKind.None ? value.ToString() ?? string.Empty : "(withheld: it reads personal data; --reveal-personal-data shows it)",
         };
