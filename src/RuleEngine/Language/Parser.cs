@@ -538,6 +538,11 @@ internal sealed class Parser
             hint = "NOT goes before a condition (NOT x = 1) or before IN, BETWEEN or LIKE (x NOT IN (1, 2)).";
         }
 
+        if (_index > 0 && _tokens[_index - 1] is { Kind: TokenKind.Equal } previous && previous.Span.End == token.Span.Start && token.Kind is TokenKind.Greater or TokenKind.Less)
+        {
+            hint = $"Write '{_source.Slice(token.Span)}=' (the comparison comes first), not '={_source.Slice(token.Span)}'.";
+        }
+
         _diagnostics.Error(DiagnosticIds.UnexpectedToken, $"Expected {expected} but found {found}.", _source.Locate(token.Span), hint);
         throw new SyntaxAbortException();
     }

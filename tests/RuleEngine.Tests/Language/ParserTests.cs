@@ -108,6 +108,20 @@ public class ParserTests
             d => Assert.Equal((DiagnosticIds.UnexpectedCharacter, 10, "Use the ASCII ')' instead of the full-width '）'."), (d.Id, d.Location.Column, d.Hint)));
     }
 
+    [Theory]
+    [InlineData("i ＞ 1", 3, "Use the ASCII '>' instead of the full-width '＞'.")]
+    [InlineData("i ≥ 1", 3, "Write '>=' instead of '≥'.")]
+    [InlineData("i ≤ 1", 3, "Write '<=' instead of '≤'.")]
+    [InlineData("i ≠ 1", 3, "Write '<>' instead of '≠'.")]
+    [InlineData("i => 1", 4, "Write '>=' (the comparison comes first), not '=>'.")]
+    [InlineData("i =< 1", 4, "Write '<=' (the comparison comes first), not '=<'.")]
+    [InlineData("i > 1; b", 6, "A condition is one expression: join its parts with AND or OR.")]
+    public void Parse_OperatorsTypedWithAChineseInputMethodOrTheWrongWayRound_HintTheRightOne(string condition, int column, string hint)
+    {
+        Diagnostic diagnostic = Expressions.Diagnose(condition)[0];
+        Assert.Equal((column, hint), (diagnostic.Location.Column, diagnostic.Hint));
+    }
+
     [Fact]
     public void Parse_DoubleAmpersand_IsOneErrorSuggestingAnd()
     {
