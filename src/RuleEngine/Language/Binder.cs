@@ -137,6 +137,7 @@ internal sealed class Binder
             string? hint = suggestion is not null ? $"Did you mean '{suggestion}'?"
                 : name.IsQuoted ? $"Text literals take single quotes: '{field}'; double quotes name a field."
                 : _scope.Sources.Skip(1).FirstOrDefault(s => s.Schema.IndexOf(field) >= 0) is { } other ? $"Joined fields are qualified: {other.Aliases.Last()}.{field}."
+                : name.Parts.Count == 1 && !field.All(char.IsAscii) ? $"Field names are the dataset's; a text value takes single quotes: '{field}'."
                 : null;
             Error(DiagnosticIds.UnknownField, $"Dataset '{source.Schema.Name}' has no field '{field}'.", name.Span, hint);
             return new BoundError(name.Span);

@@ -538,9 +538,18 @@ internal sealed class Parser
             hint = "NOT goes before a condition (NOT x = 1) or before IN, BETWEEN or LIKE (x NOT IN (1, 2)).";
         }
 
-        if (_index > 0 && _tokens[_index - 1] is { Kind: TokenKind.Equal } previous && previous.Span.End == token.Span.Start && token.Kind is TokenKind.Greater or TokenKind.Less)
+        Token? before = _index > 0 ? _tokens[_index - 1] : null;
+        if (before is { Kind: TokenKind.Equal } equal && equal.Span.End == token.Span.Start && token.Kind is TokenKind.Greater or TokenKind.Less)
         {
             hint = $"Write '{_source.Slice(token.Span)}=' (the comparison comes first), not '={_source.Slice(token.Span)}'.";
+        }
+        else if (before is { } list && list.IsKeyword("IN") && token.Kind is TokenKind.Text or TokenKind.Integer or TokenKind.Decimal or TokenKind.Double)
+        {
+            hint = $"The values go in parentheses: IN ({_source.Slice(token.Span)}).";
+        }
+        else if (token.Kind == TokenKind.Identifier && FunctionLibrary.TryGet(token.Value.ToLowerInvariant(), out _) && before is { Kind: TokenKind.Identifier or TokenKind.QuotedIdentifier } field)
+        {
+            hint = $"A function takes its arguments in parentheses: {token.Value}({_source.Slice(field.Span)}, …).";
         }
 
         _diagnostics.Error(DiagnosticIds.UnexpectedToken, $"Expected {expected} but found {found}.", _source.Locate(token.Span), hint);

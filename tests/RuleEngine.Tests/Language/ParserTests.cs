@@ -116,6 +116,8 @@ public class ParserTests
     [InlineData("i => 1", 4, "Write '>=' (the comparison comes first), not '=>'.")]
     [InlineData("i =< 1", 4, "Write '<=' (the comparison comes first), not '=<'.")]
     [InlineData("i > 1; b", 6, "A condition is one expression: join its parts with AND or OR.")]
+    [InlineData("s IN 'a'", 6, "The values go in parentheses: IN ('a').")]
+    [InlineData("s contains 'a'", 3, "A function takes its arguments in parentheses: contains(s, …).")]
     public void Parse_OperatorsTypedWithAChineseInputMethodOrTheWrongWayRound_HintTheRightOne(string condition, int column, string hint)
     {
         Diagnostic diagnostic = Expressions.Diagnose(condition)[0];
@@ -135,6 +137,13 @@ public class ParserTests
         Diagnostic diagnostic = Expressions.Single("s = \"盗窃罪\"");
         Assert.Equal((DiagnosticIds.UnknownField, 1, 5), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
         Assert.Contains("single quotes", diagnostic.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_UnquotedChineseText_HintsSingleQuotes()
+    {
+        Diagnostic diagnostic = Expressions.Single("s = 盗窃罪");
+        Assert.Equal((DiagnosticIds.UnknownField, 5, "Field names are the dataset's; a text value takes single quotes: '盗窃罪'."), (diagnostic.Id, diagnostic.Location.Column, diagnostic.Hint));
     }
 
     [Fact]
