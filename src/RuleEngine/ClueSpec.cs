@@ -28,7 +28,9 @@ public sealed record ClueSpec
     /// listed evidence. A title may name them as <c>{name}</c>, <see cref="Material"/> may list them. A value computed
     /// from a personal field is personal: text and dates are masked as that field, numbers wholly (except an age or a
     /// length); a value whose expression cannot be evaluated on a record (a division by zero) is shown as
-    /// <c>not evaluated (RE4002)</c>, and the clue is still given.
+    /// <c>not evaluated (RE4002)</c>, and the clue is still given. In a window rule's clue the values are computed
+    /// over the window's aggregates (<c>avg(by_default)</c>, <c>sum(amount) / count()</c>), as its having is, and
+    /// follow the aggregates.
     /// </summary>
     public IReadOnlyList<ComputedEvidence> Computed { get; init; } = [];
 

@@ -4,8 +4,8 @@ namespace RuleEngine;
 
 /// <summary>
 /// A value a clue shows that no field holds, computed from the rule's record, its joined records and the model's
-/// parameters (<see cref="ClueSpec.Computed"/>): the compensation still unpaid, the days a report was late, the
-/// article a judgment of that date should cite.
+/// parameters (<see cref="ClueSpec.Computed"/>) — or, for a window rule, from the window's aggregates: the
+/// compensation still unpaid, the days a report was late, a lender's share of default judgments.
 /// </summary>
 /// <param name="Name">The name the value is shown under, in evidence and as a <c>{name}</c> placeholder of the title; not the name of a field of the rule's dataset.</param>
 /// <param name="Expression">The value in the condition language, such as <c>awarded - paid</c> or <c>days_between(effective_date, r.report_date)</c>.</param>

@@ -871,27 +871,53 @@ public sealed partial class RuleSetBuilder
             return null;
         }
 
+        // The having and the clue's computed values read the same aggregates, each computed once per window.
         var aggregates = new List<AggregateSpec>();
         var local = new DiagnosticBag();
         SyntaxNode rewritten = AggregateRewriter.Rewrite(syntax, text, schema, aggregates, local, rule.Id);
+        var computedSyntax = new List<(ComputedEvidence Item, ExpressionText Text, SyntaxNode Rewritten)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        bool named = true;
+        foreach (ComputedEvidence item in rule.Clue.Computed)
+        {
+            SourceLocation itemAt = item.Location.IsKnown ? item.Location : rule.Clue.Location.IsKnown ? rule.Clue.Location : rule.Location;
+            if (!CheckComputedName(rule, item, schema, names, itemAt, diagnostics))
+            {
+                named = false;
+                continue;
+            }
+
+            var itemText = new ExpressionText(item.Expression, item.Source ?? SourceMap.StartingAt(itemAt));
+            if (Parser.Parse(itemText, local, LanguageLimits.Default) is { } parsed)
+            {
+                computedSyntax.Add((item, itemText, AggregateRewriter.Rewrite(parsed, itemText, schema, aggregates, local, rule.Id)));
+            }
+        }
+
         DatasetSchemaBuilder aggregateSchema = DatasetSchema.Create("aggregates");
         for (int i = 0; i < aggregates.Count; i++)
         {
-            aggregateSchema.Add(AggregateRewriter.FieldName(i), aggregates[i].Type);
+            aggregateSchema.Add(AggregateRewriter.FieldName(i), aggregates[i].Type, aggregates[i].PersonalIn(schema));
         }
 
         DatasetSchema built = aggregateSchema.Build();
-        BoundExpression having = local.HasErrors
-            ? new BoundError(default)
-            : new Binder(text, new BindingScope(built, [], rule.Parameters), local, rule.Id).BindCondition(rewritten);
+        var scope = new BindingScope(built, [], rule.Parameters);
+        BoundExpression having = local.HasErrors ? new BoundError(default) : new Binder(text, scope, local, rule.Id).BindCondition(rewritten);
+        var computed = new List<BoundComputedEvidence>();
+        foreach ((ComputedEvidence item, ExpressionText itemText, SyntaxNode itemSyntax) in local.HasErrors ? [] : computedSyntax)
+        {
+            BoundExpression value = new Binder(itemText, scope, local, rule.Id).BindValue(itemSyntax);
+            computed.Add(new BoundComputedEvidence(item.Name, value, ComputedValueDefinition(item.Name, value)));
+        }
+
         foreach (Diagnostic diagnostic in local.Items)
         {
             diagnostics.Add(diagnostic.Id == DiagnosticIds.UnknownField
-                ? diagnostic with { Message = "'having' counts records; it reads aggregates, not fields.", Hint = "Use count(), count_distinct(field), sum(field), min(field) or max(field)." }
+                ? diagnostic with { Message = "A window counts records: its 'having' and computed evidence read aggregates, not fields.", Hint = "Use count(), count_distinct(field), sum(field), avg(field), min(field) or max(field); a value per record is derived in a stage before (derive:)." }
                 : diagnostic);
         }
 
-        return local.HasErrors ? null : new BoundWindow(group, over, aggregates, built, having);
+        return local.HasErrors || !named ? null : new BoundWindow(group, over, aggregates, built, having) { Computed = computed };
     }
 
     private static ClueFields? ResolveClue(RuleDefinition rule, List<ScopeSource> sources, IReadOnlyCollection<(int Source, int Field)> referenced, BoundWindow? window, DiagnosticBag diagnostics)
@@ -1013,10 +1039,10 @@ public sealed partial class RuleSetBuilder
             return bound;
         }
 
-        if (window is not null)
+        if (rule.Window is not null)
         {
-            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' counts its records in a window, so its clue shows their fields, not computed values.", rule.Clue.Computed[0].Location.IsKnown ? rule.Clue.Computed[0].Location : clueLocation, "Compute the value in a stage before (derive:), and list the derived field as evidence.", rule.Id);
-            return bound;
+            // Bound with the window, over its aggregates, not over a record (a window that failed reported them).
+            return window?.Computed ?? [];
         }
 
         var scope = new BindingScope(sources, rule.Parameters);
@@ -1024,13 +1050,8 @@ public sealed partial class RuleSetBuilder
         foreach (ComputedEvidence item in rule.Clue.Computed)
         {
             SourceLocation at = item.Location.IsKnown ? item.Location : clueLocation;
-            string? problem = !ComputedName().IsMatch(item.Name) ? "is not a name (letters, digits and _, not starting with a digit)"
-                : sources[0].Schema.IndexOf(item.Name) >= 0 ? $"is a field of dataset '{sources[0].Schema.Name}'"
-                : !names.Add(item.Name) ? "is given twice"
-                : null;
-            if (problem is not null)
+            if (!CheckComputedName(rule, item, sources[0].Schema, names, at, diagnostics))
             {
-                diagnostics.Error(DiagnosticIds.InvalidRule, $"Computed evidence '{item.Name}' of rule '{rule.Id}' {problem}.", at, "Name each computed value once, differently from the dataset's fields: unpaid: awarded - paid", rule.Id);
                 continue;
             }
 
@@ -1049,6 +1070,21 @@ public sealed partial class RuleSetBuilder
         return bound;
     }
 
+    /// <summary>Reports a computed value's name that is no name, a field's name or given twice.</summary>
+    private static bool CheckComputedName(RuleDefinition rule, ComputedEvidence item, DatasetSchema schema, HashSet<string> names, SourceLocation at, DiagnosticBag diagnostics)
+    {
+        string? problem = !ComputedName().IsMatch(item.Name) ? "is not a name (letters, digits and _, not starting with a digit)"
+            : schema.IndexOf(item.Name) >= 0 ? $"is a field of dataset '{schema.Name}'"
+            : !names.Add(item.Name) ? "is given twice"
+            : null;
+        if (problem is not null)
+        {
+            diagnostics.Error(DiagnosticIds.InvalidRule, $"Computed evidence '{item.Name}' of rule '{rule.Id}' {problem}.", at, "Name each computed value once, differently from the dataset's fields: unpaid: awarded - paid", rule.Id);
+        }
+
+        return problem is null;
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^[\p{L}_][\p{L}\p{N}_]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ComputedName();
 
@@ -1064,6 +1100,10 @@ public sealed partial class RuleSetBuilder
         // An aggregating join's slot holds its aggregates for the condition and the clue, and its matches inside the join.
         RecordLayout[] sourceLayouts = [.. rule.Sources.Select((s, i) => rule.Joins.Find(j => j.Slot == i)?.Aggregates is { } a ? new RecordLayout(a.Schema) : layouts[s.Schema.Name])];
         var context = new ExpressionCompiler(sourceLayouts);
+
+        // A window's clue computes its values over the aggregates of the window, not over a record.
+        RecordLayout? aggregateLayout = rule.Window is null ? null : new RecordLayout(rule.Window.AggregateSchema);
+        ExpressionCompiler computedContext = aggregateLayout is null ? context : new ExpressionCompiler([aggregateLayout]);
         var joins = rule.Joins.Select(j =>
         {
             RecordLayout matches = layouts[j.Definition.Dataset];
@@ -1106,14 +1146,14 @@ public sealed partial class RuleSetBuilder
             Joins = joins,
             ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
             Condition = rule.Condition,
-            Window = rule.Window is null ? null : CompileWindow(rule, sourceLayouts[0]),
+            Window = aggregateLayout is null ? null : CompileWindow(rule, sourceLayouts[0], aggregateLayout),
             Derive = rule.Derived is { } derived ? new DerivedOutput(layouts[derived.Schema.Name], [.. derived.Fields.Select(context.CompileContextValue)]) : null,
             Sources = sources,
             SubjectFields = rule.Clue.Subject,
             EvidenceFields = rule.Clue.Evidence,
             EvidenceNames = [.. rule.Clue.Evidence.Select(e => e.Source == 0 ? sourceLayouts[0].Schema.Fields[e.Field].Name : $"{sources[e.Source].Alias}.{sourceLayouts[e.Source].Schema.Fields[e.Field].Name}")],
             MaterialEvidence = rule.Clue.Material,
-            Computed = [.. rule.Clue.Computed.Select(c => new CompiledComputedEvidence(c.Name, context.CompileContextDisplayValue(c.Value), c.Shown, c.Position, c.Material))],
+            Computed = [.. rule.Clue.Computed.Select(c => new CompiledComputedEvidence(c.Name, computedContext.CompileContextDisplayValue(c.Value), c.Shown, c.Position, c.Material))],
             Title = rule.Clue.Title,
             LeafTexts = [.. rule.Leaves.Select(l => l.Text), .. rule.Script is null ? [] : new[] { rule.Script.Description }],
             Leaves = new Lazy<Func<Record[], bool?>[]>(
@@ -1244,7 +1284,7 @@ public sealed partial class RuleSetBuilder
         return read;
     }
 
-    private static CompiledWindow CompileWindow(BoundRule rule, RecordLayout layout)
+    private static CompiledWindow CompileWindow(BoundRule rule, RecordLayout layout, RecordLayout aggregateLayout)
     {
         BoundWindow window = rule.Window!;
         int[] snapshot = [.. new[] { window.Group, window.Over }.Where(f => f >= 0)
@@ -1259,7 +1299,6 @@ public sealed partial class RuleSetBuilder
             index[snapshot[i]] = i;
         }
 
-        var aggregateLayout = new RecordLayout(window.AggregateSchema);
         return new CompiledWindow
         {
             Definition = rule.Definition.Window!,
@@ -1319,7 +1358,11 @@ public sealed partial class RuleSetBuilder
     /// <summary>An aggregating join's aggregates, and the schema of the record that holds them in the join's slot.</summary>
     private sealed record BoundJoinAggregates(DatasetSchema Schema, List<BoundJoinAggregate> Items);
 
-    private sealed record BoundWindow(int Group, int Over, List<AggregateSpec> Aggregates, DatasetSchema AggregateSchema, BoundExpression Having);
+    private sealed record BoundWindow(int Group, int Over, List<AggregateSpec> Aggregates, DatasetSchema AggregateSchema, BoundExpression Having)
+    {
+        /// <summary>Gets the clue's computed values, over the aggregates.</summary>
+        public List<BoundComputedEvidence> Computed { get; init; } = [];
+    }
 
     private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window)
     {

@@ -17,7 +17,8 @@ namespace RuleEngine;
 /// <param name="Days">The window's span: records at most this many days apart share a window (730 days: day 0 and day 730 do, day 731 does not). Unused without <see cref="Over"/>.</param>
 /// <param name="Having">
 /// A condition over aggregates of a window's records: <c>count()</c>, <c>count_distinct(field)</c>,
-/// <c>sum(field)</c>, <c>min(field)</c>, <c>max(field)</c>, and parameters.
+/// <c>sum(field)</c>, <c>avg(field)</c>, <c>min(field)</c>, <c>max(field)</c>, and parameters. A window rule's
+/// <see cref="ClueSpec.Computed"/> values read the same aggregates.
 /// </param>
 public sealed record WindowDefinition(string GroupBy, string? Over, int Days, string Having)
 {

@@ -99,10 +99,28 @@ internal sealed class ClueFactory(RunOptions options)
         {
             (string text, object? value) = episode.PeakAggregates[i];
             AggregateSpec aggregate = window.Aggregates[i];
-            PersonalDataKind personal = Personal(aggregate, window.Schema);
+            PersonalDataKind personal = aggregate.PersonalIn(window.Schema);
             evidence.Add(personal == PersonalDataKind.None
                 ? new EvidenceValue(text, value, dataset, 0)
                 : new EvidenceValue(text, Evidence(new FieldDefinition(text, aggregate.Type) { Personal = personal }, value), dataset, 0) { Personal = personal });
+        }
+
+        // Values computed over the peak window's aggregates (a share, a score), in the order listed.
+        object?[] computed = [];
+        if (rule.Computed.Length > 0)
+        {
+            Record aggregates = window.AggregateLayout.CreateRecord();
+            for (int i = 0; i < episode.PeakAggregates.Count; i++)
+            {
+                CompiledWindow.SetAggregate(aggregates, i, window.Aggregates[i].Type, episode.PeakAggregates[i].Value);
+            }
+
+            computed = Compute(rule.Computed, [aggregates]);
+            for (int c = 0; c < computed.Length; c++)
+            {
+                CompiledComputedEvidence value = rule.Computed[c];
+                evidence.Add(new EvidenceValue(value.Name, computed[c] is NotEvaluated failed ? failed.Text : Evidence(value.Shown, computed[c]), dataset, 0) { Personal = value.Shown.Personal, Material = value.Material });
+            }
         }
 
         evidence.Add(new EvidenceValue("members", episode.Total, dataset, 0));
@@ -136,25 +154,13 @@ internal sealed class ClueFactory(RunOptions options)
             SubjectKey = Shown(groupField, SubjectPart(rule, groupField, first.Values[window.SnapshotIndex[window.GroupField]]) ?? episode.Key),
             MaskedSubjectKey = options.RevealPersonalData ? Masked(groupField, SubjectPart(rule, groupField, first.Values[window.SnapshotIndex[window.GroupField]]) ?? episode.Key) : null,
             Fingerprint = Fingerprint(rule.Definition.Id, grouped ? episode.Key : episode.Key + "|" + DateOnly.FromDayNumber(episode.FirstDay).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            Title = rule.Title.Render(f => Shown(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])),
-            MaskedTitle = options.RevealPersonalData ? rule.Title.Render(f => Masked(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])) : null,
+            Title = WindowTitle(rule, first, computed, Shown),
+            MaskedTitle = options.RevealPersonalData ? WindowTitle(rule, first, computed, Masked) : null,
             Severity = rule.Definition.Clue.Severity,
             Action = rule.Definition.Clue.Action,
             Evidence = evidence,
             Explanation = [new ConditionOutcome(rule.Definition.Window!.Having, true), .. episode.FilterLeaves],
         };
-    }
-
-    /// <summary>What a window's aggregate is as personal data: min() and max() of a personal field are one of its values, a sum of it is made from them; a count is not.</summary>
-    private static PersonalDataKind Personal(AggregateSpec aggregate, DatasetSchema schema)
-    {
-        if (aggregate.Field < 0 || aggregate.Function is "count" or "count_distinct")
-        {
-            return PersonalDataKind.None;
-        }
-
-        PersonalDataKind field = schema.Fields[aggregate.Field].Personal;
-        return aggregate.Function is "min" or "max" || field == PersonalDataKind.None ? field : PersonalDataKind.Other;
     }
 
     /// <summary>
@@ -178,6 +184,15 @@ internal sealed class ClueFactory(RunOptions options)
         rule.Title.Render(f => f.Source != TitleTemplate.ComputedSource ? format(Definition(context, f), Value(context, f))
             : computed[f.Field] is NotEvaluated failed ? failed.Text
             : format(rule.Computed[f.Field].Shown, computed[f.Field]));
+
+    /// <summary>A window clue's title: fields of its first member, computed values of its peak window.</summary>
+    private static string WindowTitle(CompiledRule rule, WindowMember first, object?[] computed, Func<FieldDefinition, object?, string> format)
+    {
+        CompiledWindow window = rule.Window!;
+        return rule.Title.Render(f => f.Source != TitleTemplate.ComputedSource ? format(window.Schema.Fields[f.Field], first.Values[window.SnapshotIndex[f.Field]])
+            : computed[f.Field] is NotEvaluated failed ? failed.Text
+            : format(rule.Computed[f.Field].Shown, computed[f.Field]));
+    }
 
     /// <summary>The computed evidence values of a record context; one that cannot be evaluated on it is <see cref="NotEvaluated"/>.</summary>
     private static object?[] Compute(CompiledComputedEvidence[] computed, Record[] context)

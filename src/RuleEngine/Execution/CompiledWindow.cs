@@ -1,14 +1,28 @@
+using System.Globalization;
 using RuleEngine.Records;
 using RuleEngine.Schema;
 
 namespace RuleEngine.Execution;
 
-/// <summary>One aggregate of a window's <c>having</c>: <c>count()</c>, <c>count_distinct(f)</c>, <c>sum(f)</c>, <c>min(f)</c>, <c>max(f)</c>.</summary>
+/// <summary>One aggregate of a window's <c>having</c> or computed evidence: <c>count()</c>, <c>count_distinct(f)</c>, <c>sum(f)</c>, <c>avg(f)</c>, <c>min(f)</c>, <c>max(f)</c>.</summary>
 /// <param name="Function">The function's name.</param>
 /// <param name="Field">The field it reads in the rule's dataset, or -1 for <c>count()</c>.</param>
 /// <param name="Text">The call as written, used to name its value in evidence.</param>
 /// <param name="Type">The type of its value.</param>
-internal sealed record AggregateSpec(string Function, int Field, string Text, FieldType Type);
+internal sealed record AggregateSpec(string Function, int Field, string Text, FieldType Type)
+{
+    /// <summary>What the aggregate is as personal data: min() and max() of a personal field are one of its values, a sum of it is made from them; a count is not.</summary>
+    public PersonalDataKind PersonalIn(DatasetSchema schema)
+    {
+        if (Field < 0 || Function is "count" or "count_distinct")
+        {
+            return PersonalDataKind.None;
+        }
+
+        PersonalDataKind field = schema.Fields[Field].Personal;
+        return Function is "min" or "max" || field == PersonalDataKind.None ? field : PersonalDataKind.Other; // a sum or a mean wholly
+    }
+}
 
 /// <summary>A window rule's plan: the key, the date, the aggregates its <c>having</c> reads, and what each member keeps.</summary>
 internal sealed class CompiledWindow
@@ -36,6 +50,41 @@ internal sealed class CompiledWindow
 
     /// <summary>Gets, for each field of the schema, its position in a member's values, or -1.</summary>
     public required int[] SnapshotIndex { get; init; }
+
+    /// <summary>Writes an aggregate's value into the aggregate record.</summary>
+    public static void SetAggregate(Record aggregates, int field, FieldType type, object? value)
+    {
+        if (value is null)
+        {
+            aggregates.SetNull(field);
+            return;
+        }
+
+        switch (type)
+        {
+            case FieldType.Decimal:
+                aggregates.SetDecimal(field, (decimal)value);
+                break;
+            case FieldType.Double:
+                aggregates.SetDouble(field, (double)value);
+                break;
+            case FieldType.Date or FieldType.YearMonth:
+                aggregates.SetInt64(field, ((DateOnly)value).DayNumber);
+                break;
+            case FieldType.DateTime:
+                aggregates.SetInt64(field, ((DateTime)value).Ticks);
+                break;
+            case FieldType.String or FieldType.IdNumber or FieldType.CreditCode or FieldType.CaseNo:
+                aggregates.SetString(field, (string)value);
+                break;
+            case FieldType.Bool:
+                aggregates.SetInt64(field, (bool)value ? 1 : 0);
+                break;
+            default:
+                aggregates.SetInt64(field, Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
 }
 
 /// <summary>A record counted by a window rule, reduced to the values the rule needs.</summary>

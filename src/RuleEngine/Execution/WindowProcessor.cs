@@ -416,14 +416,20 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
                 "count" => (long)members.Count,
                 "count_distinct" => (long)values.Distinct().Count(),
                 "sum" => Sum(values, aggregate.Type),
+                "avg" => Average(values, aggregate.Type),
                 "min" => values.Any() ? values.Min() : null,
                 _ => values.Any() ? values.Max() : null,
             };
-            Set(i, aggregate.Type, result);
+            CompiledWindow.SetAggregate(_aggregates, i, aggregate.Type, result);
         }
 
         return members.Count;
     }
+
+    /// <summary>The mean of the values that are not NULL (NULL when there are none), as SQL's avg.</summary>
+    private static object? Average(IEnumerable<object> values, FieldType type) => !values.Any() ? null : type == FieldType.Double
+        ? values.Average(v => (double)v)
+        : values.Average(v => Convert.ToDecimal(v, CultureInfo.InvariantCulture));
 
     private static object? Sum(IEnumerable<object> values, FieldType type) => type switch
     {
@@ -431,40 +437,6 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
         FieldType.Double => values.Sum(v => (double)v),
         _ => values.Sum(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)),
     };
-
-    private void Set(int field, FieldType type, object? value)
-    {
-        if (value is null)
-        {
-            _aggregates.SetNull(field);
-            return;
-        }
-
-        switch (type)
-        {
-            case FieldType.Decimal:
-                _aggregates.SetDecimal(field, (decimal)value);
-                break;
-            case FieldType.Double:
-                _aggregates.SetDouble(field, (double)value);
-                break;
-            case FieldType.Date:
-                _aggregates.SetInt64(field, ((DateOnly)value).DayNumber);
-                break;
-            case FieldType.DateTime:
-                _aggregates.SetInt64(field, ((DateTime)value).Ticks);
-                break;
-            case FieldType.String or FieldType.IdNumber or FieldType.CreditCode or FieldType.CaseNo:
-                _aggregates.SetString(field, (string)value);
-                break;
-            case FieldType.Bool:
-                _aggregates.SetInt64(field, (bool)value ? 1 : 0);
-                break;
-            default:
-                _aggregates.SetInt64(field, Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                break;
-        }
-    }
 
     private sealed class KeyState
     {

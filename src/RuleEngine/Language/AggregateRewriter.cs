@@ -5,12 +5,13 @@ using RuleEngine.Schema;
 namespace RuleEngine.Language;
 
 /// <summary>
-/// Turns the aggregate calls of a window's <c>having</c> (<c>count()</c>, <c>count_distinct(f)</c>, <c>sum(f)</c>,
-/// <c>min(f)</c>, <c>max(f)</c>) into fields of a small aggregate record, so the rest binds and compiles as any condition.
+/// Turns the aggregate calls of a window's <c>having</c> and of its clue's computed values (<c>count()</c>,
+/// <c>count_distinct(f)</c>, <c>sum(f)</c>, <c>avg(f)</c>, <c>min(f)</c>, <c>max(f)</c>) into fields of a small aggregate
+/// record, so the rest binds and compiles as any expression.
 /// </summary>
 internal static class AggregateRewriter
 {
-    private static readonly string[] Functions = ["count", "count_distinct", "sum", "min", "max"];
+    private static readonly string[] Functions = ["count", "count_distinct", "sum", "avg", "min", "max"];
 
     public static string FieldName(int index) => "__aggregate" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -65,8 +66,14 @@ internal static class AggregateRewriter
                 case "sum" when fieldType is FieldType.Decimal or FieldType.Double:
                     type = fieldType;
                     break;
-                case "sum":
-                    diagnostics.Error(DiagnosticIds.TypeMismatch, $"sum needs a number, and '{schema.Fields[field].Name}' is {fieldType}.", text.Locate(call.Arguments[0].Span), null, ruleId);
+                case "avg" when fieldType is FieldType.Int or FieldType.Long or FieldType.Decimal:
+                    type = FieldType.Decimal;
+                    break;
+                case "avg" when fieldType is FieldType.Double:
+                    type = FieldType.Double;
+                    break;
+                case "sum" or "avg":
+                    diagnostics.Error(DiagnosticIds.TypeMismatch, $"{call.Name} needs a number, and '{schema.Fields[field].Name}' is {fieldType}.", text.Locate(call.Arguments[0].Span), null, ruleId);
                     return new LiteralSyntax(call.Span, LiteralKind.Null, null);
                 case "min" or "max" when fieldType == FieldType.StringArray:
                     diagnostics.Error(DiagnosticIds.TypeMismatch, $"{call.Name} cannot order a list field.", text.Locate(call.Arguments[0].Span), null, ruleId);

@@ -167,19 +167,46 @@ public class ComputedEvidenceTests
     }
 
     [Fact]
-    public void AWindowRule_RefusesComputedValues_PointingToAStage()
+    public async Task AWindowRule_ComputesItsValuesOverTheFullestWindowsAggregates_AfterThem_AndTheTitleNamesThem()
     {
-        var rule = new RuleDefinition("W", "victims", "paid < awarded")
+        var clue = new ClueSpec
         {
-            Window = new WindowDefinition("person_id", "count() >= 2"),
-            Clue = new ClueSpec { Computed = [new ComputedEvidence("unpaid", "awarded - paid")] },
+            Title = "共欠 {unpaid} 元",
+            Evidence = ["case_no", "unpaid", "mean_award"],
+            Computed = [new("unpaid", "sum(awarded) - sum(paid)"), new("mean_award", "round(avg(awarded), 2)"), new("ratio", "sum(awarded) / sum(paid)")],
         };
 
-        var error = Assert.Throws<RuleCompilationException>(() => new RuleSetBuilder().AddDataset(Victims).AddRule(rule).Build());
+        Clue found = Assert.Single(await RunWindow(clue, "count() >= 2"));
+
+        Assert.Equal(
+            ["count()", "sum(awarded)", "sum(paid)", "avg(awarded)", "unpaid", "mean_award", "ratio", "members", "case_no", "case_no", "case_no"],
+            found.Evidence.Select(e => e.Field));
+        Assert.Equal((1000m, 333.33m, "not evaluated (RE4002)"), (Value(found, "unpaid"), Value(found, "mean_award"), Value(found, "ratio")));
+        Assert.Equal("共欠 1000 元", found.Title);
+    }
+
+    [Theory]
+    [InlineData("awarded - 1", "read aggregates, not fields")]
+    [InlineData("sum(name)", "sum needs a number")]
+    [InlineData("paid", "is a field of dataset 'victims'")]
+    public void AWindowRulesComputedValue_ThatIsNotOverAggregates_IsReportedOnce_AtItsItem(string expression, string message)
+    {
+        var at = SourceLocation.At("m.yaml", 9, 7);
+        string name = expression == "paid" ? "paid" : "bad";
+        var clue = new ClueSpec { Title = $"{{{name}}}", Computed = [new(name, expression) { Location = at }, new("total", "sum(awarded)")] };
+
+        var error = Assert.Throws<RuleCompilationException>(() => WindowRules(clue, "count() >= 2"));
 
         Diagnostic diagnostic = Assert.Single(error.Diagnostics, d => d.IsError);
-        Assert.Equal(DiagnosticIds.InvalidRule, diagnostic.Id);
-        Assert.Contains("derive:", diagnostic.Hint, StringComparison.Ordinal);
+        Assert.Contains(message, diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(("m.yaml", 9), (diagnostic.Location.Path, diagnostic.Location.Line));
+    }
+
+    [Fact]
+    public async Task AWindowRulesHaving_MayAverage()
+    {
+        Assert.Single(await RunWindow(new ClueSpec(), "avg(awarded) > 333"));
+        Assert.Empty(await RunWindow(new ClueSpec(), "avg(awarded) > 334"));
     }
 
     private static EvidenceValue Evidence(Clue clue, string field) => clue.Evidence.Single(e => e.Field == field);
@@ -192,6 +219,21 @@ public class ComputedEvidenceTests
         return new RuleSetBuilder().AddDataset(Victims).AddDataset(Hardship)
             .AddRule(new RuleDefinition("M18", "victims", "paid < awarded") { Joins = [join], Clue = clue, Parameters = parameters ?? new Dictionary<string, object?>() })
             .Build();
+    }
+
+    private static RuleSet WindowRules(ClueSpec clue, string having) =>
+        new RuleSetBuilder().AddDataset(Victims)
+            .AddRule(new RuleDefinition("W", "victims", "awarded > 0") { Window = new WindowDefinition("person_id", having), Clue = clue })
+            .Build();
+
+    private static async Task<List<Clue>> RunWindow(ClueSpec clue, string having)
+    {
+        // Three judgments of one victim, 1,000 awarded in all, nothing paid.
+        string csv = "person_id,name,case_no,awarded,paid,judgment_date\n"
+            + $"{Victim},张三丰,（2022）辽0502刑初45号,300,0,2022-05-01\n{Victim},张三丰,（2022）辽0502刑初46号,300,0,2022-06-01\n{Victim},张三丰,（2023）辽0502刑初7号,400,0,2023-01-01\n";
+        var sink = new CollectingSink();
+        await WindowRules(clue, having).RunAsync([TestRules.Csv(csv, Victims)], sink, new RunOptions { RevealPersonalData = true });
+        return sink.Clues;
     }
 
     private static async Task<List<Clue>> Run(ClueSpec clue, IReadOnlyDictionary<string, object?>? parameters = null, bool reveal = true)

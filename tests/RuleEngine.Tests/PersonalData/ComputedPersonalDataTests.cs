@@ -44,6 +44,18 @@ public class ComputedPersonalDataTests
             }
         },
         {
+            "computed evidence of a window",
+            new RuleDefinition("WC", "people", "amount > 0")
+            {
+                Window = new WindowDefinition("case_no", "count() >= 1"),
+                Clue = new ClueSpec
+                {
+                    Computed = [new("who", "max(name) || ' ' || min(person_id)"), new("digits", "CAST(substr(max(person_id), 1, 17) AS BIGINT)")],
+                    Title = "{who} {digits}",
+                },
+            }
+        },
+        {
             "computed evidence",
             new RuleDefinition("C", "people", "amount > 0")
             {
