@@ -415,7 +415,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
             {
                 "count" => (long)members.Count,
                 "count_distinct" => (long)values.Distinct().Count(),
-                "sum" => Sum(values, aggregate.Type),
+                "sum" => values.Any() ? Sum(values, aggregate.Type) : null,
                 "avg" => Average(values, aggregate.Type),
                 "min" => values.Any() ? values.Min() : null,
                 _ => values.Any() ? values.Max() : null,

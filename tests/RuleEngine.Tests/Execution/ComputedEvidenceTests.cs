@@ -203,6 +203,14 @@ public class ComputedEvidenceTests
     }
 
     [Fact]
+    public async Task AWindowsSum_OfOnlyNulls_IsNull_AsInSql()
+    {
+        Clue found = Assert.Single(await RunWindow(new ClueSpec { Computed = [new("total_paid", "sum(paid)")] }, "count() >= 2 AND sum(paid) IS NULL", paid: string.Empty));
+        Assert.Null(Value(found, "total_paid"));
+        Assert.Empty(await RunWindow(new ClueSpec(), "count() >= 2 AND sum(paid) IS NULL"));
+    }
+
+    [Fact]
     public async Task AWindowRulesHaving_MayAverage()
     {
         Assert.Single(await RunWindow(new ClueSpec(), "avg(awarded) > 333"));
@@ -226,11 +234,11 @@ public class ComputedEvidenceTests
             .AddRule(new RuleDefinition("W", "victims", "awarded > 0") { Window = new WindowDefinition("person_id", having), Clue = clue })
             .Build();
 
-    private static async Task<List<Clue>> RunWindow(ClueSpec clue, string having)
+    private static async Task<List<Clue>> RunWindow(ClueSpec clue, string having, string paid = "0")
     {
         // Three judgments of one victim, 1,000 awarded in all, nothing paid.
         string csv = "person_id,name,case_no,awarded,paid,judgment_date\n"
-            + $"{Victim},张三丰,（2022）辽0502刑初45号,300,0,2022-05-01\n{Victim},张三丰,（2022）辽0502刑初46号,300,0,2022-06-01\n{Victim},张三丰,（2023）辽0502刑初7号,400,0,2023-01-01\n";
+            + $"{Victim},张三丰,（2022）辽0502刑初45号,300,{paid},2022-05-01\n{Victim},张三丰,（2022）辽0502刑初46号,300,{paid},2022-06-01\n{Victim},张三丰,（2023）辽0502刑初7号,400,{paid},2023-01-01\n";
         var sink = new CollectingSink();
         await WindowRules(clue, having).RunAsync([TestRules.Csv(csv, Victims)], sink, new RunOptions { RevealPersonalData = true });
         return sink.Clues;
