@@ -395,7 +395,7 @@ public sealed partial class RuleSetBuilder
 
         BoundWindow? window = rule.Window is null ? null : BindWindow(rule, sources[0], diagnostics);
         ClueFields? clue = ResolveClue(rule, sources, referenced, window, diagnostics);
-        BoundDerive? derived = rule.Derive is null ? null : BindDerive(rule, sources, diagnostics);
+        BoundDerive? derived = rule.Derive is null ? null : BindDerive(rule, sources, window, diagnostics);
         if (diagnostics.Items.Count(d => d.IsError) > errors || condition.Type == LanguageType.Error || clue is null || (rule.Derive is not null && derived is null))
         {
             return null;
@@ -534,15 +534,17 @@ public sealed partial class RuleSetBuilder
         return new BoundJoin(join, slot, left, right, where, latest, FindInterval(where, slot)) { Aggregates = aggregates };
     }
 
-    /// <summary>Binds the fields of a derived dataset over the rule's record context and builds its schema.</summary>
-    private static BoundDerive? BindDerive(RuleDefinition rule, List<ScopeSource> sources, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Binds the fields of a derived dataset over the rule's record context — or, for a window rule, over its window's
+    /// aggregates (bound with the window) — and builds its schema.
+    /// </summary>
+    private static BoundDerive? BindDerive(RuleDefinition rule, List<ScopeSource> sources, BoundWindow? window, DiagnosticBag diagnostics)
     {
         DeriveDefinition derive = rule.Derive!;
         SourceLocation at = derive.Location.IsKnown ? derive.Location : rule.Location;
-        if (rule.Window is not null)
+        if (rule.Window is not null && window is null)
         {
-            diagnostics.Error(DiagnosticIds.InvalidRule, $"Rule '{rule.Id}' both counts in a window and derives dataset '{derive.Dataset}'; derive the records, and count them in a rule that reads '{derive.Dataset}'.", at, null, rule.Id);
-            return null;
+            return null; // the window reported its problems
         }
 
         if (derive.Fields.Count == 0)
@@ -557,24 +559,29 @@ public sealed partial class RuleSetBuilder
         var names = new HashSet<string>(StringComparer.Ordinal);
         var copiedKeys = new List<string>();
         int errors = diagnostics.Items.Count(d => d.IsError);
-        foreach (DerivedField field in derive.Fields)
+        for (int i = 0; i < derive.Fields.Count; i++)
         {
+            DerivedField field = derive.Fields[i];
             if (!names.Add(field.Name))
             {
                 diagnostics.Error(DiagnosticIds.InvalidRule, $"Derived dataset '{derive.Dataset}' has field '{field.Name}' twice.", at, null, rule.Id);
                 continue;
             }
 
-            BoundExpression value = BindValue(field.Expression, scope, field.Source ?? SourceMap.StartingAt(at), rule.Id, diagnostics);
+            (BoundExpression value, bool copiesKey) = window is null
+                ? BindValue(field.Expression, scope, field.Source ?? SourceMap.StartingAt(at), rule.Id, diagnostics) is var bound
+                    ? (bound, bound is BoundField { Source: 0 } copied && sources[0].Schema.KeyFields.Contains(copied.Field.Name))
+                    : default
+                : window.Derived[i] ?? (new BoundError(default), false);
             if (value.Type is LanguageType.Error)
             {
                 continue;
             }
 
             // A copied field keeps what the schema says of it (ID number, personal kind, Chinese name); a value made
-            // from a personal field is personal too.
+            // from a personal field is personal too. A window's group key, copied, is the derived dataset's key.
             schema.Add(ComputedValueDefinition(field.Name, value));
-            if (value is BoundField { Source: 0 } copied && sources[0].Schema.KeyFields.Contains(copied.Field.Name))
+            if (copiesKey)
             {
                 copiedKeys.Add(field.Name);
             }
@@ -874,7 +881,7 @@ public sealed partial class RuleSetBuilder
         // The having and the clue's computed values read the same aggregates, each computed once per window.
         var aggregates = new List<AggregateSpec>();
         var local = new DiagnosticBag();
-        SyntaxNode rewritten = AggregateRewriter.Rewrite(syntax, text, schema, aggregates, local, rule.Id);
+        SyntaxNode rewritten = AggregateRewriter.Rewrite(syntax, text, schema, group, aggregates, local, rule.Id);
         var computedSyntax = new List<(ComputedEvidence Item, ExpressionText Text, SyntaxNode Rewritten)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         bool named = true;
@@ -890,8 +897,17 @@ public sealed partial class RuleSetBuilder
             var itemText = new ExpressionText(item.Expression, item.Source ?? SourceMap.StartingAt(itemAt));
             if (Parser.Parse(itemText, local, LanguageLimits.Default) is { } parsed)
             {
-                computedSyntax.Add((item, itemText, AggregateRewriter.Rewrite(parsed, itemText, schema, aggregates, local, rule.Id)));
+                computedSyntax.Add((item, itemText, AggregateRewriter.Rewrite(parsed, itemText, schema, group, aggregates, local, rule.Id)));
             }
+        }
+
+        // A window that derives gives a record per episode, its fields over the same aggregates.
+        var deriveSyntax = new List<(ExpressionText Text, SyntaxNode Rewritten)?>();
+        SourceLocation deriveAt = rule.Derive?.Location is { IsKnown: true } known ? known : rule.Location;
+        foreach (DerivedField field in rule.Derive?.Fields ?? [])
+        {
+            var fieldText = new ExpressionText(field.Expression, field.Source ?? SourceMap.StartingAt(deriveAt));
+            deriveSyntax.Add(Parser.Parse(fieldText, local, LanguageLimits.Default) is { } parsed ? (fieldText, AggregateRewriter.Rewrite(parsed, fieldText, schema, group, aggregates, local, rule.Id)) : null);
         }
 
         DatasetSchemaBuilder aggregateSchema = DatasetSchema.Create("aggregates");
@@ -910,14 +926,21 @@ public sealed partial class RuleSetBuilder
             computed.Add(new BoundComputedEvidence(item.Name, value, ComputedValueDefinition(item.Name, value)));
         }
 
+        var derived = new List<(BoundExpression Value, bool CopiesKey)?>();
+        foreach ((ExpressionText Text, SyntaxNode Rewritten)? field in local.HasErrors ? [] : deriveSyntax)
+        {
+            BoundExpression? value = field is { } f ? new Binder(f.Text, scope, local, rule.Id).BindValue(f.Rewritten) : null;
+            derived.Add(value is null ? null : (value, value is BoundField { FieldIndex: var index } && aggregates[index].Function == AggregateRewriter.Key));
+        }
+
         foreach (Diagnostic diagnostic in local.Items)
         {
             diagnostics.Add(diagnostic.Id == DiagnosticIds.UnknownField
-                ? diagnostic with { Message = "A window counts records: its 'having' and computed evidence read aggregates, not fields.", Hint = "Use count(), count_distinct(field), sum(field), avg(field), min(field) or max(field); a value per record is derived in a stage before (derive:)." }
+                ? diagnostic with { Message = $"A window counts records: its 'having', computed evidence and derived fields read aggregates and the '{schema.Fields[group].Name}' it groups by, not other fields.", Hint = "Use count(), count_distinct(field), sum(field), avg(field), min(field) or max(field); a value per record is derived in a stage before (derive:)." }
                 : diagnostic);
         }
 
-        return local.HasErrors || !named ? null : new BoundWindow(group, over, aggregates, built, having) { Computed = computed };
+        return local.HasErrors || !named ? null : new BoundWindow(group, over, aggregates, built, having) { Computed = computed, Derived = derived };
     }
 
     private static ClueFields? ResolveClue(RuleDefinition rule, List<ScopeSource> sources, IReadOnlyCollection<(int Source, int Field)> referenced, BoundWindow? window, DiagnosticBag diagnostics)
@@ -1101,7 +1124,7 @@ public sealed partial class RuleSetBuilder
         RecordLayout[] sourceLayouts = [.. rule.Sources.Select((s, i) => rule.Joins.Find(j => j.Slot == i)?.Aggregates is { } a ? new RecordLayout(a.Schema) : layouts[s.Schema.Name])];
         var context = new ExpressionCompiler(sourceLayouts);
 
-        // A window's clue computes its values over the aggregates of the window, not over a record.
+        // A window's clue computes its values, and a window that derives its fields, over the window's aggregates.
         RecordLayout? aggregateLayout = rule.Window is null ? null : new RecordLayout(rule.Window.AggregateSchema);
         ExpressionCompiler computedContext = aggregateLayout is null ? context : new ExpressionCompiler([aggregateLayout]);
         var joins = rule.Joins.Select(j =>
@@ -1147,7 +1170,7 @@ public sealed partial class RuleSetBuilder
             ContextPredicate = joins.Length == 0 ? null : context.CompileContextPredicate(rule.Condition),
             Condition = rule.Condition,
             Window = aggregateLayout is null ? null : CompileWindow(rule, sourceLayouts[0], aggregateLayout),
-            Derive = rule.Derived is { } derived ? new DerivedOutput(layouts[derived.Schema.Name], [.. derived.Fields.Select(context.CompileContextValue)]) : null,
+            Derive = rule.Derived is { } derived ? new DerivedOutput(layouts[derived.Schema.Name], [.. derived.Fields.Select(computedContext.CompileContextValue)]) : null,
             Sources = sources,
             SubjectFields = rule.Clue.Subject,
             EvidenceFields = rule.Clue.Evidence,
@@ -1245,7 +1268,13 @@ public sealed partial class RuleSetBuilder
             Own(rule.Clue.Subject);
             Own(rule.Clue.Evidence);
             Own(rule.Clue.Title.Fields);
-            rule.Clue.Computed.ForEach(c => Expression(c.Value));
+            if (rule.Window is null)
+            {
+                // A window's computed values and derived fields read its aggregates, whose fields are read below.
+                rule.Clue.Computed.ForEach(c => Expression(c.Value));
+                rule.Derived?.Fields.ForEach(Expression);
+            }
+
             foreach (BoundJoin join in rule.Joins)
             {
                 // A join's own side: its keys, its filter, the end of an interval, what its aggregates read.
@@ -1266,7 +1295,6 @@ public sealed partial class RuleSetBuilder
                 Own(window.Aggregates.Where(a => a.Field >= 0).Select(a => (0, a.Field)));
             }
 
-            rule.Derived?.Fields.ForEach(Expression);
             if (rule.Script is not null)
             {
                 // A script names the fields it reads; one whose names cannot be resolved reads them all.
@@ -1362,6 +1390,9 @@ public sealed partial class RuleSetBuilder
     {
         /// <summary>Gets the clue's computed values, over the aggregates.</summary>
         public List<BoundComputedEvidence> Computed { get; init; } = [];
+
+        /// <summary>Gets the derived fields of a window that derives, over the aggregates, in the order declared (null where one failed to parse); whether each copies the group's key.</summary>
+        public List<(BoundExpression Value, bool CopiesKey)?> Derived { get; init; } = [];
     }
 
     private sealed record BoundRule(RuleDefinition Definition, List<ScopeSource> Sources, BoundExpression Condition, List<(string Text, BoundExpression Expression)> Leaves, ClueFields Clue, List<BoundJoin> Joins, BoundWindow? Window)

@@ -144,6 +144,39 @@ public class LoadAndRunTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task AWindowThatDerives_ThenARuleOverItsRecords_GiveTheInProcessClues(SqlDialect dialect)
+    {
+        DatasetSchema payments = DatasetSchema.Create("payments").Add("person_id", FieldType.IdNumber).Add("paid_on", FieldType.Date).Add("amount", FieldType.Decimal).Key("person_id").Build();
+        const string Heavy = "11010519491231002X";
+        string paymentsCsv = "person_id,paid_on,amount\n"
+            + $"{Heavy},2024-04-05,900\n513101198201130014,2024-03-05,700\n{Heavy},2024-01-05,900\n370101190102039973,2024-03-05,500\n"
+            + $"{Heavy},2024-02-05,900.25\n370101190102039973,2024-04-05,500\n{Heavy},2024-03-05,900\n";
+        RuleSet rules = new RuleSetBuilder().AddDataset(payments)
+            .AddRule(new RuleDefinition("S1", "payments", "amount > 0")
+            {
+                Window = new WindowDefinition("person_id", "paid_on", 365, "count() >= 2"),
+                Derive = new DeriveDefinition("totals", [new("person_id", "person_id"), new("payments", "count()"), new("total", "sum(amount)"), new("mean", "round(avg(amount), 2)"), new("latest", "max(paid_on)")]),
+            })
+            .AddRule(new RuleDefinition("R1", "totals", "total > 1000") { Clue = new ClueSpec { Title = "{payments} 次共 {total} 元", Evidence = ["payments", "total", "mean", "latest"] } })
+            .Build();
+        await using TestDatabase database = await TestDatabase.OpenAsync(dialect);
+        RecordSource Payments() => RecordSource.Csv(new MemoryStream(Encoding.UTF8.GetBytes(paymentsCsv)), payments);
+        await SqlTableLoader.LoadAsync(database.Connection, Payments(), "payments");
+        var inProcess = new CollectingSink();
+        var pushed = new CollectingSink();
+
+        RunSummary expected = await rules.RunAsync([Payments()], inProcess);
+        SqlPlan plan = SqlPlan.Create(rules, dialect, [new SqlTable("payments", "payments")]);
+        Assert.Empty(plan.Diagnostics);
+        RunSummary actual = await plan.RunAsync(database.Connection, pushed);
+
+        Assert.Equal("4 次共 3600.25 元", Assert.Single(inProcess.Clues).Title);
+        Assert.Equal(Clues.JsonLinesClueSink.Format(inProcess.Clues[0]), Clues.JsonLinesClueSink.Format(Assert.Single(pushed.Clues)));
+        Assert.Equal((2L, 2L), (expected.DerivedRecordsPerDataset["totals"], actual.DerivedRecordsPerDataset["totals"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task AggregatingJoins_AndAWindowThatJoins_GiveTheInProcessClues(SqlDialect dialect)
     {
         DatasetSchema claims = DatasetSchema.Create("claims").Add("claim_no", FieldType.String).Add("person_id", FieldType.IdNumber).Add("claim_date", FieldType.Date).Add("amount", FieldType.Decimal).Key("claim_no").Build();

@@ -501,6 +501,74 @@ public class ModelCompileAndTestRunnerTests
     }
 
     [Fact]
+    public async Task WindowThatDerives_AsDocumented_CountsPerPlaintiffThenTestsWhatWasCounted()
+    {
+        const string Suits = """
+            dataset: lending_suits
+            key: [plaintiff_id]
+            fields:
+              - {name: case_no, type: case_no}
+              - {name: cause, type: string}
+              - {name: plaintiff_id, type: id_number}
+              - {name: plaintiff_name, type: string, personal: name}
+              - {name: claim_amount, type: decimal}
+              - {name: filing_date, type: date}
+              - {name: default_judgment, type: bool}
+            """;
+        const string Model = """
+            id: M01X
+            version: "1"
+            name: 职业放贷人风险排序
+            rules:
+              - id: S1
+                from: lending_suits
+                when: cause IN ('民间借贷纠纷', '借款合同纠纷')
+                derive:
+                  dataset: loan_suits
+                  fields:
+                    plaintiff_id: plaintiff_id
+                    plaintiff_name: plaintiff_name
+                    filing_date: filing_date
+                    claim_amount: claim_amount
+                    by_default: "CASE WHEN default_judgment THEN 1 ELSE 0 END"
+              - id: S2
+                from: loan_suits
+                when: claim_amount > 0
+                window: {group_by: plaintiff_id, over: filing_date, days: 730, having: count() >= 3}
+                derive:
+                  dataset: lenders
+                  fields:
+                    plaintiff_id: plaintiff_id
+                    plaintiff_name: min(plaintiff_name)
+                    suits: count()
+                    default_share: round(avg(by_default), 2)
+                    total_claims: sum(claim_amount)
+              - id: R1
+                from: lenders
+                when: default_share >= 0.5
+                clue:
+                  title: 疑似职业放贷人：{plaintiff_name}，{suits} 件，缺席判决占 {default_share}
+                  evidence: [suits, default_share, total_claims]
+            tests:
+              - name: 三件中两件缺席的报；一件缺席的、二年外的不报
+                records:
+                  lending_suits:
+                    - {cause: 民间借贷纠纷, plaintiff_id: 11010519491231002X, plaintiff_name: 周某, claim_amount: 10000, filing_date: 2023-01-01, default_judgment: true}
+                    - {cause: 民间借贷纠纷, plaintiff_id: 11010519491231002X, plaintiff_name: 周某, claim_amount: 20000, filing_date: 2023-02-01, default_judgment: true}
+                    - {cause: 借款合同纠纷, plaintiff_id: 11010519491231002X, plaintiff_name: 周某, claim_amount: 30000, filing_date: 2024-12-31, default_judgment: false}
+                    - {cause: 民间借贷纠纷, plaintiff_id: 370101190102039973, plaintiff_name: 吴某, claim_amount: 10000, filing_date: 2023-01-01, default_judgment: true}
+                    - {cause: 民间借贷纠纷, plaintiff_id: 370101190102039973, plaintiff_name: 吴某, claim_amount: 20000, filing_date: 2023-02-01, default_judgment: false}
+                    - {cause: 借款合同纠纷, plaintiff_id: 370101190102039973, plaintiff_name: 吴某, claim_amount: 30000, filing_date: 2023-03-01, default_judgment: false}
+                    - {cause: 民间借贷纠纷, plaintiff_id: 513101198201130014, plaintiff_name: 郑某, claim_amount: 10000, filing_date: 2021-01-01, default_judgment: true}
+                    - {cause: 民间借贷纠纷, plaintiff_id: 513101198201130014, plaintiff_name: 郑某, claim_amount: 20000, filing_date: 2022-01-01, default_judgment: true}
+                    - {cause: 民间借贷纠纷, plaintiff_id: 513101198201130014, plaintiff_name: 郑某, claim_amount: 30000, filing_date: 2023-01-02, default_judgment: true}
+                expect:
+                  - {subject: 11010519491231002X, evidence: {suits: 3, default_share: 0.67, total_claims: 60000}}
+            """;
+        await AssertModelTestsPass(("datasets/lending_suits.yaml", Suits), ("m.yaml", Model));
+    }
+
+    [Fact]
     public async Task Stages_AsDocumented_DeriveThenSumPerPerson_InOneModelFile()
     {
         const string Model = """

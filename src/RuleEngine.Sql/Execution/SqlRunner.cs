@@ -473,6 +473,14 @@ internal sealed class SqlRunner(SqlSyntax syntax, IReadOnlyList<PlannedQuery> qu
     {
         foreach (WindowEpisode episode in episodes)
         {
+            if (rule.Definition.Derive is { } derive)
+            {
+                // A window that derives: the episode is a record of the next stage, not a clue.
+                _derived.Add(derive.Dataset, ClueFactory.CreateWindowRecord(rule, episode));
+                statistics.Derived(derive.Dataset);
+                continue;
+            }
+
             await EmitAsync(_factory.CreateWindowClue(rule, episode), sink, statistics, cancellationToken).ConfigureAwait(false);
             statistics.WindowClue();
         }

@@ -99,6 +99,11 @@ internal sealed class ClueFactory(RunOptions options)
         {
             (string text, object? value) = episode.PeakAggregates[i];
             AggregateSpec aggregate = window.Aggregates[i];
+            if (aggregate.Function == AggregateRewriter.Key)
+            {
+                continue; // the subject
+            }
+
             PersonalDataKind personal = aggregate.PersonalIn(window.Schema);
             evidence.Add(personal == PersonalDataKind.None
                 ? new EvidenceValue(text, value, dataset, 0)
@@ -109,13 +114,7 @@ internal sealed class ClueFactory(RunOptions options)
         object?[] computed = [];
         if (rule.Computed.Length > 0)
         {
-            Record aggregates = window.AggregateLayout.CreateRecord();
-            for (int i = 0; i < episode.PeakAggregates.Count; i++)
-            {
-                CompiledWindow.SetAggregate(aggregates, i, window.Aggregates[i].Type, episode.PeakAggregates[i].Value);
-            }
-
-            computed = Compute(rule.Computed, [aggregates]);
+            computed = Compute(rule.Computed, [PeakRecord(rule, episode)]);
             for (int c = 0; c < computed.Length; c++)
             {
                 CompiledComputedEvidence value = rule.Computed[c];
@@ -184,6 +183,23 @@ internal sealed class ClueFactory(RunOptions options)
         rule.Title.Render(f => f.Source != TitleTemplate.ComputedSource ? format(Definition(context, f), Value(context, f))
             : computed[f.Field] is NotEvaluated failed ? failed.Text
             : format(rule.Computed[f.Field].Shown, computed[f.Field]));
+
+    /// <summary>The record of a window rule that derives, for an episode: its fields computed over the fullest window's aggregates.</summary>
+    public static Record CreateWindowRecord(CompiledRule rule, WindowEpisode episode) => rule.Derive!.Create([PeakRecord(rule, episode)]);
+
+    /// <summary>The aggregates of an episode's fullest window as a record, carrying the line of the episode's first member.</summary>
+    private static Record PeakRecord(CompiledRule rule, WindowEpisode episode)
+    {
+        CompiledWindow window = rule.Window!;
+        Record aggregates = window.AggregateLayout.CreateRecord();
+        aggregates.Line = episode.Members[0].Line;
+        for (int i = 0; i < episode.PeakAggregates.Count; i++)
+        {
+            CompiledWindow.SetAggregate(aggregates, i, window.Aggregates[i].Type, episode.PeakAggregates[i].Value);
+        }
+
+        return aggregates;
+    }
 
     /// <summary>A window clue's title: fields of its first member, computed values of its peak window.</summary>
     private static string WindowTitle(CompiledRule rule, WindowMember first, object?[] computed, Func<FieldDefinition, object?, string> format)

@@ -4,7 +4,10 @@ using RuleEngine.Schema;
 
 namespace RuleEngine.Execution;
 
-/// <summary>One aggregate of a window's <c>having</c> or computed evidence: <c>count()</c>, <c>count_distinct(f)</c>, <c>sum(f)</c>, <c>avg(f)</c>, <c>min(f)</c>, <c>max(f)</c>.</summary>
+/// <summary>
+/// One aggregate of a window's <c>having</c>, computed evidence or derived fields: <c>count()</c>, <c>count_distinct(f)</c>,
+/// <c>sum(f)</c>, <c>avg(f)</c>, <c>min(f)</c>, <c>max(f)</c>, or the group's key (<see cref="Language.AggregateRewriter.Key"/>).
+/// </summary>
 /// <param name="Function">The function's name.</param>
 /// <param name="Field">The field it reads in the rule's dataset, or -1 for <c>count()</c>.</param>
 /// <param name="Text">The call as written, used to name its value in evidence.</param>
@@ -20,7 +23,7 @@ internal sealed record AggregateSpec(string Function, int Field, string Text, Fi
         }
 
         PersonalDataKind field = schema.Fields[Field].Personal;
-        return Function is "min" or "max" || field == PersonalDataKind.None ? field : PersonalDataKind.Other; // a sum or a mean wholly
+        return Function is "min" or "max" or Language.AggregateRewriter.Key || field == PersonalDataKind.None ? field : PersonalDataKind.Other; // a sum or a mean wholly
     }
 }
 

@@ -37,7 +37,7 @@ internal static class RuleExplainer
                 ? new RuleExplanation(id, holds ? RuleVerdict.CountsInWindow : RuleVerdict.NoClue, conditions)
                 {
                     ModelId = rule.Definition.ModelId,
-                    Note = holds ? $"The record counts in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; whether that makes a clue depends on the other records in the window (run the model)." : null,
+                    Note = holds ? $"The record counts in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; {WindowOutcome(rule)} depends on the other records in the window (run the model)." : null,
                 }
                 : new RuleExplanation(id, holds ? Matched(rule) : RuleVerdict.NoClue, conditions)
                 {
@@ -78,6 +78,10 @@ internal static class RuleExplainer
     private static string OnText(CompiledJoin join) =>
         string.Join(" AND ", join.Definition.On.Select(on => $"{on.Left} = {join.Definition.Alias}.{on.Right}"));
 
+    /// <summary>What a window's episode gives: a clue, or a record of the derived dataset.</summary>
+    private static string WindowOutcome(CompiledRule rule) =>
+        rule.Definition.Derive is { } derive ? $"whether that derives a record of '{derive.Dataset}'" : "whether that makes a clue";
+
     private static string DerivesNote(CompiledRule rule) =>
         $"The record becomes a record of derived dataset '{rule.Definition.Derive!.Dataset}'; below, what the rules that read it make of it.";
 
@@ -108,7 +112,7 @@ internal static class RuleExplainer
                 {
                     ModelId = rule.Definition.ModelId,
                     Joined = joinedRecords,
-                    Note = clue ? $"A joined record makes the condition true, so the record counts once in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; whether that makes a clue depends on the other records in the window (run the model)." : none,
+                    Note = clue ? $"A joined record makes the condition true, so the record counts once in the window of its '{rule.Window.Schema.Fields[rule.Window.GroupField].Name}'; {WindowOutcome(rule)} depends on the other records in the window (run the model)." : none,
                 };
             }
 

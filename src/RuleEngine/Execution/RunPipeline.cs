@@ -581,6 +581,14 @@ internal static class RunPipeline
         {
             foreach (WindowEpisode episode in episodes)
             {
+                if (rule.Definition.Derive is { } derive)
+                {
+                    // A window that derives: the episode is a record of the next stage, not a clue.
+                    Derived!.Add(derive.Dataset, ClueFactory.CreateWindowRecord(rule, episode));
+                    statistics.Derived(derive.Dataset);
+                    continue;
+                }
+
                 Clue clue = factory.CreateWindowClue(rule, episode);
                 await WriteClueAsync(clue, cancellationToken).ConfigureAwait(false);
                 statistics.Clue(clue);

@@ -417,6 +417,7 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
                 "count_distinct" => (long)values.Distinct().Count(),
                 "sum" => values.Any() ? Sum(values, aggregate.Type) : null,
                 "avg" => Average(values, aggregate.Type),
+                Language.AggregateRewriter.Key => values.FirstOrDefault(),
                 "min" => values.Any() ? values.Min() : null,
                 _ => values.Any() ? values.Max() : null,
             };

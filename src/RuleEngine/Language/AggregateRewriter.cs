@@ -7,7 +7,7 @@ namespace RuleEngine.Language;
 /// <summary>
 /// Turns the aggregate calls of a window's <c>having</c> and of its clue's computed values (<c>count()</c>,
 /// <c>count_distinct(f)</c>, <c>sum(f)</c>, <c>avg(f)</c>, <c>min(f)</c>, <c>max(f)</c>) into fields of a small aggregate
-/// record, so the rest binds and compiles as any expression.
+/// record, so the rest binds and compiles as any expression. The <c>group_by</c> field named bare is the group's key.
 /// </summary>
 internal static class AggregateRewriter
 {
@@ -15,12 +15,14 @@ internal static class AggregateRewriter
 
     public static string FieldName(int index) => "__aggregate" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static SyntaxNode Rewrite(SyntaxNode node, ExpressionText text, DatasetSchema schema, List<AggregateSpec> aggregates, DiagnosticBag diagnostics, string ruleId)
+    /// <summary>Rewrites one expression; <paramref name="group"/>, the window's <c>group_by</c> field, named bare is the group's key (one value for all its records).</summary>
+    public static SyntaxNode Rewrite(SyntaxNode node, ExpressionText text, DatasetSchema schema, int group, List<AggregateSpec> aggregates, DiagnosticBag diagnostics, string ruleId)
     {
-        SyntaxNode Visit(SyntaxNode n) => Rewrite(n, text, schema, aggregates, diagnostics, ruleId);
+        SyntaxNode Visit(SyntaxNode n) => Rewrite(n, text, schema, group, aggregates, diagnostics, ruleId);
         return node switch
         {
             CallSyntax call when Functions.Contains(call.Name) => Aggregate(call, text, schema, aggregates, diagnostics, ruleId),
+            NameSyntax name when FieldOf(name, schema) == group => Field(name, Key, group, text.Slice(name.Span), KeyType(schema.Fields[group].Type), aggregates),
             CallSyntax call => call with { Arguments = [.. call.Arguments.Select(Visit)] },
             UnarySyntax unary => unary with { Operand = Visit(unary.Operand) },
             BinarySyntax binary => binary with { Left = Visit(binary.Left), Right = Visit(binary.Right) },
@@ -84,13 +86,27 @@ internal static class AggregateRewriter
             }
         }
 
-        int existing = aggregates.FindIndex(a => a.Function == call.Name && a.Field == field);
+        return Field(call, call.Name, field, written, type, aggregates);
+    }
+
+    /// <summary>The pseudo-aggregate that stands for the group's key: the <c>group_by</c> field's value, the same in every record of the group.</summary>
+    public const string Key = "key";
+
+    private static int FieldOf(NameSyntax name, DatasetSchema schema) =>
+        schema.IndexOf(name.Dotted) is >= 0 and int bare ? bare : name.Parts.Count > 1 ? schema.IndexOf(string.Join('.', name.Parts.Skip(1))) : -1;
+
+    private static FieldType KeyType(FieldType type) => type == FieldType.Int ? FieldType.Long : type;
+
+    /// <summary>The aggregate record's field for an aggregate, added once however often it is written.</summary>
+    private static NameSyntax Field(SyntaxNode written, string function, int field, string text, FieldType type, List<AggregateSpec> aggregates)
+    {
+        int existing = aggregates.FindIndex(a => a.Function == function && a.Field == field);
         if (existing < 0)
         {
-            aggregates.Add(new AggregateSpec(call.Name, field, written, type));
+            aggregates.Add(new AggregateSpec(function, field, text, type));
             existing = aggregates.Count - 1;
         }
 
-        return new NameSyntax(call.Span, [FieldName(existing)]);
+        return new NameSyntax(written.Span, [FieldName(existing)]);
     }
 }

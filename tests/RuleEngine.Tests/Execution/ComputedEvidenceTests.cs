@@ -186,7 +186,7 @@ public class ComputedEvidenceTests
     }
 
     [Theory]
-    [InlineData("awarded - 1", "read aggregates, not fields")]
+    [InlineData("awarded - 1", "read aggregates and the 'person_id' it groups by, not other fields")]
     [InlineData("sum(name)", "sum needs a number")]
     [InlineData("paid", "is a field of dataset 'victims'")]
     public void AWindowRulesComputedValue_ThatIsNotOverAggregates_IsReportedOnce_AtItsItem(string expression, string message)

@@ -65,6 +65,42 @@ public class DerivedDatasetTests
     }
 
     [Fact]
+    public async Task AWindowThatDerives_GivesTheNextStageARecordPerEpisode_KeyedByTheGroup()
+    {
+        // Stage 2 counts and sums each person's payments after death into one record; stage 3 tests the totals.
+        RuleDefinition totals = new("S2", "paid_after_death", "TRUE")
+        {
+            Window = new WindowDefinition("person_id", "count() >= 2"),
+            Derive = new DeriveDefinition("totals", [new("person_id", "person_id"), new("payments", "count()"), new("total", "sum(amount)"), new("mean", "avg(amount)"), new("latest", "max(paid_on)")]),
+        };
+        RuleDefinition large = new("R1", "totals", "total > 2000") { Clue = new ClueSpec { Title = "{payments} 次共 {total} 元", Evidence = ["payments", "total", "mean", "latest"] } };
+
+        var (clues, summary) = await Run([PaidAfterDeath, totals, large], Csv(PaymentsCsv, Payments), Csv(DeathsCsv, Deaths));
+
+        Clue clue = Assert.Single(clues);
+        Assert.Equal(("R1", Heavy, "totals", "3 次共 2700 元"), (clue.RuleId, clue.SubjectKey, clue.Dataset, clue.Title));
+        Assert.Equal([3L, 2700m, 900m, new DateOnly(2024, 4, 5)], clue.Evidence.Select(e => e.Value));
+        Assert.Equal(2L, clue.Line); // the line of the episode's first record (Heavy's February payment)
+        Assert.Equal(2L, summary.DerivedRecordsPerDataset["totals"]);
+    }
+
+    [Fact]
+    public void AWindowThatDerives_AFieldOutsideAnAggregate_IsReportedOnce_AtIt()
+    {
+        RuleDefinition totals = new("S2", "paid_after_death", "TRUE")
+        {
+            Window = new WindowDefinition("person_id", "count() >= 2"),
+            Derive = new DeriveDefinition("totals", [new("person_id", "person_id"), new("amount", "amount") { Source = SourceMap.StartingAt(SourceLocation.At("m.yaml", 12, 17)) }]),
+        };
+
+        var error = Assert.Throws<RuleCompilationException>(() => Build([PaidAfterDeath, totals, new RuleDefinition("R1", "totals", "amount > 0")]));
+
+        Diagnostic diagnostic = Assert.Single(error.Diagnostics, d => d.IsError);
+        Assert.Equal((DiagnosticIds.UnknownField, 12, 17), (diagnostic.Id, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Contains("'person_id' it groups by", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DerivedField_CopiedFromAField_KeepsItsTypeAndPersonalKind_AndTheKey()
     {
         RuleSet rules = Build([PaidAfterDeath, SumPerPerson]);
