@@ -29,8 +29,8 @@ public static class PersonalDataMasker
     /// <summary>
     /// Masks the numbers inside free text (a judgment's facts, a note) that identify a person: every run of 18
     /// characters shaped like an ID number (17 digits and a digit or <c>X</c>) or of 15 digits, as
-    /// <see cref="MaskIdNumber"/> does, and every mobile number (11 digits starting 13 to 19, not joined to letters),
-    /// as <see cref="MaskPhone"/> does; full-width digits count. Names cannot be told from other words and stay.
+    /// <see cref="MaskIdNumber"/> does, and every mobile number (11 digits starting 13 to 19), as
+    /// <see cref="MaskPhone"/> does; full-width digits count, and a code that happens to look like one is masked too. Names cannot be told from other words and stay.
     /// The rest of the text is kept; a text with nothing to mask is returned as it is.
     /// </summary>
     /// <param name="value">The text.</param>
@@ -71,13 +71,11 @@ public static class PersonalDataMasker
                 end++;
             }
 
-            int length = end - start;
-            bool joined = (start > 0 && char.IsAsciiLetter(text[start - 1])) || (end < text.Length && char.IsAsciiLetter(text[end]));
-            (int keep, int hidden) = length switch
+            (int keep, int hidden) = (end - start) switch
             {
                 18 when declared || IdNumber.IsValid(text.Slice(start, 18).ToString()) => (6, 8),
                 15 when declared => (6, 6),
-                11 when declared && !joined && Digit(text[start]) == 1 && Digit(text[start + 1]) >= 3 => (3, 4),
+                11 when declared && Digit(text[start]) == 1 && Digit(text[start + 1]) >= 3 => (3, 4),
                 _ => (0, 0),
             };
             if (hidden > 0)
