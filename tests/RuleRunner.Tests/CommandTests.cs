@@ -224,6 +224,51 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Generated_data_fills_the_required_fields_its_test_records_leave_out()
+    {
+        // The model reads two fields; the dataset requires four. A run that checks every field (as rulerunner sql does
+        // when it loads the files) must find nothing missing in what gen wrote.
+        string models = Directory.CreateDirectory(Path.Combine(_folder, "required", "datasets")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(models, "datasets", "suits.yaml"), """
+            dataset: suits
+            key: [plaintiff_id]
+            fields:
+              - {name: case_no, type: case_no, required: true}
+              - {name: plaintiff_id, type: id_number}
+              - {name: filed_on, type: date, required: true}
+              - {name: amount, type: decimal, required: true}
+              - {name: court, type: string, required: true}
+            """);
+        File.WriteAllText(Path.Combine(models, "m.yaml"), """
+            id: Q1
+            version: "1"
+            name: 大额起诉
+            from: suits
+            when: amount > 100000
+            tests:
+              - name: 大额报
+                records:
+                  suits:
+                    - {plaintiff_id: 11010519491231002X, amount: 200000}
+                    - {plaintiff_id: 370101190102039973, amount: 200}
+                expect:
+                  - {subject: 11010519491231002X}
+            """);
+        string data = Path.Combine(_folder, "required-data");
+        string clues = Path.Combine(_folder, "required-clues.jsonl");
+
+        (int generated, string generatedOutput) = Runner.RuleRunner("gen", "--models", models, "--out", data, "--records", "100", "--seed", "2");
+        (int ran, string runOutput) = Runner.RuleRunner("run", "--models", models, "--data-dir", data, "--out", clues, "--reveal-personal-data", "--check-every-field", "--progress", "off");
+        (int compared, string comparison) = Runner.RuleRunner("compare", "--clues", clues, "--expected", Path.Combine(data, "expected-clues.tsv"));
+
+        Assert.True(generated == 0, generatedOutput);
+        Assert.True(ran == 0, runOutput);
+        Assert.Contains("rejected: 0", runOutput, StringComparison.Ordinal);
+        Assert.True(compared == 0, comparison);
+        Assert.Contains("50 expected clues, 50 produced: 0 missing, 0 unexpected", comparison, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_data_folder_of_Parquet_exports_gives_the_clues_the_generator_planted()
     {
         // The generator's CSV and JSON Lines, loaded through the engine's readers and written by DuckDB as typed Parquet

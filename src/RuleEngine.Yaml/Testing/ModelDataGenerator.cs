@@ -143,6 +143,24 @@ public static partial class ModelDataGenerator
             };
         }
 
+        // A required field the test's records leave out (the model does not read it) still gets a value, or the file
+        // would fail its own dataset's check when every field is read (rulerunner sql, --check-every-field).
+        foreach (FieldDefinition field in schema.Fields.Where(f => !f.IsNullable && values.GetValueOrDefault(f.Name) is null))
+        {
+            values[field.Name] = field.Type switch
+            {
+                FieldType.IdNumber => identities.IdNumber("required:" + field.Name, map),
+                FieldType.CreditCode => identities.CreditCode("required:" + field.Name, map),
+                FieldType.CaseNo => identities.CaseNumber(string.Empty, new Dictionary<string, string>(StringComparer.Ordinal)),
+                FieldType.Int or FieldType.Long or FieldType.Decimal or FieldType.Double => "0",
+                FieldType.Bool => "false",
+                FieldType.Date or FieldType.DateTime => "2024-01-01",
+                FieldType.YearMonth => "2024-01",
+                _ when field.Personal == PersonalDataKind.Name => identities.Name(),
+                _ => field.Name,
+            };
+        }
+
         return values;
     }
 
