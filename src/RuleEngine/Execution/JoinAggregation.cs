@@ -46,8 +46,8 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
                 "count" => (long)matches.Count,
                 "count_distinct" => (long)values.Distinct().Count(),
                 "sum" => values.Count == 0 ? null : Sum(values, item.Result),
-                "min" => values.Count == 0 ? null : values.Min(Order),
-                "max" => values.Count == 0 ? null : values.Max(Order),
+                "min" => values.Count == 0 ? null : values.Min(ValueOrder),
+                "max" => values.Count == 0 ? null : values.Max(ValueOrder),
                 "first" => values.Count == 0 ? null : values[0],
 
                 // last(x ORDER BY y) is first(x ORDER BY y DESC): the matches are already in that order.
@@ -81,7 +81,7 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
                 (null, null) => 0,
                 (null, _) => 1,
                 (_, null) => -1,
-                _ => descending ? Order.Compare(b.Key, a.Key) : Order.Compare(a.Key, b.Key),
+                _ => descending ? ValueOrder.Compare(b.Key, a.Key) : ValueOrder.Compare(a.Key, b.Key),
             };
             return order != 0 ? order : a.Index.CompareTo(b.Index);
         });
@@ -89,7 +89,8 @@ internal sealed class JoinAggregation(RecordLayout layout, JoinAggregation.Item[
     }
 
     /// <summary>Text compares by code point, as everywhere in the language.</summary>
-    private static readonly Comparer<object> Order = Comparer<object>.Create(static (a, b) => a is string x && b is string y ? string.CompareOrdinal(x, y) : Comparer<object>.Default.Compare(a, b));
+    /// <summary>How aggregates order values: text by code point (as SQL back ends are told to), whatever the culture; others by their own order.</summary>
+    internal static readonly Comparer<object> ValueOrder = Comparer<object>.Create(static (a, b) => a is string x && b is string y ? string.CompareOrdinal(x, y) : Comparer<object>.Default.Compare(a, b));
 
     private static object Sum(List<object> values, FieldType type) => type switch
     {

@@ -418,8 +418,8 @@ internal sealed class WindowProcessor(CompiledRule rule, RunOptions options) : I
                 "sum" => values.Any() ? Sum(values, aggregate.Type) : null,
                 "avg" => Average(values, aggregate.Type),
                 Language.AggregateRewriter.Key => values.FirstOrDefault(),
-                "min" => values.Any() ? values.Min() : null,
-                _ => values.Any() ? values.Max() : null,
+                "min" => values.Any() ? values.Min(JoinAggregation.ValueOrder) : null,
+                _ => values.Any() ? values.Max(JoinAggregation.ValueOrder) : null,
             };
             CompiledWindow.SetAggregate(_aggregates, i, aggregate.Type, result);
         }
